@@ -1,0 +1,7 @@
+/**
+ * What a mocked cloud API returns for one resource: the computed outputs the real provider would
+ * add to the inputs (ids, endpoints, status fields). Keyed by type token, or for dynamic
+ * resources by their `resourceKind` input.
+ */
+export type MockOutputs = (inputs: Record<string, unknown>, name: string) => Record<string, unknown>;
+export type MockOutputTable = Record<string, MockOutputs>;

@@ -1,0 +1,41 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { cloudflareMockOutputs } from "./mock-outputs/cloudflare";
+import { supabaseMockOutputs } from "./mock-outputs/supabase";
+import type { MockOutputTable } from "./mock-outputs/types";
+import { stripeMockOutputs, vercelMockOutputs } from "./mock-outputs/vercel";
+
+/**
+ * The Pulumi mocks behind the offline plan and the tests. They stand in for the cloud APIs only:
+ * each registered resource gets an id and the computed outputs its real provider documents
+ * (tables under `mock-outputs/`, one per provider). Invokes (data-source look-ups) have no
+ * offline answer, so any invoke throws: the program must not depend on reading the cloud.
+ */
+
+/** Type token of every `pulumi.dynamic.Resource` (our Supabase and Stripe resources). */
+export const DYNAMIC_RESOURCE_TYPE = "pulumi-nodejs:dynamic:Resource";
+
+export class PlatformMocks implements pulumi.runtime.Mocks {
+  private readonly tables: MockOutputTable;
+
+  constructor(tables: MockOutputTable = loadMockOutputTables()) {
+    this.tables = tables;
+  }
+
+  newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+    const inputs = args.inputs as Record<string, unknown>;
+    const key = args.type === DYNAMIC_RESOURCE_TYPE && typeof inputs.resourceKind === "string" ? inputs.resourceKind : args.type;
+    const computed = this.tables[key]?.(inputs, args.name) ?? {};
+    // `args.id` is the import id: an empty string unless the resource is being imported.
+    const id = (computed.id as string | undefined) || args.id || `${args.name}-id`;
+    return { id: args.custom === false ? undefined : id, state: { ...inputs, ...computed } };
+  }
+
+  call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+    throw new Error(`Unmocked invoke ${args.token}: the offline plan cannot reach cloud APIs. Pass the value through configuration instead of looking it up.`);
+  }
+}
+
+/** Every provider's table, merged. */
+export function loadMockOutputTables(): MockOutputTable {
+  return { ...cloudflareMockOutputs, ...vercelMockOutputs, ...stripeMockOutputs, ...supabaseMockOutputs };
+}

@@ -1,0 +1,184 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import { PlatformMocks } from "./mocks";
+import type { PlannedResource } from "./plan-types";
+
+/**
+ * Runs a Pulumi program under mocks, exactly as the language host would run it (config in the
+ * runtime, the program inside the root `pulumi:pulumi:Stack`), and records every resource
+ * registration the engine would receive: parent, dependencies, protect, inputs. Used by the
+ * offline plan, the benchmark and the tests, so all three see the same thing.
+ */
+
+export interface RecordOptions {
+  project: string;
+  stack: string;
+  /** Full config keys (`namespace:key`) → value text, as the language host passes them. */
+  config?: Record<string, string>;
+  /** Keys of `config` that are secrets. */
+  secretKeys?: readonly string[];
+  /**
+   * Run as a preview (`pulumi preview`): ids and computed outputs of new resources are unknown.
+   * @default false — like `pulumi up` against the mocked APIs, so wiring shows real values.
+   */
+  preview?: boolean;
+  /** Called for each registration as it happens (to see what got registered before a failure). */
+  onRegister?: (resource: PlannedResource) => void;
+}
+
+export interface RecordedRun<T> {
+  resources: PlannedResource[];
+  /** The program's return value (stack outputs), unresolved. */
+  result: T;
+  /** Stack outputs, resolved, with secrets masked as "[secret]". */
+  outputs: Record<string, unknown>;
+  /** Warnings the program logged with `pulumi.log.warn`. */
+  warnings: string[];
+}
+
+const SECRET = "[secret]";
+const UNKNOWN = "[unknown]";
+/** Dynamic resources carry their provider's serialized source; it is noise in a plan. */
+const DYNAMIC_PROVIDER_INPUT = "__provider";
+
+/** Minimal view of the gRPC request object the mock monitor receives (google-protobuf). */
+interface RegisterResourceRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getProtect(): boolean | undefined;
+  getRetainondelete(): boolean | undefined;
+  getProvider(): string;
+  getDependenciesList(): string[];
+  getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
+  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+interface RegisterResourceResponse {
+  getUrn(): string;
+}
+type Callback = (err: Error | null, response?: RegisterResourceResponse) => void;
+interface MockMonitorLike {
+  registerResource(req: RegisterResourceRequest, callback: Callback): Promise<void>;
+}
+
+export async function recordProgram<T>(program: () => T | Promise<T>, options: RecordOptions): Promise<RecordedRun<T>> {
+  pulumi.runtime.setAllConfig(options.config ?? {}, [...(options.secretKeys ?? [])]);
+  await pulumi.runtime.setMocks(new PlatformMocks(), options.project, options.stack, options.preview ?? false);
+
+  const resources: PlannedResource[] = [];
+  const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitorLike;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) =>
+    register(req, (err, response) => {
+      if (!err && response) {
+        const resource = toPlannedResource(req, response.getUrn());
+        resources.push(resource);
+        options.onRegister?.(resource);
+      }
+      callback(err, response);
+    });
+
+  const warnings: string[] = [];
+  const restoreConsole = captureRuntimeWarnings(warnings);
+  let result: T | undefined;
+  try {
+    await pulumi.runtime.runInPulumiStack(async () => {
+      result = await program();
+      return result;
+    });
+    await waitForRegistrations();
+    return { resources, result: result as T, outputs: await maskedOutputs(result), warnings };
+  } finally {
+    restoreConsole();
+  }
+}
+
+/** Lets every pending registration reach the monitor before the recording is read. */
+async function waitForRegistrations(): Promise<void> {
+  const settings = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
+  if (settings.waitForRPCs) await settings.waitForRPCs();
+}
+
+/**
+ * Without an engine, `pulumi.log.warn` writes `warning: [runtime] …` to the console; the plan
+ * reports those lines as warnings instead.
+ */
+function captureRuntimeWarnings(into: string[]): () => void {
+  const original = console.warn;
+  console.warn = (...args: unknown[]) => {
+    const text = args.map(String).join(" ");
+    const prefix = "warning: [runtime] ";
+    if (text.startsWith(prefix)) into.push(text.slice(prefix.length));
+    else original(...args);
+  };
+  return () => {
+    console.warn = original;
+  };
+}
+
+function toPlannedResource(req: RegisterResourceRequest, urn: string): PlannedResource {
+  const propertyDependencies: Record<string, string[]> = {};
+  req.getPropertydependenciesMap().forEach((value, key) => {
+    propertyDependencies[key] = value.getUrnsList();
+  });
+  const raw = req.getObject()?.toJavaScript() ?? {};
+  delete raw[DYNAMIC_PROVIDER_INPUT];
+  const secretPaths: string[] = [];
+  const inputs = unwrapSerialized(raw, "", secretPaths) as Record<string, unknown>;
+  return {
+    urn,
+    type: req.getType(),
+    name: req.getName(),
+    custom: req.getCustom(),
+    parent: req.getParent() || null,
+    protect: req.getProtect() ?? false,
+    retainOnDelete: req.getRetainondelete() ?? false,
+    dependencies: [...new Set(req.getDependenciesList())],
+    propertyDependencies,
+    provider: req.getProvider() || null,
+    inputs,
+    maskedInputs: maskSerialized(raw) as Record<string, unknown>,
+    secretPaths,
+  };
+}
+
+function isSig(value: unknown, sig: string): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && (value as Record<string, unknown>)[rpc.specialSigKey] === sig;
+}
+
+/** Serialized inputs → plain values (secrets unwrapped, unknowns undefined, resources as URNs). */
+function unwrapSerialized(value: unknown, path: string, secretPaths: string[]): unknown {
+  if (value === rpc.unknownValue) return undefined;
+  if (isSig(value, rpc.specialSecretSig)) {
+    secretPaths.push(path || "(root)");
+    return unwrapSerialized(value.value, path, []);
+  }
+  if (isSig(value, rpc.specialResourceSig)) return value.urn;
+  if (Array.isArray(value)) return value.map((item, i) => unwrapSerialized(item, `${path}[${i}]`, secretPaths));
+  if (typeof value === "object" && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[key] = unwrapSerialized(item, path ? `${path}.${key}` : key, secretPaths);
+    return out;
+  }
+  return value;
+}
+
+/** Serialized inputs → values safe to show: secrets "[secret]", unknowns "[unknown]". */
+function maskSerialized(value: unknown): unknown {
+  if (value === rpc.unknownValue) return UNKNOWN;
+  if (isSig(value, rpc.specialSecretSig)) return SECRET;
+  if (isSig(value, rpc.specialResourceSig)) return value.urn;
+  if (Array.isArray(value)) return value.map(maskSerialized);
+  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskSerialized(v)]));
+  return value;
+}
+
+/**
+ * Stack outputs, serialized the way the engine receives them (secret markers kept), then masked.
+ * Taken from the program's own return value: the resolved stack outputs have lost secretness.
+ */
+async function maskedOutputs(result: unknown): Promise<Record<string, unknown>> {
+  if (result === undefined || result === null) return {};
+  return maskSerialized(await rpc.serializeProperty("stack outputs", result, new Set(), { keepOutputValues: false })) as Record<string, unknown>;
+}

@@ -1,0 +1,77 @@
+import { existsSync } from "node:fs";
+import * as path from "node:path";
+import { isConfigError } from "../../components/shared/errors";
+import type { PlannedResource, PolicyReport } from "./plan-types";
+import { recordProgram } from "./record-program";
+import { readStackFile } from "./stack-file";
+
+/**
+ * The offline plan, as a function: the real program (`index.ts`) under mocks with a stack's real
+ * settings, then the real policy pack over what it registered. `npm run plan`, the benchmark and
+ * the stack tests all call this.
+ */
+
+export const PROJECT = "promptandpause";
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+
+export interface PlanRequest {
+  /** Stack name. @default "staging" */
+  stack?: string;
+  /** Settings file instead of `Pulumi.<stack>.yaml`. */
+  configFile?: string;
+}
+
+/** The plan document (`--json`), exactly as DESIGN.md specifies. */
+export interface PlanDocument {
+  project: string;
+  stack: string;
+  resources: Array<Pick<PlannedResource, "urn" | "type" | "name" | "parent" | "protect" | "dependencies"> & { inputs: Record<string, unknown> }>;
+  outputs: Record<string, unknown>;
+  policies: PolicyReport;
+  warnings: string[];
+}
+
+export type PlanOutcome =
+  | { kind: "planned"; document: PlanDocument; resources: PlannedResource[] }
+  | { kind: "invalid-config"; problems: string[]; registered: PlannedResource[] };
+
+export async function runPlan(request: PlanRequest = {}): Promise<PlanOutcome> {
+  const stack = request.stack ?? "staging";
+  const file = request.configFile ?? path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
+  const settings = readStackFile(file, PROJECT);
+
+  // The program exactly as `pulumi up` loads it: the module's exported function.
+  const program = require(path.join(REPO_ROOT, "index")) as () => Promise<Record<string, unknown>>;
+  let run: Awaited<ReturnType<typeof recordProgram<Record<string, unknown>>>>;
+  const registered: PlannedResource[] = [];
+  try {
+    run = await recordProgram(program, { project: PROJECT, stack, config: settings.config, secretKeys: settings.secretKeys, onRegister: (r) => registered.push(r) });
+  } catch (err) {
+    if (isConfigError(err)) return { kind: "invalid-config", problems: err.message.split("\n").slice(1).map((line) => line.replace(/^\s+-\s/, "")), registered };
+    throw err;
+  }
+
+  const policies = await evaluatePolicies(run.resources, stack);
+  return {
+    kind: "planned",
+    resources: run.resources,
+    document: {
+      project: PROJECT,
+      stack,
+      resources: run.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, protect: r.protect, dependencies: r.dependencies, inputs: r.maskedInputs })),
+      outputs: run.outputs,
+      policies,
+      warnings: [...settings.warnings, ...run.warnings],
+    },
+  };
+}
+
+/** The policy pack, when it is there (`policies/` + its evaluator). */
+async function evaluatePolicies(resources: PlannedResource[], stack: string): Promise<PolicyReport> {
+  const evaluator = path.join(__dirname, "policy-evaluator.ts");
+  if (!existsSync(evaluator)) return { pack: "(no policy pack)", evaluated: 0, violations: [] };
+  const { evaluatePolicyPack } = require(evaluator) as {
+    evaluatePolicyPack(resources: PlannedResource[], options: { project: string; stack: string }): Promise<PolicyReport>;
+  };
+  return evaluatePolicyPack(resources, { project: PROJECT, stack });
+}

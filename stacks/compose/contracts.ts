@@ -1,0 +1,30 @@
+import type * as pulumi from "@pulumi/pulumi";
+
+/**
+ * What one layer hands the next. Layers depend on these shapes, never on each other's classes,
+ * so each layer can be built and tested on its own.
+ */
+
+/** Database layer → app layer (the guide's `@supabase_url` / `@supabase_anon_key`). */
+export interface DatabaseOutputs {
+  projectRef: pulumi.Output<string>;
+  /** `https://<ref>.supabase.co`, public. */
+  apiUrl: pulumi.Output<string>;
+  /** The anon (publishable) key: public by design, protected by row-level security. */
+  anonKey: pulumi.Output<string>;
+  /** Secret: bypasses row-level security; server-side only. */
+  serviceRoleKey: pulumi.Output<string>;
+  /** Secret: Supavisor transaction-mode connection string. */
+  poolerConnectionString: pulumi.Output<string>;
+}
+
+/** App layer → edge layer. */
+export interface AppOutputs {
+  projectId: pulumi.Output<string>;
+  /** Hostnames the Vercel project serves (apex and www). */
+  domains: pulumi.Output<string[]>;
+  /** Where DNS must point: Vercel's apex A record and CNAME target. */
+  dnsTargets: { apexIpv4: string; cname: string };
+  /** Path of the app's health endpoint (the guide's `/api/health`). */
+  healthCheckPath: string;
+}

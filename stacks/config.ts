@@ -1,0 +1,310 @@
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { type ConfigIssue, NOT_SET, SECRET_VALUE, throwIfIssues } from "../components/shared/errors";
+import { resolveScale, SCALE_PRESET_NAMES, type ScaleValues, scaleValuesSchema } from "./presets";
+import { appConfigSchema, checkAppConfig } from "./schema/app";
+import { contactsSchema } from "./schema/common";
+import { checkDatabaseConfig, databaseConfigSchema } from "./schema/database";
+import { checkEdgeConfig, edgeConfigSchema } from "./schema/edge";
+import {
+  AI_PROVIDERS,
+  aiKeySecret,
+  knownSecretKeys,
+  type PlatformSecrets,
+  REQUIRED_SECRETS,
+  type RequiredSecretName,
+  setSecretHint,
+} from "./secrets";
+
+/**
+ * The stack configuration: one schema for every key the platform reads, parsed once, before any
+ * resource is registered. Guide values are the defaults (from `stacks/guide.ts`), in the layer
+ * schemas under `stacks/schema/`. All problems are reported at once, each as
+ * `<key path>: <problem> (got <value>). <fix>`.
+ */
+
+export const NAMESPACE = "promptandpause";
+
+/**
+ * Provider namespaces whose only keys are our declared secrets: the providers are explicit and
+ * configured from validated config, so any other key there would be silently ignored.
+ */
+const FOREIGN_NAMESPACES_CHECKED = ["cloudflare", "vercel"] as const;
+
+const scaleSchema = z
+  .strictObject({
+    /** Which row of the guide's scaling table this stack runs at. @default "current" */
+    preset: z.enum(SCALE_PRESET_NAMES).default("current"),
+    /** Single values that differ from the preset. */
+    overrides: z
+      .strictObject({
+        database: scaleValuesSchema.shape.database.partial().optional(),
+        app: scaleValuesSchema.shape.app.partial().optional(),
+        cache: scaleValuesSchema.shape.cache.partial().optional(),
+      })
+      .default({}),
+  })
+  .prefault({});
+
+/** Everything under the `promptandpause:` namespace except secrets. */
+export const platformConfigSchema = z.strictObject({
+  /** Environment label used in names, tags and env vars ("staging", "prod"). Components never branch on it. */
+  environment: z.string().regex(/^[a-z][a-z0-9-]{1,19}$/, { error: "must be 2-20 lowercase letters, digits or dashes, starting with a letter" }),
+  /** The apex domain this stack serves (its own Cloudflare zone). */
+  domain: z.string().regex(/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: "must be a lowercase DNS domain like promptandpause.com" }),
+  /** Who is told about what. */
+  contacts: contactsSchema,
+  /** Protect stateful resources (Supabase project, Cloudflare zone) from deletion. @default false */
+  protectStatefulResources: z.boolean().default(false),
+  scale: scaleSchema,
+  edge: edgeConfigSchema,
+  app: appConfigSchema,
+  database: databaseConfigSchema,
+});
+
+export type PlatformSettings = z.output<typeof platformConfigSchema>;
+
+/** The validated configuration the platform is built from. */
+export interface PlatformConfig extends Omit<PlatformSettings, "scale"> {
+  project: string;
+  scalePreset: PlatformSettings["scale"]["preset"];
+  scale: ScaleValues;
+  secrets: PlatformSecrets;
+}
+
+/** Stack configuration as Pulumi hands it to a program: full keys, values, and which are secret. */
+export interface RawStackConfig {
+  project: string;
+  /** `namespace:key` → value (already JSON-decoded for structured values). */
+  values: Record<string, unknown>;
+  /** Keys whose values are secrets (`secure:` in the stack file). */
+  secretKeys: ReadonlySet<string>;
+}
+
+/** Reads the running program's configuration exactly as the Pulumi language host provides it. */
+export function readRawStackConfig(): RawStackConfig {
+  const all = pulumi.runtime.allConfig();
+  const values: Record<string, unknown> = {};
+  for (const [key, text] of Object.entries(all)) values[key] = decodeConfigValue(text);
+  const secretKeys = new Set(Object.keys(all).filter((key) => isConfigSecret(key)));
+  return { project: pulumi.getProject(), values, secretKeys };
+}
+
+/**
+ * Whether the language host marked a key as secret. The SDK exports this function at runtime but
+ * hides it from its typings (`@internal`); it is the only way to tell a `secure:` value from a
+ * plaintext one, which we must do to refuse plaintext secrets.
+ */
+function isConfigSecret(key: string): boolean {
+  const runtime = pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean };
+  if (typeof runtime.isConfigSecret !== "function") throw new Error("@pulumi/pulumi no longer exports runtime.isConfigSecret; update stacks/config.ts");
+  return runtime.isConfigSecret(key);
+}
+
+/** Structured config (objects, lists) arrives as JSON text; scalars arrive as text. */
+export function decodeConfigValue(text: string): unknown {
+  const trimmed = text.trim();
+  if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+    try {
+      return JSON.parse(trimmed);
+    } catch {
+      return text;
+    }
+  }
+  if (trimmed === "true" || trimmed === "false") return trimmed === "true";
+  if (/^-?\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed);
+  return text;
+}
+
+/** Parses and checks the whole stack configuration; throws a ConfigError listing every problem. */
+export function parseStackConfig(raw: RawStackConfig): PlatformConfig {
+  const issues: ConfigIssue[] = [];
+  const ours: Record<string, unknown> = {};
+  const secretKeyNames = new Set(knownSecretKeys());
+
+  for (const [key, value] of Object.entries(raw.values)) {
+    const [namespace] = key.split(":", 1);
+    if (secretKeyNames.has(key)) continue;
+    if (namespace === NAMESPACE) {
+      ours[key.slice(NAMESPACE.length + 1)] = value;
+    } else if ((FOREIGN_NAMESPACES_CHECKED as readonly string[]).includes(namespace ?? "")) {
+      issues.push({ path: key, problem: "is not a setting this platform reads", got: raw.secretKeys.has(key) ? SECRET_VALUE : value, fix: `Remove it with: pulumi config rm ${key}` });
+    }
+  }
+
+  const parsed = platformConfigSchema.safeParse(ours);
+  if (!parsed.success) issues.push(...zodIssuesToConfigIssues(parsed.error.issues, ours));
+
+  const settings = parsed.success ? parsed.data : undefined;
+  if (settings) {
+    issues.push(...checkEdgeConfig(settings.edge, settings), ...checkAppConfig(settings.app, settings), ...checkDatabaseConfig(settings.database, settings));
+  }
+  const secrets = readSecrets(raw, settings?.app.aiProviders ?? declaredAiProviders(raw.values), issues);
+
+  throwIfIssues(issues);
+  if (!settings || !secrets) throw new Error("unreachable: settings parsed without issues");
+  const { scale, ...rest } = settings;
+  return { ...rest, project: raw.project, scalePreset: scale.preset, scale: resolveScale(scale.preset, scale.overrides), secrets };
+}
+
+/** The AI providers a stack lists (schema default when unset), even when other keys are invalid. */
+export function declaredAiProviders(values: Record<string, unknown>): string[] {
+  const parsed = appConfigSchema.shape.aiProviders.safeParse((values[`${NAMESPACE}:app`] as Record<string, unknown> | undefined)?.aiProviders);
+  return parsed.success ? parsed.data : [];
+}
+
+/** Every secret key this configuration needs: the required ones plus one per listed AI provider. */
+export function requiredSecretKeys(values: Record<string, unknown>): string[] {
+  const ai = declaredAiProviders(values).map((p) => aiKeySecret(p as (typeof AI_PROVIDERS)[number]).key);
+  return [...Object.values(REQUIRED_SECRETS).map((s) => s.key), ...ai];
+}
+
+function readSecrets(raw: RawStackConfig, aiProviders: readonly string[], issues: ConfigIssue[]): PlatformSecrets | undefined {
+  const before = issues.length;
+  const read = (key: string): pulumi.Output<string> | undefined => {
+    const value = raw.values[key];
+    if (value === undefined || value === "") {
+      issues.push({ path: key, problem: "required secret is not set", got: NOT_SET, fix: setSecretHint(key) });
+      return undefined;
+    }
+    if (!raw.secretKeys.has(key)) {
+      // Never echo a plaintext secret back: it is already exposed in the stack file.
+      issues.push({ path: key, problem: "is stored in plaintext; it must be a secret", got: SECRET_VALUE, fix: `Remove it from the stack file, then ${setSecretHint(key)}` });
+      return undefined;
+    }
+    return pulumi.secret(String(value));
+  };
+  const required = {} as Record<RequiredSecretName, pulumi.Output<string>>;
+  for (const [name, spec] of Object.entries(REQUIRED_SECRETS) as [RequiredSecretName, { key: string }][]) {
+    const value = read(spec.key);
+    if (value) required[name] = value;
+  }
+  const aiApiKeys: PlatformSecrets["aiApiKeys"] = {};
+  for (const provider of AI_PROVIDERS) {
+    const key = aiKeySecret(provider).key;
+    if (aiProviders.includes(provider)) {
+      const value = read(key);
+      if (value) aiApiKeys[provider] = value;
+    } else if (raw.values[key] !== undefined) {
+      issues.push({ path: key, problem: `is set but ${provider} is not in promptandpause:app.aiProviders`, got: SECRET_VALUE, fix: `Add "${provider}" to app.aiProviders or remove it with: pulumi config rm ${key}` });
+    }
+  }
+  return issues.length === before ? { required, aiApiKeys } : undefined;
+}
+
+/** Turns zod's issues into `<key path>: <problem> (got <value>)`, one per bad key. */
+export function zodIssuesToConfigIssues(zodIssues: readonly z.core.$ZodIssue[], input: unknown, namespace = NAMESPACE): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  for (const issue of zodIssues) {
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) {
+        const path = [...issue.path, key];
+        const suggestion = closestKey(key, knownKeysAt(issue.path));
+        out.push({
+          path: keyPath(namespace, path),
+          problem: "unknown key",
+          got: valueAt(input, path),
+          fix: suggestion ? `Did you mean ${keyPath(namespace, [...issue.path, suggestion])}?` : `Remove it; see README "Configuration reference" for the keys.`,
+        });
+      }
+      continue;
+    }
+    const got = valueAt(input, issue.path);
+    out.push({ path: keyPath(namespace, issue.path), problem: describeZodIssue(issue, got), got: got === undefined ? NOT_SET : got, fix: `Set ${keyPath(namespace, issue.path)} in Pulumi.<stack>.yaml.` });
+  }
+  return out;
+}
+
+function describeZodIssue(issue: z.core.$ZodIssue, got: unknown): string {
+  switch (issue.code) {
+    case "invalid_type":
+      return got === undefined ? "is required" : `must be ${article(issue.expected)}`;
+    case "too_small":
+      return issue.origin === "array" ? `must have at least ${issue.minimum} item(s)` : issue.origin === "string" ? `must be at least ${issue.minimum} characters` : `must be ${issue.inclusive === false ? ">" : ">="} ${issue.minimum}`;
+    case "too_big":
+      return issue.origin === "array" ? `must have at most ${issue.maximum} item(s)` : issue.origin === "string" ? `must be at most ${issue.maximum} characters` : `must be ${issue.inclusive === false ? "<" : "<="} ${issue.maximum}`;
+    case "invalid_value":
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    case "invalid_format":
+      return issue.message && !issue.message.startsWith("Invalid") ? issue.message : `must be a valid ${issue.format}`;
+    case "not_multiple_of":
+      return `must be a multiple of ${issue.divisor}`;
+    default:
+      return issue.message;
+  }
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+function keyPath(namespace: string, path: readonly PropertyKey[]): string {
+  let text = `${namespace}:`;
+  path.forEach((part, i) => {
+    if (typeof part === "number") text += `[${part}]`;
+    else text += i === 0 ? String(part) : `.${String(part)}`;
+  });
+  return text;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let current: unknown = input;
+  for (const part of path) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<string | number, unknown>)[part as string | number];
+  }
+  return current;
+}
+
+/** The keys the schema accepts at a path (for "did you mean" hints). */
+function knownKeysAt(path: readonly PropertyKey[]): string[] {
+  let schema: z.core.$ZodType = platformConfigSchema;
+  for (const part of path) {
+    schema = unwrap(schema);
+    if (typeof part === "number") {
+      const element = (schema as unknown as { element?: z.core.$ZodType }).element;
+      if (!element) return [];
+      schema = element;
+    } else {
+      const shape = (schema as unknown as { shape?: Record<string, z.core.$ZodType> }).shape;
+      const next = shape?.[String(part)];
+      if (!next) return [];
+      schema = next;
+    }
+  }
+  const shape = (unwrap(schema) as unknown as { shape?: Record<string, unknown> }).shape;
+  return shape ? Object.keys(shape) : [];
+}
+
+function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
+  let current = schema as unknown as { unwrap?: () => z.core.$ZodType; def?: { innerType?: z.core.$ZodType } };
+  for (let i = 0; i < 10; i++) {
+    const inner = current.def?.innerType;
+    if (!inner) break;
+    current = inner as unknown as typeof current;
+  }
+  return current as unknown as z.core.$ZodType;
+}
+
+function closestKey(key: string, candidates: readonly string[]): string | undefined {
+  let best: { key: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const distance = levenshtein(key.toLowerCase(), candidate.toLowerCase());
+    if (distance <= Math.max(2, Math.floor(candidate.length / 3)) && (!best || distance < best.distance)) best = { key: candidate, distance };
+  }
+  return best?.key;
+}
+
+function levenshtein(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0] ?? 0;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j] ?? 0;
+      row[j] = Math.min((row[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length] ?? 0;
+}

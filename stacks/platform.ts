@@ -1,0 +1,43 @@
+import * as cloudflare from "@pulumi/cloudflare";
+import * as pulumi from "@pulumi/pulumi";
+import * as vercel from "@pulumiverse/vercel";
+import { composeApp } from "./compose/app";
+import { composeDatabase } from "./compose/database";
+import { composeEdge } from "./compose/edge";
+import type { LayerContext } from "./compose/types";
+import type { PlatformConfig } from "./config";
+
+/**
+ * The whole platform for one stack: explicit providers, then the layers in dependency order —
+ * database (Supabase) → app (Vercel, fed by the database's URL and keys) → edge (Cloudflare in
+ * front of the app). Returns the stack outputs.
+ */
+export function buildPlatform(config: PlatformConfig) {
+  const providers = createProviders(config);
+  const ctx: LayerContext = { config, providers };
+
+  const database = composeDatabase(ctx);
+  const app = composeApp(ctx, database.outputs);
+  const edge = composeEdge(ctx, app.outputs);
+
+  return {
+    environment: config.environment,
+    scalePreset: config.scalePreset,
+    database: database.stackOutputs,
+    app: app.stackOutputs,
+    edge: edge.stackOutputs,
+  };
+}
+
+/**
+ * One explicit provider per cloud, configured from validated config. Default providers are
+ * disabled in Pulumi.yaml, so a resource that forgets its provider fails loudly instead of
+ * silently using ambient credentials.
+ */
+function createProviders(config: PlatformConfig): Record<string, pulumi.ProviderResource> {
+  const secrets = config.secrets.required;
+  return {
+    cloudflare: new cloudflare.Provider("cloudflare", { apiToken: secrets.cloudflareApiToken }),
+    vercel: new vercel.Provider("vercel", { apiToken: secrets.vercelApiToken, team: config.app.team }),
+  };
+}

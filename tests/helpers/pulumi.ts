@@ -1,0 +1,71 @@
+import * as path from "node:path";
+import type * as pulumi from "@pulumi/pulumi";
+import { decodeConfigValue, type PlatformConfig, parseStackConfig, type RawStackConfig } from "../../stacks/config";
+import type { PlannedResource } from "../../scripts/lib/plan-types";
+import { type RecordedRun, type RecordOptions, recordProgram as record } from "../../scripts/lib/record-program";
+import { PROJECT, REPO_ROOT, runPlan, type PlanOutcome } from "../../scripts/lib/run-plan";
+import { readStackFile } from "../../scripts/lib/stack-file";
+
+/**
+ * Test harness: the same recorder the offline plan uses, with defaults for tests.
+ * Every file runs in its own process (vitest.config.mts), so mocks never leak between files.
+ */
+
+export { REPO_ROOT };
+export type { PlannedResource };
+
+/** Runs `program` under mocks and returns every registration (see scripts/lib/record-program.ts). */
+export function recordProgram<T>(program: () => T | Promise<T>, options: Partial<RecordOptions> = {}): Promise<RecordedRun<T>> {
+  return record(program, { project: PROJECT, stack: "test", ...options });
+}
+
+/** Resolves an Output's value. Rejects if it never resolves (unknown during preview). */
+export function unwrap<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("output did not resolve (unknown during preview?)")), 10_000);
+    output.apply((value) => {
+      clearTimeout(timer);
+      resolve(value);
+      return value;
+    });
+  });
+}
+
+/** Whether an Output is marked secret. */
+export async function isSecretOutput(output: pulumi.Output<unknown>): Promise<boolean> {
+  return (output as unknown as { isSecret: Promise<boolean> }).isSecret;
+}
+
+/** The raw settings of a stack file (Pulumi.<stack>.yaml), with placeholders for secrets. */
+export function rawStackConfig(stack: string, overrides: Record<string, unknown> = {}): RawStackConfig {
+  const settings = readStackFile(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`), PROJECT);
+  const values: Record<string, unknown> = {};
+  for (const [key, text] of Object.entries(settings.config)) values[key] = decodeConfigValue(text);
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) delete values[key];
+    else values[key] = value;
+  }
+  return { project: PROJECT, values, secretKeys: new Set(settings.secretKeys) };
+}
+
+/** A valid PlatformConfig from a real stack file, with top-level keys overridden (`undefined` removes one). */
+export function platformConfigFor(stack: "staging" | "prod" = "staging", overrides: Record<string, unknown> = {}): PlatformConfig {
+  return parseStackConfig(rawStackConfig(stack, overrides));
+}
+
+/** The full offline plan of a stack (or of a settings file), in-process. */
+export function planStack(target: "staging" | "prod" | { file: string; stack?: string }): Promise<PlanOutcome> {
+  return typeof target === "string" ? runPlan({ stack: target }) : runPlan({ stack: target.stack ?? "staging", configFile: target.file });
+}
+
+/** Resources of one type. */
+export function ofType(resources: readonly PlannedResource[], type: string): PlannedResource[] {
+  return resources.filter((r) => r.type === type);
+}
+
+/** The one resource of a type whose logical name ends with `suffix`; throws when not exactly one. */
+export function one(resources: readonly PlannedResource[], type: string, suffix = ""): PlannedResource {
+  const found = resources.filter((r) => r.type === type && r.name.endsWith(suffix));
+  if (found.length !== 1) throw new Error(`expected one ${type} named *${suffix}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
+  return found[0] as PlannedResource;
+}
