@@ -1,0 +1,528 @@
+/**
+ * A local Supabase Management API v1 for tests: node:http on 127.0.0.1:0, realistic state
+ * (projects come up after N polls, resizes take N polls, settings are stored), and every request
+ * VALIDATED against the OpenAPI document (path template, method, path/query parameters, JSON
+ * body against the operation's requestBody schema with ajv + ajv-formats, `$ref`s resolved into
+ * `components/schemas`). An invalid request gets HTTP 400 and is recorded in `invalid`; tests
+ * assert that list is empty.
+ *
+ * Object schemas that do not say `additionalProperties` are validated as closed (a field the
+ * spec does not define is rejected) to catch misspelled field names the real API would ignore.
+ */
+import * as fs from "node:fs";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import * as path from "node:path";
+import Ajv, { type ValidateFunction } from "ajv";
+import addFormats from "ajv-formats";
+
+export const REPO_ROOT = path.resolve(__dirname, "../..");
+/** Where the OpenAPI document lives (outside the repo, never copied into it). */
+export const SPEC_PATH = path.resolve(REPO_ROOT, "../shared/supabase/management-api-v1.openapi.json");
+export const specPresent = fs.existsSync(SPEC_PATH);
+
+// biome-ignore lint/suspicious/noExplicitAny: OpenAPI document is untyped JSON
+type Json = any;
+
+/** Loads the OpenAPI document, or undefined when it is not there. */
+export function loadSpec(): Json | undefined {
+  return specPresent ? JSON.parse(fs.readFileSync(SPEC_PATH, "utf8")) : undefined;
+}
+
+interface Route {
+  template: string;
+  regex: RegExp;
+  paramNames: string[];
+  literalSegments: number;
+}
+
+/** Validates requests against the OpenAPI document. */
+export class OpenApiValidator {
+  private readonly routes: Route[];
+  private readonly ajv: Ajv;
+  private readonly cache = new Map<string, ValidateFunction>();
+
+  constructor(private readonly spec: Json) {
+    this.routes = Object.keys(spec.paths).map((template) => {
+      const paramNames: string[] = [];
+      const pattern = template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\\?\{(\w+)\\?\}/g, (_m, n: string) => {
+        paramNames.push(n);
+        return "([^/]+)";
+      });
+      return { template, regex: new RegExp(`^${pattern}$`), paramNames, literalSegments: template.split("/").filter((s) => s && !s.startsWith("{")).length };
+    });
+    this.ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
+    addFormats(this.ajv);
+    const components = closeObjects(rewriteRefs(structuredClone(spec.components ?? {})));
+    this.ajv.addSchema({ $id: "spec.json", components }, "spec.json");
+  }
+
+  /** The path template a concrete path matches (most literal segments wins), with its params. */
+  match(pathname: string): { template: string; params: Record<string, string> } | undefined {
+    const hits = this.routes
+      .map((r) => ({ r, m: r.regex.exec(pathname) }))
+      .filter((h): h is { r: Route; m: RegExpExecArray } => h.m !== null)
+      .sort((a, b) => b.r.literalSegments - a.r.literalSegments);
+    const hit = hits[0];
+    if (!hit) return undefined;
+    const params: Record<string, string> = {};
+    hit.r.paramNames.forEach((n, i) => {
+      params[n] = decodeURIComponent(hit.m[i + 1] ?? "");
+    });
+    return { template: hit.r.template, params };
+  }
+
+  /** True when the document has this method on this template. */
+  hasOperation(method: string, template: string): boolean {
+    return Boolean(this.spec.paths[template]?.[method.toLowerCase()]);
+  }
+
+  private compile(key: string, schema: Json): ValidateFunction {
+    let v = this.cache.get(key);
+    if (!v) {
+      v = this.ajv.compile(closeObjects(rewriteRefs(structuredClone(schema))));
+      this.cache.set(key, v);
+    }
+    return v;
+  }
+
+  /** Every problem with this request (empty = valid). */
+  validate(req: { method: string; pathname: string; query: URLSearchParams; body: string; contentType: string | undefined; authorization: string | undefined }): {
+    template?: string;
+    params: Record<string, string>;
+    problems: string[];
+  } {
+    const problems: string[] = [];
+    const route = this.match(req.pathname);
+    if (!route) return { params: {}, problems: [`no path in the OpenAPI document matches ${req.pathname}`] };
+    const op = this.spec.paths[route.template][req.method.toLowerCase()];
+    if (!op) return { template: route.template, params: route.params, problems: [`${req.method} is not defined for ${route.template}`] };
+    if (!/^Bearer \S+$/.test(req.authorization ?? "")) problems.push("missing Authorization: Bearer <token> header");
+    const opKey = `${req.method} ${route.template}`;
+    for (const param of op.parameters ?? []) {
+      const p = param.$ref ? this.resolve(param.$ref) : param;
+      let raw: string | undefined;
+      if (p.in === "path") raw = route.params[p.name];
+      else if (p.in === "query") raw = req.query.get(p.name) ?? undefined;
+      else continue;
+      if (raw === undefined) {
+        if (p.required) problems.push(`missing required ${p.in} parameter "${p.name}"`);
+        continue;
+      }
+      if (p.schema) {
+        const value = coerce(raw, p.schema);
+        const v = this.compile(`${opKey} ${p.in}:${p.name}`, p.schema);
+        if (!v(value)) problems.push(`${p.in} parameter "${p.name}"=${JSON.stringify(raw)}: ${this.ajv.errorsText(v.errors)}`);
+      }
+    }
+    const known = new Set((op.parameters ?? []).filter((p: Json) => p.in === "query").map((p: Json) => p.name));
+    for (const name of req.query.keys()) if (!known.has(name)) problems.push(`query parameter "${name}" is not defined for ${opKey}`);
+    const bodySpec = op.requestBody?.content?.["application/json"];
+    if (req.body.trim() !== "") {
+      if (!bodySpec) problems.push(`${opKey} takes no JSON body`);
+      else if (!(req.contentType ?? "").includes("application/json")) problems.push("Content-Type must be application/json");
+      else {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(req.body);
+        } catch {
+          problems.push("body is not valid JSON");
+        }
+        if (parsed !== undefined && bodySpec.schema) {
+          const v = this.compile(`${opKey} body`, bodySpec.schema);
+          if (!v(parsed)) problems.push(`body: ${this.ajv.errorsText(v.errors, { dataVar: "body" })}`);
+        }
+      }
+    } else if (op.requestBody?.required) {
+      problems.push(`${opKey} requires a JSON body`);
+    }
+    return { template: route.template, params: route.params, problems };
+  }
+
+  private resolve(ref: string): Json {
+    return ref
+      .replace(/^#\//, "")
+      .split("/")
+      .reduce((o: Json, k: string) => o?.[k], this.spec);
+  }
+}
+
+function rewriteRefs(node: Json): Json {
+  if (Array.isArray(node)) return node.map(rewriteRefs);
+  if (node && typeof node === "object") {
+    for (const [k, v] of Object.entries(node)) {
+      if (k === "$ref" && typeof v === "string" && v.startsWith("#/")) node[k] = `spec.json${v}`;
+      else node[k] = rewriteRefs(v);
+    }
+  }
+  return node;
+}
+
+/** Treats object schemas without `additionalProperties` as closed (stricter than the spec). */
+function closeObjects(node: Json): Json {
+  if (Array.isArray(node)) return node.map(closeObjects);
+  if (node && typeof node === "object") {
+    for (const [k, v] of Object.entries(node)) {
+      // property names are data, not schemas: recurse into their schemas only
+      node[k] = closeObjects(v);
+    }
+    if (node.properties && typeof node.properties === "object" && node.additionalProperties === undefined && !node.allOf && !node.anyOf) {
+      node.additionalProperties = false;
+    }
+  }
+  return node;
+}
+
+function coerce(raw: string, schema: Json): unknown {
+  const type = schema.type;
+  if (type === "boolean") return raw === "true" ? true : raw === "false" ? false : raw;
+  if (type === "integer" || type === "number") return raw.trim() !== "" && !Number.isNaN(Number(raw)) ? Number(raw) : raw;
+  return raw;
+}
+
+/** One request the server received. */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  /** `METHOD /template` or `METHOD ?` when no template matched. */
+  operation: string;
+  query: Record<string, string>;
+  body: unknown;
+  authorization: string | undefined;
+}
+
+/** A request that failed validation. */
+export interface InvalidRequest {
+  operation: string;
+  problems: string[];
+}
+
+/** A scripted failure for the next `times` calls of `operation` (e.g. `GET /v1/projects/{ref}`). */
+export interface Fault {
+  operation: string;
+  status?: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+  /** Hold the response this long before answering (to trigger client timeouts). */
+  delayMs?: number;
+  /** @default 1 */
+  times?: number;
+}
+
+export interface FakeProject {
+  id: number;
+  ref: string;
+  name: string;
+  organization_slug: string;
+  region: string;
+  db_pass: string;
+  desired_instance_size?: string;
+  status: string;
+  pollsUntilReady: number;
+  created_at: string;
+  postgresVersion: string;
+  addons: { type: string; id: string }[];
+  auth: Record<string, unknown>;
+  postgres: Record<string, unknown>;
+  pooler: { default_pool_size: number | null; pool_mode: "transaction" | "session" };
+  storage: { fileSizeLimit: number };
+  ssl: boolean;
+  network: { dbAllowedCidrs: string[]; dbAllowedCidrsV6: string[] };
+  backupSchedule: string;
+}
+
+export interface SupabaseApiServerOptions {
+  /** The only token accepted. */
+  token: string;
+  /** The OpenAPI document; without it requests are not validated. @default loadSpec() */
+  spec?: Json;
+  /** GET polls a new project answers COMING_UP before ACTIVE_HEALTHY. @default 2 */
+  comingUpPolls?: number;
+  /** GET polls a resized project answers RESIZING. @default 1 */
+  resizingPolls?: number;
+  /** Version reported for new projects. @default "15.8.1.054" */
+  postgresVersion?: string;
+}
+
+export interface SupabaseApiServer {
+  url: string;
+  requests: RecordedRequest[];
+  invalid: InvalidRequest[];
+  projects: Map<string, FakeProject>;
+  validating: boolean;
+  inject(fault: Fault): void;
+  /** Operations (`METHOD /template`) received, in order. */
+  operations(): string[];
+  close(): Promise<void>;
+}
+
+function randomRef(): string {
+  let s = "";
+  for (let i = 0; i < 20; i++) s += String.fromCharCode(97 + Math.floor(Math.random() * 26));
+  return s;
+}
+
+/** Starts the server; `SUPABASE_API_URL` is NOT set here (tests set it). */
+export async function startSupabaseApiServer(options: SupabaseApiServerOptions): Promise<SupabaseApiServer> {
+  const spec = options.spec === undefined ? loadSpec() : options.spec;
+  const validator = spec ? new OpenApiValidator(spec) : undefined;
+  const requests: RecordedRequest[] = [];
+  const invalid: InvalidRequest[] = [];
+  const projects = new Map<string, FakeProject>();
+  const faults: Fault[] = [];
+  let nextId = 1;
+  const comingUp = options.comingUpPolls ?? 2;
+  const resizing = options.resizingPolls ?? 1;
+
+  const handle = (method: string, template: string, params: Record<string, string>, body: Json): [number, unknown] => {
+    const op = `${method} ${template}`;
+    if (op === "POST /v1/projects") {
+      const ref = randomRef();
+      const p: FakeProject = {
+        id: nextId++,
+        ref,
+        name: body.name,
+        organization_slug: body.organization_slug,
+        region: body.region_selection?.code ?? body.region ?? "us-east-1",
+        db_pass: body.db_pass,
+        desired_instance_size: body.desired_instance_size,
+        status: "COMING_UP",
+        pollsUntilReady: comingUp,
+        created_at: new Date().toISOString(),
+        postgresVersion: options.postgresVersion ?? "15.8.1.054",
+        addons: body.desired_instance_size && body.desired_instance_size !== "nano" ? [{ type: "compute_instance", id: `ci_${body.desired_instance_size}` }] : [],
+        auth: { site_url: "http://localhost:3000", jwt_exp: 3600, uri_allow_list: "", refresh_token_rotation_enabled: true, security_refresh_token_reuse_interval: 10, sessions_timebox: 0 },
+        postgres: { shared_buffers: "128MB" },
+        pooler: { default_pool_size: 15, pool_mode: "transaction" },
+        storage: { fileSizeLimit: 52428800 },
+        ssl: false,
+        network: { dbAllowedCidrs: ["0.0.0.0/0"], dbAllowedCidrsV6: ["::/0"] },
+        backupSchedule: "00:00:00",
+      };
+      projects.set(ref, p);
+      return [201, projectResponse(p)];
+    }
+    const p = params.ref ? projects.get(params.ref) : undefined;
+    if (params.ref && !p) return [404, { message: "Project not found" }];
+    if (!p) return [501, { message: `not implemented: ${op}` }];
+    switch (op) {
+      case "GET /v1/projects/{ref}":
+        if (p.pollsUntilReady > 0) p.pollsUntilReady--;
+        else if (p.status === "COMING_UP" || p.status === "RESIZING") p.status = "ACTIVE_HEALTHY";
+        return [200, { ...projectResponse(p), database: { host: `db.${p.ref}.supabase.co`, version: p.postgresVersion, postgres_engine: p.postgresVersion.split(".")[0], release_channel: "ga" } }];
+      case "PATCH /v1/projects/{ref}":
+        p.name = body.name;
+        return [200, { id: p.id, ref: p.ref, name: p.name }];
+      case "DELETE /v1/projects/{ref}":
+        projects.delete(p.ref);
+        return [200, { id: p.id, ref: p.ref, name: p.name }];
+      case "GET /v1/projects/{ref}/api-keys":
+        return [
+          200,
+          [
+            { name: "anon", api_key: `anon-jwt-${p.ref}`, type: "legacy", id: "anon" },
+            { name: "service_role", api_key: `service-role-jwt-${p.ref}`, type: "legacy", id: "service_role" },
+          ],
+        ];
+      case "PATCH /v1/projects/{ref}/database/password":
+        p.db_pass = body.password;
+        return [200, { message: "Password updated" }];
+      case "GET /v1/projects/{ref}/billing/addons":
+        return [
+          200,
+          {
+            selected_addons: p.addons.map((a) => ({ type: a.type, variant: { id: a.id, name: a.id, price: { description: "", type: "fixed", interval: "hourly", amount: 0.01 } } })),
+            available_addons: [],
+          },
+        ];
+      case "PATCH /v1/projects/{ref}/billing/addons":
+        p.addons = p.addons.filter((a) => a.type !== body.addon_type).concat({ type: body.addon_type, id: body.addon_variant });
+        if (body.addon_type === "compute_instance") {
+          p.status = "RESIZING";
+          p.pollsUntilReady = resizing;
+        }
+        return [200, undefined];
+      case "DELETE /v1/projects/{ref}/billing/addons/{addon_variant}":
+        p.addons = p.addons.filter((a) => a.id !== params.addon_variant);
+        return [200, undefined];
+      case "GET /v1/projects/{ref}/config/database/pooler":
+        return [
+          200,
+          [
+            {
+              identifier: p.ref,
+              database_type: "PRIMARY",
+              is_using_scram_auth: true,
+              db_user: `postgres.${p.ref}`,
+              db_host: "aws-0-eu-west-2.pooler.supabase.com",
+              db_port: 6543,
+              db_name: "postgres",
+              connection_string: `postgresql://postgres.${p.ref}:[YOUR-PASSWORD]@aws-0-eu-west-2.pooler.supabase.com:6543/postgres`,
+              connectionString: `postgresql://postgres.${p.ref}:[YOUR-PASSWORD]@aws-0-eu-west-2.pooler.supabase.com:6543/postgres`,
+              default_pool_size: p.pooler.default_pool_size,
+              max_client_conn: 200,
+              pool_mode: p.pooler.pool_mode,
+            },
+          ],
+        ];
+      case "PATCH /v1/projects/{ref}/config/database/pooler":
+        Object.assign(p.pooler, body);
+        return [200, { ...p.pooler }];
+      case "GET /v1/projects/{ref}/config/database/postgres":
+        return [200, { ...p.postgres }];
+      case "PUT /v1/projects/{ref}/config/database/postgres":
+        p.postgres = { ...body };
+        return [200, { ...p.postgres }];
+      case "GET /v1/projects/{ref}/config/auth":
+        return [200, { ...p.auth, smtp_pass: p.auth.smtp_pass ? "********" : null }];
+      case "PATCH /v1/projects/{ref}/config/auth":
+        Object.assign(p.auth, body);
+        return [200, { ...p.auth, smtp_pass: p.auth.smtp_pass ? "********" : null }];
+      case "GET /v1/projects/{ref}/config/storage":
+        return [
+          200,
+          {
+            fileSizeLimit: p.storage.fileSizeLimit,
+            features: {
+              imageTransformation: { enabled: true },
+              s3Protocol: { enabled: true },
+              icebergCatalog: { enabled: false, maxNamespaces: 0, maxTables: 0, maxCatalogs: 0 },
+              vectorBuckets: { enabled: false, maxBuckets: 0, maxIndexes: 0 },
+            },
+            capabilities: { list_v2: true, iceberg_catalog: false },
+            external: { upstreamTarget: "main" },
+            migrationVersion: "1",
+            databasePoolMode: "recycled",
+          },
+        ];
+      case "PATCH /v1/projects/{ref}/config/storage":
+        if (body.fileSizeLimit !== undefined) p.storage.fileSizeLimit = body.fileSizeLimit;
+        return [200, undefined];
+      case "GET /v1/projects/{ref}/ssl-enforcement":
+        return [200, { currentConfig: { database: p.ssl }, appliedSuccessfully: true }];
+      case "PUT /v1/projects/{ref}/ssl-enforcement":
+        p.ssl = body.requestedConfig.database;
+        return [200, { currentConfig: { database: p.ssl }, appliedSuccessfully: true }];
+      case "GET /v1/projects/{ref}/network-restrictions":
+        return [200, { entitlement: "allowed", config: { ...p.network }, status: "applied" }];
+      case "POST /v1/projects/{ref}/network-restrictions/apply":
+        p.network = { dbAllowedCidrs: body.dbAllowedCidrs ?? [], dbAllowedCidrsV6: body.dbAllowedCidrsV6 ?? [] };
+        return [201, { entitlement: "allowed", config: { ...p.network }, status: "applied" }];
+      case "GET /v1/projects/{ref}/database/backups/schedule":
+        return [200, { schedule_for: p.backupSchedule, updated_at: new Date().toISOString() }];
+      case "PATCH /v1/projects/{ref}/database/backups/schedule":
+        p.backupSchedule = body.schedule_for;
+        return [200, { schedule_for: p.backupSchedule, updated_at: new Date().toISOString() }];
+      default:
+        return [501, { message: `not implemented in the test server: ${op}` }];
+    }
+  };
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const raw = Buffer.concat(chunks).toString("utf8");
+      const url = new URL(req.url ?? "/", "http://127.0.0.1");
+      const method = (req.method ?? "GET").toUpperCase();
+      let template: string | undefined;
+      let params: Record<string, string> = {};
+      let problems: string[] = [];
+      if (validator) {
+        const result = validator.validate({
+          method,
+          pathname: url.pathname,
+          query: url.searchParams,
+          body: raw,
+          contentType: req.headers["content-type"],
+          authorization: req.headers.authorization,
+        });
+        template = result.template;
+        params = result.params;
+        problems = result.problems;
+      } else {
+        template = guessTemplate(url.pathname, params);
+      }
+      const operation = `${method} ${template ?? "?"}`;
+      let body: Json;
+      try {
+        body = raw ? JSON.parse(raw) : undefined;
+      } catch {
+        body = raw;
+      }
+      requests.push({ method, path: url.pathname, operation, query: Object.fromEntries(url.searchParams), body, authorization: req.headers.authorization });
+      const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+        if (res.destroyed) return;
+        const text = payload === undefined ? "" : JSON.stringify(payload);
+        res.writeHead(status, { ...(text ? { "Content-Type": "application/json" } : {}), ...headers });
+        res.end(text);
+      };
+      if (problems.length > 0) {
+        invalid.push({ operation, problems });
+        return send(400, { message: `Request does not conform to the OpenAPI document: ${problems.join("; ")}` });
+      }
+      if (req.headers.authorization !== `Bearer ${options.token}`) return send(401, { message: "Unauthorized" });
+      const faultIndex = faults.findIndex((f) => f.operation === operation);
+      const fault = faultIndex >= 0 ? faults[faultIndex] : undefined;
+      if (fault) {
+        fault.times = (fault.times ?? 1) - 1;
+        if (fault.times <= 0) faults.splice(faultIndex, 1);
+        const respond = () => {
+          if (fault.status !== undefined) send(fault.status, fault.body ?? { message: `scripted HTTP ${fault.status}` }, fault.headers);
+          else {
+            const [status, payload] = handle(method, template ?? "", params, body);
+            send(status, payload);
+          }
+        };
+        if (fault.delayMs) setTimeout(respond, fault.delayMs);
+        else respond();
+        return;
+      }
+      const [status, payload] = handle(method, template ?? "", params, body);
+      send(status, payload);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    invalid,
+    projects,
+    validating: validator !== undefined,
+    inject: (fault) => faults.push({ ...fault }),
+    operations: () => requests.map((r) => r.operation),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function projectResponse(p: FakeProject) {
+  return {
+    id: String(p.id),
+    ref: p.ref,
+    organization_id: p.organization_slug,
+    organization_slug: p.organization_slug,
+    name: p.name,
+    region: p.region,
+    created_at: p.created_at,
+    status: p.status,
+  };
+}
+
+/** Without the spec: map a concrete path to the templates the test server implements. */
+function guessTemplate(pathname: string, params: Record<string, string>): string | undefined {
+  const parts = pathname.split("/");
+  if (pathname === "/v1/projects") return "/v1/projects";
+  if (parts[1] !== "v1" || parts[2] !== "projects" || !parts[3]) return undefined;
+  params.ref = parts[3];
+  const rest = parts.slice(4);
+  if (rest[0] === "billing" && rest[1] === "addons" && rest[2]) {
+    params.addon_variant = decodeURIComponent(rest[2]);
+    return "/v1/projects/{ref}/billing/addons/{addon_variant}";
+  }
+  return `/v1/projects/{ref}${rest.length ? `/${rest.join("/")}` : ""}`;
+}
