@@ -1,0 +1,127 @@
+/**
+ * The provider input shapes the policies read, as they arrive in `args.props`: the SDK's
+ * camelCase property names (the SDK translates to the API's snake_case on the wire only), with
+ * every `Input<T>` resolved. Each interface is a subset of the SDK's args type; the test
+ * `tests/policies/shapes.test.ts` checks that assignment from the real SDK types compiles, so a
+ * provider upgrade that renames a field breaks the build instead of silently passing.
+ *
+ * Kept here (and not imported from @pulumi/cloudflare / @pulumiverse/vercel) so that the pack
+ * depends on @pulumi/policy and @pulumi/pulumi only.
+ */
+import type { Resource } from "@pulumi/pulumi";
+
+/** `cloudflare.RulesetArgs` (@pulumi/cloudflare 6.x). */
+export interface RulesetInputs {
+  kind: string;
+  name: string;
+  phase: string;
+  description?: string;
+  zoneId?: string;
+  accountId?: string;
+  rules?: RulesetRuleInputs[];
+}
+
+/** `inputs.RulesetRule`. */
+export interface RulesetRuleInputs {
+  action: string;
+  expression: string;
+  description?: string;
+  enabled?: boolean;
+  ref?: string;
+  actionParameters?: RulesetActionParametersInputs;
+  ratelimit?: RulesetRatelimitInputs;
+}
+
+/** `inputs.RulesetRuleActionParameters` (the fields the pack reads). */
+export interface RulesetActionParametersInputs {
+  /** Managed ruleset id for `execute`. */
+  id?: string;
+  overrides?: { action?: string; enabled?: boolean };
+  /** `set_cache_settings`: whether the edge caches. */
+  cache?: boolean;
+  edgeTtl?: { mode: string; default?: number; statusCodeTtls?: { value?: number }[] };
+  browserTtl?: { mode: string; default?: number };
+  /** `rewrite` in http_response_headers_transform: header name → operation. */
+  headers?: Record<string, { operation: string; value?: string; expression?: string }>;
+}
+
+/** `inputs.RulesetRuleRatelimit`. */
+export interface RulesetRatelimitInputs {
+  characteristics: string[];
+  period: number;
+  requestsPerPeriod?: number;
+  mitigationTimeout?: number;
+  countingExpression?: string;
+  scorePerPeriod?: number;
+}
+
+/** `cloudflare.ZoneSettingArgs`. `value` is untyped in the SDK. */
+export interface ZoneSettingInputs {
+  zoneId: string;
+  settingId: string;
+  // biome-ignore lint/suspicious/noExplicitAny: the SDK types `value` as any
+  value: any;
+  enabled?: boolean;
+}
+
+/** `vercel.ProjectArgs` (@pulumiverse/vercel 5.x). */
+export interface VercelProjectInputs {
+  name?: string;
+  resourceConfig?: { functionDefaultTimeout?: number; fluid?: boolean };
+}
+
+/** `vercel.ProjectEnvironmentVariableArgs`. */
+export interface VercelEnvVarInputs {
+  projectId: string;
+  key: string;
+  value?: string;
+  sensitive: boolean;
+  targets?: string[];
+}
+
+/** `vercel.ProjectRouteArgs`. */
+export interface VercelRouteInputs {
+  projectId: string;
+  enabled?: boolean;
+  route: {
+    src: string;
+    headers?: Record<string, string>;
+    transforms?: { type: string; op: string; target?: string; args?: string }[];
+  };
+}
+
+/**
+ * Inputs of the in-repo Supabase dynamic resources (type `pulumi-nodejs:dynamic:Resource`),
+ * told apart by `resourceKind`. This is the contract `components/database` implements.
+ */
+export interface SupabaseProjectInputs {
+  resourceKind: "supabase:Project";
+}
+
+export interface SupabaseSettingsInputs {
+  resourceKind: "supabase:Settings";
+  auth?: { siteUrl?: string; redirectUrls?: string[]; jwtExpirySeconds?: number };
+  postgres?: { maxConnections?: number };
+  pooler?: { defaultPoolSize?: number; poolMode?: string };
+  sslEnforcement?: boolean;
+}
+
+/** Any dynamic resource: only `resourceKind` is known up front. */
+export interface DynamicInputs {
+  resourceKind?: string;
+  [key: string]: unknown;
+}
+
+/**
+ * A stand-in "resource class" for `validateResourceOfType`: the helpers (and the policy server)
+ * match on the static `__pulumiType`, exactly as with an SDK class.
+ */
+export interface ResourceType<TArgs> {
+  // biome-ignore lint/suspicious/noExplicitAny: mirrors @pulumi/policy's resourceClass parameter
+  new (name: string, args: TArgs, ...rest: any[]): Resource;
+  readonly __pulumiType: string;
+}
+
+export function resourceType<TArgs>(token: string): ResourceType<TArgs> {
+  return { __pulumiType: token } as unknown as ResourceType<TArgs>;
+}

@@ -1,0 +1,47 @@
+/**
+ * The policy pack's definition, without starting it. `index.ts` hands this to `new PolicyPack`
+ * (which starts a gRPC server); the offline evaluator and the tests import this module instead.
+ */
+import type { EnforcementLevel, PolicyPackArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { version } from "./package.json";
+import { cacheRules } from "./rules/cache-rules";
+import { edgeTlsBaseline } from "./rules/edge-tls-baseline";
+import { rateLimits } from "./rules/rate-limits";
+import { securityHeaders } from "./rules/security-headers";
+import { statefulResourcesProtected } from "./rules/stateful-resources-protected";
+import { supabaseAuth } from "./rules/supabase-auth";
+import { supabaseDatabase } from "./rules/supabase-database";
+import { vercelEnvSecrets } from "./rules/vercel-env-secrets";
+import { vercelFunctionTimeout } from "./rules/vercel-function-timeout";
+import { wafBaseline } from "./rules/waf-baseline";
+
+/** Pack name, as published (`pulumi policy publish`) and as reported in violations. */
+export const packName = "promptandpause-guide";
+
+/** Pack version: the `version` of `policies/package.json` (the Pulumi CLI reads it from there too). */
+export const packVersion: string = version;
+
+/** Level for a policy that does not set its own. Every policy here sets one explicitly. */
+export const packEnforcementLevel: EnforcementLevel = "mandatory";
+
+export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
+  securityHeaders,
+  rateLimits,
+  cacheRules,
+  edgeTlsBaseline,
+  wafBaseline,
+  vercelFunctionTimeout,
+  vercelEnvSecrets,
+  supabaseAuth,
+  supabaseDatabase,
+  statefulResourcesProtected,
+];
+
+/** Everything `new PolicyPack(packName, packArgs)` needs. */
+export const packArgs: PolicyPackArgs = {
+  policies,
+  enforcementLevel: packEnforcementLevel,
+  displayName: "Prompt & Pause infrastructure guide",
+  description:
+    "Enforces the Prompt & Pause infrastructure guide: API security headers, rate limits, edge cache rules, TLS/WAF baseline, Vercel and Supabase settings, and protection of stateful resources.",
+};

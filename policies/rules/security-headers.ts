@@ -1,0 +1,177 @@
+/**
+ * security-headers: every `/api/*` response carries the guide's three security headers, set by at
+ * least one layer (Cloudflare response-header transform rule, the zone's `security_header`
+ * setting, or a Vercel ProjectRoute), and no layer sets or strips one to something weaker.
+ */
+import type { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { PHASES, SECURITY_HEADERS, TYPES } from "../guide";
+import type { VercelRouteInputs } from "../lib/shapes";
+import { configWithDefaults, enabledRules, getLoose, hasType, parseHsts, ruleLabel, rulesetsInPhase, zoneSettings } from "../lib/util";
+
+export const configSchema = {
+  properties: {
+    hstsMinMaxAgeSeconds: {
+      type: "integer",
+      minimum: 0,
+      default: SECURITY_HEADERS.hstsMaxAgeSeconds,
+      description: "Smallest Strict-Transport-Security max-age accepted (seconds).",
+    },
+    requireIncludeSubDomains: {
+      type: "boolean",
+      default: SECURITY_HEADERS.hstsIncludeSubDomains,
+      description: "Strict-Transport-Security must carry includeSubDomains.",
+    },
+    frameOptions: {
+      type: "string",
+      enum: ["DENY", "SAMEORIGIN"],
+      default: SECURITY_HEADERS.frameOptions,
+      description: "Weakest X-Frame-Options value accepted (DENY is stronger than SAMEORIGIN).",
+    },
+    probePath: {
+      type: "string",
+      pattern: "^/api/",
+      default: SECURITY_HEADERS.probePath,
+      description: "A path under /api/ used to decide whether a Vercel route source covers the API.",
+    },
+  },
+} as const;
+
+interface Config {
+  hstsMinMaxAgeSeconds: number;
+  requireIncludeSubDomains: boolean;
+  frameOptions: "DENY" | "SAMEORIGIN";
+  probePath: string;
+}
+
+const HSTS = "Strict-Transport-Security";
+const XCTO = "X-Content-Type-Options";
+const XFO = "X-Frame-Options";
+const HEADERS = [HSTS, XCTO, XFO] as const;
+type HeaderName = (typeof HEADERS)[number];
+
+/** One layer's effect on one header for /api/*: a value it sets, or `null` when it strips it. */
+interface HeaderSetting {
+  header: HeaderName;
+  value: string | null;
+  where: string;
+  urn: string;
+}
+
+function canonicalHeader(name: string): HeaderName | undefined {
+  return HEADERS.find((h) => h.toLowerCase() === name.trim().toLowerCase());
+}
+
+/** A Cloudflare filter expression covers /api/* when it matches everything or names the /api path. */
+function expressionCoversApi(expression: string): boolean {
+  return expression.trim() === "true" || expression.includes('"/api');
+}
+
+/** A Vercel route source covers /api/* when its pattern matches the probe path. */
+function sourceCoversApi(src: string, probePath: string): boolean {
+  try {
+    return new RegExp(`^${src}$`).test(probePath);
+  } catch {
+    return src.startsWith("/api");
+  }
+}
+
+function collect(resources: PolicyResource[], cfg: Config): HeaderSetting[] {
+  const out: HeaderSetting[] = [];
+  // Edge: response-header transform rules.
+  for (const { ruleset, rule, index } of enabledRules(rulesetsInPhase(resources, PHASES.responseHeaders))) {
+    if (rule.action !== "rewrite" || !expressionCoversApi(rule.expression)) continue;
+    for (const [name, op] of Object.entries(rule.actionParameters?.headers ?? {})) {
+      const header = canonicalHeader(name);
+      if (!header) continue;
+      const where = `Cloudflare ${ruleLabel(ruleset, rule, index)}`;
+      if (op.operation === "remove") out.push({ header, value: null, where, urn: ruleset.resource.urn });
+      else if (op.value !== undefined) out.push({ header, value: op.value, where, urn: ruleset.resource.urn });
+    }
+  }
+  // Edge: the zone's security_header setting (HSTS and nosniff only).
+  const sh = zoneSettings(resources).get("securityheader");
+  const hsts = sh ? getLoose(sh.props.value, "strict_transport_security") : undefined;
+  if (sh && hsts && getLoose(hsts, "enabled") === true) {
+    const where = `Cloudflare zone setting "${sh.resource.name}" (security_header)`;
+    const maxAge = Number(getLoose(hsts, "max_age") ?? 0);
+    const sub = getLoose(hsts, "include_subdomains") === true ? "; includeSubDomains" : "";
+    out.push({ header: HSTS, value: `max-age=${maxAge}${sub}`, where, urn: sh.resource.urn });
+    if (getLoose(hsts, "nosniff") === true) out.push({ header: XCTO, value: "nosniff", where, urn: sh.resource.urn });
+  }
+  // Origin: Vercel project routes.
+  for (const r of resources) {
+    if (r.type !== TYPES.vercelRoute) continue;
+    const props = r.props as VercelRouteInputs;
+    if (props.enabled === false || !sourceCoversApi(props.route.src, cfg.probePath)) continue;
+    const where = `Vercel route "${r.name}" (${props.route.src})`;
+    for (const [name, value] of Object.entries(props.route.headers ?? {})) {
+      const header = canonicalHeader(name);
+      if (header) out.push({ header, value, where, urn: r.urn });
+    }
+    for (const t of props.route.transforms ?? []) {
+      if (t.type !== "response.headers" || t.op !== "delete" || !t.target) continue;
+      const header = HEADERS.find((h) => t.target?.toLowerCase().includes(h.toLowerCase()));
+      if (header) out.push({ header, value: null, where, urn: r.urn });
+    }
+  }
+  return out;
+}
+
+/** Why a value is weaker than required, or undefined when it is strong enough. */
+function weakness(s: HeaderSetting, cfg: Config): string | undefined {
+  if (s.value === null) return "removes it";
+  if (s.header === HSTS) {
+    const { maxAge, includeSubDomains } = parseHsts(s.value);
+    const problems: string[] = [];
+    if (maxAge === undefined || maxAge < cfg.hstsMinMaxAgeSeconds) problems.push(`max-age must be at least ${cfg.hstsMinMaxAgeSeconds}`);
+    if (cfg.requireIncludeSubDomains && !includeSubDomains) problems.push("includeSubDomains is missing");
+    return problems.length ? `sets "${s.value}" (${problems.join(", ")})` : undefined;
+  }
+  if (s.header === XCTO) return s.value.trim().toLowerCase() === "nosniff" ? undefined : `sets "${s.value}" (must be "nosniff")`;
+  const v = s.value.trim().toUpperCase();
+  const ok = v === "DENY" || (cfg.frameOptions === "SAMEORIGIN" && v === "SAMEORIGIN");
+  return ok ? undefined : `sets "${s.value}" (must be "${cfg.frameOptions}")`;
+}
+
+function expected(header: HeaderName, cfg: Config): string {
+  if (header === HSTS) return `max-age=${cfg.hstsMinMaxAgeSeconds}${cfg.requireIncludeSubDomains ? "; includeSubDomains" : ""}`;
+  return header === XCTO ? "nosniff" : cfg.frameOptions;
+}
+
+export function validateSecurityHeaders(args: StackValidationArgs, reportViolation: ReportViolation): void {
+  const { resources } = args;
+  if (!hasType(resources, TYPES.zone) && !hasType(resources, TYPES.vercelProject)) {
+    args.notApplicable("The stack has neither a Cloudflare zone nor a Vercel project.");
+  }
+  const cfg = configWithDefaults<Config>(defaults, args);
+  const settings = collect(resources, cfg);
+  for (const header of HEADERS) {
+    const forHeader = settings.filter((s) => s.header === header);
+    if (!forHeader.some((s) => s.value !== null)) {
+      reportViolation(
+        `${header} is not set for /api/* by any layer. Set "${header}: ${expected(header, cfg)}" with a Cloudflare ` +
+          `${PHASES.responseHeaders} rule (action "rewrite", expression covering "/api/") or a Vercel ProjectRoute with src "${SECURITY_HEADERS.apiSource}".`,
+      );
+    }
+    for (const s of forHeader) {
+      const why = weakness(s, cfg);
+      if (why) reportViolation(`${s.where} ${why} for ${header} on /api/*; it must not be weaker than "${expected(header, cfg)}".`, s.urn);
+    }
+  }
+}
+
+const defaults: Config = {
+  hstsMinMaxAgeSeconds: configSchema.properties.hstsMinMaxAgeSeconds.default,
+  requireIncludeSubDomains: configSchema.properties.requireIncludeSubDomains.default,
+  frameOptions: configSchema.properties.frameOptions.default,
+  probePath: configSchema.properties.probePath.default,
+};
+
+export const securityHeaders: StackValidationPolicy = {
+  name: "security-headers",
+  description:
+    "API responses (/api/*) carry Strict-Transport-Security (max-age ≥ 1 year, includeSubDomains), X-Content-Type-Options: nosniff and X-Frame-Options: DENY, set by the edge or the origin and never weakened by another layer.",
+  enforcementLevel: "mandatory",
+  configSchema: configSchema as unknown as StackValidationPolicy["configSchema"],
+  validateStack: validateSecurityHeaders,
+};

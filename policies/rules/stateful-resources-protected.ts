@@ -1,0 +1,46 @@
+/**
+ * stateful-resources-protected: resources whose deletion loses data or takes the site down (the
+ * Supabase project, the Cloudflare zone) are created with `protect: true` where the stack's
+ * policy config says so (`requireProtection`: true in prod, false in staging).
+ */
+import type { ResourceValidationArgs, ResourceValidationPolicy, ReportViolation } from "@pulumi/policy";
+import { SUPABASE_KINDS, TYPES } from "../guide";
+import type { DynamicInputs } from "../lib/shapes";
+import { configWithDefaults } from "../lib/util";
+
+export const configSchema = {
+  properties: {
+    requireProtection: {
+      type: "boolean",
+      description: "Stateful resources must have protect: true (prod: true, staging: false).",
+      default: true,
+    },
+  },
+} as const;
+
+/** What a stateful resource is called in messages, or undefined when the resource is not stateful. */
+function statefulKind(args: ResourceValidationArgs): string | undefined {
+  if (args.type === TYPES.zone) return "Cloudflare zone";
+  if (args.type === TYPES.dynamic && (args.props as DynamicInputs).resourceKind === SUPABASE_KINDS.project) return "Supabase project";
+  return undefined;
+}
+
+export function validateProtection(args: ResourceValidationArgs, reportViolation: ReportViolation): void {
+  const kind = statefulKind(args);
+  if (!kind) {
+    args.notApplicable(`Policy only applies to resources of type '${TYPES.zone}' and Supabase projects`);
+    return;
+  }
+  const { requireProtection } = configWithDefaults({ requireProtection: true }, args);
+  if (requireProtection && !args.opts.protect) {
+    reportViolation(`${kind} "${args.name}" is not protected. Register it with protect: true (the stack's protection setting) so \`pulumi destroy\` or a replacement cannot delete it.`);
+  }
+}
+
+export const statefulResourcesProtected: ResourceValidationPolicy = {
+  name: "stateful-resources-protected",
+  description: "Stateful resources (Supabase project, Cloudflare zone) are protected from deletion where the environment requires it.",
+  enforcementLevel: "mandatory",
+  configSchema: configSchema as unknown as ResourceValidationPolicy["configSchema"],
+  validateResource: validateProtection,
+};

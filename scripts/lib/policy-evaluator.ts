@@ -1,0 +1,355 @@
+/**
+ * Offline policy evaluation: runs the policy pack over the resources recorded by the offline plan,
+ * with the same code the Pulumi CLI drives over gRPC.
+ *
+ * What is real here (imported from @pulumi/policy, not re-implemented):
+ *   - the Analyze and AnalyzeStack RPC handlers (`makeAnalyzeRpcFun`, `makeAnalyzeStackRpcFun`):
+ *     enforcement-level resolution, "disabled", the `__pulumiType` fast path of
+ *     `validateResourceOfType`/`validateStackResourcesOfType`, `isType`/`asType`, the unknown-value
+ *     proxy (advisory "can't run during preview"), not-applicable handling, parents/dependencies
+ *     resolved to resource objects for stack policies, and the violation message format;
+ *   - the policy metadata the CLI sees (`makeAnalyzerInfo`: names, levels, config schemas).
+ * What mirrors the CLI (Go code, not importable): reading the `--policy-pack-config` file and
+ * reconciling it with each policy's configSchema (defaults first, then `all`, then per-policy
+ * values, shallow merge), then JSON-schema validation of the result (here with ajv, draft-07).
+ *
+ * Requests are built as the engine builds them: properties as a protobuf Struct, resource options,
+ * provider, parent, dependencies and property dependencies. `PlannedResource.inputs` (secrets
+ * unwrapped, as the engine passes them to analyzers) are the props; an `undefined` input is an
+ * unknown (preview) value and is sent as the engine's unknown sentinel.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import Ajv from "ajv";
+import { packArgs, packEnforcementLevel, packName, packVersion, policies } from "../../policies/pack";
+import type { EnforcementLevel, PlannedResource, PolicyReport, PolicyViolation } from "./plan-types";
+
+// ---- @pulumi/policy internals (exported by its modules; their .d.ts files declare nothing) ----
+// biome-ignore lint/suspicious/noExplicitAny: generated protobuf messages
+type ProtoMessage = any;
+type Rpc = (call: { request: unknown }, callback: (err: unknown, resp?: ProtoMessage) => void) => Promise<void>;
+interface PolicyServerModule {
+  makeAnalyzeRpcFun(name: string, version: string, level: string, policies: unknown[]): Rpc;
+  makeAnalyzeStackRpcFun(name: string, version: string, level: string, policies: unknown[]): Rpc;
+}
+interface ProtoutilModule {
+  makeAnalyzerInfo(name: string, version: string, level: string, args: unknown, initialConfig?: unknown): ProtoMessage;
+  convertEnforcementLevel(level: number): EnforcementLevel;
+}
+const policyServer = require("@pulumi/policy/server") as PolicyServerModule;
+const protoutil = require("@pulumi/policy/protoutil") as ProtoutilModule;
+const proxy = require("@pulumi/policy/proxy") as { unknownStringValue: string };
+// Resolve the protobuf modules exactly as @pulumi/policy does, so instanceof checks hold.
+const policyDir = path.dirname(require.resolve("@pulumi/policy/server"));
+const fromPolicy = (id: string) => require(require.resolve(id, { paths: [policyDir] }));
+// biome-ignore lint/suspicious/noExplicitAny: generated protobuf classes
+const analyzerpb: any = fromPolicy("@pulumi/pulumi/proto/analyzer_pb");
+// biome-ignore lint/suspicious/noExplicitAny: generated protobuf classes
+const structpb: any = fromPolicy("google-protobuf/google/protobuf/struct_pb");
+
+const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
+
+/** Per-policy config as the CLI holds it after parsing: a level and/or properties. */
+interface PolicyConfigEntry {
+  enforcementLevel?: EnforcementLevel;
+  properties?: Record<string, unknown>;
+}
+
+/** Raised when the policy config file or object is malformed or fails a policy's schema. Lists every problem. */
+export class PolicyConfigError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
+    super(`Invalid policy pack config (${source}):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "PolicyConfigError";
+  }
+}
+
+export interface EvaluateOptions {
+  project: string;
+  stack: string;
+  /**
+   * Policy pack config, in the `--policy-pack-config` file format (`{ "<policy>": "<level>" |
+   * { enforcementLevel?, ...properties }, "all"?: "<level>" }`), or the path of such a JSON file.
+   * @default `policies/config/<stack>.json` when that file exists, else no config (schema defaults).
+   */
+  config?: Record<string, unknown> | string;
+}
+
+const DEFAULT_CONFIG_DIR = path.resolve(__dirname, "../../policies/config");
+
+function loadConfig(options: EvaluateOptions): { source: string; raw: Record<string, unknown> } {
+  let source: string;
+  let config = options.config;
+  if (config === undefined) {
+    const file = path.join(DEFAULT_CONFIG_DIR, `${options.stack}.json`);
+    if (!fs.existsSync(file)) return { source: "none", raw: {} };
+    config = file;
+  }
+  if (typeof config === "string") {
+    source = config;
+    let text: string;
+    try {
+      text = fs.readFileSync(config, "utf8");
+    } catch (e) {
+      throw new PolicyConfigError(source, [`cannot read the file: ${(e as Error).message}. Pass an existing JSON file.`]);
+    }
+    if (text.trim() === "") return { source, raw: {} };
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (e) {
+      throw new PolicyConfigError(source, [`not valid JSON: ${(e as Error).message}`]);
+    }
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+      throw new PolicyConfigError(source, ["the top level must be a JSON object keyed by policy name"]);
+    }
+    return { source, raw: parsed as Record<string, unknown> };
+  }
+  return { source: "options.config", raw: config };
+}
+
+/** `parsePolicyPackConfig` of the CLI: string → level; object → level + remaining properties. */
+function parseConfig(source: string, raw: Record<string, unknown>, known: Set<string>): Map<string, PolicyConfigEntry> {
+  const problems: string[] = [];
+  const out = new Map<string, PolicyConfigEntry>();
+  const levelOf = (key: string, v: unknown): EnforcementLevel | undefined => {
+    if (typeof v === "string" && (LEVELS as readonly string[]).includes(v)) return v as EnforcementLevel;
+    problems.push(`${key}: ${JSON.stringify(v)} is not a valid enforcement level; use one of ${LEVELS.join(", ")}`);
+    return undefined;
+  };
+  for (const [key, value] of Object.entries(raw)) {
+    if (key !== "all" && !known.has(key)) {
+      problems.push(`${key}: no such policy in pack "${packName}" (policies: ${[...known].join(", ")})`);
+      continue;
+    }
+    if (typeof value === "string") {
+      const level = levelOf(key, value);
+      if (level) out.set(key, { enforcementLevel: level });
+    } else if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+      const { enforcementLevel, ...properties } = value as Record<string, unknown>;
+      const entry: PolicyConfigEntry = {};
+      if (enforcementLevel !== undefined) {
+        const level = levelOf(`${key}.enforcementLevel`, enforcementLevel);
+        if (level) entry.enforcementLevel = level;
+      }
+      if (Object.keys(properties).length > 0) entry.properties = properties;
+      out.set(key, entry);
+    } else {
+      problems.push(`${key}: ${JSON.stringify(value)} is not valid; use an enforcement level string or an object`);
+    }
+  }
+  if (problems.length) throw new PolicyConfigError(source, problems);
+  return out;
+}
+
+interface PolicyMeta {
+  name: string;
+  enforcementLevel: EnforcementLevel;
+  schema?: { properties: Record<string, unknown>; required: string[] };
+}
+
+/** The policies as the CLI sees them through GetAnalyzerInfo. */
+function analyzerInfo(): PolicyMeta[] {
+  const info = protoutil.makeAnalyzerInfo(packName, packVersion, packEnforcementLevel, packArgs);
+  // biome-ignore lint/suspicious/noExplicitAny: generated protobuf classes
+  return (info.getPoliciesList() as any[]).map((p) => {
+    const schema = p.getConfigschema();
+    return {
+      name: p.getName(),
+      enforcementLevel: protoutil.convertEnforcementLevel(p.getEnforcementlevel()),
+      schema: schema ? { properties: schema.getProperties()?.toJavaScript() ?? {}, required: schema.getRequiredList() } : undefined,
+    };
+  });
+}
+
+/** `ReconcilePolicyPackConfig` of the CLI: defaults, then `all`, then per-policy values; then schema validation. */
+function reconcile(source: string, metas: PolicyMeta[], given: Map<string, PolicyConfigEntry>): Map<string, Required<PolicyConfigEntry>> {
+  const result = new Map<string, Required<PolicyConfigEntry>>();
+  for (const m of metas) {
+    const defaults: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(m.schema?.properties ?? {})) {
+      if (v && typeof v === "object" && "default" in v) defaults[k] = structuredClone((v as { default: unknown }).default);
+    }
+    result.set(m.name, { enforcementLevel: m.enforcementLevel, properties: defaults });
+  }
+  const all = given.get("all")?.enforcementLevel;
+  if (all) for (const entry of result.values()) entry.enforcementLevel = all;
+  for (const [name, entry] of given) {
+    const target = result.get(name);
+    if (!target) continue;
+    if (entry.enforcementLevel) target.enforcementLevel = entry.enforcementLevel;
+    Object.assign(target.properties, entry.properties ?? {});
+  }
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  const problems: string[] = [];
+  for (const m of metas) {
+    if (!m.schema) continue;
+    const schema = { type: "object", properties: m.schema.properties, ...(m.schema.required.length ? { required: m.schema.required } : {}) };
+    const validate = ajv.compile(schema);
+    if (!validate(result.get(m.name)?.properties ?? {})) {
+      for (const e of validate.errors ?? []) {
+        problems.push(`${m.name}: ${e.instancePath ? `${e.instancePath.slice(1).replace(/\//g, ".")} ` : ""}${e.message ?? "is invalid"}`);
+      }
+    }
+  }
+  if (problems.length) throw new PolicyConfigError(source, problems);
+  return result;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: policy objects are passed through untyped
+type AnyPolicy = Record<string, any>;
+
+/** Keeps the `__pulumiType` a typed helper attached, so the server's fast type path still applies. */
+function withPulumiType<F extends object>(wrapper: F, original: unknown): F {
+  const t = (original as { __pulumiType?: unknown } | undefined)?.__pulumiType;
+  if (typeof t === "string") Object.assign(wrapper, { __pulumiType: t });
+  return wrapper;
+}
+
+/**
+ * The policies as the analyzer runs them after `Configure`: the reconciled level in place of the
+ * declared one, and `getConfig()` returning the reconciled properties.
+ */
+function configuredPolicies(config: Map<string, Required<PolicyConfigEntry>>): AnyPolicy[] {
+  return (policies as AnyPolicy[]).map((p) => {
+    const entry = config.get(p.name);
+    const props = entry?.properties ?? {};
+    const inject = <A extends object>(args: A) => ({ ...args, getConfig: () => structuredClone(props) });
+    const copy: AnyPolicy = { ...p, enforcementLevel: entry?.enforcementLevel ?? p.enforcementLevel };
+    if (typeof p.validateResource === "function") {
+      const original = p.validateResource;
+      copy.validateResource = withPulumiType((args: object, report: unknown) => original(inject(args), report), original);
+    } else if (Array.isArray(p.validateResource)) {
+      copy.validateResource = p.validateResource.map((v: (a: object, r: unknown) => unknown) =>
+        withPulumiType((args: object, report: unknown) => v(inject(args), report), v),
+      );
+    }
+    if (typeof p.validateStack === "function") {
+      const original = p.validateStack;
+      copy.validateStack = withPulumiType((args: object, report: unknown) => original(inject(args), report), original);
+    }
+    return copy;
+  });
+}
+
+/** Replaces `undefined` (an unknown preview value) with the engine's unknown sentinel; Struct cannot hold undefined. */
+function toWire(value: unknown): unknown {
+  if (value === undefined) return proxy.unknownStringValue;
+  if (Array.isArray(value)) return value.map(toWire);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, toWire(v)]));
+  }
+  return value;
+}
+
+function struct(props: Record<string, unknown>) {
+  return structpb.Struct.fromJavaScript(toWire(props));
+}
+
+function options(r: PlannedResource) {
+  const o = new analyzerpb.AnalyzerResourceOptions();
+  o.setProtect(r.protect);
+  if (r.parent) o.setParent(r.parent);
+  return o;
+}
+
+/** `urn::id` → the provider resource in the plan, as the engine attaches it. */
+function providerOf(r: PlannedResource, byUrn: Map<string, PlannedResource>) {
+  if (!r.provider) return undefined;
+  const cut = r.provider.lastIndexOf("::");
+  const p = byUrn.get(cut > 0 ? r.provider.slice(0, cut) : r.provider);
+  if (!p) return undefined;
+  const msg = new analyzerpb.AnalyzerProviderResource();
+  msg.setType(p.type);
+  msg.setUrn(p.urn);
+  msg.setName(p.name);
+  msg.setProperties(struct(p.inputs));
+  return msg;
+}
+
+function call(rpc: Rpc, request: unknown): Promise<ProtoMessage> {
+  return new Promise((resolve, reject) => {
+    void rpc({ request }, (err, resp) => (err ? reject(err) : resolve(resp as ProtoMessage)));
+  });
+}
+
+function violations(resp: ProtoMessage, fallbackUrn: string | null): PolicyViolation[] {
+  // biome-ignore lint/suspicious/noExplicitAny: generated protobuf classes
+  return (resp.getDiagnosticsList() as any[]).map((d) => {
+    const level = protoutil.convertEnforcementLevel(d.getEnforcementlevel());
+    return {
+      policy: d.getPolicyname(),
+      level: level === "advisory" ? "advisory" : "mandatory",
+      urn: d.getUrn() || fallbackUrn,
+      message: d.getMessage(),
+    };
+  });
+}
+
+function notApplicableCount(resp: ProtoMessage): number {
+  return (resp.getNotApplicableList() as unknown[]).length;
+}
+
+/**
+ * Runs every policy of the pack over the planned resources.
+ * @throws PolicyConfigError when the config cannot be read or fails a policy's configSchema.
+ */
+export async function evaluatePolicyPack(resources: PlannedResource[], opts: EvaluateOptions): Promise<PolicyReport> {
+  const metas = analyzerInfo();
+  const { source, raw } = loadConfig(opts);
+  const config = reconcile(source, metas, parseConfig(source, raw, new Set(metas.map((m) => m.name))));
+  const configured = configuredPolicies(config);
+  const analyze = policyServer.makeAnalyzeRpcFun(packName, packVersion, packEnforcementLevel, configured);
+  const analyzeStack = policyServer.makeAnalyzeStackRpcFun(packName, packVersion, packEnforcementLevel, configured);
+  const levelOf = (p: AnyPolicy) => p.enforcementLevel ?? packEnforcementLevel;
+  const enabledResourcePolicies = configured.filter((p) => levelOf(p) !== "disabled" && (p.validateResource || p.remediateResource)).length;
+  const enabledStackPolicies = configured.filter((p) => levelOf(p) !== "disabled" && typeof p.validateStack === "function").length;
+
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const out: PolicyViolation[] = [];
+  let evaluated = 0;
+
+  for (const r of resources) {
+    const req = new analyzerpb.AnalyzeRequest();
+    req.setType(r.type);
+    req.setUrn(r.urn);
+    req.setName(r.name);
+    req.setProperties(struct(r.inputs));
+    req.setOptions(options(r));
+    const provider = providerOf(r, byUrn);
+    if (provider) req.setProvider(provider);
+    const resp = await call(analyze, req);
+    evaluated += enabledResourcePolicies - notApplicableCount(resp);
+    out.push(...violations(resp, r.urn));
+  }
+
+  const stackReq = new analyzerpb.AnalyzeStackRequest();
+  stackReq.setResourcesList(
+    resources.map((r) => {
+      const m = new analyzerpb.AnalyzerResource();
+      m.setType(r.type);
+      m.setUrn(r.urn);
+      m.setName(r.name);
+      m.setProperties(struct(r.inputs));
+      m.setOptions(options(r));
+      const provider = providerOf(r, byUrn);
+      if (provider) m.setProvider(provider);
+      if (r.parent) m.setParent(r.parent);
+      m.setDependenciesList(r.dependencies);
+      const deps = m.getPropertydependenciesMap();
+      for (const [k, urns] of Object.entries(r.propertyDependencies)) {
+        const d = new analyzerpb.AnalyzerPropertyDependencies();
+        d.setUrnsList(urns);
+        deps.set(k, d);
+      }
+      return m;
+    }),
+  );
+  const stackResp = await call(analyzeStack, stackReq);
+  evaluated += enabledStackPolicies - notApplicableCount(stackResp);
+  out.push(...violations(stackResp, null));
+
+  return { pack: packName, evaluated, violations: out };
+}

@@ -1,0 +1,198 @@
+/**
+ * A compliant set of planned resources, shaped exactly as the components register them (SDK
+ * camelCase inputs). Tests start from `compliantStack()` and change one field.
+ */
+import type { PlannedResource } from "../../scripts/lib/plan-types";
+
+const STACK = "prod";
+const PROJECT = "promptandpause";
+
+export function urnOf(type: string, name: string, parentType?: string): string {
+  const qualified = parentType ? `${parentType}$${type}` : type;
+  return `urn:pulumi:${STACK}::${PROJECT}::${qualified}::${name}`;
+}
+
+export function planned(type: string, name: string, inputs: Record<string, unknown>, extra: Partial<PlannedResource> = {}): PlannedResource {
+  return {
+    urn: urnOf(type, name),
+    type,
+    name,
+    custom: true,
+    parent: null,
+    protect: false,
+    retainOnDelete: false,
+    dependencies: [],
+    propertyDependencies: {},
+    provider: null,
+    inputs,
+    maskedInputs: inputs,
+    secretPaths: [],
+    ...extra,
+  };
+}
+
+export const ZONE_ID = "zone-id-1";
+
+export function zone(): PlannedResource {
+  return planned("cloudflare:index/zone:Zone", "edge-zone", { name: "promptandpause.com", account: { id: "acc" }, type: "full" }, { protect: true });
+}
+
+export function setting(name: string, settingId: string, value: unknown): PlannedResource {
+  return planned("cloudflare:index/zoneSetting:ZoneSetting", name, { zoneId: ZONE_ID, settingId, value });
+}
+
+export function ruleset(name: string, phase: string, rules: Record<string, unknown>[]): PlannedResource {
+  return planned("cloudflare:index/ruleset:Ruleset", name, { zoneId: ZONE_ID, kind: "zone", name, phase, rules });
+}
+
+export const API_EXPR = 'starts_with(http.request.uri.path, "/api/")';
+
+export function headersRuleset(): PlannedResource {
+  return ruleset("edge-headers", "http_response_headers_transform", [
+    {
+      ref: "security-headers-api",
+      action: "rewrite",
+      expression: API_EXPR,
+      actionParameters: {
+        headers: {
+          "Strict-Transport-Security": { operation: "set", value: "max-age=31536000; includeSubDomains" },
+          "X-Content-Type-Options": { operation: "set", value: "nosniff" },
+          "X-Frame-Options": { operation: "set", value: "DENY" },
+        },
+      },
+    },
+  ]);
+}
+
+export function rateLimitRule(ref: string, requestsPerPeriod: number, period = 60, action = "block"): Record<string, unknown> {
+  return {
+    ref,
+    action,
+    expression: 'starts_with(http.request.uri.path, "/api/")',
+    ratelimit: { characteristics: ["ip.src", "cf.colo.id"], period, requestsPerPeriod, mitigationTimeout: 60 },
+  };
+}
+
+export function rateLimitRuleset(rules = [rateLimitRule("rate-limit-auth", 10), rateLimitRule("rate-limit-api", 100), rateLimitRule("rate-limit-ai", 30)]): PlannedResource {
+  return ruleset("edge-ratelimit", "http_ratelimit", rules);
+}
+
+export function cacheRule(ref: string, expression: string, ttl: number): Record<string, unknown> {
+  return { ref, action: "set_cache_settings", expression, actionParameters: { cache: true, edgeTtl: { mode: "override_origin", default: ttl } } };
+}
+
+export function cacheRules(): Record<string, unknown>[] {
+  return [
+    cacheRule("cache-prompts-today", 'http.request.uri.path eq "/api/prompts/today"', 300),
+    cacheRule("cache-static", 'starts_with(http.request.uri.path, "/static/")', 86400),
+    cacheRule("cache-js", 'ends_with(http.request.uri.path, ".js")', 31536000),
+    {
+      ref: "cache-bypass-private",
+      action: "set_cache_settings",
+      expression: 'starts_with(http.request.uri.path, "/api/user/") or starts_with(http.request.uri.path, "/auth/")',
+      actionParameters: { cache: false },
+    },
+  ];
+}
+
+export function cacheRuleset(rules = cacheRules()): PlannedResource {
+  return ruleset("edge-cache", "http_request_cache_settings", rules);
+}
+
+export function managedWafRuleset(): PlannedResource {
+  return ruleset("edge-waf-managed", "http_request_firewall_managed", [
+    { ref: "waf-cloudflare-managed", action: "execute", expression: "true", actionParameters: { id: "efb7b8c949ac4650a09736fc376e9aee" } },
+    { ref: "waf-owasp", action: "execute", expression: "true", actionParameters: { id: "4814384a9e5d4991b9815dcfc25d2f1f" } },
+  ]);
+}
+
+export function customWafRuleset(): PlannedResource {
+  return ruleset(
+    "edge-waf-custom",
+    "http_request_firewall_custom",
+    ["waf-sqli", "waf-xss", "waf-path-traversal", "waf-file-upload"].map((ref) => ({ ref, action: "block", expression: `(${ref} expression)` })),
+  );
+}
+
+/** `null` leaves resourceConfig out entirely. */
+export function vercelProject(timeout: number | null = 30): PlannedResource {
+  return planned("vercel:index/project:Project", "app-project", {
+    name: "promptandpause",
+    framework: "nextjs",
+    ...(timeout === null ? {} : { resourceConfig: { functionDefaultTimeout: timeout } }),
+  });
+}
+
+export function envVar(name: string, key: string, value: string, sensitive: boolean): PlannedResource {
+  return planned("vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable", name, {
+    projectId: "prj_1",
+    key,
+    value,
+    sensitive,
+    targets: ["production", "preview"],
+  });
+}
+
+export function vercelRoute(headers: Record<string, string> | undefined = undefined): PlannedResource {
+  return planned("vercel:index/projectRoute:ProjectRoute", "app-api-headers", {
+    projectId: "prj_1",
+    route: {
+      src: "/api/(.*)",
+      headers: headers ?? {
+        "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": "DENY",
+      },
+    },
+  });
+}
+
+export function supabaseProject(protect = true): PlannedResource {
+  return planned("pulumi-nodejs:dynamic:Resource", "database-project", { resourceKind: "supabase:Project", name: "promptandpause", region: "eu-west-2" }, { protect });
+}
+
+export function supabaseSettings(overrides: Record<string, unknown> = {}): PlannedResource {
+  return planned("pulumi-nodejs:dynamic:Resource", "database-settings", {
+    resourceKind: "supabase:Settings",
+    auth: {
+      siteUrl: "https://promptandpause.com",
+      redirectUrls: ["https://promptandpause.com/auth/callback"],
+      jwtExpirySeconds: 3600,
+    },
+    postgres: { maxConnections: 100 },
+    pooler: { defaultPoolSize: 20, poolMode: "transaction" },
+    sslEnforcement: true,
+    ...overrides,
+  });
+}
+
+/** A fake secret assembled at runtime so no secret-looking literal sits in the repo. */
+export function fakeStripeSecret(): string {
+  return ["sk", "live", "0123456789abcdefABCDEF"].join("_");
+}
+
+export function compliantStack(): PlannedResource[] {
+  return [
+    planned("pulumi:pulumi:Stack", `${PROJECT}-${STACK}`, {}, { custom: false }),
+    zone(),
+    setting("edge-ssl", "ssl", "strict"),
+    setting("edge-min-tls", "min_tls_version", "1.2"),
+    setting("edge-always-https", "always_use_https", "on"),
+    headersRuleset(),
+    rateLimitRuleset(),
+    cacheRuleset(),
+    managedWafRuleset(),
+    customWafRuleset(),
+    vercelProject(),
+    vercelRoute(),
+    envVar("app-env-supabase-url", "NEXT_PUBLIC_SUPABASE_URL", "https://abc.supabase.co", false),
+    envVar("app-env-stripe", "STRIPE_SECRET_KEY", fakeStripeSecret(), true),
+    supabaseProject(),
+    supabaseSettings(),
+  ];
+}
+
+/** Replace the resource with the given name. */
+export function replace(stack: PlannedResource[], next: PlannedResource): PlannedResource[] {
+  return stack.map((r) => (r.name === next.name ? next : r));
+}

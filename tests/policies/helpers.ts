@@ -1,0 +1,16 @@
+import { policies } from "../../policies/pack";
+import type { PlannedResource, PolicyViolation } from "../../scripts/lib/plan-types";
+import { evaluatePolicyPack } from "../../scripts/lib/policy-evaluator";
+
+/** The exact violation the server reports: the policy's description, a newline, the message. */
+export function violation(policy: string, message: string, urn: string | null = null, level: "mandatory" | "advisory" = "mandatory"): PolicyViolation {
+  const p = policies.find((x) => x.name === policy);
+  if (!p) throw new Error(`no policy ${policy}`);
+  return { policy, level, urn, message: `${p.description}\n${message}` };
+}
+
+/** Evaluates with the prod config file and returns only the given policy's violations. */
+export async function violationsOf(policy: string, resources: PlannedResource[], config?: Record<string, unknown> | string): Promise<PolicyViolation[]> {
+  const report = await evaluatePolicyPack(resources, { project: "promptandpause", stack: "prod", ...(config === undefined ? {} : { config }) });
+  return report.violations.filter((v) => v.policy === policy);
+}
