@@ -1,5 +1,6 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import * as vercel from "@pulumiverse/vercel";
 import { composeApp } from "./compose/app";
 import { composeDatabase } from "./compose/database";
@@ -39,5 +40,7 @@ function createProviders(config: PlatformConfig): Record<string, pulumi.Provider
   return {
     cloudflare: new cloudflare.Provider("cloudflare", { apiToken: secrets.cloudflareApiToken }),
     vercel: new vercel.Provider("vercel", { apiToken: secrets.vercelApiToken, team: config.app.team }),
+    // Generated secrets (database password, log drain signing secret) are made locally.
+    random: new random.Provider("random"),
   };
 }

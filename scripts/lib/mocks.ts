@@ -1,18 +1,17 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { cloudflareMockOutputs } from "./mock-outputs/cloudflare";
 import { supabaseMockOutputs } from "./mock-outputs/supabase";
+import { randomMockOutputs } from "./mock-outputs/random";
 import type { MockOutputTable } from "./mock-outputs/types";
 import { stripeMockOutputs, vercelMockOutputs } from "./mock-outputs/vercel";
 
 /**
  * The Pulumi mocks behind the offline plan and the tests. They stand in for the cloud APIs only:
  * each registered resource gets an id and the computed outputs its real provider documents
- * (tables under `mock-outputs/`, one per provider). Invokes (data-source look-ups) have no
+ * (tables under `mock-outputs/`, one per provider, keyed by type token — our dynamic resources
+ * have their own tokens, e.g. `pulumi-nodejs:dynamic/supabase:Project`). Invokes (data-source look-ups) have no
  * offline answer, so any invoke throws: the program must not depend on reading the cloud.
  */
-
-/** Type token of every `pulumi.dynamic.Resource` (our Supabase and Stripe resources). */
-export const DYNAMIC_RESOURCE_TYPE = "pulumi-nodejs:dynamic:Resource";
 
 export class PlatformMocks implements pulumi.runtime.Mocks {
   private readonly tables: MockOutputTable;
@@ -23,8 +22,7 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
     const inputs = args.inputs as Record<string, unknown>;
-    const key = args.type === DYNAMIC_RESOURCE_TYPE && typeof inputs.resourceKind === "string" ? inputs.resourceKind : args.type;
-    const computed = this.tables[key]?.(inputs, args.name) ?? {};
+    const computed = this.tables[args.type]?.(inputs, args.name) ?? {};
     // `args.id` is the import id: an empty string unless the resource is being imported.
     const id = (computed.id as string | undefined) || args.id || `${args.name}-id`;
     return { id: args.custom === false ? undefined : id, state: { ...inputs, ...computed } };
@@ -37,5 +35,5 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
 
 /** Every provider's table, merged. */
 export function loadMockOutputTables(): MockOutputTable {
-  return { ...cloudflareMockOutputs, ...vercelMockOutputs, ...stripeMockOutputs, ...supabaseMockOutputs };
+  return { ...cloudflareMockOutputs, ...vercelMockOutputs, ...stripeMockOutputs, ...supabaseMockOutputs, ...randomMockOutputs };
 }

@@ -106,7 +106,7 @@ export function markdownReport(doc: PlanDocument): string {
   const { violations } = doc.policies;
   const mandatory = violations.filter((v) => v.level === "mandatory");
   const status = mandatory.length === 0 ? "✅ no mandatory policy violations" : `❌ ${mandatory.length} mandatory policy violation(s)`;
-  const escape = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+  const escapeCell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
   return [
     `## Offline plan: \`${doc.project}/${doc.stack}\``,
     "",
@@ -124,8 +124,8 @@ export function markdownReport(doc: PlanDocument): string {
     "",
     ...(violations.length === 0
       ? ["No violations."]
-      : ["| level | policy | resource | message |", "|---|---|---|---|", ...violations.map((v) => `| ${v.level} | ${v.policy} | ${v.urn ? `\`${v.urn.split("::").pop()}\`` : "stack"} | ${escape(v.message)} |`)]),
-    ...(doc.warnings.length ? ["", "### Warnings", "", ...doc.warnings.map((w) => `- ${escape(w)}`)] : []),
+      : ["| level | policy | resource | message |", "|---|---|---|---|", ...violations.map((v) => `| ${v.level} | ${v.policy} | ${v.urn ? `\`${v.urn.split("::").pop()}\`` : "stack"} | ${escapeCell(v.message)} |`)]),
+    ...(doc.warnings.length ? ["", "### Warnings", "", ...doc.warnings.map((w) => `- ${escapeCell(w)}`)] : []),
     "",
   ].join("\n");
 }

@@ -41,7 +41,7 @@ export async function runPlan(request: PlanRequest = {}): Promise<PlanOutcome> {
   const settings = readStackFile(file, PROJECT);
 
   // The program exactly as `pulumi up` loads it: the module's exported function.
-  const program = require(path.join(REPO_ROOT, "index")) as () => Promise<Record<string, unknown>>;
+  const program = require(path.join(REPO_ROOT, "index.ts")) as () => Promise<Record<string, unknown>>;
   let run: Awaited<ReturnType<typeof recordProgram<Record<string, unknown>>>>;
   const registered: PlannedResource[] = [];
   try {

@@ -74,6 +74,11 @@ export const databaseConfigSchema = z.strictObject({
   allowedCidrs: z.array(cidr).min(1).default(["0.0.0.0/0", "::/0"]),
   /** Point-in-time recovery add-on: WAL archiving, meets the guide's 15-minute RPO. @default false */
   pointInTimeRecovery: z.boolean().default(false),
+  /** Daily backup time, UTC `HH:MM:SS`. @default "02:00:00" (start of the guide's maintenance window) */
+  backupTimeUtc: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/, { error: "must be a UTC time HH:MM:SS" })
+    .default(`${GUIDE.maintenanceWindow.startUtc}:00`),
 });
 
 export type DatabaseSettings = z.output<typeof databaseConfigSchema>;

@@ -1,0 +1,314 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import * as vercel from "@pulumiverse/vercel";
+import { GUIDE } from "../../stacks/guide";
+import { throwIfIssues } from "../shared/errors";
+import { physicalName } from "../shared/naming";
+import { type EnvVarSpec, envVarRole, type VercelTarget, validateEnvVars } from "./env-vars";
+import { StripeWebhookEndpoint } from "./stripe/webhook-endpoint";
+
+/** Where DNS must point for a Vercel custom domain (Vercel's documented apex A record and CNAME target). */
+export const VERCEL_DNS_TARGETS = { apexIpv4: "76.76.21.21", cname: "cname.vercel-dns.com" } as const;
+
+/** The env var the app reads the Stripe webhook signing secret from. */
+export const STRIPE_WEBHOOK_SECRET_ENV = "STRIPE_WEBHOOK_SECRET";
+
+/** Arguments of {@link App}. */
+export interface AppArgs {
+  /** Vercel project name (from `physicalName("vercel-project", …)`). Renaming is in place. */
+  projectName: string;
+  /** Apex domain the app serves; `www.<domain>` redirects to it. Must match the edge layer's DNS. */
+  domain: string;
+  /** Git repository Vercel builds and deploys from (the Vercel Git app must be installed on it). */
+  gitRepository: { type: "github" | "gitlab" | "bitbucket"; repo: string };
+  /** Branch deployed to production. @default "main" */
+  productionBranch?: string;
+  /** Folder of the Next.js app inside the repository. @default repository root */
+  rootDirectory?: string;
+  /** Node.js version of builds and functions. @default "22.x" */
+  nodeVersion?: string;
+  /**
+   * Function timeout in seconds (guide: `app/api/**` maxDuration 30). The project default covers
+   * every function, API routes included. Cost: billed per GB-second of run time. @default 30
+   */
+  functionMaxDurationSeconds?: number;
+  /** Vercel Functions regions; keep them next to the database. */
+  functionRegions: string[];
+  /** Function CPU class (`standard_legacy`, `standard`, `performance`). Cost: higher = pricier. @default "standard" */
+  functionCpuType?: string;
+  /**
+   * Vercel Authentication for deployments other than production's custom domains.
+   * Security: previews carry real (staging) data and keys. @default "standardProtectionNew"
+   */
+  deploymentProtection?: "standardProtectionNew" | "allDeployments" | "onlyPreviewDeployments";
+  /** Skew Protection window (`30 minutes`, `12 hours`, `1 day`, `7 days`). @default "12 hours" */
+  skewProtection?: string;
+  /** Path pattern of the origin security headers. @default "/api/(.*)" (guide) */
+  apiHeadersSource?: string;
+  /**
+   * Response headers on {@link apiHeadersSource}, at the origin, behind the edge's copy.
+   * @default the guide's Strict-Transport-Security / X-Content-Type-Options / X-Frame-Options
+   */
+  apiSecurityHeaders?: Record<string, string>;
+  /**
+   * Environment variables (one `ProjectEnvironmentVariable` each). Validated before anything is
+   * registered: no secret under `NEXT_PUBLIC_`, secrets never on `development`.
+   * `STRIPE_WEBHOOK_SECRET` is added by the component from the webhook endpoint it creates.
+   */
+  environmentVariables: EnvVarSpec[];
+  /** The Stripe webhook endpoint for the app's webhook route. */
+  stripe: {
+    /** Stripe secret key. Security: a secret Output, stored as a secret. */
+    apiKey: pulumi.Input<string>;
+    /** Path of the webhook route on {@link domain}. @default "/api/webhooks/stripe" */
+    webhookPath?: string;
+    /** Events the app handles (never `*`). */
+    events: string[];
+    /** API version of rendered events. @default the account's default */
+    apiVersion?: string;
+    /** Targets that receive `STRIPE_WEBHOOK_SECRET`. @default ["production", "preview"] */
+    secretTargets?: VercelTarget[];
+  };
+  /** Log drain to the log aggregator (the guide's "Log aggregation"). Only Pro/Enterprise teams. */
+  logDrain: {
+    /** HTTPS intake URL; must answer Vercel's `x-vercel-verify` check. */
+    endpoint: string;
+    /** @default ["lambda", "edge", "static", "external", "build", "firewall"] */
+    sources?: string[];
+    /** @default ["production", "preview"] */
+    environments?: string[];
+    /** @default "json" */
+    deliveryFormat?: "json" | "ndjson";
+    /** Share of lines sent, (0, 1]. Cost: aggregators bill by volume. @default 1 */
+    samplingRate?: number;
+  };
+  /** Path of the app's health endpoint (the edge's health check target). @default "/api/health" */
+  healthCheckPath?: string;
+}
+
+/**
+ * The guide's application layer on Vercel: the Next.js project (function timeout, regions,
+ * preview protection, skew protection), apex + www domains, environment variables, the
+ * `/api/(.*)` security headers at the origin, the Stripe webhook endpoint whose signing secret
+ * feeds `STRIPE_WEBHOOK_SECRET`, and a signed log drain.
+ */
+export class App extends pulumi.ComponentResource {
+  /** Vercel project id. */
+  public readonly projectId: pulumi.Output<string>;
+  /** Vercel project name. */
+  public readonly projectName: pulumi.Output<string>;
+  /** `https://<domain>`. */
+  public readonly productionUrl: pulumi.Output<string>;
+  /** Hostnames the project serves: apex, then www. */
+  public readonly domains: pulumi.Output<string[]>;
+  /** Where DNS must point. */
+  public readonly dnsTargets: typeof VERCEL_DNS_TARGETS;
+  /** Path of the health endpoint. */
+  public readonly healthCheckPath: string;
+  /** URL registered with Stripe. */
+  public readonly stripeWebhookUrl: pulumi.Output<string>;
+  /** Stripe webhook endpoint id (`we_…`). */
+  public readonly stripeWebhookEndpointId: pulumi.Output<string>;
+  /** Log drain id. */
+  public readonly logDrainId: pulumi.Output<string>;
+  /** Secret the log drain signs payloads with (`x-vercel-signature`); give it to the aggregator. Secret. */
+  public readonly logDrainSecret: pulumi.Output<string>;
+  /** Env var resources by key (for tests and dependants). */
+  public readonly environmentVariables: Record<string, vercel.ProjectEnvironmentVariable>;
+
+  constructor(name: string, args: AppArgs, opts?: pulumi.ComponentResourceOptions) {
+    const a = {
+      productionBranch: "main",
+      nodeVersion: "22.x",
+      functionMaxDurationSeconds: GUIDE.app.functionMaxDurationSeconds,
+      functionCpuType: "standard",
+      deploymentProtection: "standardProtectionNew" as const,
+      skewProtection: "12 hours",
+      apiHeadersSource: "/api/(.*)",
+      apiSecurityHeaders: { ...GUIDE.app.apiSecurityHeaders } as Record<string, string>,
+      healthCheckPath: "/api/health",
+      ...stripUndefined(args),
+      stripe: { webhookPath: "/api/webhooks/stripe", secretTargets: ["production", "preview"] as VercelTarget[], ...stripUndefined(args.stripe) },
+      logDrain: {
+        sources: ["lambda", "edge", "static", "external", "build", "firewall"],
+        environments: ["production", "preview"],
+        deliveryFormat: "json" as const,
+        samplingRate: 1,
+        ...stripUndefined(args.logDrain),
+      },
+    };
+    const webhookSecretSpec: EnvVarSpec = {
+      key: STRIPE_WEBHOOK_SECRET_ENV,
+      value: "",
+      targets: a.stripe.secretTargets,
+      secret: true,
+      comment: "Stripe webhook signing secret (managed by Pulumi)",
+    };
+    // Every problem before anything is registered.
+    throwIfIssues(validateEnvVars([...a.environmentVariables, webhookSecretSpec], name), `App "${name}": invalid arguments`);
+
+    super("promptandpause:app:App", name, {}, opts);
+
+    const project = this.createProject(name, a);
+    const domains = this.createDomains(name, a, project);
+    this.createApiHeaders(name, a, project);
+    const webhook = this.createStripeWebhook(name, a);
+    this.environmentVariables = this.createEnvironmentVariables(name, project, [
+      ...a.environmentVariables,
+      { ...webhookSecretSpec, value: pulumi.secret(webhook.secret) },
+    ]);
+    const drain = this.createLogDrain(name, a, project);
+
+    this.projectId = project.id;
+    this.projectName = project.name;
+    this.productionUrl = pulumi.output(`https://${a.domain}`);
+    this.domains = pulumi.all(domains.map((d) => d.domain));
+    this.dnsTargets = VERCEL_DNS_TARGETS;
+    this.healthCheckPath = a.healthCheckPath;
+    this.stripeWebhookUrl = webhook.url;
+    this.stripeWebhookEndpointId = webhook.endpointId;
+    this.logDrainId = drain.drain.id;
+    this.logDrainSecret = drain.secret;
+
+    this.registerOutputs({
+      projectId: this.projectId,
+      projectName: this.projectName,
+      productionUrl: this.productionUrl,
+      domains: this.domains,
+      stripeWebhookUrl: this.stripeWebhookUrl,
+      stripeWebhookEndpointId: this.stripeWebhookEndpointId,
+      logDrainId: this.logDrainId,
+      logDrainSecret: this.logDrainSecret,
+    });
+  }
+
+  /** The Next.js project: Git link, build settings, functions, protection. */
+  private createProject(name: string, a: ResolvedArgs): vercel.Project {
+    return new vercel.Project(
+      `${name}-project`,
+      {
+        name: a.projectName,
+        framework: "nextjs",
+        gitRepository: { type: a.gitRepository.type, repo: a.gitRepository.repo, productionBranch: a.productionBranch },
+        ...(a.rootDirectory ? { rootDirectory: a.rootDirectory } : {}),
+        nodeVersion: a.nodeVersion,
+        resourceConfig: {
+          functionDefaultTimeout: a.functionMaxDurationSeconds,
+          functionDefaultRegions: a.functionRegions,
+          functionDefaultCpuType: a.functionCpuType,
+        },
+        vercelAuthentication: { deploymentType: a.deploymentProtection },
+        skewProtection: a.skewProtection,
+        // Pull requests from forks wait for a team member before they can see env vars.
+        gitForkProtection: true,
+        // Source maps of production bundles only for authenticated team members.
+        protectedSourcemaps: true,
+        automaticallyExposeSystemEnvironmentVariables: true,
+        autoAssignCustomDomains: true,
+      },
+      { parent: this },
+    );
+  }
+
+  /** Apex serves the app; www redirects to it permanently (308 keeps the method). */
+  private createDomains(name: string, a: ResolvedArgs, project: vercel.Project): vercel.ProjectDomain[] {
+    const apex = new vercel.ProjectDomain(`${name}-domain-apex`, { projectId: project.id, domain: a.domain }, { parent: this });
+    const www = new vercel.ProjectDomain(
+      `${name}-domain-www`,
+      { projectId: project.id, domain: `www.${a.domain}`, redirect: a.domain, redirectStatusCode: 308 },
+      { parent: this, dependsOn: [apex] },
+    );
+    return [apex, www];
+  }
+
+  /**
+   * The guide's `/api/(.*)` headers as a project-level routing rule (`ProjectRoute`): response
+   * headers on the matched path, live without a redeploy, placed first so no other rule skips it.
+   */
+  private createApiHeaders(name: string, a: ResolvedArgs, project: vercel.Project): vercel.ProjectRoute {
+    return new vercel.ProjectRoute(
+      `${name}-api-headers`,
+      {
+        projectId: project.id,
+        name: "api-security-headers",
+        description: "Guide security headers on /api/(.*) at the origin, behind the edge (managed by Pulumi)",
+        enabled: true,
+        position: { placement: "start" },
+        route: { src: a.apiHeadersSource, headers: { ...a.apiSecurityHeaders } },
+      },
+      { parent: this },
+    );
+  }
+
+  /** The Stripe webhook endpoint for the app's route; its signing secret becomes an env var. */
+  private createStripeWebhook(name: string, a: ResolvedArgs): StripeWebhookEndpoint {
+    return new StripeWebhookEndpoint(
+      `${name}-stripe-webhook`,
+      {
+        apiKey: a.stripe.apiKey,
+        url: `https://${a.domain}${a.stripe.webhookPath}`,
+        enabledEvents: a.stripe.events,
+        description: `${a.projectName} webhook (managed by Pulumi)`,
+        ...(a.stripe.apiVersion ? { apiVersion: a.stripe.apiVersion } : {}),
+        metadata: { project: a.projectName, "managed-by": "pulumi" },
+      },
+      { parent: this },
+    );
+  }
+
+  /** One resource per variable; secrets `sensitive` (write-only in Vercel), public ones readable. */
+  private createEnvironmentVariables(name: string, project: vercel.Project, vars: readonly EnvVarSpec[]): Record<string, vercel.ProjectEnvironmentVariable> {
+    const out: Record<string, vercel.ProjectEnvironmentVariable> = {};
+    const counts = new Map<string, number>();
+    for (const v of vars) {
+      const n = counts.get(v.key) ?? 0;
+      counts.set(v.key, n + 1);
+      const logical = `${name}-${envVarRole(v.key)}${n > 0 ? `-${n}` : ""}`;
+      out[n > 0 ? `${v.key}#${n}` : v.key] = new vercel.ProjectEnvironmentVariable(
+        logical,
+        {
+          projectId: project.id,
+          key: v.key,
+          value: v.secret ? pulumi.secret(v.value) : v.value,
+          targets: [...v.targets],
+          sensitive: v.secret,
+          comment: v.comment,
+        },
+        { parent: this },
+      );
+    }
+    return out;
+  }
+
+  /** Log drain with a generated signing secret (verify `x-vercel-signature` at the aggregator). */
+  private createLogDrain(name: string, a: ResolvedArgs, project: vercel.Project): { drain: vercel.LogDrain; secret: pulumi.Output<string> } {
+    const password = new random.RandomPassword(`${name}-log-drain-secret`, { length: 48, special: false }, { parent: this });
+    const secret = pulumi.secret(password.result);
+    const drain = new vercel.LogDrain(
+      `${name}-log-drain`,
+      {
+        name: physicalName("vercel-log-drain", [a.projectName, "logs"]),
+        endpoint: a.logDrain.endpoint,
+        deliveryFormat: a.logDrain.deliveryFormat,
+        sources: [...a.logDrain.sources],
+        environments: [...a.logDrain.environments],
+        projectIds: [project.id],
+        samplingRate: a.logDrain.samplingRate,
+        secret,
+      },
+      { parent: this },
+    );
+    return { drain, secret };
+  }
+}
+
+type ResolvedArgs = Required<Omit<AppArgs, "rootDirectory" | "stripe" | "logDrain">> & {
+  rootDirectory?: string;
+  stripe: Required<Omit<AppArgs["stripe"], "apiVersion">> & { apiVersion?: string };
+  logDrain: Required<AppArgs["logDrain"]>;
+};
+
+/** Drops keys whose value is undefined, so defaults are not overwritten by them. */
+function stripUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,0 +1,136 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { EdgeSettings } from "../../stacks/schema/edge";
+import { GUIDE } from "../../stacks/guide";
+import { mergeTags, platformTags, type Tags, toCloudflareTags } from "../shared/tags";
+import { CacheRules } from "./cache-rules";
+import { Dns } from "./dns";
+import { HealthCheck } from "./health-check";
+import { Performance } from "./performance";
+import { RateLimits } from "./rate-limits";
+import type { RulesetNaming } from "./ruleset";
+import { SecurityHeaders } from "./security-headers";
+import { PHASES, type Phase } from "./types";
+import { Waf } from "./waf";
+import { ZoneSecurity } from "./zone-security";
+
+export interface EdgeArgs {
+  /** Project name, for physical names and tags. */
+  project: string;
+  /** Environment label, for physical names and tags (never branched on). */
+  environment: string;
+  /** Apex domain: the zone. */
+  domain: string;
+  /** Validated `promptandpause:edge` settings (guide values as defaults). */
+  settings: EdgeSettings;
+  /** Security contact (CAA iodef) and DMARC report address. */
+  contacts: { security: string; dmarcReports: string };
+  /** Where the app lives: Vercel's apex address and CNAME target, and its health endpoint. */
+  origin: { apexIpv4: string; cname: string; healthCheckPath: string };
+  /** Largest upload in bytes (storage `file_size_limit`; guide 50 MB). */
+  uploadLimitBytes: number;
+  /** Protect the zone from deletion. @default false */
+  protect?: boolean;
+  /** Extra tags on DNS records, over the platform's. @default {} */
+  tags?: Tags;
+  /** Health-check regions and interval, owned by the monitoring layer. @default Cloudflare's */
+  healthCheckSchedule?: { checkRegions?: string[]; intervalSeconds?: number };
+}
+
+/** Ruleset id of every phase the edge layer owns. */
+export type RulesetIds = Record<Phase, pulumi.Output<string>>;
+
+/** What the edge layer hands to the stack and the monitoring layer. */
+export interface EdgeOutputs {
+  zoneId: pulumi.Output<string>;
+  zoneName: string;
+  /** Name servers to set at the registrar. */
+  nameServers: pulumi.Output<string[]>;
+  /** DNSSEC DS record for the registrar ("" when DNSSEC is off). */
+  dnssecDs: pulumi.Output<string>;
+  rulesetIds: RulesetIds;
+  /** For the monitoring layer's health-check alert (notification filter `health_check_id`). */
+  healthCheckId: pulumi.Output<string>;
+  healthCheckName: pulumi.Output<string>;
+}
+
+/**
+ * Cloudflare in front of the app: the guide's traffic flow "User → CDN (HTTPS/TLS, edge cache) →
+ * WAF (DDoS filter, rate limits) → health-checked origin", plus DNS and mail records.
+ * Each ruleset phase is owned by exactly one child component.
+ */
+export class Edge extends pulumi.ComponentResource {
+  readonly outputs: EdgeOutputs;
+
+  constructor(name: string, args: EdgeArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("promptandpause:edge:Edge", name, {}, opts);
+    const s = args.settings;
+    const naming: RulesetNaming = { project: args.project, environment: args.environment };
+    const child = { parent: this };
+
+    const zone = new ZoneSecurity(
+      `${name}-zone-security`,
+      { accountId: s.accountId, domain: args.domain, plan: s.plan, minTlsVersion: s.minTlsVersion, hsts: s.hsts, dnssec: s.dnssec, protect: args.protect ?? false },
+      child,
+    );
+    const zoneId = zone.zoneId;
+    const performance = new Performance(`${name}-performance`, { zoneId, naming, compressTypes: GUIDE.compression.types }, child);
+    const dns = new Dns(
+      `${name}-dns`,
+      {
+        zoneId,
+        naming,
+        domain: args.domain,
+        apexIpv4: args.origin.apexIpv4,
+        cname: args.origin.cname,
+        email: s.email,
+        dmarcReports: args.contacts.dmarcReports,
+        securityContact: args.contacts.security,
+        caaIssuers: s.caaIssuers,
+        tags: s.plan === "free" ? [] : toCloudflareTags(mergeTags(platformTags(args.project, args.environment), args.tags)),
+      },
+      child,
+    );
+    const waf = new Waf(`${name}-waf`, { zoneId, naming, waf: s.waf, uploadLimitBytes: args.uploadLimitBytes }, child);
+    const rateLimits = new RateLimits(`${name}-rate-limits`, { zoneId, naming, plan: s.plan, classes: s.rateLimits.classes, action: s.rateLimits.action }, child);
+    const cache = new CacheRules(`${name}-cache`, { zoneId, naming, cache: s.cache }, child);
+    const headers = new SecurityHeaders(
+      `${name}-headers`,
+      { zoneId, naming, headers: { hsts: s.hsts, ...s.headers, privateBrowserTtls: s.cache.privateBrowserTtls } },
+      child,
+    );
+    const health = new HealthCheck(
+      `${name}-health`,
+      {
+        zoneId,
+        nameParts: [args.project, args.environment],
+        host: args.domain,
+        originAddress: args.origin.cname,
+        path: s.healthCheck.path ?? args.origin.healthCheckPath,
+        expectedCodes: s.healthCheck.expectedCodes,
+        timeoutSeconds: s.healthCheck.timeoutSeconds,
+        consecutiveFails: s.healthCheck.consecutiveFails,
+        ...args.healthCheckSchedule,
+      },
+      child,
+    );
+
+    this.outputs = {
+      zoneId,
+      zoneName: args.domain,
+      nameServers: zone.nameServers,
+      dnssecDs: zone.dnssecDs,
+      rulesetIds: {
+        [PHASES.managedWaf]: waf.managedRulesetId,
+        [PHASES.customWaf]: waf.customRulesetId,
+        [PHASES.rateLimit]: rateLimits.rulesetId,
+        [PHASES.cache]: cache.rulesetId,
+        [PHASES.responseHeaders]: headers.rulesetId,
+        [PHASES.compression]: performance.compressionRulesetId,
+        [PHASES.redirect]: dns.redirectRulesetId,
+      },
+      healthCheckId: health.healthCheckId,
+      healthCheckName: health.healthCheckName,
+    };
+    this.registerOutputs({ ...this.outputs, rulesetIds: this.outputs.rulesetIds });
+  }
+}

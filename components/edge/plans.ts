@@ -1,0 +1,45 @@
+/**
+ * What each Cloudflare plan allows, for the features the edge layer uses. One table, read by the
+ * config checks (`stacks/schema/edge.ts`) and the components, so a plan that cannot express the
+ * configuration fails before any resource is registered.
+ *
+ * Sources (Cloudflare docs): WAF → Rate limiting rules → "Availability" (rule counts, counting
+ * periods, fields: Free/Pro/Business may only use the URI path in rate-limit expressions and count
+ * by IP with `cf.colo.id`); Rules language → `matches` operator (Business and above); WAF →
+ * Managed Rules (Cloudflare Managed and OWASP Core rulesets from Pro); Health Checks (Pro and above).
+ */
+
+export const PLAN_TIERS = ["free", "pro", "business", "enterprise"] as const;
+export type PlanTier = (typeof PLAN_TIERS)[number];
+
+export interface PlanLimits {
+  /** Rate-limiting rules the zone's `http_ratelimit` entrypoint may hold. */
+  rateLimitRules: number;
+  /** Counting periods (seconds) a rate-limiting rule may use. */
+  rateLimitPeriods: readonly number[];
+  /** The `matches` (regular expression) operator in rule expressions. */
+  regexMatching: boolean;
+  /** Cloudflare Managed Ruleset and OWASP Core Ruleset can be executed. */
+  managedRulesets: boolean;
+  /** Standalone health checks. */
+  healthChecks: boolean;
+}
+
+export const PLAN_LIMITS: Readonly<Record<PlanTier, PlanLimits>> = {
+  free: { rateLimitRules: 1, rateLimitPeriods: [10], regexMatching: false, managedRulesets: false, healthChecks: false },
+  pro: { rateLimitRules: 2, rateLimitPeriods: [10, 60], regexMatching: false, managedRulesets: true, healthChecks: true },
+  business: { rateLimitRules: 5, rateLimitPeriods: [10, 60, 120, 300, 600], regexMatching: true, managedRulesets: true, healthChecks: true },
+  enterprise: { rateLimitRules: 100, rateLimitPeriods: [10, 60, 120, 300, 600, 3600], regexMatching: true, managedRulesets: true, healthChecks: true },
+};
+
+/**
+ * Mitigation timeout of every rate-limit rule: the shortest one every plan accepts. A token
+ * bucket rejects only until the next token arrives (6 s for 10/min), so the shortest block is the
+ * closest a window rule gets to it.
+ */
+export const RATE_LIMIT_MITIGATION_TIMEOUT_SECONDS = 10;
+
+/** The cheapest plan, from `from` upwards, for which `accepts` holds; undefined when none does. */
+export function cheapestPlan(accepts: (plan: PlanTier) => boolean, from: PlanTier = "free"): PlanTier | undefined {
+  return PLAN_TIERS.slice(PLAN_TIERS.indexOf(from)).find(accepts);
+}

@@ -1,0 +1,132 @@
+/**
+ * The WAF as data: the managed rulesets the zone executes and the guide's four custom rule
+ * families (sql_injection_protection, xss_protection, path_traversal_protection,
+ * file_upload_validation). Rules are built by looping over these tables.
+ */
+import { anyPathExpression, greaterThanRegex, quote } from "./expressions";
+import type { RuleSpec } from "./types";
+
+/** Cloudflare Managed Ruleset (WAF → Managed rules). */
+export const CLOUDFLARE_MANAGED_RULESET_ID = "efb7b8c949ac4650a09736fc376e9aee";
+/** Cloudflare OWASP Core Ruleset. */
+export const OWASP_RULESET_ID = "4814384a9e5d4991b9815dcfc25d2f1f";
+/** Last rule of the OWASP ruleset, "949110: Inbound Anomaly Score Exceeded": carries the score threshold and action. */
+export const OWASP_SCORE_RULE_ID = "6179ae15870a4bb7b2d480d4843b323c";
+/** OWASP score thresholds by sensitivity (Cloudflare docs: low 60, medium 40, high 25). */
+export const OWASP_SCORE_THRESHOLDS = { low: 60, medium: 40, high: 25 } as const;
+
+export interface WafSettings {
+  owaspSensitivity: keyof typeof OWASP_SCORE_THRESHOLDS;
+  owaspParanoiaLevel: number;
+  owaspAction: string;
+  uploadPaths: readonly string[];
+  uploadContentTypes: readonly string[];
+}
+
+/** `http_request_firewall_managed`: execute both managed rulesets on all traffic. */
+export function managedWafRules(waf: WafSettings): RuleSpec[] {
+  const higherLevels = [2, 3, 4].filter((level) => level > waf.owaspParanoiaLevel);
+  return [
+    {
+      ref: "waf-managed-cloudflare",
+      description: "Execute the Cloudflare Managed Ruleset",
+      expression: "true",
+      action: "execute",
+      enabled: true,
+      actionParameters: { id: CLOUDFLARE_MANAGED_RULESET_ID },
+    },
+    {
+      ref: "waf-managed-owasp",
+      description: `Execute the OWASP Core Ruleset (paranoia level ${waf.owaspParanoiaLevel}, ${waf.owaspSensitivity} sensitivity)`,
+      expression: "true",
+      action: "execute",
+      enabled: true,
+      actionParameters: {
+        id: OWASP_RULESET_ID,
+        overrides: {
+          // Paranoia level N = the rules tagged paranoia-level-1..N; disable the higher tags.
+          categories: higherLevels.map((level) => ({ category: `paranoia-level-${level}`, enabled: false })),
+          rules: [{ id: OWASP_SCORE_RULE_ID, action: waf.owaspAction, scoreThreshold: OWASP_SCORE_THRESHOLDS[waf.owaspSensitivity], enabled: true }],
+        },
+      },
+    },
+  ];
+}
+
+/** Inspected request parts: decoded and lower-cased so encodings and case do not slip through. */
+const DECODED_QUERY = "lower(url_decode(http.request.uri.query))";
+const DECODED_PATH = "lower(url_decode(http.request.uri.path))";
+/** The URI as the client sent it (before Cloudflare's normalisation removes `..`). */
+const RAW_URI = "lower(raw.http.request.uri)";
+
+/** Signature families: a request whose inspected parts contain any needle is blocked. */
+export const WAF_SIGNATURES = [
+  {
+    ref: "waf-sqli",
+    description: "Guide waf_rules: sql_injection_protection",
+    fields: [DECODED_QUERY],
+    needles: ["union select", "union all select", "' or '1'='1", "' or 1=1", "\" or 1=1", "or 1=1--", "; drop table", "information_schema", "pg_sleep(", "sleep(", "benchmark(", "xp_cmdshell", "'--", "/*!"],
+  },
+  {
+    ref: "waf-xss",
+    description: "Guide waf_rules: xss_protection",
+    fields: [DECODED_QUERY, DECODED_PATH],
+    needles: ["<script", "</script", "javascript:", "onerror=", "onload=", "<iframe", "<svg", "document.cookie", "alert("],
+  },
+  {
+    ref: "waf-path-traversal",
+    description: "Guide waf_rules: path_traversal_protection",
+    fields: [RAW_URI],
+    needles: ["../", "..\\", "..%2f", "..%5c", "%2e%2e", "%252e%252e", "/etc/passwd"],
+  },
+] as const;
+
+const UPLOAD_METHODS = 'http.request.method in {"POST" "PUT" "PATCH"}';
+const CONTENT_TYPE = 'lower(http.request.headers["content-type"][0])';
+
+/** `field contains needle` for every field × needle, or-ed. */
+export function signatureExpression(fields: readonly string[], needles: readonly string[]): string {
+  return `(${fields.flatMap((f) => needles.map((n) => `${f} contains ${quote(n)}`)).join(" or ")})`;
+}
+
+/** `http_request_firewall_custom`: the guide's four families. */
+export function customWafRules(waf: WafSettings, uploadLimitBytes: number): RuleSpec[] {
+  const signatures: RuleSpec[] = WAF_SIGNATURES.map((s) => ({
+    ref: s.ref,
+    description: s.description,
+    expression: signatureExpression(s.fields, s.needles),
+    action: "block",
+    enabled: true,
+  }));
+  const uploadRoutes = anyPathExpression(waf.uploadPaths);
+  const uploadTypes = ["multipart/form-data", ...waf.uploadContentTypes].map((t) => `starts_with(${CONTENT_TYPE}, ${quote(t)})`).join(" or ");
+  const allowedTypes = waf.uploadContentTypes.map((t) => `starts_with(${CONTENT_TYPE}, ${quote(t)})`).join(" or ");
+  const upload: RuleSpec[] = [
+    {
+      ref: "waf-file-upload",
+      description: "Guide waf_rules: file_upload_validation — uploads only on the upload routes",
+      expression: `${UPLOAD_METHODS} and not ${wrap(uploadRoutes)} and (${uploadTypes})`,
+      action: "block",
+      enabled: true,
+    },
+    {
+      ref: "waf-file-upload-type",
+      description: `Guide waf_rules: file_upload_validation — content types ${waf.uploadContentTypes.join(", ")}`,
+      expression: `${UPLOAD_METHODS} and ${wrap(uploadRoutes)} and not (${allowedTypes})`,
+      action: "block",
+      enabled: true,
+    },
+    {
+      ref: "waf-file-upload-size",
+      description: `Guide waf_rules: file_upload_validation — at most ${uploadLimitBytes} bytes (storage file_size_limit), length required`,
+      expression: `${UPLOAD_METHODS} and ${wrap(uploadRoutes)} and (http.request.headers["content-length"][0] matches ${quote(greaterThanRegex(uploadLimitBytes))} or not any(http.request.headers.names[*] eq "content-length"))`,
+      action: "block",
+      enabled: true,
+    },
+  ];
+  return [...signatures, ...upload];
+}
+
+function wrap(expression: string): string {
+  return expression.startsWith("(") ? expression : `(${expression})`;
+}

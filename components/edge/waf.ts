@@ -1,0 +1,42 @@
+import * as pulumi from "@pulumi/pulumi";
+import { phaseRuleset, type RulesetNaming } from "./ruleset";
+import { PHASES } from "./types";
+import { customWafRules, managedWafRules, type WafSettings } from "./waf-rules";
+
+export interface WafArgs {
+  zoneId: pulumi.Input<string>;
+  naming: RulesetNaming;
+  /** OWASP sensitivity/paranoia/action, upload routes and content types (see `promptandpause:edge.waf`). */
+  waf: WafSettings;
+  /** Largest accepted upload in bytes (the storage `file_size_limit`, guide: 50 MB). */
+  uploadLimitBytes: number;
+}
+
+/** The guide's "WAF" step: managed rulesets plus the four custom rule families. */
+export class Waf extends pulumi.ComponentResource {
+  readonly managedRulesetId: pulumi.Output<string>;
+  readonly customRulesetId: pulumi.Output<string>;
+
+  constructor(name: string, args: WafArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("promptandpause:edge:Waf", name, {}, opts);
+    const managed = phaseRuleset(this, `${name}-managed`, {
+      zoneId: args.zoneId,
+      phase: PHASES.managedWaf,
+      naming: args.naming,
+      role: "waf-managed",
+      description: "Cloudflare Managed Ruleset and OWASP Core Ruleset",
+      rules: managedWafRules(args.waf),
+    });
+    const custom = phaseRuleset(this, `${name}-custom`, {
+      zoneId: args.zoneId,
+      phase: PHASES.customWaf,
+      naming: args.naming,
+      role: "waf-custom",
+      description: "Guide waf_rules: SQL injection, XSS, path traversal, file upload validation",
+      rules: customWafRules(args.waf, args.uploadLimitBytes),
+    });
+    this.managedRulesetId = managed.id;
+    this.customRulesetId = custom.id;
+    this.registerOutputs({ managedRulesetId: this.managedRulesetId, customRulesetId: this.customRulesetId });
+  }
+}

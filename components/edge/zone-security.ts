@@ -1,0 +1,90 @@
+import * as cloudflare from "@pulumi/cloudflare";
+import * as pulumi from "@pulumi/pulumi";
+import { statefulOptions } from "../shared/stateful";
+import type { PlanTier } from "./plans";
+
+/** Plans a zone subscription can select by API; Free is every zone's default and Enterprise is set by contract. */
+const SELF_SERVE_PAID_PLANS: readonly PlanTier[] = ["pro", "business"];
+
+export interface ZoneSecurityArgs {
+  /** Cloudflare account that owns the zone. */
+  accountId: string;
+  /** Apex domain (the zone name). */
+  domain: string;
+  /** Zone plan. Pro and Business are subscribed here; Free is the default; Enterprise is contracted. Cost: paid plans bill monthly. */
+  plan: PlanTier;
+  /** Lowest TLS version accepted. Security: 1.2 or higher. @default "1.2" */
+  minTlsVersion?: "1.2" | "1.3";
+  /** HSTS sent by the zone's security_header setting. @default max-age 31536000, includeSubDomains, no preload */
+  hsts?: { maxAgeSeconds: number; includeSubdomains: boolean; preload: boolean };
+  /** Sign the zone with DNSSEC. @default true */
+  dnssec?: boolean;
+  /** Protect the zone from deletion (and retain it if removed from the program). @default false */
+  protect?: boolean;
+}
+
+/** One zone setting: its v6 (API, snake_case) id and value. */
+export interface ZoneSettingSpec {
+  id: string;
+  value: unknown;
+}
+
+/**
+ * The zone's TLS and HTTPS settings. Setting ids and nested value keys are the API's snake_case:
+ * the provider passes `value` through untouched, so camelCase keys would never match what the API
+ * returns and show a diff on every run.
+ */
+export function zoneSettingSpecs(args: Required<Pick<ZoneSecurityArgs, "minTlsVersion" | "hsts">>): ZoneSettingSpec[] {
+  return [
+    { id: "ssl", value: "strict" },
+    { id: "min_tls_version", value: args.minTlsVersion },
+    { id: "tls_1_3", value: "on" },
+    { id: "always_use_https", value: "on" },
+    { id: "automatic_https_rewrites", value: "on" },
+    {
+      id: "security_header",
+      value: {
+        strict_transport_security: {
+          enabled: true,
+          max_age: args.hsts.maxAgeSeconds,
+          include_subdomains: args.hsts.includeSubdomains,
+          preload: args.hsts.preload,
+          nosniff: true,
+        },
+      },
+    },
+  ];
+}
+
+/**
+ * The zone, its plan, and the guide's "HTTPS/TLS" step of the traffic flow: SSL Full (strict),
+ * TLS ≥ 1.2 with 1.3 on, port 80 → 443 (Always Use HTTPS), HSTS, DNSSEC.
+ */
+export class ZoneSecurity extends pulumi.ComponentResource {
+  readonly zone: cloudflare.Zone;
+  readonly zoneId: pulumi.Output<string>;
+  readonly nameServers: pulumi.Output<string[]>;
+  /** DS record to add at the registrar (empty when DNSSEC is off). */
+  readonly dnssecDs: pulumi.Output<string>;
+
+  constructor(name: string, args: ZoneSecurityArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("promptandpause:edge:ZoneSecurity", name, {}, opts);
+    const minTlsVersion = args.minTlsVersion ?? "1.2";
+    const hsts = args.hsts ?? { maxAgeSeconds: 31_536_000, includeSubdomains: true, preload: false };
+    const dnssec = args.dnssec ?? true;
+
+    this.zone = new cloudflare.Zone(`${name}-zone`, { account: { id: args.accountId }, name: args.domain, type: "full" }, { parent: this, ...statefulOptions(args.protect ?? false) });
+    this.zoneId = this.zone.id;
+    this.nameServers = this.zone.nameServers;
+
+    if (SELF_SERVE_PAID_PLANS.includes(args.plan)) {
+      new cloudflare.ZoneSubscription(`${name}-plan`, { zoneId: this.zoneId, frequency: "monthly", ratePlan: { id: args.plan } }, { parent: this });
+    }
+    for (const setting of zoneSettingSpecs({ minTlsVersion, hsts })) {
+      new cloudflare.ZoneSetting(`${name}-setting-${setting.id.replace(/_/g, "-")}`, { zoneId: this.zoneId, settingId: setting.id, value: setting.value }, { parent: this });
+    }
+    this.dnssecDs = dnssec ? new cloudflare.ZoneDnssec(`${name}-dnssec`, { zoneId: this.zoneId, status: "active" }, { parent: this }).ds : pulumi.output("");
+
+    this.registerOutputs({ zoneId: this.zoneId, nameServers: this.nameServers, dnssecDs: this.dnssecDs });
+  }
+}

@@ -1,0 +1,108 @@
+import * as pulumi from "@pulumi/pulumi";
+import { App } from "../../components/app/app";
+import type { EnvVarSpec, VercelTarget } from "../../components/app/env-vars";
+import { physicalName } from "../../components/shared/naming";
+import type { PlatformConfig } from "../config";
+import { resolveFunctionRegions } from "../schema/app";
+import { AI_PROVIDERS, type AiProvider } from "../secrets";
+import type { AppOutputs, DatabaseOutputs } from "./contracts";
+import type { LayerContext } from "./types";
+
+/** The env var each AI provider's SDK reads its key from (Vercel AI SDK conventions). */
+export const AI_KEY_ENV_VARS: Record<AiProvider, string> = {
+  openai: "OPENAI_API_KEY",
+  anthropic: "ANTHROPIC_API_KEY",
+  google: "GOOGLE_GENERATIVE_AI_API_KEY",
+};
+
+const ALL_TARGETS: VercelTarget[] = ["production", "preview", "development"];
+
+/**
+ * The app's environment variables, from the database layer's outputs (the guide's
+ * `@supabase_url` / `@supabase_anon_key`) and the stack's secrets. Values stay Outputs: secret
+ * ones are secret Outputs and are never turned into strings here.
+ * `STRIPE_WEBHOOK_SECRET` is added by the App component from the endpoint it creates.
+ */
+export function appEnvironmentVariables(config: PlatformConfig, database: DatabaseOutputs): EnvVarSpec[] {
+  const secretTargets: VercelTarget[] = [...config.app.secretTargets];
+  const secret = (key: string, value: pulumi.Output<string>, comment: string): EnvVarSpec => ({ key, value: pulumi.secret(value), targets: secretTargets, secret: true, comment });
+  const publicVar = (key: string, value: pulumi.Input<string>, comment: string): EnvVarSpec => ({ key, value, targets: ALL_TARGETS, secret: false, comment });
+
+  const vars: EnvVarSpec[] = [
+    publicVar("NEXT_PUBLIC_SUPABASE_URL", database.apiUrl, "Supabase API URL (database layer)"),
+    // Public by design: the anon key only grants what row-level security allows.
+    publicVar("NEXT_PUBLIC_SUPABASE_ANON_KEY", database.anonKey, "Supabase anon key, public by design, protected by RLS (database layer)"),
+    publicVar("NEXT_PUBLIC_SITE_URL", `https://${config.domain}`, "Canonical site URL"),
+    secret("SUPABASE_SERVICE_ROLE_KEY", database.serviceRoleKey, "Supabase service-role key, bypasses RLS: server only (database layer)"),
+    secret("STRIPE_SECRET_KEY", config.secrets.required.stripeSecretKey, "Stripe secret key (promptandpause:stripeSecretKey)"),
+    secret("RESEND_API_KEY", config.secrets.required.resendApiKey, "Resend API key (promptandpause:resendApiKey)"),
+    secret("REDIS_URL", config.secrets.required.redisUrl, "Redis URL with password (promptandpause:redisUrl)"),
+  ];
+  for (const provider of AI_PROVIDERS) {
+    if (!config.app.aiProviders.includes(provider)) continue;
+    const key = config.secrets.aiApiKeys[provider];
+    if (!key) throw new Error(`app: promptandpause:${provider}ApiKey is missing although app.aiProviders lists "${provider}" (the config loader should have refused this).`);
+    vars.push(secret(AI_KEY_ENV_VARS[provider], key, `${provider} API key (promptandpause:${provider}ApiKey)`));
+  }
+  for (const [key, value] of Object.entries(config.app.publicEnv)) {
+    vars.push(publicVar(key, value, "From promptandpause:app.publicEnv"));
+  }
+  return vars;
+}
+
+/** The app layer: the Vercel project and everything around it, fed by the database layer. */
+export function composeApp(ctx: LayerContext, database: DatabaseOutputs): { outputs: AppOutputs; stackOutputs: Record<string, pulumi.Input<unknown>> } {
+  const { config } = ctx;
+  const vercelProvider = ctx.providers.vercel;
+  if (!vercelProvider) throw new Error("app: ctx.providers.vercel is missing (stacks/platform.ts createProviders)");
+  const randomProvider = ctx.providers.random;
+  if (!randomProvider) throw new Error("app: ctx.providers.random is missing (stacks/platform.ts createProviders)");
+
+  const projectName = config.app.projectName ?? physicalName("vercel-project", [config.project, config.environment]);
+  const app = new App(
+    "app",
+    {
+      projectName,
+      domain: config.domain,
+      gitRepository: config.app.gitRepository,
+      productionBranch: config.app.productionBranch,
+      rootDirectory: config.app.rootDirectory,
+      nodeVersion: config.app.nodeVersion,
+      functionMaxDurationSeconds: config.app.functionMaxDurationSeconds,
+      functionRegions: resolveFunctionRegions(config.app, config.database.region),
+      functionCpuType: config.scale.app.functionCpuType,
+      deploymentProtection: config.app.deploymentProtection,
+      skewProtection: config.app.skewProtection,
+      environmentVariables: appEnvironmentVariables(config, database),
+      stripe: {
+        apiKey: config.secrets.required.stripeSecretKey,
+        webhookPath: config.app.stripe.webhookPath,
+        events: config.app.stripe.events,
+        apiVersion: config.app.stripe.apiVersion,
+        secretTargets: [...config.app.secretTargets],
+      },
+      logDrain: { ...config.app.logDrain },
+    },
+    { providers: [vercelProvider, randomProvider] },
+  );
+
+  const outputs: AppOutputs = {
+    projectId: app.projectId,
+    domains: app.domains,
+    dnsTargets: { ...app.dnsTargets },
+    healthCheckPath: app.healthCheckPath,
+  };
+  return {
+    outputs,
+    stackOutputs: {
+      projectId: app.projectId,
+      projectName: app.projectName,
+      productionUrl: app.productionUrl,
+      domains: app.domains,
+      stripeWebhookUrl: app.stripeWebhookUrl,
+      stripeWebhookEndpointId: app.stripeWebhookEndpointId,
+      logDrainId: app.logDrainId,
+      logDrainSecret: app.logDrainSecret,
+    },
+  };
+}

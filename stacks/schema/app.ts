@@ -1,0 +1,265 @@
+import { z } from "zod";
+import { SECRET_NAME_FRAGMENTS } from "../../components/app/env-vars";
+import { type ConfigIssue, SECRET_VALUE } from "../../components/shared/errors";
+import type { PlatformSettings } from "../config";
+import { GUIDE } from "../guide";
+import { AI_PROVIDERS } from "../secrets";
+import { httpsUrl } from "./common";
+import type { SUPABASE_REGIONS } from "./database";
+
+/**
+ * `promptandpause:app` — the guide's application layer and "Vercel Configuration": the Next.js
+ * project on Vercel, its domains, environment variables, `/api/(.*)` headers, the Stripe webhook
+ * and the log drain. Guide numbers are the defaults (from `stacks/guide.ts`).
+ */
+
+/** Vercel Functions regions (https://vercel.com/docs/regions), with the AWS region each sits in. */
+export const VERCEL_REGIONS = {
+  arn1: "eu-north-1",
+  bom1: "ap-south-1",
+  cdg1: "eu-west-3",
+  cle1: "us-east-2",
+  cpt1: "af-south-1",
+  dub1: "eu-west-1",
+  dxb1: "me-central-1",
+  fra1: "eu-central-1",
+  gru1: "sa-east-1",
+  hkg1: "ap-east-1",
+  hnd1: "ap-northeast-1",
+  iad1: "us-east-1",
+  icn1: "ap-northeast-2",
+  kix1: "ap-northeast-3",
+  lhr1: "eu-west-2",
+  pdx1: "us-west-2",
+  sfo1: "us-west-1",
+  sin1: "ap-southeast-1",
+  syd1: "ap-southeast-2",
+  yul1: "ca-central-1",
+} as const;
+export type VercelRegion = keyof typeof VERCEL_REGIONS;
+const VERCEL_REGION_IDS = Object.keys(VERCEL_REGIONS) as [VercelRegion, ...VercelRegion[]];
+
+/**
+ * The Vercel region next to each Supabase region: functions query the database on every request,
+ * so a cross-continent hop would add its round trip to every API call. Supabase's `eu-central-2`
+ * (Zurich) has no Vercel twin; Frankfurt is the nearest.
+ */
+export const VERCEL_REGION_FOR_SUPABASE: Record<(typeof SUPABASE_REGIONS)[number], VercelRegion> = {
+  "us-east-1": "iad1",
+  "us-east-2": "cle1",
+  "us-west-1": "sfo1",
+  "us-west-2": "pdx1",
+  "ap-east-1": "hkg1",
+  "ap-southeast-1": "sin1",
+  "ap-northeast-1": "hnd1",
+  "ap-northeast-2": "icn1",
+  "ap-southeast-2": "syd1",
+  "eu-west-1": "dub1",
+  "eu-west-2": "lhr1",
+  "eu-west-3": "cdg1",
+  "eu-north-1": "arn1",
+  "eu-central-1": "fra1",
+  "eu-central-2": "fra1",
+  "ca-central-1": "yul1",
+  "ap-south-1": "bom1",
+  "sa-east-1": "gru1",
+};
+
+/** Values the Vercel API accepts for a project's Skew Protection window. */
+export const SKEW_PROTECTION_WINDOWS = ["30 minutes", "12 hours", "1 day", "7 days"] as const;
+
+/** Log sources a Vercel log drain can forward. */
+export const LOG_DRAIN_SOURCES = ["static", "edge", "external", "build", "lambda", "firewall", "redirect"] as const;
+
+/**
+ * Stripe events the app's webhook handler processes (subscriptions billed through Checkout).
+ * Least privilege: the endpoint receives nothing else, never `*`.
+ */
+export const DEFAULT_STRIPE_EVENTS = [
+  "checkout.session.completed",
+  "customer.subscription.created",
+  "customer.subscription.updated",
+  "customer.subscription.deleted",
+  "invoice.paid",
+  "invoice.payment_failed",
+] as const;
+
+/** Names that say "secret" — never acceptable behind `NEXT_PUBLIC_` (which ships to every browser). */
+export const SECRET_NAME_PATTERN = SECRET_NAME_FRAGMENTS;
+
+/**
+ * Value shapes of well-known secrets: Stripe secret / restricted keys and webhook secrets,
+ * Resend keys, Supabase secret keys, OpenAI / Anthropic / Google keys, URLs with a password,
+ * PEM private keys, and JWTs whose payload claims `service_role`.
+ */
+export const SECRET_VALUE_PATTERNS: readonly { name: string; pattern: RegExp }[] = [
+  { name: "Stripe secret key", pattern: /\b(sk|rk)_(live|test)_[A-Za-z0-9]+/ },
+  { name: "Stripe webhook signing secret", pattern: /\bwhsec_[A-Za-z0-9]+/ },
+  { name: "Resend API key", pattern: /\bre_[A-Za-z0-9]{8,}_[A-Za-z0-9]+/ },
+  { name: "Supabase secret key", pattern: /\bsb_secret_[A-Za-z0-9_-]+/ },
+  { name: "OpenAI / Anthropic API key", pattern: /\bsk-(proj-|ant-)?[A-Za-z0-9_-]{16,}/ },
+  { name: "Google API key", pattern: /\bAIza[0-9A-Za-z_-]{30,}/ },
+  { name: "URL with a password", pattern: /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i },
+  { name: "private key", pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----/ },
+];
+
+/** Environment variable names: upper case, digits and underscores (portable across shells). */
+const envVarName = z.string().regex(/^[A-Z][A-Z0-9_]*$/, { error: "must be an UPPER_SNAKE_CASE environment variable name" });
+
+export const appConfigSchema = z.strictObject({
+  /** Vercel team (slug or id) that owns the project. */
+  team: z.string().min(1),
+  /** Vercel project name. @default `<pulumi project>-<environment>` (through `physicalName`) */
+  projectName: z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9._-]{0,98}[a-z0-9])?$/, { error: "must be 1-100 lowercase letters, digits, '.', '_' or '-'" })
+    .optional(),
+  /** The Git repository Vercel builds from; pushes deploy automatically (the Vercel Git app must be installed). */
+  gitRepository: z.strictObject({
+    /** Git host. @default "github" */
+    type: z.enum(["github", "gitlab", "bitbucket"]).default("github"),
+    /** `owner/name`. */
+    repo: z.string().regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)+$/, { error: "must be owner/name, e.g. promptandpause/web" }),
+  }),
+  /** Branch whose pushes become production deployments. @default "main" */
+  productionBranch: z.string().min(1).max(250).default("main"),
+  /** Folder of the Next.js app inside the repository. @default repository root */
+  rootDirectory: z
+    .string()
+    .regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+$/, { error: "must be a relative path inside the repository (no leading '/', no '..')" })
+    .optional(),
+  /** Node.js major for builds and functions. @default "22.x" (Node 20 reaches end of life in April 2026) */
+  nodeVersion: z.enum(["20.x", "22.x", "24.x"]).default("22.x"),
+  /** Function timeout (guide: `app/api/**` maxDuration 30). Cost: billed per GB-second. @default 30 */
+  functionMaxDurationSeconds: z.number().int().min(1).max(800).default(GUIDE.app.functionMaxDurationSeconds),
+  /** Vercel Functions regions. @default the Vercel region next to `promptandpause:database.region` */
+  functionRegions: z.array(z.enum(VERCEL_REGION_IDS)).min(1).max(18).optional(),
+  /**
+   * Vercel Authentication on deployments other than production's custom domains.
+   * Security: "standardProtectionNew" protects every preview and generated URL; there is no "off".
+   * @default "standardProtectionNew"
+   */
+  deploymentProtection: z.enum(["standardProtectionNew", "allDeployments", "onlyPreviewDeployments"]).default("standardProtectionNew"),
+  /** How long Skew Protection keeps old deployments reachable for open tabs. @default "12 hours" */
+  skewProtection: z.enum(SKEW_PROTECTION_WINDOWS).default("12 hours"),
+  /** AI providers the app calls; each needs `promptandpause:<provider>ApiKey` set as a secret. @default ["openai"] */
+  aiProviders: z.array(z.enum(AI_PROVIDERS)).min(1).default(["openai"]),
+  /**
+   * Vercel targets that receive the server-only secrets (never `development`: Vercel refuses
+   * sensitive variables there). @default ["production", "preview"]
+   */
+  secretTargets: z.array(z.enum(["production", "preview"])).min(1).default(["production", "preview"]),
+  /**
+   * Extra browser-visible variables, e.g. `{ NEXT_PUBLIC_POSTHOG_HOST: "https://eu.posthog.com" }`.
+   * Every key must start with `NEXT_PUBLIC_`; names or values that look like secrets are refused.
+   * Security: these values ship in the JavaScript bundle to every visitor. @default {}
+   */
+  publicEnv: z.record(envVarName, z.string().max(4096)).default({}),
+  stripe: z
+    .strictObject({
+      /** Path of the app's Stripe webhook route. @default "/api/webhooks/stripe" */
+      webhookPath: z.string().regex(/^\/api\/[A-Za-z0-9/_-]+$/, { error: "must be a path under /api/, e.g. /api/webhooks/stripe" }).default("/api/webhooks/stripe"),
+      /** Events sent to the webhook (least privilege: no "*"). @default the app's subscription events */
+      events: z
+        .array(z.string().regex(/^[a-z_]+(\.[a-z_]+)+$/, { error: "must be a Stripe event type like invoice.paid ('*' is not allowed)" }))
+        .min(1)
+        .default([...DEFAULT_STRIPE_EVENTS]),
+      /** Stripe API version the events are rendered in. @default the account's default version */
+      apiVersion: z.string().regex(/^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$/, { error: "must be a Stripe API version like 2025-06-30.basil" }).optional(),
+    })
+    .prefault({}),
+  logDrain: z.strictObject({
+    /** HTTPS endpoint of the log aggregator (must answer Vercel's `x-vercel-verify` check). */
+    endpoint: httpsUrl,
+    /** Sources forwarded. @default every runtime source except `redirect` */
+    sources: z.array(z.enum(LOG_DRAIN_SOURCES)).min(1).default(["lambda", "edge", "static", "external", "build", "firewall"]),
+    /** Deployment environments forwarded. @default ["production", "preview"] */
+    environments: z.array(z.enum(["production", "preview"])).min(1).default(["production", "preview"]),
+    /** Payload format. @default "json" */
+    deliveryFormat: z.enum(["json", "ndjson"]).default("json"),
+    /** Share of log lines sent (0–1]. Cost: the aggregator bills by volume. @default 1 */
+    samplingRate: z.number().gt(0).max(1).default(1),
+  }),
+});
+
+export type AppSettings = z.output<typeof appConfigSchema>;
+
+/** Env var names the platform itself sets; config may not redefine them. */
+export const PLATFORM_ENV_VAR_NAMES = [
+  "NEXT_PUBLIC_SUPABASE_URL",
+  "NEXT_PUBLIC_SUPABASE_ANON_KEY",
+  "NEXT_PUBLIC_SITE_URL",
+  "SUPABASE_SERVICE_ROLE_KEY",
+  "STRIPE_SECRET_KEY",
+  "STRIPE_WEBHOOK_SECRET",
+  "RESEND_API_KEY",
+  "REDIS_URL",
+  "OPENAI_API_KEY",
+  "ANTHROPIC_API_KEY",
+  "GOOGLE_GENERATIVE_AI_API_KEY",
+] as const;
+
+/** The function regions to use: the configured ones, else the region next to the database. */
+export function resolveFunctionRegions(app: AppSettings, databaseRegion: (typeof SUPABASE_REGIONS)[number]): VercelRegion[] {
+  return app.functionRegions ?? [VERCEL_REGION_FOR_SUPABASE[databaseRegion]];
+}
+
+/**
+ * The `NEXT_PUBLIC_` secret validator for browser-visible variables from configuration: a key must
+ * start with `NEXT_PUBLIC_`, must not be one the platform sets, and neither its name nor its value
+ * may look like a secret. Secret VALUES are never echoed back in the issue.
+ */
+export function checkPublicEnv(publicEnv: Record<string, string>, keyPrefix = "promptandpause:app.publicEnv"): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  for (const [key, value] of Object.entries(publicEnv)) {
+    const path = `${keyPrefix}.${key}`;
+    if (!key.startsWith("NEXT_PUBLIC_")) {
+      issues.push({ path, problem: "must start with NEXT_PUBLIC_ (only browser-visible values belong here; server secrets are Pulumi secrets)", got: key, fix: `Rename it NEXT_PUBLIC_${key}, or if it is a secret remove it and add it to stacks/secrets.ts.` });
+      continue;
+    }
+    if ((PLATFORM_ENV_VAR_NAMES as readonly string[]).includes(key)) {
+      issues.push({ path, problem: "is set by the platform from other layers' outputs", got: key, fix: "Remove it from promptandpause:app.publicEnv." });
+      continue;
+    }
+    const nameHit = SECRET_NAME_PATTERN.exec(key.slice("NEXT_PUBLIC_".length));
+    if (nameHit) {
+      issues.push({ path, problem: `names a secret ("${nameHit[1]}") but NEXT_PUBLIC_ values ship to every browser`, got: key, fix: "Store the secret with pulumi config set --secret and expose it to server code only, without the NEXT_PUBLIC_ prefix." });
+      continue;
+    }
+    const valueHit = SECRET_VALUE_PATTERNS.find((p) => p.pattern.test(value));
+    if (valueHit) {
+      issues.push({ path, problem: `value looks like a ${valueHit.name}; NEXT_PUBLIC_ values ship to every browser`, got: SECRET_VALUE, fix: "Remove it from the stack file now (treat it as leaked and rotate it), then store it with pulumi config set --secret." });
+    }
+  }
+  return issues;
+}
+
+/** Cross-key checks that need the rest of the configuration. */
+export function checkAppConfig(app: AppSettings, all: PlatformSettings): ConfigIssue[] {
+  const issues: ConfigIssue[] = [...checkPublicEnv(app.publicEnv)];
+  const duplicates = app.aiProviders.filter((p, i) => app.aiProviders.indexOf(p) !== i);
+  for (const provider of new Set(duplicates)) {
+    issues.push({ path: "promptandpause:app.aiProviders", problem: `lists "${provider}" more than once`, got: app.aiProviders, fix: "List each provider once." });
+  }
+  const dupEvents = app.stripe.events.filter((e, i) => app.stripe.events.indexOf(e) !== i);
+  if (dupEvents.length > 0) {
+    issues.push({ path: "promptandpause:app.stripe.events", problem: `lists ${[...new Set(dupEvents)].join(", ")} more than once`, got: app.stripe.events, fix: "List each event once." });
+  }
+  if (app.functionRegions) {
+    const dbRegion = all.database.region;
+    const near = VERCEL_REGION_FOR_SUPABASE[dbRegion];
+    if (!app.functionRegions.includes(near)) {
+      issues.push({
+        path: "promptandpause:app.functionRegions",
+        problem: `does not include ${near}, the Vercel region next to the database (${dbRegion}); every query would cross regions`,
+        got: app.functionRegions,
+        fix: `Add "${near}" or remove promptandpause:app.functionRegions to use it by default.`,
+      });
+    }
+  }
+  const drainHost = new URL(app.logDrain.endpoint).hostname;
+  if (drainHost === "localhost" || /^(127\.|10\.|192\.168\.|169\.254\.)/.test(drainHost)) {
+    issues.push({ path: "promptandpause:app.logDrain.endpoint", problem: "must be reachable from Vercel (a public HTTPS host)", got: app.logDrain.endpoint, fix: "Use the log aggregator's public HTTPS intake URL." });
+  }
+  return issues;
+}

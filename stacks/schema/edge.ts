@@ -1,0 +1,264 @@
+import { z } from "zod";
+import { parsePathPattern, pathPatternProblem, patternContains, patternsOverlap } from "../../components/edge/expressions";
+import { PLAN_LIMITS, PLAN_TIERS } from "../../components/edge/plans";
+import { mapRateLimits } from "../../components/edge/rate-limit-mapping";
+import type { ConfigIssue } from "../../components/shared/errors";
+import type { PlatformSettings } from "../config";
+import { GUIDE } from "../guide";
+
+/**
+ * `promptandpause:edge` — the guide's "CDN & edge", "DDoS Protection", "CDN Configuration" and
+ * "Traffic Flow" on Cloudflare. Guide numbers are the defaults; `checkEdgeConfig` rejects a plan
+ * that cannot express them before any resource is registered.
+ */
+
+const K = "promptandpause:edge";
+
+/** `max-age` of the guide's Strict-Transport-Security header (31536000). */
+export const GUIDE_HSTS_MAX_AGE = Number(/max-age=(\d+)/.exec(GUIDE.app.apiSecurityHeaders["Strict-Transport-Security"])?.[1]);
+
+const pathPattern = (allowSuffix: boolean) =>
+  z.string().superRefine((value, ctx) => {
+    const problem = pathPatternProblem(value, allowSuffix);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+
+/** Route patterns of the guide's three rate-limit classes (the guide names the classes, not the routes). */
+export const DEFAULT_RATE_LIMIT_PATHS = {
+  auth: ["/api/auth/*", "/auth/*"],
+  api: ["/api/*"],
+  ai: ["/api/ai/*"],
+} as const;
+
+const rateLimitClassSchema = z.strictObject({
+  /** Sustained requests per minute per client. */
+  requestsPerMinute: z.number().int().min(1).max(100_000),
+  /** Requests a client may send at once (token-bucket capacity). */
+  burst: z.number().int().min(1).max(1_000_000),
+  /** Route patterns of the class: `/exact` or `/prefix/*`. */
+  paths: z.array(pathPattern(false)).min(1),
+});
+
+const guideClasses = Object.fromEntries(
+  Object.entries(GUIDE.rateLimits).map(([name, limit]) => [name, { ...limit, paths: [...DEFAULT_RATE_LIMIT_PATHS[name as keyof typeof DEFAULT_RATE_LIMIT_PATHS]] }]),
+);
+
+/** The guide's cache rules that are edge-cached (`/api/user/profile` is per-user: see `cache.privateBrowserTtls`). */
+const guideEdgeCacheRules = [
+  { ref: "cache-prompts-today", paths: ["/api/prompts/today"], edgeTtlSeconds: ttlOf("/api/prompts/today") },
+  { ref: "cache-static", paths: ["/static/*"], edgeTtlSeconds: ttlOf("/static/*") },
+  { ref: "cache-js", paths: ["/*.js"], edgeTtlSeconds: ttlOf("/*.js") },
+];
+
+function ttlOf(pattern: string): number {
+  const rule = GUIDE.cacheRules.find((r) => r.pattern === pattern);
+  if (!rule) throw new Error(`stacks/guide.ts has no cache rule ${pattern}`);
+  return rule.ttlSeconds;
+}
+
+/** Certificate authorities Cloudflare Universal SSL and Vercel use for this domain's certificates. */
+export const DEFAULT_CAA_ISSUERS = ["letsencrypt.org", "pki.goog", "ssl.com", "sectigo.com"] as const;
+
+export const edgeConfigSchema = z.strictObject({
+  /** Cloudflare account that owns the zone. */
+  accountId: z.string().regex(/^[0-9a-f]{32}$/, { error: "must be the 32-character Cloudflare account id" }),
+  /**
+   * Cloudflare plan of the zone. Decides how rate limits can be expressed: the guide's three
+   * classes need Business (5 rules, periods up to 10 minutes). Cost: Business is a paid plan.
+   * @default "business"
+   */
+  plan: z.enum(PLAN_TIERS).default("business"),
+  /** Sign the zone with DNSSEC (every plan; add the DS record at the registrar). @default true */
+  dnssec: z.boolean().default(true),
+  /** Lowest TLS version accepted from visitors. Security: never below 1.2. @default "1.2" */
+  minTlsVersion: z.enum(["1.2", "1.3"]).default("1.2"),
+  hsts: z
+    .strictObject({
+      /** HSTS max-age (seconds). @default 31536000 (guide) */
+      maxAgeSeconds: z.number().int().min(15_552_000).max(63_072_000).default(GUIDE_HSTS_MAX_AGE),
+      /** HSTS includeSubDomains. @default true (guide) */
+      includeSubdomains: z.boolean().default(true),
+      /** HSTS preload. Hard to undo (browser preload lists); opt in deliberately. @default false */
+      preload: z.boolean().default(false),
+    })
+    .prefault({}),
+  rateLimits: z
+    .strictObject({
+      /**
+       * Route classes keyed by the name used in rule refs (`rate-limit-<class>`).
+       * @default auth 10/min burst 20 (/api/auth/*, /auth/*), api 100/min burst 200 (/api/*), ai 30/min burst 50 (/api/ai/*)
+       */
+      classes: z
+        .record(z.string().regex(/^[a-z][a-z0-9]*$/, { error: "class names are lowercase letters and digits" }), rateLimitClassSchema)
+        .default(guideClasses),
+      /** What a client over the limit gets. @default "block" (HTTP 429) */
+      action: z.enum(["block", "managed_challenge"]).default("block"),
+    })
+    .prefault({}),
+  waf: z
+    .strictObject({
+      /**
+       * OWASP Core Ruleset score threshold: low = 60, medium = 40, high = 25 (more blocking, more
+       * false positives). @default "medium"
+       */
+      owaspSensitivity: z.enum(["low", "medium", "high"]).default("medium"),
+      /** OWASP paranoia level (1 = fewest false positives). @default 1 */
+      owaspParanoiaLevel: z.number().int().min(1).max(4).default(1),
+      /** Action when a request crosses the OWASP threshold. @default "block" */
+      owaspAction: z.enum(["block", "managed_challenge", "log"]).default("block"),
+      /** Routes that accept file uploads; uploads anywhere else are blocked. @default ["/api/upload/*"] */
+      uploadPaths: z.array(pathPattern(false)).min(1).default(["/api/upload/*"]),
+      /**
+       * Content types an upload may have (the upload route takes the file as the request body).
+       * @default ["image/jpeg", "image/png", "image/webp", "image/gif"]
+       */
+      uploadContentTypes: z
+        .array(z.string().regex(/^[a-z]+\/[a-z0-9.+-]+$/, { error: "must be a lowercase media type like image/png" }))
+        .min(1)
+        .default(["image/jpeg", "image/png", "image/webp", "image/gif"]),
+    })
+    .prefault({}),
+  cache: z
+    .strictObject({
+      /** Edge cache rules (guide "CDN Configuration"). @default /api/prompts/today 300 s, /static/* 86400 s, /*.js 31536000 s */
+      rules: z
+        .array(
+          z.strictObject({
+            /** Rule ref (the policy pack knows rules by ref). */
+            ref: z.string().regex(/^cache-[a-z0-9-]+$/, { error: 'must look like "cache-<name>"' }),
+            paths: z.array(pathPattern(true)).min(1),
+            /** Edge TTL (seconds). */
+            edgeTtlSeconds: z.number().int().min(1).max(31_536_000),
+          }),
+        )
+        .default(guideEdgeCacheRules),
+      /** Everything under these prefixes that no cache rule names is never edge-cached. @default ["/api/*"] */
+      bypassPaths: z.array(pathPattern(false)).default(["/api/*"]),
+      /** Authenticated / per-user paths: never cached at the edge, whatever other rules say. @default ["/api/user/*", "/auth/*"] */
+      privatePaths: z.array(pathPattern(false)).min(1).default(["/api/user/*", "/auth/*"]),
+      /**
+       * Per-user responses the browser may keep (Cache-Control: private, max-age). The guide's
+       * `/api/user/profile` ttl 60 lands here (DESIGN.md). @default [{ path: "/api/user/profile", maxAgeSeconds: 60 }]
+       */
+      privateBrowserTtls: z
+        .array(z.strictObject({ path: pathPattern(false), maxAgeSeconds: z.number().int().min(0).max(86_400) }))
+        .default([{ path: "/api/user/profile", maxAgeSeconds: ttlOf("/api/user/profile") }]),
+    })
+    .prefault({}),
+  headers: z
+    .strictObject({
+      /** Referrer-Policy on every response. @default "strict-origin-when-cross-origin" */
+      referrerPolicy: z
+        .enum(["no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin", "no-referrer-when-downgrade", "origin", "origin-when-cross-origin"])
+        .default("strict-origin-when-cross-origin"),
+      /** Permissions-Policy on every response. @default "camera=(), microphone=(), geolocation=(), payment=(self)" */
+      permissionsPolicy: z.string().min(1).default("camera=(), microphone=(), geolocation=(), payment=(self)"),
+    })
+    .prefault({}),
+  email: z.strictObject({
+    /**
+     * DKIM records Resend shows for the domain (Domains → <domain> → DNS records): host (relative
+     * to the domain) and the public key value. Public data, not a secret.
+     */
+    dkim: z
+      .array(
+        z.strictObject({
+          name: z.string().regex(/^[a-z0-9-]+\._domainkey$/, { error: 'must be the DKIM host, like "resend._domainkey"' }),
+          value: z.string().regex(/^p=[A-Za-z0-9+/=]{40,}$/, { error: 'must be the DKIM public key, "p=MIGf…"' }),
+        }),
+      )
+      .min(1),
+    /** Resend sending region (the SPF/MX return path is feedback-smtp.<region>.amazonses.com). @default "us-east-1" */
+    resendRegion: z.enum(["us-east-1", "eu-west-1", "sa-east-1", "ap-northeast-1"]).default("us-east-1"),
+    /** Return-path subdomain Resend sends from. @default "send" */
+    returnPathSubdomain: z.string().regex(/^[a-z0-9-]{1,63}$/).default("send"),
+    /** DMARC policy for mail failing SPF/DKIM alignment. @default "quarantine" */
+    dmarcPolicy: z.enum(["none", "quarantine", "reject"]).default("quarantine"),
+  }),
+  /** Certificate authorities allowed to issue for the domain (CAA). @default letsencrypt.org, pki.goog, ssl.com, sectigo.com */
+  caaIssuers: z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/)).min(1).default([...DEFAULT_CAA_ISSUERS]),
+  healthCheck: z
+    .strictObject({
+      /** Path probed over HTTPS. @default the app's health endpoint (`/api/health`) */
+      path: z.string().regex(/^\/[^\s]*$/).optional(),
+      /** Status codes that count as healthy. @default ["200"] */
+      expectedCodes: z.array(z.string().regex(/^[1-5]([0-9]{2}|xx)$/)).min(1).default(["200"]),
+      /** Seconds before a probe counts as failed. @default 5 */
+      timeoutSeconds: z.number().int().min(1).max(10).default(5),
+      /** Failed probes before the origin is unhealthy. @default 2 */
+      consecutiveFails: z.number().int().min(1).max(10).default(2),
+    })
+    .prefault({}),
+});
+
+export type EdgeSettings = z.output<typeof edgeConfigSchema>;
+
+/** Cross-key checks, including the plan-tier checks, so they fail before anything is registered. */
+export function checkEdgeConfig(edge: EdgeSettings, _all: PlatformSettings): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const limits = PLAN_LIMITS[edge.plan];
+
+  const mapping = mapRateLimits(edge.rateLimits.classes, edge.plan);
+  if (!mapping.ok) {
+    issues.push({
+      path: `${K}.plan`,
+      problem: `cannot express the rate-limit classes: ${mapping.problems.join("; ")}`,
+      got: edge.plan,
+      fix: mapping.neededPlan
+        ? `Set ${K}.plan to "${mapping.neededPlan}" (the cheapest plan that expresses every class), or change ${K}.rateLimits.classes.`
+        : `No Cloudflare plan can express these classes; change ${K}.rateLimits.classes.`,
+    });
+  }
+  if (!limits.managedRulesets) {
+    issues.push({ path: `${K}.plan`, problem: "cannot run the Cloudflare Managed and OWASP Core rulesets the guide's WAF needs (Pro and above)", got: edge.plan, fix: `Set ${K}.plan to "pro" or higher.` });
+  }
+  if (!limits.regexMatching) {
+    issues.push({ path: `${K}.plan`, problem: "cannot compare the upload size with the storage limit (needs the `matches` operator, Business and above)", got: edge.plan, fix: `Set ${K}.plan to "business" or higher.` });
+  }
+  if (!limits.healthChecks) {
+    issues.push({ path: `${K}.plan`, problem: "has no standalone health checks (Pro and above)", got: edge.plan, fix: `Set ${K}.plan to "pro" or higher.` });
+  }
+
+  // A path may belong to one rate-limit class only per pattern (identical patterns are ambiguous).
+  const seen = new Map<string, string>();
+  for (const [name, cls] of Object.entries(edge.rateLimits.classes)) {
+    cls.paths.forEach((p, i) => {
+      const owner = seen.get(p);
+      if (owner) issues.push({ path: `${K}.rateLimits.classes.${name}.paths[${i}]`, problem: `is also a path of class "${owner}"`, got: p, fix: "Give each route pattern to one class." });
+      seen.set(p, name);
+    });
+  }
+
+  // Private (per-user) paths are never edge-cached: no cache rule may name them.
+  edge.cache.rules.forEach((rule, i) => {
+    rule.paths.forEach((p, j) => {
+      // Suffix rules (`/*.js`) are file-type rules for the whole site; the private bypass rule,
+      // last in the ruleset, keeps them off private paths. Path rules must not touch private paths.
+      const clash = parsePathPattern(p).kind === "suffix" ? undefined : edge.cache.privatePaths.find((priv) => patternsOverlap(p, priv));
+      if (clash) {
+        issues.push({
+          path: `${K}.cache.rules[${i}].paths[${j}]`,
+          problem: `would cache at the edge paths under the private path "${clash}" (per-user data would be served to other users)`,
+          got: p,
+          fix: `Remove it, or give the browser a private TTL with ${K}.cache.privateBrowserTtls.`,
+        });
+      }
+    });
+  });
+  const refs = edge.cache.rules.map((r) => r.ref);
+  refs.forEach((ref, i) => {
+    if (refs.indexOf(ref) !== i) issues.push({ path: `${K}.cache.rules[${i}].ref`, problem: "is used twice", got: ref, fix: "Give every cache rule its own ref." });
+    if (ref === "cache-bypass-private" || ref === "cache-bypass-api") issues.push({ path: `${K}.cache.rules[${i}].ref`, problem: "is reserved for the bypass rules", got: ref, fix: "Choose another ref." });
+  });
+  edge.cache.privateBrowserTtls.forEach((entry, i) => {
+    if (!edge.cache.privatePaths.some((priv) => priv === entry.path || patternContains(priv, entry.path))) {
+      issues.push({
+        path: `${K}.cache.privateBrowserTtls[${i}].path`,
+        problem: "is not under a private path, so the edge could cache it",
+        got: entry.path,
+        fix: `Add it (or a prefix of it) to ${K}.cache.privatePaths.`,
+      });
+    }
+  });
+  return issues;
+}

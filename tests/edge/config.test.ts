@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { formatIssue } from "../../components/shared/errors";
+import type { PlatformSettings } from "../../stacks/config";
+import { GUIDE } from "../../stacks/guide";
+import { checkEdgeConfig, edgeConfigSchema } from "../../stacks/schema/edge";
+import { ACCOUNT_ID, DKIM, edgeSettings } from "./fixtures";
+
+const all = {} as PlatformSettings;
+const messages = (overrides: Record<string, unknown>) => checkEdgeConfig(edgeSettings(overrides), all).map(formatIssue);
+
+describe("promptandpause:edge defaults are the guide's", () => {
+  const s = edgeSettings();
+  it("rate-limit classes carry the guide's numbers", () => {
+    for (const [name, limit] of Object.entries(GUIDE.rateLimits)) expect(s.rateLimits.classes[name]).toMatchObject(limit);
+  });
+  it("cache rules: the guide's TTLs at the edge, /api/user/profile browser-private for 60 s", () => {
+    expect(s.cache.rules.map((r) => [r.paths[0], r.edgeTtlSeconds])).toEqual([
+      ["/api/prompts/today", 300],
+      ["/static/*", 86_400],
+      ["/*.js", 31_536_000],
+    ]);
+    expect(s.cache.privateBrowserTtls).toEqual([{ path: "/api/user/profile", maxAgeSeconds: 60 }]);
+    expect(s.cache.privatePaths).toContain("/api/user/*");
+  });
+  it("HSTS max-age 31536000 with includeSubDomains, TLS 1.2 minimum, plan business", () => {
+    expect(s.hsts).toEqual({ maxAgeSeconds: 31_536_000, includeSubdomains: true, preload: false });
+    expect(s.minTlsVersion).toBe("1.2");
+    expect(s.plan).toBe("business");
+  });
+  it("the defaults pass every cross-key check", () => {
+    expect(checkEdgeConfig(s, all)).toEqual([]);
+  });
+});
+
+describe("checkEdgeConfig: plan tier", () => {
+  it.each([
+    ["free", /promptandpause:edge\.plan: cannot express the rate-limit classes: .* \(got "free"\)\. Set promptandpause:edge\.plan to "business"/],
+    ["free", /promptandpause:edge\.plan: cannot run the Cloudflare Managed and OWASP Core rulesets .*\(got "free"\)\. Set promptandpause:edge\.plan to "pro" or higher/],
+    ["pro", /promptandpause:edge\.plan: cannot express the rate-limit classes: class "auth" \(10\/min, burst 20\): needs a counting period of at least 120 s.* \(got "pro"\)\. Set promptandpause:edge\.plan to "business" \(the cheapest plan/],
+    ["pro", /promptandpause:edge\.plan: cannot compare the upload size with the storage limit .*\(got "pro"\)\. Set promptandpause:edge\.plan to "business" or higher/],
+  ])("plan %s → %s", (plan, message) => {
+    expect(messages({ plan })).toEqual(expect.arrayContaining([expect.stringMatching(message)]));
+  });
+
+  it("classes only Enterprise can express name Enterprise", () => {
+    const classes = { slow: { requestsPerMinute: 10, burst: 200, paths: ["/api/slow/*"] } };
+    expect(messages({ rateLimits: { classes } })).toEqual([expect.stringMatching(/Set promptandpause:edge\.plan to "enterprise"/)]);
+    expect(messages({ plan: "enterprise", rateLimits: { classes } })).toEqual([]);
+  });
+
+  it("classes no plan can express say so", () => {
+    const classes = { tiny: { requestsPerMinute: 100, burst: 5, paths: ["/api/tiny/*"] } };
+    expect(messages({ plan: "enterprise", rateLimits: { classes } })).toEqual([expect.stringMatching(/No Cloudflare plan can express these classes/)]);
+  });
+});
+
+describe("checkEdgeConfig: private paths are never edge-cached", () => {
+  it.each([
+    [{ ref: "cache-profile", paths: ["/api/user/profile"], edgeTtlSeconds: 60 }, /cache\.rules\[3\]\.paths\[0\]: would cache at the edge paths under the private path "\/api\/user\/\*"/],
+    [{ ref: "cache-api", paths: ["/api/*"], edgeTtlSeconds: 60 }, /cache\.rules\[3\]\.paths\[0\]: would cache .* "\/api\/user\/\*" .*\(got "\/api\/\*"\)/],
+    [{ ref: "cache-auth-js", paths: ["/auth/*"], edgeTtlSeconds: 60 }, /under the private path "\/auth\/\*"/],
+  ])("a cache rule %j is refused", (rule, message) => {
+    const base = edgeSettings().cache;
+    expect(messages({ cache: { rules: [...base.rules, rule] } })).toEqual([expect.stringMatching(message)]);
+  });
+
+  it("a private browser TTL outside the private paths is refused", () => {
+    expect(messages({ cache: { privateBrowserTtls: [{ path: "/api/me", maxAgeSeconds: 60 }] } })).toEqual([
+      expect.stringMatching(/cache\.privateBrowserTtls\[0\]\.path: is not under a private path, so the edge could cache it \(got "\/api\/me"\)/),
+    ]);
+  });
+
+  it("the same route pattern in two rate-limit classes is refused", () => {
+    const classes = { auth: { requestsPerMinute: 10, burst: 20, paths: ["/api/x/*"] }, api: { requestsPerMinute: 100, burst: 200, paths: ["/api/x/*"] } };
+    expect(messages({ rateLimits: { classes } })).toEqual([expect.stringMatching(/rateLimits\.classes\.api\.paths\[0\]: is also a path of class "auth"/)]);
+  });
+});
+
+describe("edgeConfigSchema rejects bad values", () => {
+  it.each([
+    [{ email: { dkim: [] } }, ["email", "dkim"]],
+    [{ email: { dkim: [{ name: "resend", value: DKIM.value }] } }, ["email", "dkim", 0, "name"]],
+    [{ minTlsVersion: "1.1" }, ["minTlsVersion"]],
+    [{ hsts: { maxAgeSeconds: 3600 } }, ["hsts", "maxAgeSeconds"]],
+    [{ waf: { uploadPaths: ["/api/*/upload"] } }, ["waf", "uploadPaths", 0]],
+    [{ rateLimits: { classes: { auth: { requestsPerMinute: 10, burst: 20, paths: ["*.js"] } } } }, ["rateLimits", "classes", "auth", "paths", 0]],
+  ])("%j fails at %j", (overrides, path) => {
+    const result = edgeConfigSchema.safeParse({ accountId: ACCOUNT_ID, email: { dkim: [DKIM] }, ...overrides });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => i.path)).toContainEqual(path);
+  });
+});

@@ -1,0 +1,295 @@
+import * as cloudflare from "@pulumi/cloudflare";
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { Edge, type EdgeArgs } from "../../components/edge/edge";
+import { OWASP_RULESET_ID, OWASP_SCORE_RULE_ID, CLOUDFLARE_MANAGED_RULESET_ID } from "../../components/edge/waf-rules";
+import { GUIDE } from "../../stacks/guide";
+import { type PlannedResource, ofType, one, recordProgram, unwrap } from "../helpers/pulumi";
+import { edgeSettings } from "./fixtures";
+import { evalPathExpression } from "./path-expression-eval";
+
+const T = {
+  zone: "cloudflare:index/zone:Zone",
+  setting: "cloudflare:index/zoneSetting:ZoneSetting",
+  record: "cloudflare:index/dnsRecord:DnsRecord",
+  ruleset: "cloudflare:index/ruleset:Ruleset",
+  dnssec: "cloudflare:index/zoneDnssec:ZoneDnssec",
+  tiered: "cloudflare:index/tieredCache:TieredCache",
+  health: "cloudflare:index/healthcheck:Healthcheck",
+  plan: "cloudflare:index/zoneSubscription:ZoneSubscription",
+};
+
+interface Rule {
+  ref: string;
+  action: string;
+  expression: string;
+  enabled?: boolean;
+  actionParameters?: Record<string, unknown> & { cache?: boolean; edgeTtl?: { mode: string; default: number }; headers?: Record<string, { operation: string; value: string }> };
+  ratelimit?: { period: number; requestsPerPeriod: number; characteristics: string[]; mitigationTimeout: number };
+}
+
+function args(overrides: Partial<EdgeArgs> = {}): EdgeArgs {
+  return {
+    project: "promptandpause",
+    environment: "staging",
+    domain: "staging-promptandpause.com",
+    settings: edgeSettings(),
+    contacts: { security: "security@promptandpause.com", dmarcReports: "dmarc@promptandpause.com" },
+    origin: { apexIpv4: "76.76.21.21", cname: "cname.vercel-dns.com", healthCheckPath: "/api/health" },
+    uploadLimitBytes: GUIDE.database.fileSizeLimitMb * 1024 * 1024,
+    ...overrides,
+  };
+}
+
+let resources: PlannedResource[];
+let edge: Edge;
+
+beforeAll(async () => {
+  const run = await recordProgram(() => {
+    const provider = new cloudflare.Provider("cloudflare", { apiToken: pulumi.secret("test-token") });
+    edge = new Edge("edge", args({ protect: true }), { providers: [provider] });
+    return {};
+  });
+  resources = run.resources;
+});
+
+const phase = (p: string) => {
+  const found = ofType(resources, T.ruleset).filter((r) => r.inputs.phase === p);
+  if (found.length !== 1) throw new Error(`expected one ${p} ruleset, found ${found.length}`);
+  return found[0] as PlannedResource;
+};
+const rulesOf = (p: string) => phase(p).inputs.rules as Rule[];
+const settingValue = (id: string) => ofType(resources, T.setting).find((r) => r.inputs.settingId === id)?.inputs.value;
+
+describe("zone and TLS", () => {
+  it("the zone is the configured domain, protected and retained, in the account, with the plan subscribed", () => {
+    const zone = one(resources, T.zone);
+    expect(zone.inputs).toMatchObject({ name: "staging-promptandpause.com", account: { id: edgeSettings().accountId }, type: "full" });
+    expect(zone.protect).toBe(true);
+    expect(zone.retainOnDelete).toBe(true);
+    expect(one(resources, T.plan).inputs).toMatchObject({ ratePlan: { id: "business" } });
+  });
+
+  it("uses the API's snake_case setting ids and values: strict SSL, TLS ≥ 1.2, TLS 1.3, HTTPS redirect, rewrites, Brotli", () => {
+    expect(Object.fromEntries(ofType(resources, T.setting).filter((r) => typeof r.inputs.value === "string").map((r) => [r.inputs.settingId, r.inputs.value]))).toEqual({
+      ssl: "strict",
+      min_tls_version: "1.2",
+      tls_1_3: "on",
+      always_use_https: "on",
+      automatic_https_rewrites: "on",
+      brotli: "on",
+    });
+  });
+
+  it("HSTS through security_header with snake_case nested keys (camelCase keys diff forever)", () => {
+    expect(settingValue("security_header")).toEqual({
+      strict_transport_security: { enabled: true, max_age: 31_536_000, include_subdomains: true, preload: false, nosniff: true },
+    });
+  });
+
+  it("DNSSEC active and Smart Tiered Cache on", () => {
+    expect(one(resources, T.dnssec).inputs).toMatchObject({ status: "active" });
+    expect(one(resources, T.tiered).inputs).toMatchObject({ value: "on" });
+  });
+
+  it("every Cloudflare resource is a child of an edge component and uses the explicit provider", () => {
+    for (const r of resources.filter((x) => x.type.startsWith("cloudflare:index/"))) {
+      expect(r.parent, r.name).toMatch(/promptandpause:edge:/);
+      expect(r.provider, r.name).toMatch(/pulumi:providers:cloudflare::cloudflare::/);
+    }
+  });
+
+  it("outputs the zone id, name servers and one ruleset id per phase", async () => {
+    expect(await unwrap(edge.outputs.nameServers)).toEqual(["ada.ns.cloudflare.com", "bob.ns.cloudflare.com"]);
+    expect(await unwrap(edge.outputs.zoneId)).toMatch(/^[0-9a-f]{32}$/);
+    const ids = await Promise.all(Object.values(edge.outputs.rulesetIds).map(unwrap));
+    expect(new Set(ids).size).toBe(7);
+  });
+});
+
+describe("DNS", () => {
+  const records = () => ofType(resources, T.record).map((r) => r.inputs);
+  it("apex and www point at Vercel through the proxy", () => {
+    expect(records()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: "A", name: "staging-promptandpause.com", content: "76.76.21.21", proxied: true }),
+        expect.objectContaining({ type: "CNAME", name: "www.staging-promptandpause.com", content: "cname.vercel-dns.com", proxied: true }),
+      ]),
+    );
+  });
+  it("Resend can send: return-path MX and SPF, DKIM, DMARC reporting to the configured address", () => {
+    expect(records()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: "MX", name: "send.staging-promptandpause.com", content: "feedback-smtp.us-east-1.amazonses.com", priority: 10 }),
+        expect.objectContaining({ type: "TXT", name: "send.staging-promptandpause.com", content: '"v=spf1 include:amazonses.com ~all"' }),
+        expect.objectContaining({ type: "TXT", name: "resend._domainkey.staging-promptandpause.com", content: expect.stringMatching(/^"p=MIGf/) }),
+        expect.objectContaining({ type: "TXT", name: "_dmarc.staging-promptandpause.com", content: '"v=DMARC1; p=quarantine; rua=mailto:dmarc@promptandpause.com; adkim=r; aspf=r"' }),
+      ]),
+    );
+  });
+  it("CAA allows only the configured CAs and reports to security", () => {
+    const caa = records().filter((r) => r.type === "CAA").map((r) => r.data as { tag: string; value: string });
+    expect(caa).toEqual([
+      ...["letsencrypt.org", "pki.goog", "ssl.com", "sectigo.com"].map((value) => ({ flags: 0, tag: "issue", value })),
+      { flags: 0, tag: "iodef", value: "mailto:security@promptandpause.com" },
+    ]);
+  });
+  it("www redirects permanently to the apex, keeping path and query", () => {
+    expect(rulesOf("http_request_dynamic_redirect")).toEqual([
+      expect.objectContaining({
+        expression: 'http.host eq "www.staging-promptandpause.com"',
+        action: "redirect",
+        actionParameters: { fromValue: { statusCode: 301, preserveQueryString: true, targetUrl: { expression: 'concat("https://staging-promptandpause.com", http.request.uri.path)' } } },
+      }),
+    ]);
+  });
+});
+
+describe("one ruleset per phase", () => {
+  it("each phase has exactly one entrypoint ruleset, of kind zone", () => {
+    const phases = ofType(resources, T.ruleset).map((r) => r.inputs.phase as string);
+    expect(phases.sort()).toEqual(
+      [
+        "http_ratelimit",
+        "http_request_cache_settings",
+        "http_request_dynamic_redirect",
+        "http_request_firewall_custom",
+        "http_request_firewall_managed",
+        "http_response_compression",
+        "http_response_headers_transform",
+      ].sort(),
+    );
+    for (const r of ofType(resources, T.ruleset)) expect(r.inputs.kind).toBe("zone");
+  });
+});
+
+describe("WAF", () => {
+  it("executes the Cloudflare Managed Ruleset and the OWASP Core Ruleset on all traffic, OWASP at the configured sensitivity", () => {
+    const [managed, owasp] = rulesOf("http_request_firewall_managed");
+    expect(managed).toMatchObject({ action: "execute", expression: "true", actionParameters: { id: CLOUDFLARE_MANAGED_RULESET_ID } });
+    expect(owasp).toMatchObject({
+      action: "execute",
+      expression: "true",
+      actionParameters: {
+        id: OWASP_RULESET_ID,
+        overrides: {
+          categories: [2, 3, 4].map((l) => ({ category: `paranoia-level-${l}`, enabled: false })),
+          rules: [{ id: OWASP_SCORE_RULE_ID, action: "block", scoreThreshold: 40, enabled: true }],
+        },
+      },
+    });
+  });
+  it("blocks the guide's four families with custom rules", () => {
+    const rules = rulesOf("http_request_firewall_custom");
+    expect(rules.map((r) => [r.ref, r.action])).toEqual([
+      ["waf-sqli", "block"],
+      ["waf-xss", "block"],
+      ["waf-path-traversal", "block"],
+      ["waf-file-upload", "block"],
+      ["waf-file-upload-type", "block"],
+      ["waf-file-upload-size", "block"],
+    ]);
+    const byRef = Object.fromEntries(rules.map((r) => [r.ref, r.expression]));
+    expect(byRef["waf-sqli"]).toContain('lower(url_decode(http.request.uri.query)) contains "union select"');
+    expect(byRef["waf-path-traversal"]).toContain('lower(raw.http.request.uri) contains "../"');
+    expect(byRef["waf-file-upload"]).toContain('not (starts_with(http.request.uri.path, "/api/upload/"))');
+    expect(byRef["waf-file-upload-type"]).toContain('starts_with(lower(http.request.headers["content-type"][0]), "image/png")');
+    // 50 MB = 52428800 bytes: the regex matches lengths above it.
+    const size = /matches "([^"]+)"/.exec(byRef["waf-file-upload-size"] ?? "")?.[1] ?? "";
+    expect(new RegExp(size).test("52428800")).toBe(false);
+    expect(new RegExp(size).test("52428801")).toBe(true);
+  });
+});
+
+describe("rate limits", () => {
+  it("maps the guide's classes to window rules per IP with the guide's burst and rate", () => {
+    const rules = rulesOf("http_ratelimit");
+    expect(rules.map((r) => [r.ref, r.ratelimit?.requestsPerPeriod, r.ratelimit?.period])).toEqual([
+      ["rate-limit-auth", 20, 120],
+      ["rate-limit-api", 200, 120],
+      ["rate-limit-ai-burst", 50, 60],
+      ["rate-limit-ai-sustained", 60, 120],
+    ]);
+    for (const r of rules) {
+      expect(r.action).toBe("block");
+      expect(r.ratelimit).toMatchObject({ characteristics: ["ip.src", "cf.colo.id"], mitigationTimeout: 10 });
+    }
+  });
+  it.each([
+    ["/api/auth/login", ["rate-limit-auth"]],
+    ["/auth/callback", ["rate-limit-auth"]],
+    ["/api/ai/reflect", ["rate-limit-ai-burst", "rate-limit-ai-sustained"]],
+    ["/api/prompts/today", ["rate-limit-api"]],
+    ["/about", []],
+  ])("a request to %s counts against %j only", (path, refs) => {
+    expect(rulesOf("http_ratelimit").filter((r) => evalPathExpression(r.expression, path)).map((r) => r.ref)).toEqual(refs);
+  });
+});
+
+describe("cache rules", () => {
+  /** What the cache phase decides for a path: rules apply in order, later ones override. */
+  function decide(path: string): { cache?: boolean; edgeTtl?: number } {
+    const out: { cache?: boolean; edgeTtl?: number } = {};
+    for (const r of rulesOf("http_request_cache_settings")) {
+      if (r.action !== "set_cache_settings" || !evalPathExpression(r.expression, path)) continue;
+      out.cache = r.actionParameters?.cache;
+      out.edgeTtl = r.actionParameters?.edgeTtl?.default;
+    }
+    return out;
+  }
+  it.each([
+    ["/api/prompts/today", true, 300],
+    ["/static/logo.svg", true, 86_400],
+    ["/_next/static/chunks/app-3f2a.js", true, 31_536_000],
+    ["/api/reflections", false, undefined],
+    ["/api/health", false, undefined],
+  ])("%s → edge cache %s, ttl %s", (path, cache, ttl) => {
+    expect(decide(path)).toEqual({ cache, edgeTtl: ttl });
+  });
+  it.each(["/api/user/profile", "/api/user/profile.js", "/api/user/settings", "/auth/callback", "/auth/session.js"])("private path %s is never edge-cached", (path) => {
+    expect(decide(path).cache).toBe(false);
+  });
+  it("the private bypass is the last rule, so no caching rule can override it", () => {
+    const rules = rulesOf("http_request_cache_settings");
+    expect(rules.at(-1)).toMatchObject({ ref: "cache-bypass-private", actionParameters: { cache: false } });
+  });
+});
+
+describe("security headers", () => {
+  it("sets the guide's three headers plus Referrer-Policy and Permissions-Policy on every response", () => {
+    const [rule] = rulesOf("http_response_headers_transform");
+    expect(rule).toMatchObject({ ref: "security-headers", action: "rewrite", expression: "true" });
+    expect(rule?.actionParameters?.headers).toEqual({
+      "Strict-Transport-Security": { operation: "set", value: GUIDE.app.apiSecurityHeaders["Strict-Transport-Security"] },
+      "X-Content-Type-Options": { operation: "set", value: "nosniff" },
+      "X-Frame-Options": { operation: "set", value: "DENY" },
+      "Referrer-Policy": { operation: "set", value: "strict-origin-when-cross-origin" },
+      "Permissions-Policy": { operation: "set", value: "camera=(), microphone=(), geolocation=(), payment=(self)" },
+    });
+  });
+  it("/api/user/profile gets the guide's 60 s as a private browser cache only", () => {
+    const rule = rulesOf("http_response_headers_transform").find((r) => r.ref === "cache-control-private-api-user-profile");
+    expect(rule?.expression).toBe('http.request.uri.path eq "/api/user/profile"');
+    expect(rule?.actionParameters?.headers).toEqual({ "Cache-Control": { operation: "set", value: "private, max-age=60" } });
+  });
+});
+
+describe("compression and health check", () => {
+  it("compresses the guide's types with Brotli, gzip fallback", () => {
+    expect(rulesOf("http_response_compression")).toEqual([
+      expect.objectContaining({
+        action: "compress_response",
+        expression: 'http.response.content_type.media_type in {"text/html" "text/css" "application/json" "application/javascript"}',
+        actionParameters: { algorithms: [{ name: "brotli" }, { name: "gzip" }] },
+      }),
+    ]);
+  });
+  it("probes the app's health endpoint over HTTPS at the Vercel origin with the site's Host", () => {
+    expect(one(resources, T.health).inputs).toMatchObject({
+      name: "promptandpause-staging-app",
+      type: "HTTPS",
+      address: "cname.vercel-dns.com",
+      httpConfig: { path: "/api/health", port: 443, method: "GET", expectedCodes: ["200"], header: { Host: ["staging-promptandpause.com"] } },
+    });
+  });
+});

@@ -1,0 +1,130 @@
+import { describe, expect, it } from "vitest";
+import { PLAN_LIMITS } from "../../components/edge/plans";
+import { classExpression, mapClass, mapRateLimits, rateLimitRules, type WindowRule } from "../../components/edge/rate-limit-mapping";
+import { GUIDE } from "../../stacks/guide";
+
+/**
+ * The mapping is tested against a token-bucket model of the guide's numbers ("N per minute with
+ * burst B"): the bucket holds B tokens, refills N per 60 s, and a request needs one token.
+ * Window rules are modelled generously (exact sliding windows counting admitted requests only,
+ * no mitigation timeout), so "never more than the bucket" holds a fortiori on Cloudflare.
+ */
+
+function bucketAdmits(times: readonly number[], n: number, b: number): boolean[] {
+  let tokens = b;
+  let last = 0;
+  return times.map((t) => {
+    tokens = Math.min(b, tokens + ((t - last) * n) / 60);
+    last = t;
+    if (tokens >= 1 - 1e-9) {
+      tokens -= 1;
+      return true;
+    }
+    return false;
+  });
+}
+
+function windowsAdmit(times: readonly number[], rules: readonly WindowRule[]): boolean[] {
+  const admitted: number[] = [];
+  return times.map((t) => {
+    const ok = rules.every((r) => admitted.filter((a) => a > t - r.period + 1e-9).length + 1 <= r.requestsPerPeriod);
+    if (ok) admitted.push(t);
+    return ok;
+  });
+}
+
+const count = (xs: boolean[]) => xs.filter(Boolean).length;
+const guideClasses = Object.entries(GUIDE.rateLimits);
+const plansThatFit = ["business", "enterprise"] as const;
+
+describe.each(plansThatFit)("guide classes on the %s plan, against the token bucket", (plan) => {
+  const mapping = mapRateLimits(GUIDE.rateLimits, plan);
+  if (!mapping.ok) throw new Error(`mapping failed: ${JSON.stringify(mapping.problems)}`);
+
+  it.each(guideClasses)("%s: a burst of B after idling passes, request B+1 is refused (like the bucket)", (name, cls) => {
+    const rules = mapping.rules.filter((r) => r.className === name);
+    const times = Array.from({ length: cls.burst + 1 }, () => 0);
+    expect(windowsAdmit(times, rules)).toEqual(bucketAdmits(times, cls.requestsPerMinute, cls.burst));
+    expect(count(windowsAdmit(times, rules))).toBe(cls.burst);
+  });
+
+  it.each(guideClasses)("%s: a client steadily at N/min for an hour is never blocked", (name, cls) => {
+    const rules = mapping.rules.filter((r) => r.className === name);
+    const times = Array.from({ length: cls.requestsPerMinute * 60 }, (_, k) => (k * 60) / cls.requestsPerMinute);
+    expect(count(windowsAdmit(times, rules))).toBe(times.length);
+    expect(count(bucketAdmits(times, cls.requestsPerMinute, cls.burst))).toBe(times.length);
+  });
+
+  it.each(guideClasses)("%s: a flooding client gets no more than the bucket allows over any interval (plus the documented excess)", (name, cls) => {
+    const m = mapping.classes.find((c) => c.className === name);
+    if (!m) throw new Error("class not mapped");
+    const horizon = 3600;
+    const times = Array.from({ length: horizon * 4 }, (_, k) => k / 4); // 4 requests per second for an hour
+    const windows = windowsAdmit(times, m.rules);
+    const bucket = bucketAdmits(times, cls.requestsPerMinute, cls.burst);
+    for (const T of [1, 10, 60, 120, 600, 1800, 3600]) {
+      const upto = times.findIndex((t) => t >= T);
+      const end = upto === -1 ? times.length : upto;
+      expect(count(windows.slice(0, end))).toBeLessThanOrEqual(count(bucket.slice(0, end)) + m.maxExcessOverBucket);
+    }
+    // Long-run rate: N per minute, as the bucket.
+    const perMinute = count(windows) / (horizon / 60);
+    expect(perMinute).toBeLessThanOrEqual(cls.requestsPerMinute + cls.burst / (horizon / 60));
+    expect(perMinute).toBeGreaterThanOrEqual(cls.requestsPerMinute - cls.burst / (horizon / 60));
+  });
+
+  it.each(guideClasses)("%s: the rules' strictest burst and rate equal the guide's (the policy pack's reading)", (name, cls) => {
+    const rules = mapping.rules.filter((r) => r.className === name);
+    expect(Math.min(...rules.map((r) => r.requestsPerPeriod))).toBe(cls.burst);
+    expect(Math.min(...rules.map((r) => (r.requestsPerPeriod * 60) / r.period))).toBe(cls.requestsPerMinute);
+    for (const r of rules) expect(PLAN_LIMITS[plan].rateLimitPeriods).toContain(r.period);
+    expect(rules.every((r) => r.ref === `rate-limit-${name}` || r.ref.startsWith(`rate-limit-${name}-`))).toBe(true);
+  });
+});
+
+describe("mapping choices", () => {
+  it("uses one rule when the refill time 60·B/N is a counting period (auth, api: 120 s)", () => {
+    expect(mapClass("auth", GUIDE.rateLimits.auth, PLAN_LIMITS.business.rateLimitPeriods)).toMatchObject({ rules: [{ ref: "rate-limit-auth", period: 120, requestsPerPeriod: 20 }] });
+    expect(mapClass("api", GUIDE.rateLimits.api, PLAN_LIMITS.business.rateLimitPeriods)).toMatchObject({ rules: [{ ref: "rate-limit-api", period: 120, requestsPerPeriod: 200 }] });
+  });
+  it("uses a burst and a sustained rule around the refill time otherwise (ai: 100 s → 50/60 s + 60/120 s)", () => {
+    expect(mapClass("ai", GUIDE.rateLimits.ai, PLAN_LIMITS.business.rateLimitPeriods)).toMatchObject({
+      rules: [
+        { ref: "rate-limit-ai-burst", period: 60, requestsPerPeriod: 50 },
+        { ref: "rate-limit-ai-sustained", period: 120, requestsPerPeriod: 60 },
+      ],
+      maxExcessOverBucket: 10,
+    });
+  });
+});
+
+describe("plans that cannot express the classes", () => {
+  it.each([
+    ["free", GUIDE.rateLimits, "business", /the classes need 4 rate-limiting rules \(auth 1, api 1, ai 2\); the free plan allows 1|shorter than|counting period/],
+    ["pro", GUIDE.rateLimits, "business", /needs a counting period of at least 120 s/],
+    ["business", { slow: { requestsPerMinute: 10, burst: 200 } }, "enterprise", /needs a counting period of at least 1200 s.*longest available is 600 s/],
+    ["business", Object.fromEntries(["a", "b", "c", "d", "e", "f"].map((k) => [k, { requestsPerMinute: 10, burst: 20 }])), "enterprise", /need 6 rate-limiting rules.*business plan allows 5/],
+    ["enterprise", { tiny: { requestsPerMinute: 100, burst: 5 } }, undefined, /shorter than the shortest counting period \(10 s\); raise the burst to at least 17/],
+  ] as const)("%s plan with %j → needs %s", (plan, classes, needed, message) => {
+    const result = mapRateLimits(classes, plan);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.neededPlan).toBe(needed);
+    expect(result.problems.join("; ")).toMatch(message);
+  });
+
+  it("the component refuses such a plan with the plan it needs", () => {
+    const classes = Object.fromEntries(Object.entries(GUIDE.rateLimits).map(([k, v]) => [k, { ...v, paths: [`/api/${k}/*`] }]));
+    expect(() => rateLimitRules(classes, "pro", "block")).toThrow(/cannot be expressed on the pro plan.*Use the "business" plan/);
+  });
+});
+
+describe("class expressions", () => {
+  it("exclude more specific classes from broader ones, so a request counts against one class", () => {
+    const classes = { auth: { paths: ["/api/auth/*", "/auth/*"] }, api: { paths: ["/api/*"] }, ai: { paths: ["/api/ai/*"] } };
+    expect(classExpression("api", classes)).toBe(
+      'starts_with(http.request.uri.path, "/api/") and not (starts_with(http.request.uri.path, "/api/auth/") or starts_with(http.request.uri.path, "/api/ai/"))',
+    );
+    expect(classExpression("auth", classes)).toBe('(starts_with(http.request.uri.path, "/api/auth/") or starts_with(http.request.uri.path, "/auth/"))');
+  });
+});
