@@ -107,13 +107,29 @@ export const SECRET_NAME_PATTERNS: readonly string[] = [
 /** Names that must never carry the public prefix (the anon key and publishable keys may). */
 export const PUBLIC_FORBIDDEN_NAME_PATTERNS: readonly string[] = ["SECRET", "PASSWORD", "PRIVATE", "SERVICE_ROLE", "TOKEN"];
 
-/** Supabase configuration + database scaling. */
+/** Supabase configuration + database scaling + recovery targets. */
 export const DATABASE = {
+  /** database.pool_size / database_scaling.connection_pool_size. */
   poolSize: 20,
+  /** database.max_connections. */
   maxConnections: 100,
+  /** security.jwt_expiry: access-token lifetime, seconds. */
   jwtExpirySeconds: 3600,
+  /** security.refresh_token_expiry: longest session (Supabase `sessions_timebox`), seconds (7 days). */
+  refreshTokenExpirySeconds: 604800,
+  /** storage.file_size_limit "50MB", in bytes (50 × 1024 × 1024). */
+  fileSizeLimitBytes: 52428800,
+  /** recovery_point_objective, minutes. Daily backups cannot meet it; only point-in-time recovery does. */
+  recoveryPointObjectiveMinutes: 15,
   siteUrl: "https://promptandpause.com",
 } as const;
+
+/**
+ * Not guide numbers: the pool mode the platform is built for (Next.js serverless functions open
+ * short-lived connections, which only transaction mode multiplexes onto a pool of 20). Checked by
+ * the advisory `supabase-hardening` policy.
+ */
+export const RECOMMENDED_POOL_MODE = "transaction";
 
 /** Type tokens the pack matches on. */
 export const TYPES = {
@@ -123,13 +139,12 @@ export const TYPES = {
   vercelProject: "vercel:index/project:Project",
   vercelEnvVar: "vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable",
   vercelRoute: "vercel:index/projectRoute:ProjectRoute",
-  dynamic: "pulumi-nodejs:dynamic:Resource",
-} as const;
-
-/** `resourceKind` input of the in-repo Supabase dynamic resources. */
-export const SUPABASE_KINDS = {
-  project: "supabase:Project",
-  settings: "supabase:Settings",
+  /**
+   * The in-repo Supabase dynamic resources (components/database/supabase): `pulumi.dynamic.Resource`
+   * registers `pulumi-nodejs:dynamic/<module>:<type>` from its module/type constructor arguments.
+   */
+  supabaseProject: "pulumi-nodejs:dynamic/supabase:Project",
+  supabaseSettings: "pulumi-nodejs:dynamic/supabase:Settings",
 } as const;
 
 /** Cloudflare ruleset phases the pack reads. */

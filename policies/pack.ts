@@ -11,6 +11,7 @@ import { securityHeaders } from "./rules/security-headers";
 import { statefulResourcesProtected } from "./rules/stateful-resources-protected";
 import { supabaseAuth } from "./rules/supabase-auth";
 import { supabaseDatabase } from "./rules/supabase-database";
+import { supabaseHardening } from "./rules/supabase-hardening";
 import { vercelEnvSecrets } from "./rules/vercel-env-secrets";
 import { vercelFunctionTimeout } from "./rules/vercel-function-timeout";
 import { wafBaseline } from "./rules/waf-baseline";
@@ -21,7 +22,10 @@ export const packName = "promptandpause-guide";
 /** Pack version: the `version` of `policies/package.json` (the Pulumi CLI reads it from there too). */
 export const packVersion: string = version;
 
-/** Level for a policy that does not set its own. Every policy here sets one explicitly. */
+/**
+ * Level for a policy that does not set its own. Every policy here sets one explicitly: mandatory
+ * for the guide's requirements, advisory (`supabase-hardening`) for recommendations beyond it.
+ */
 export const packEnforcementLevel: EnforcementLevel = "mandatory";
 
 export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
@@ -34,6 +38,7 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   vercelEnvSecrets,
   supabaseAuth,
   supabaseDatabase,
+  supabaseHardening,
   statefulResourcesProtected,
 ];
 

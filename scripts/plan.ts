@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { markdownReport, summaryTable } from "./lib/plan-report";
+import { PolicyConfigError } from "./lib/policy-evaluator";
 import { runPlan } from "./lib/run-plan";
 import { StackFileError } from "./lib/stack-file";
 
@@ -42,7 +43,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     outcome = await runPlan({ stack: args.stack, configFile: args.config && path.resolve(args.config) });
   } catch (err) {
-    if (err instanceof StackFileError) {
+    if (err instanceof StackFileError || err instanceof PolicyConfigError) {
       console.error(err.message);
       return EXIT.invalidConfig;
     }

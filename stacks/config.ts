@@ -122,29 +122,55 @@ export function parseStackConfig(raw: RawStackConfig): PlatformConfig {
   const ours: Record<string, unknown> = {};
   const secretKeyNames = new Set(knownSecretKeys());
 
+  // Top-level keys whose value is a secret but that are not declared secrets (a misspelt secret
+  // key, or a secret where a plain setting belongs): their values are never echoed in messages.
+  const undeclaredSecrets = new Set<string>();
   for (const [key, value] of Object.entries(raw.values)) {
     const [namespace] = key.split(":", 1);
     if (secretKeyNames.has(key)) continue;
     if (namespace === NAMESPACE) {
-      ours[key.slice(NAMESPACE.length + 1)] = value;
+      const name = key.slice(NAMESPACE.length + 1);
+      ours[name] = value;
+      if (raw.secretKeys.has(key)) undeclaredSecrets.add(name);
     } else if ((FOREIGN_NAMESPACES_CHECKED as readonly string[]).includes(namespace ?? "")) {
       issues.push({ path: key, problem: "is not a setting this platform reads", got: raw.secretKeys.has(key) ? SECRET_VALUE : value, fix: `Remove it with: pulumi config rm ${key}` });
     }
   }
 
   const parsed = platformConfigSchema.safeParse(ours);
-  if (!parsed.success) issues.push(...zodIssuesToConfigIssues(parsed.error.issues, ours));
-
+  if (!parsed.success) issues.push(...zodIssuesToConfigIssues(parsed.error.issues, ours, NAMESPACE, undeclaredSecrets));
   const settings = parsed.success ? parsed.data : undefined;
-  if (settings) {
-    issues.push(...checkEdgeConfig(settings.edge, settings), ...checkAppConfig(settings.app, settings), ...checkDatabaseConfig(settings.database, settings));
-  }
+  issues.push(...runCrossKeyChecks(settings ?? parseEachKey(ours)));
   const secrets = readSecrets(raw, settings?.app.aiProviders ?? declaredAiProviders(raw.values), issues);
 
   throwIfIssues(issues);
   if (!settings || !secrets) throw new Error("unreachable: settings parsed without issues");
   const { scale, ...rest } = settings;
   return { ...rest, project: raw.project, scalePreset: scale.preset, scale: resolveScale(scale.preset, scale.overrides), secrets };
+}
+
+/**
+ * Checks that need more than one key. Each runs as soon as the keys it reads are valid, so a
+ * typo elsewhere does not hide an open redirect here: every problem is reported in one go.
+ */
+const CROSS_KEY_CHECKS: ReadonlyArray<{ needs: readonly (keyof PlatformSettings)[]; check: (all: PlatformSettings) => ConfigIssue[] }> = [
+  { needs: ["edge"], check: (all) => checkEdgeConfig(all.edge, all) },
+  { needs: ["app", "database"], check: (all) => checkAppConfig(all.app, all) },
+  { needs: ["database", "domain"], check: (all) => checkDatabaseConfig(all.database, all) },
+];
+
+function runCrossKeyChecks(settings: Partial<PlatformSettings>): ConfigIssue[] {
+  return CROSS_KEY_CHECKS.filter(({ needs }) => needs.every((key) => settings[key] !== undefined)).flatMap(({ check }) => check(settings as PlatformSettings));
+}
+
+/** The top-level keys that are valid on their own (used when the whole object is not). */
+function parseEachKey(ours: Record<string, unknown>): Partial<PlatformSettings> {
+  const valid: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(platformConfigSchema.shape)) {
+    const result = (schema as z.ZodType).safeParse(ours[key]);
+    if (result.success) valid[key] = result.data;
+  }
+  return valid as Partial<PlatformSettings>;
 }
 
 /** The AI providers a stack lists (schema default when unset), even when other keys are invalid. */
@@ -193,23 +219,32 @@ function readSecrets(raw: RawStackConfig, aiProviders: readonly string[], issues
 }
 
 /** Turns zod's issues into `<key path>: <problem> (got <value>)`, one per bad key. */
-export function zodIssuesToConfigIssues(zodIssues: readonly z.core.$ZodIssue[], input: unknown, namespace = NAMESPACE): ConfigIssue[] {
+export function zodIssuesToConfigIssues(
+  zodIssues: readonly z.core.$ZodIssue[],
+  input: unknown,
+  namespace = NAMESPACE,
+  /** Top-level keys whose values are secrets: shown as "[secret]", never as their value. */
+  secretTopKeys: ReadonlySet<string> = new Set(),
+): ConfigIssue[] {
   const out: ConfigIssue[] = [];
+  const valueAtPath = (path: readonly PropertyKey[]): unknown => (secretTopKeys.has(String(path[0])) ? SECRET_VALUE : valueAt(input, path));
   for (const issue of zodIssues) {
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) {
         const path = [...issue.path, key];
-        const suggestion = closestKey(key, knownKeysAt(issue.path));
+        // At the top level a typo may also be a misspelt secret (`stripeSecretKye`).
+        const candidates = issue.path.length === 0 ? [...knownKeysAt([]), ...ourSecretKeyNames(namespace)] : knownKeysAt(issue.path);
+        const suggestion = closestKey(key, candidates);
         out.push({
           path: keyPath(namespace, path),
           problem: "unknown key",
-          got: valueAt(input, path),
+          got: valueAtPath(path),
           fix: suggestion ? `Did you mean ${keyPath(namespace, [...issue.path, suggestion])}?` : `Remove it; see README "Configuration reference" for the keys.`,
         });
       }
       continue;
     }
-    const got = valueAt(input, issue.path);
+    const got = valueAtPath(issue.path);
     out.push({ path: keyPath(namespace, issue.path), problem: describeZodIssue(issue, got), got: got === undefined ? NOT_SET : got, fix: `Set ${keyPath(namespace, issue.path)} in Pulumi.<stack>.yaml.` });
   }
   return out;
@@ -254,6 +289,12 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
     current = (current as Record<string | number, unknown>)[part as string | number];
   }
   return current;
+}
+
+function ourSecretKeyNames(namespace: string): string[] {
+  return knownSecretKeys()
+    .filter((key) => key.startsWith(`${namespace}:`))
+    .map((key) => key.slice(namespace.length + 1));
 }
 
 /** The keys the schema accepts at a path (for "did you mean" hints). */

@@ -9,6 +9,7 @@
  * depends on @pulumi/policy and @pulumi/pulumi only.
  */
 import type { Resource } from "@pulumi/pulumi";
+import { TYPES } from "../guide";
 
 /** `cloudflare.RulesetArgs` (@pulumi/cloudflare 6.x). */
 export interface RulesetInputs {
@@ -91,25 +92,42 @@ export interface VercelRouteInputs {
 }
 
 /**
- * Inputs of the in-repo Supabase dynamic resources (type `pulumi-nodejs:dynamic:Resource`),
- * told apart by `resourceKind`. This is the contract `components/database` implements.
+ * Inputs of the in-repo Supabase dynamic resources (components/database/supabase): the plain
+ * form of `SupabaseProjectArgs` / `SupabaseSettingsArgs`. The resources are matched by type token
+ * (`pulumi-nodejs:dynamic/supabase:Project`, `…:Settings`), not by an input. Secret inputs
+ * (`accessToken`, `dbPassword`, `smtpPassword`) are deliberately left out: no policy reads them.
  */
 export interface SupabaseProjectInputs {
-  resourceKind: "supabase:Project";
+  organizationSlug?: string;
+  name?: string;
+  region?: string;
+  instanceSize?: string;
+  desiredPostgresMajor?: number;
 }
 
+/** `SupabaseSettingsArgs`, the areas the policies read. An absent area is not managed by Pulumi. */
 export interface SupabaseSettingsInputs {
-  resourceKind: "supabase:Settings";
-  auth?: { siteUrl?: string; redirectUrls?: string[]; jwtExpirySeconds?: number };
+  projectRef?: string;
+  projectName?: string;
+  auth?: SupabaseAuthInputs;
   postgres?: { maxConnections?: number };
   pooler?: { defaultPoolSize?: number; poolMode?: string };
+  storage?: { fileSizeLimitBytes?: number };
   sslEnforcement?: boolean;
+  networkRestrictions?: { ipv4Cidrs?: string[]; ipv6Cidrs?: string[] };
+  pitr?: { enabled: boolean; retentionDays?: number };
+  backups?: { dailyScheduleUtc?: string };
 }
 
-/** Any dynamic resource: only `resourceKind` is known up front. */
-export interface DynamicInputs {
-  resourceKind?: string;
-  [key: string]: unknown;
+/** `SupabaseSettingsArgs.auth` (`AuthSettings` of settings-ops), the fields the policies read. */
+export interface SupabaseAuthInputs {
+  siteUrl?: string;
+  redirectUrls?: string[];
+  jwtExpirySeconds?: number;
+  refreshTokenRotation?: boolean;
+  refreshTokenReuseIntervalSeconds?: number;
+  /** Session lifetime in seconds (`sessions_timebox`); 0 means unlimited. */
+  sessionTimeboxSeconds?: number;
 }
 
 /**
@@ -125,3 +143,9 @@ export interface ResourceType<TArgs> {
 export function resourceType<TArgs>(token: string): ResourceType<TArgs> {
   return { __pulumiType: token } as unknown as ResourceType<TArgs>;
 }
+
+/** The Supabase project resource, matched by its type token. */
+export const SupabaseProjectType = resourceType<SupabaseProjectInputs>(TYPES.supabaseProject);
+
+/** The Supabase settings resource, matched by its type token. */
+export const SupabaseSettingsType = resourceType<SupabaseSettingsInputs>(TYPES.supabaseSettings);

@@ -4,8 +4,7 @@
  * policy config says so (`requireProtection`: true in prod, false in staging).
  */
 import type { ResourceValidationArgs, ResourceValidationPolicy, ReportViolation } from "@pulumi/policy";
-import { SUPABASE_KINDS, TYPES } from "../guide";
-import type { DynamicInputs } from "../lib/shapes";
+import { TYPES } from "../guide";
 import { configWithDefaults } from "../lib/util";
 
 export const configSchema = {
@@ -21,14 +20,14 @@ export const configSchema = {
 /** What a stateful resource is called in messages, or undefined when the resource is not stateful. */
 function statefulKind(args: ResourceValidationArgs): string | undefined {
   if (args.type === TYPES.zone) return "Cloudflare zone";
-  if (args.type === TYPES.dynamic && (args.props as DynamicInputs).resourceKind === SUPABASE_KINDS.project) return "Supabase project";
+  if (args.type === TYPES.supabaseProject) return "Supabase project";
   return undefined;
 }
 
 export function validateProtection(args: ResourceValidationArgs, reportViolation: ReportViolation): void {
   const kind = statefulKind(args);
   if (!kind) {
-    args.notApplicable(`Policy only applies to resources of type '${TYPES.zone}' and Supabase projects`);
+    args.notApplicable(`Policy only applies to resources of type '${TYPES.zone}' and '${TYPES.supabaseProject}'`);
     return;
   }
   const { requireProtection } = configWithDefaults({ requireProtection: true }, args);

@@ -1,14 +1,19 @@
 /**
- * supabase-auth: Supabase Auth only redirects to the site itself over HTTPS, and access tokens
- * expire within the guide's JWT expiry. Reads the `supabase:Settings` dynamic resource.
+ * supabase-auth: Supabase Auth only redirects to the site itself over HTTPS, access tokens expire
+ * within the guide's jwt_expiry and sessions within its refresh_token_expiry. Reads the Supabase
+ * settings dynamic resource (type `pulumi-nodejs:dynamic/supabase:Settings`).
+ *
+ * Sessions: the guide's refresh_token_expiry (604800 s) is Supabase's `sessions_timebox`, the
+ * settings input `auth.sessionTimeboxSeconds`. It must be set, positive (0 means sessions never
+ * end) and at most `maxSessionSeconds`.
  *
  * Redirect URLs: each must be https on the host of `auth.siteUrl` (or a host listed in
  * `allowedRedirectHosts`), with no wildcard in the host. `http://localhost` / `127.0.0.1` are
  * accepted only when `allowHttpLocalhost` is true (staging), never in prod.
  */
 import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { DATABASE, SUPABASE_KINDS, TYPES } from "../guide";
-import { type DynamicInputs, resourceType, type SupabaseSettingsInputs } from "../lib/shapes";
+import { DATABASE } from "../guide";
+import { SupabaseSettingsType } from "../lib/shapes";
 import { configWithDefaults, parseUrl } from "../lib/util";
 
 export const configSchema = {
@@ -18,6 +23,12 @@ export const configSchema = {
       minimum: 1,
       description: "Longest access-token (JWT) lifetime allowed, in seconds.",
       default: DATABASE.jwtExpirySeconds,
+    },
+    maxSessionSeconds: {
+      type: "integer",
+      minimum: 1,
+      description: "Longest session (auth.sessionTimeboxSeconds, the guide's refresh_token_expiry) allowed, in seconds.",
+      default: DATABASE.refreshTokenExpirySeconds,
     },
     allowedRedirectHosts: {
       type: "array",
@@ -35,34 +46,41 @@ export const configSchema = {
 
 interface Config {
   maxJwtExpirySeconds: number;
+  maxSessionSeconds: number;
   allowedRedirectHosts: string[];
   allowHttpLocalhost: boolean;
 }
-
-export const DynamicResource = resourceType<DynamicInputs>(TYPES.dynamic);
 
 const LOCAL_HOSTS = ["localhost", "127.0.0.1", "[::1]"];
 
 export const supabaseAuth: ResourceValidationPolicy = {
   name: "supabase-auth",
-  description: "Supabase Auth redirects only to the site's own domain over HTTPS (no localhost in prod), and JWTs expire within 3600 seconds.",
+  description:
+    "Supabase Auth redirects only to the site's own domain over HTTPS (no localhost in prod), JWTs expire within 3600 seconds and sessions within 604800 seconds (the guide's jwt_expiry and refresh_token_expiry).",
   enforcementLevel: "mandatory",
   configSchema: configSchema as unknown as ResourceValidationPolicy["configSchema"],
-  validateResource: validateResourceOfType(DynamicResource, (props, args, reportViolation) => {
-    if (props.resourceKind !== SUPABASE_KINDS.settings) {
-      args.notApplicable(`Policy only applies to dynamic resources with resourceKind "${SUPABASE_KINDS.settings}"`);
-    }
-    const settings = props as unknown as SupabaseSettingsInputs;
-    const cfg = configWithDefaults<Config>({ maxJwtExpirySeconds: DATABASE.jwtExpirySeconds, allowedRedirectHosts: [], allowHttpLocalhost: false }, args);
+  validateResource: validateResourceOfType(SupabaseSettingsType, (settings, args, reportViolation) => {
+    const cfg = configWithDefaults<Config>(
+      { maxJwtExpirySeconds: DATABASE.jwtExpirySeconds, maxSessionSeconds: DATABASE.refreshTokenExpirySeconds, allowedRedirectHosts: [], allowHttpLocalhost: false },
+      args,
+    );
     const auth = settings.auth;
     if (!auth) {
-      reportViolation(`Supabase settings "${args.name}" has no auth block; set auth.siteUrl, auth.redirectUrls and auth.jwtExpirySeconds.`);
+      reportViolation(`Supabase settings "${args.name}" has no auth block; set auth.siteUrl, auth.redirectUrls, auth.jwtExpirySeconds and auth.sessionTimeboxSeconds.`);
       return;
     }
     if (auth.jwtExpirySeconds === undefined) {
       reportViolation(`Supabase settings "${args.name}" does not set auth.jwtExpirySeconds; set it to at most ${cfg.maxJwtExpirySeconds}.`);
     } else if (auth.jwtExpirySeconds > cfg.maxJwtExpirySeconds) {
       reportViolation(`Supabase settings "${args.name}" sets auth.jwtExpirySeconds to ${auth.jwtExpirySeconds}; the guide allows at most ${cfg.maxJwtExpirySeconds}.`);
+    }
+    const session = auth.sessionTimeboxSeconds;
+    if (session === undefined) {
+      reportViolation(`Supabase settings "${args.name}" does not set auth.sessionTimeboxSeconds (the guide's refresh_token_expiry); set it to at most ${cfg.maxSessionSeconds}.`);
+    } else if (!(session > 0)) {
+      reportViolation(`Supabase settings "${args.name}" sets auth.sessionTimeboxSeconds to ${session}, which means sessions never expire; set it between 1 and ${cfg.maxSessionSeconds} (the guide's refresh_token_expiry).`);
+    } else if (session > cfg.maxSessionSeconds) {
+      reportViolation(`Supabase settings "${args.name}" sets auth.sessionTimeboxSeconds to ${session}; the guide's refresh_token_expiry allows at most ${cfg.maxSessionSeconds}.`);
     }
     const site = auth.siteUrl ? parseUrl(auth.siteUrl) : undefined;
     if (site?.scheme !== "https") {

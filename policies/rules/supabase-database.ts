@@ -1,11 +1,15 @@
 /**
- * supabase-database: the database only accepts TLS connections and stays within the guide's
- * connection budget (pool_size 20, max_connections 100). Reads the `supabase:Settings` dynamic
- * resource; every field must be set explicitly so the platform default never decides.
+ * supabase-database: the database only accepts TLS connections, stays within the guide's
+ * connection budget (pool_size 20, max_connections 100) and upload limit (file_size_limit 50MB),
+ * and — where the stack's policy config says so (`requirePointInTimeRecovery`: true in prod) —
+ * has point-in-time recovery, the only Supabase backup that meets the guide's 15-minute RPO
+ * (daily backups can lose a day). Reads the Supabase settings dynamic resource (type
+ * `pulumi-nodejs:dynamic/supabase:Settings`); every field must be set explicitly so the platform
+ * default never decides.
  */
 import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { DATABASE, SUPABASE_KINDS, TYPES } from "../guide";
-import { type DynamicInputs, resourceType, type SupabaseSettingsInputs } from "../lib/shapes";
+import { DATABASE } from "../guide";
+import { SupabaseSettingsType } from "../lib/shapes";
 import { configWithDefaults } from "../lib/util";
 
 export const configSchema = {
@@ -22,22 +26,50 @@ export const configSchema = {
       description: "Largest postgres.maxConnections allowed.",
       default: DATABASE.maxConnections,
     },
+    maxFileSizeBytes: {
+      type: "integer",
+      minimum: 1,
+      description: "Largest storage.fileSizeLimitBytes allowed (the guide's file_size_limit, 50 MB).",
+      default: DATABASE.fileSizeLimitBytes,
+    },
+    requirePointInTimeRecovery: {
+      type: "boolean",
+      description: "pitr.enabled must be true: the guide's 15-minute RPO is only met by point-in-time recovery (prod: true, staging: false).",
+      default: true,
+    },
   },
 } as const;
 
-const DynamicResource = resourceType<DynamicInputs>(TYPES.dynamic);
+interface Config {
+  maxPoolSize: number;
+  maxConnections: number;
+  maxFileSizeBytes: number;
+  requirePointInTimeRecovery: boolean;
+}
+
+const MB = 1024 * 1024;
+
+/** `52428800 (50 MB)`; MB only when it is a whole number. */
+function bytes(n: number): string {
+  return Number.isInteger(n / MB) ? `${n} (${n / MB} MB)` : String(n);
+}
 
 export const supabaseDatabase: ResourceValidationPolicy = {
   name: "supabase-database",
-  description: "The Supabase database enforces SSL, and its pool size (≤ 20) and max connections (≤ 100) stay within the guide.",
+  description:
+    "The Supabase database enforces SSL, stays within the guide's pool size (≤ 20), max connections (≤ 100) and upload limit (≤ 50 MB), and has point-in-time recovery where the 15-minute RPO applies (prod).",
   enforcementLevel: "mandatory",
   configSchema: configSchema as unknown as ResourceValidationPolicy["configSchema"],
-  validateResource: validateResourceOfType(DynamicResource, (props, args, reportViolation) => {
-    if (props.resourceKind !== SUPABASE_KINDS.settings) {
-      args.notApplicable(`Policy only applies to dynamic resources with resourceKind "${SUPABASE_KINDS.settings}"`);
-    }
-    const settings = props as unknown as SupabaseSettingsInputs;
-    const cfg = configWithDefaults({ maxPoolSize: DATABASE.poolSize as number, maxConnections: DATABASE.maxConnections as number }, args);
+  validateResource: validateResourceOfType(SupabaseSettingsType, (settings, args, reportViolation) => {
+    const cfg = configWithDefaults<Config>(
+      {
+        maxPoolSize: DATABASE.poolSize,
+        maxConnections: DATABASE.maxConnections,
+        maxFileSizeBytes: DATABASE.fileSizeLimitBytes,
+        requirePointInTimeRecovery: true,
+      },
+      args,
+    );
     const name = `Supabase settings "${args.name}"`;
     if (settings.sslEnforcement !== true) {
       reportViolation(`${name} must set sslEnforcement to true so the database rejects unencrypted connections (got ${String(settings.sslEnforcement)}).`);
@@ -48,5 +80,16 @@ export const supabaseDatabase: ResourceValidationPolicy = {
     const max = settings.postgres?.maxConnections;
     if (max === undefined) reportViolation(`${name} does not set postgres.maxConnections; set it to at most ${cfg.maxConnections}.`);
     else if (max > cfg.maxConnections) reportViolation(`${name} sets postgres.maxConnections to ${max}; the guide allows at most ${cfg.maxConnections}.`);
+    const fileSize = settings.storage?.fileSizeLimitBytes;
+    if (fileSize === undefined) reportViolation(`${name} does not set storage.fileSizeLimitBytes; set it to at most ${bytes(cfg.maxFileSizeBytes)}.`);
+    else if (fileSize > cfg.maxFileSizeBytes) {
+      reportViolation(`${name} sets storage.fileSizeLimitBytes to ${bytes(fileSize)}; the guide allows at most ${bytes(cfg.maxFileSizeBytes)}.`);
+    }
+    if (cfg.requirePointInTimeRecovery && settings.pitr?.enabled !== true) {
+      const got = settings.pitr === undefined ? "does not manage pitr" : `sets pitr.enabled to ${String(settings.pitr.enabled)}`;
+      reportViolation(
+        `${name} ${got}; set pitr.enabled to true. The guide's recovery point objective is ${DATABASE.recoveryPointObjectiveMinutes} minutes and only point-in-time recovery meets it (daily backups can lose a day of data).`,
+      );
+    }
   }),
 };

@@ -8,9 +8,9 @@ import { stripeMockOutputs, vercelMockOutputs } from "./mock-outputs/vercel";
 /**
  * The Pulumi mocks behind the offline plan and the tests. They stand in for the cloud APIs only:
  * each registered resource gets an id and the computed outputs its real provider documents
- * (tables under `mock-outputs/`, one per provider, keyed by type token — our dynamic resources
- * have their own tokens, e.g. `pulumi-nodejs:dynamic/supabase:Project`). Invokes (data-source look-ups) have no
- * offline answer, so any invoke throws: the program must not depend on reading the cloud.
+ * (tables under `mock-outputs/`, one per provider, keyed by type token; our dynamic resources
+ * have their own tokens, e.g. `pulumi-nodejs:dynamic/supabase:Project`). Invokes (data-source
+ * look-ups) have no offline answer, so any invoke throws: the program must not read the cloud.
  */
 
 export class PlatformMocks implements pulumi.runtime.Mocks {
@@ -29,7 +29,9 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
   }
 
   call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
-    throw new Error(`Unmocked invoke ${args.token}: the offline plan cannot reach cloud APIs. Pass the value through configuration instead of looking it up.`);
+    const message = `Unmocked invoke ${args.token}: the offline plan cannot reach cloud APIs. Pass the value through configuration instead of looking it up.`;
+    // The SDK turns a failed invoke into `new Error(err.details)`, as it does for gRPC errors.
+    throw Object.assign(new Error(message), { details: message });
   }
 }
 

@@ -82,16 +82,25 @@ export async function recordProgram<T>(program: () => T | Promise<T>, options: R
   const warnings: string[] = [];
   const restoreConsole = captureRuntimeWarnings(warnings);
   let result: T | undefined;
+  let failure: { error: unknown } | undefined;
   try {
+    // The program's error is caught inside the stack and rethrown after it: a rejection escaping
+    // the Stack resource would leave the SDK's own promises rejecting with nobody listening.
     await pulumi.runtime.runInPulumiStack(async () => {
-      result = await program();
-      return result;
+      try {
+        result = await program();
+        return result;
+      } catch (error) {
+        failure = { error };
+        return undefined;
+      }
     });
     await waitForRegistrations();
-    return { resources, result: result as T, outputs: await maskedOutputs(result), warnings };
   } finally {
     restoreConsole();
   }
+  if (failure) throw failure.error;
+  return { resources, result: result as T, outputs: await maskedOutputs(result), warnings };
 }
 
 /** Lets every pending registration reach the monitor before the recording is read. */

@@ -1,7 +1,7 @@
-import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { isConfigError } from "../../components/shared/errors";
 import type { PlannedResource, PolicyReport } from "./plan-types";
+import { evaluatePolicyPack } from "./policy-evaluator";
 import { recordProgram } from "./record-program";
 import { readStackFile } from "./stack-file";
 
@@ -41,7 +41,7 @@ export async function runPlan(request: PlanRequest = {}): Promise<PlanOutcome> {
   const settings = readStackFile(file, PROJECT);
 
   // The program exactly as `pulumi up` loads it: the module's exported function.
-  const program = require(path.join(REPO_ROOT, "index.ts")) as () => Promise<Record<string, unknown>>;
+  const program = await loadProgram();
   let run: Awaited<ReturnType<typeof recordProgram<Record<string, unknown>>>>;
   const registered: PlannedResource[] = [];
   try {
@@ -51,7 +51,7 @@ export async function runPlan(request: PlanRequest = {}): Promise<PlanOutcome> {
     throw err;
   }
 
-  const policies = await evaluatePolicies(run.resources, stack);
+  const policies = await evaluatePolicyPack(run.resources, { project: PROJECT, stack });
   return {
     kind: "planned",
     resources: run.resources,
@@ -66,12 +66,13 @@ export async function runPlan(request: PlanRequest = {}): Promise<PlanOutcome> {
   };
 }
 
-/** The policy pack, when it is there (`policies/` + its evaluator). */
-async function evaluatePolicies(resources: PlannedResource[], stack: string): Promise<PolicyReport> {
-  const evaluator = path.join(__dirname, "policy-evaluator.ts");
-  if (!existsSync(evaluator)) return { pack: "(no policy pack)", evaluated: 0, violations: [] };
-  const { evaluatePolicyPack } = require(evaluator) as {
-    evaluatePolicyPack(resources: PlannedResource[], options: { project: string; stack: string }): Promise<PolicyReport>;
-  };
-  return evaluatePolicyPack(resources, { project: PROJECT, stack });
+/**
+ * `index.ts`'s exported function. Loaded with `import()` so that both tsx (the CLI) and vitest
+ * (which only transforms imports) compile it; `export =` arrives as the default export.
+ */
+async function loadProgram(): Promise<() => Promise<Record<string, unknown>>> {
+  const mod = (await import(path.join(REPO_ROOT, "index.ts"))) as { default?: unknown };
+  const program = typeof mod === "function" ? mod : mod.default;
+  if (typeof program !== "function") throw new Error("index.ts must export the program function (export = async () => …)");
+  return program as () => Promise<Record<string, unknown>>;
 }

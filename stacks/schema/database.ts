@@ -28,7 +28,7 @@ export const databaseConfigSchema = z.strictObject({
    * the platform reports the actual version and warns when it differs.
    * @default 15
    */
-  postgresMajorVersion: z.union([z.literal(15), z.literal(17)]).default(g.postgresMajorVersion),
+  postgresMajorVersion: z.literal([15, 17]).default(g.postgresMajorVersion),
   /** Supavisor pool mode. @default "transaction" (serverless functions open short connections) */
   poolMode: z.enum(["transaction", "session"]).default("transaction"),
   auth: z

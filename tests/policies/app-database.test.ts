@@ -1,13 +1,12 @@
 /** App, database and protection policies: compliant passes, one changed field → the exact violation. */
 import { describe, expect, it } from "vitest";
 import type { PlannedResource } from "../../scripts/lib/plan-types";
-import { compliantStack, envVar, fakeStripeSecret, replace, supabaseProject, supabaseSettings, urnOf, vercelProject, zone } from "./fixtures";
+import { compliantStack, envVar, fakeStripeSecret, replace, SUPABASE_PROJECT_TYPE, SUPABASE_SETTINGS_TYPE, supabaseAuth, supabaseProject, supabaseSettings, urnOf, vercelProject, zone } from "./fixtures";
 import { violation, violationsOf } from "./helpers";
 
 const PROJECT_URN = urnOf("vercel:index/project:Project", "app-project");
 const ENV = "vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable";
-const DYN = "pulumi-nodejs:dynamic:Resource";
-const SETTINGS_URN = urnOf(DYN, "database-settings");
+const SETTINGS_URN = urnOf(SUPABASE_SETTINGS_TYPE, "database-settings");
 
 describe("vercel-function-timeout", () => {
   it.each<[string, number | null, ReturnType<typeof violation>[]]>([
@@ -74,29 +73,52 @@ describe("vercel-env-secrets", () => {
 });
 
 describe("supabase-auth", () => {
-  const auth = (a: Record<string, unknown>) => ({ auth: { siteUrl: "https://promptandpause.com", redirectUrls: ["https://promptandpause.com/auth/callback"], jwtExpirySeconds: 3600, ...a } });
+  it("the compliant settings pass", async () => {
+    expect(await violationsOf("supabase-auth", compliantStack())).toEqual([]);
+  });
+
   it.each<[string, Record<string, unknown>, string[]]>([
-    ["JWT expiry 7200", auth({ jwtExpirySeconds: 7200 }), [`Supabase settings "database-settings" sets auth.jwtExpirySeconds to 7200; the guide allows at most 3600.`]],
-    ["http site URL", auth({ siteUrl: "http://promptandpause.com" }), [`Supabase settings "database-settings" must set auth.siteUrl to an https:// URL (got "http://promptandpause.com").`]],
-    ["redirect to another domain", auth({ redirectUrls: ["https://evil.example/auth/callback"] }), [`Supabase settings "database-settings": redirect URL "https://evil.example/auth/callback" leaves the site's domain (allowed hosts: promptandpause.com).`]],
-    ["http redirect on the site", auth({ redirectUrls: ["http://promptandpause.com/auth/callback"] }), [`Supabase settings "database-settings": redirect URL "http://promptandpause.com/auth/callback" must use https.`]],
-    ["localhost redirect in prod", auth({ redirectUrls: ["http://localhost:3000/auth/callback"] }), [`Supabase settings "database-settings": redirect URL "http://localhost:3000/auth/callback" points at the local machine; it is only allowed where allowHttpLocalhost is true (staging).`]],
-    ["wildcard host", auth({ redirectUrls: ["https://*.promptandpause.com/**"] }), [`Supabase settings "database-settings": redirect URL "https://*.promptandpause.com/**" has a wildcard host; list exact hosts.`]],
-  ])("%s", async (_t, overrides, messages) => {
-    const found = await violationsOf("supabase-auth", replace(compliantStack(), supabaseSettings(overrides)));
+    ["JWT expiry 7200", { jwtExpirySeconds: 7200 }, [`Supabase settings "database-settings" sets auth.jwtExpirySeconds to 7200; the guide allows at most 3600.`]],
+    [
+      "session lifetime 30 days",
+      { sessionTimeboxSeconds: 2592000 },
+      [`Supabase settings "database-settings" sets auth.sessionTimeboxSeconds to 2592000; the guide's refresh_token_expiry allows at most 604800.`],
+    ],
+    [
+      "session lifetime 0 (unlimited)",
+      { sessionTimeboxSeconds: 0 },
+      [`Supabase settings "database-settings" sets auth.sessionTimeboxSeconds to 0, which means sessions never expire; set it between 1 and 604800 (the guide's refresh_token_expiry).`],
+    ],
+    [
+      "session lifetime unset",
+      { _drop: "sessionTimeboxSeconds" },
+      [`Supabase settings "database-settings" does not set auth.sessionTimeboxSeconds (the guide's refresh_token_expiry); set it to at most 604800.`],
+    ],
+    ["JWT expiry unset", { _drop: "jwtExpirySeconds" }, [`Supabase settings "database-settings" does not set auth.jwtExpirySeconds; set it to at most 3600.`]],
+    ["http site URL", { siteUrl: "http://promptandpause.com" }, [`Supabase settings "database-settings" must set auth.siteUrl to an https:// URL (got "http://promptandpause.com").`]],
+    ["redirect to another domain", { redirectUrls: ["https://evil.example/auth/callback"] }, [`Supabase settings "database-settings": redirect URL "https://evil.example/auth/callback" leaves the site's domain (allowed hosts: promptandpause.com).`]],
+    ["http redirect on the site", { redirectUrls: ["http://promptandpause.com/auth/callback"] }, [`Supabase settings "database-settings": redirect URL "http://promptandpause.com/auth/callback" must use https.`]],
+    ["localhost redirect in prod", { redirectUrls: ["http://localhost:3000/auth/callback"] }, [`Supabase settings "database-settings": redirect URL "http://localhost:3000/auth/callback" points at the local machine; it is only allowed where allowHttpLocalhost is true (staging).`]],
+    ["wildcard host", { redirectUrls: ["https://*.promptandpause.com/**"] }, [`Supabase settings "database-settings": redirect URL "https://*.promptandpause.com/**" has a wildcard host; list exact hosts.`]],
+  ])("%s", async (_t, fields, messages) => {
+    const { _drop, ...changed } = fields;
+    const settings = supabaseAuth(changed);
+    if (typeof _drop === "string") delete (settings.inputs.auth as Record<string, unknown>)[_drop];
+    const found = await violationsOf("supabase-auth", replace(compliantStack(), settings));
     expect(found).toEqual(messages.map((m) => violation("supabase-auth", m, SETTINGS_URN)));
   });
 
-  it("an absent JWT expiry is a violation", async () => {
-    const a = auth({}).auth as Record<string, unknown>;
-    delete a.jwtExpirySeconds;
-    const found = await violationsOf("supabase-auth", replace(compliantStack(), supabaseSettings({ auth: a })));
-    expect(found).toEqual([violation("supabase-auth", `Supabase settings "database-settings" does not set auth.jwtExpirySeconds; set it to at most 3600.`, SETTINGS_URN)]);
+  it("no auth block is a violation", async () => {
+    const settings = supabaseSettings();
+    delete settings.inputs.auth;
+    expect(await violationsOf("supabase-auth", replace(compliantStack(), settings))).toEqual([
+      violation("supabase-auth", `Supabase settings "database-settings" has no auth block; set auth.siteUrl, auth.redirectUrls, auth.jwtExpirySeconds and auth.sessionTimeboxSeconds.`, SETTINGS_URN),
+    ]);
   });
 
   it("an unknown JWT expiry (preview) becomes an advisory 'can't run' diagnostic, not a pass", async () => {
-    const found = await violationsOf("supabase-auth", replace(compliantStack(), supabaseSettings(auth({ jwtExpirySeconds: undefined }))));
     // jwtExpirySeconds: undefined is an unknown preview value (plan-types contract).
+    const found = await violationsOf("supabase-auth", replace(compliantStack(), supabaseAuth({ jwtExpirySeconds: undefined })));
     expect(found).toEqual([
       {
         policy: "supabase-auth",
@@ -108,26 +130,109 @@ describe("supabase-auth", () => {
   });
 
   it("staging config accepts the guide's localhost callback", async () => {
-    const stack = replace(compliantStack(), supabaseSettings(auth({ redirectUrls: ["https://promptandpause.com/auth/callback", "http://localhost:3000/auth/callback"] })));
+    const stack = replace(compliantStack(), supabaseAuth({ redirectUrls: ["https://promptandpause.com/auth/callback", "http://localhost:3000/auth/callback"] }));
     expect(await violationsOf("supabase-auth", stack, "policies/config/staging.json")).toEqual([]);
     expect(await violationsOf("supabase-auth", stack, "policies/config/prod.json")).toHaveLength(1);
   });
+
+  it("matches by type token: the same inputs on another dynamic resource type are ignored", async () => {
+    const other = { ...supabaseAuth({ jwtExpirySeconds: 7200 }), type: "pulumi-nodejs:dynamic/stripe:WebhookEndpoint", name: "other", urn: urnOf("pulumi-nodejs:dynamic/stripe:WebhookEndpoint", "other") };
+    expect(await violationsOf("supabase-auth", [...compliantStack(), other])).toEqual([]);
+  });
 });
 
+const RPO = "The guide's recovery point objective is 15 minutes and only point-in-time recovery meets it (daily backups can lose a day of data).";
+
 describe("supabase-database", () => {
+  it("the compliant settings pass", async () => {
+    expect(await violationsOf("supabase-database", compliantStack())).toEqual([]);
+  });
+
   it.each<[string, Record<string, unknown>, string[]]>([
     ["SSL off", { sslEnforcement: false }, [`Supabase settings "database-settings" must set sslEnforcement to true so the database rejects unencrypted connections (got false).`]],
+    ["SSL unmanaged", { sslEnforcement: null }, [`Supabase settings "database-settings" must set sslEnforcement to true so the database rejects unencrypted connections (got undefined).`]],
     ["pool 40", { pooler: { defaultPoolSize: 40, poolMode: "transaction" } }, [`Supabase settings "database-settings" sets pooler.defaultPoolSize to 40; the guide allows at most 20.`]],
+    ["pool unset", { pooler: { poolMode: "transaction" } }, [`Supabase settings "database-settings" does not set pooler.defaultPoolSize; set it to at most 20.`]],
     ["max connections 200", { postgres: { maxConnections: 200 } }, [`Supabase settings "database-settings" sets postgres.maxConnections to 200; the guide allows at most 100.`]],
-    ["pool unset", { pooler: {} }, [`Supabase settings "database-settings" does not set pooler.defaultPoolSize; set it to at most 20.`]],
+    ["max connections unset", { postgres: {} }, [`Supabase settings "database-settings" does not set postgres.maxConnections; set it to at most 100.`]],
+    ["upload limit 100 MB", { storage: { fileSizeLimitBytes: 104857600 } }, [`Supabase settings "database-settings" sets storage.fileSizeLimitBytes to 104857600 (100 MB); the guide allows at most 52428800 (50 MB).`]],
+    ["upload limit one byte over", { storage: { fileSizeLimitBytes: 52428801 } }, [`Supabase settings "database-settings" sets storage.fileSizeLimitBytes to 52428801; the guide allows at most 52428800 (50 MB).`]],
+    ["upload limit unset", { storage: {} }, [`Supabase settings "database-settings" does not set storage.fileSizeLimitBytes; set it to at most 52428800 (50 MB).`]],
+    ["PITR off in prod", { pitr: { enabled: false } }, [`Supabase settings "database-settings" sets pitr.enabled to false; set pitr.enabled to true. ${RPO}`]],
+    ["PITR unmanaged in prod", { pitr: null }, [`Supabase settings "database-settings" does not manage pitr; set pitr.enabled to true. ${RPO}`]],
   ])("%s", async (_t, overrides, messages) => {
-    const found = await violationsOf("supabase-database", replace(compliantStack(), supabaseSettings(overrides)));
+    const settings = supabaseSettings(overrides);
+    // null in a row means "leave the area out" (an absent optional input is an absent key).
+    for (const [k, v] of Object.entries(overrides)) if (v === null) delete settings.inputs[k];
+    const found = await violationsOf("supabase-database", replace(compliantStack(), settings));
     expect(found).toEqual(messages.map((m) => violation("supabase-database", m, SETTINGS_URN)));
   });
 
-  it("ignores dynamic resources of other kinds", async () => {
-    const other = { ...supabaseSettings({ resourceKind: "other:Thing", sslEnforcement: false }), name: "other", urn: urnOf(DYN, "other") };
+  it("staging (requirePointInTimeRecovery false) accepts PITR off; prod does not", async () => {
+    const stack = replace(compliantStack(), supabaseSettings({ pitr: { enabled: false } }));
+    expect(await violationsOf("supabase-database", stack, "policies/config/staging.json")).toEqual([]);
+    expect(await violationsOf("supabase-database", stack, "policies/config/prod.json")).toHaveLength(1);
+  });
+
+  it("matches by type token: the same inputs on another dynamic resource type are ignored", async () => {
+    const type = "pulumi-nodejs:dynamic/stripe:WebhookEndpoint";
+    const other = { ...supabaseSettings({ sslEnforcement: false }), type, name: "other", urn: urnOf(type, "other") };
     expect(await violationsOf("supabase-database", [...compliantStack(), other])).toEqual([]);
+  });
+});
+
+describe("supabase-hardening (advisory)", () => {
+  const advisory = (m: string) => violation("supabase-hardening", m, SETTINGS_URN, "advisory");
+
+  it("the compliant settings pass", async () => {
+    expect(await violationsOf("supabase-hardening", compliantStack())).toEqual([]);
+  });
+
+  it.each<[string, () => PlannedResource, string[]]>([
+    ["refresh-token rotation off", () => supabaseAuth({ refreshTokenRotation: false }), [`Supabase settings "database-settings" sets auth.refreshTokenRotation to false; set it to true so a reused refresh token ends the session.`]],
+    [
+      "refresh-token rotation unset",
+      () => {
+        const s = supabaseSettings();
+        delete (s.inputs.auth as Record<string, unknown>).refreshTokenRotation;
+        return s;
+      },
+      [`Supabase settings "database-settings" does not set auth.refreshTokenRotation; set it to true so a reused refresh token ends the session.`],
+    ],
+    ["session pool mode", () => supabaseSettings({ pooler: { defaultPoolSize: 20, poolMode: "session" } }), [`Supabase settings "database-settings" sets pooler.poolMode to "session"; set it to "transaction".`]],
+    ["pool mode unset", () => supabaseSettings({ pooler: { defaultPoolSize: 20 } }), [`Supabase settings "database-settings" does not set pooler.poolMode; set it to "transaction".`]],
+    [
+      "empty network allow-list",
+      () => supabaseSettings({ networkRestrictions: { ipv4Cidrs: [], ipv6Cidrs: [] } }),
+      [
+        `Supabase settings "database-settings" sets networkRestrictions with no CIDR, which blocks every database client (the app included). List the allowed CIDRs (["0.0.0.0/0"] and ["::/0"] allow all, with SSL enforced), or leave networkRestrictions out.`,
+      ],
+    ],
+    [
+      "network allow-list without any list",
+      () => supabaseSettings({ networkRestrictions: {} }),
+      [
+        `Supabase settings "database-settings" sets networkRestrictions with no CIDR, which blocks every database client (the app included). List the allowed CIDRs (["0.0.0.0/0"] and ["::/0"] allow all, with SSL enforced), or leave networkRestrictions out.`,
+      ],
+    ],
+    ["an IPv4-only allow-list passes", () => supabaseSettings({ networkRestrictions: { ipv4Cidrs: ["203.0.113.0/24"], ipv6Cidrs: [] } }), []],
+    [
+      "unmanaged network restrictions pass (Supabase allows all)",
+      () => {
+        const s = supabaseSettings();
+        delete s.inputs.networkRestrictions;
+        return s;
+      },
+      [],
+    ],
+  ])("%s", async (_t, make, messages) => {
+    const found = await violationsOf("supabase-hardening", replace(compliantStack(), make()));
+    expect(found).toEqual(messages.map(advisory));
+  });
+
+  it("is advisory: its findings do not fail the plan", async () => {
+    const found = await violationsOf("supabase-hardening", replace(compliantStack(), supabaseSettings({ pooler: { defaultPoolSize: 20, poolMode: "session" } })));
+    expect(found.map((v) => v.level)).toEqual(["advisory"]);
   });
 });
 
@@ -137,12 +242,21 @@ describe("stateful-resources-protected", () => {
     const stack = replace(replace(compliantStack(), unprotectedZone), supabaseProject(false));
     expect(await violationsOf("stateful-resources-protected", stack)).toEqual([
       violation("stateful-resources-protected", 'Cloudflare zone "edge-zone" is not protected. Register it with protect: true (the stack\'s protection setting) so `pulumi destroy` or a replacement cannot delete it.', urnOf("cloudflare:index/zone:Zone", "edge-zone")),
-      violation("stateful-resources-protected", 'Supabase project "database-project" is not protected. Register it with protect: true (the stack\'s protection setting) so `pulumi destroy` or a replacement cannot delete it.', urnOf(DYN, "database-project")),
+      violation("stateful-resources-protected", 'Supabase project "database-project" is not protected. Register it with protect: true (the stack\'s protection setting) so `pulumi destroy` or a replacement cannot delete it.', urnOf(SUPABASE_PROJECT_TYPE, "database-project")),
     ]);
+  });
+
+  it("the protected zone and project pass", async () => {
+    expect(await violationsOf("stateful-resources-protected", compliantStack())).toEqual([]);
   });
 
   it("staging does not", async () => {
     const stack = replace(replace(compliantStack(), unprotectedZone), supabaseProject(false));
     expect(await violationsOf("stateful-resources-protected", stack, "policies/config/staging.json")).toEqual([]);
+  });
+
+  it("the settings resource is not stateful", async () => {
+    const stack = replace(compliantStack(), { ...supabaseSettings(), protect: false });
+    expect(await violationsOf("stateful-resources-protected", stack)).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { CACHE_RULES, DATABASE, FUNCTION_MAX_DURATION_SECONDS, MANAGED_RULESETS, NO_EDGE_CACHE_PATHS, RATE_LIMITS, SECURITY_HEADERS, TLS, WAF_RULE_REFS } from "../../policies/guide";
 import { packArgs, packEnforcementLevel, packName, packVersion, policies } from "../../policies/pack";
 import { evaluatePolicyPack } from "../../scripts/lib/policy-evaluator";
-import { compliantStack, supabaseProject, zone } from "./fixtures";
+import { compliantStack, replace, supabaseProject, supabaseSettings, zone } from "./fixtures";
 
 const POLICIES_DIR = path.resolve(__dirname, "../../policies");
 
@@ -13,6 +13,9 @@ function defaultsOf(name: string): Record<string, unknown> {
   const p = policies.find((x) => x.name === name);
   return Object.fromEntries(Object.entries(p?.configSchema?.properties ?? {}).map(([k, v]) => [k, (v as { default?: unknown }).default]));
 }
+
+/** Recommendations beyond the guide's numbers; every other policy enforces the guide (mandatory). */
+const ADVISORY = ["supabase-hardening"];
 
 describe("pack", () => {
   it("has its published name, the package.json version and a mandatory default", () => {
@@ -26,7 +29,7 @@ describe("pack", () => {
   it.each(policies.map((p) => [p.name, p] as const))("%s: kebab-case name, a sentence of description, an explicit level, a config schema", (name, p) => {
     expect(name).toMatch(/^[a-z]+(-[a-z0-9]+)*$/);
     expect(p.description.length).toBeGreaterThan(40);
-    expect(p.enforcementLevel).toBe("mandatory");
+    expect(p.enforcementLevel).toBe(ADVISORY.includes(name) ? "advisory" : "mandatory");
     expect(Object.keys(p.configSchema?.properties ?? {}).length).toBeGreaterThan(0);
     expect(p.configSchema?.properties).not.toHaveProperty("enforcementLevel");
   });
@@ -57,8 +60,9 @@ describe("config schema defaults are the guide's numbers", () => {
     ["edge-tls-baseline", { allowedSslModes: ["strict"], minTlsVersion: "1.2" }],
     ["waf-baseline", { managedRulesets: { "Cloudflare Managed Ruleset": "efb7b8c949ac4650a09736fc376e9aee", "Cloudflare OWASP Core Ruleset": "4814384a9e5d4991b9815dcfc25d2f1f" }, customRuleRefs: ["waf-sqli", "waf-xss", "waf-path-traversal", "waf-file-upload"] }],
     ["vercel-function-timeout", { maxTimeoutSeconds: 30 }],
-    ["supabase-auth", { maxJwtExpirySeconds: 3600, allowedRedirectHosts: [], allowHttpLocalhost: false }],
-    ["supabase-database", { maxPoolSize: 20, maxConnections: 100 }],
+    ["supabase-auth", { maxJwtExpirySeconds: 3600, maxSessionSeconds: 604800, allowedRedirectHosts: [], allowHttpLocalhost: false }],
+    ["supabase-database", { maxPoolSize: 20, maxConnections: 100, maxFileSizeBytes: 52428800, requirePointInTimeRecovery: true }],
+    ["supabase-hardening", { poolMode: "transaction" }],
     ["stateful-resources-protected", { requireProtection: true }],
   ])("%s", (name, expected) => {
     expect(defaultsOf(name)).toEqual(expected);
@@ -66,6 +70,8 @@ describe("config schema defaults are the guide's numbers", () => {
 
   it("the guide module holds the numbers the defaults come from", () => {
     expect([SECURITY_HEADERS.hstsMaxAgeSeconds, FUNCTION_MAX_DURATION_SECONDS, DATABASE.poolSize, DATABASE.maxConnections, DATABASE.jwtExpirySeconds]).toEqual([31536000, 30, 20, 100, 3600]);
+    // refresh_token_expiry 604800; file_size_limit "50MB" = 50 × 1024 × 1024 bytes; RPO 15 minutes.
+    expect([DATABASE.refreshTokenExpirySeconds, DATABASE.fileSizeLimitBytes, DATABASE.recoveryPointObjectiveMinutes]).toEqual([604800, 50 * 1024 * 1024, 15]);
     expect(RATE_LIMITS).toEqual(defaultsOf("rate-limits").classes);
     expect(CACHE_RULES).toEqual(defaultsOf("cache-rules").rules);
     expect([...NO_EDGE_CACHE_PATHS, TLS.minTlsVersion, Object.values(MANAGED_RULESETS).length, WAF_RULE_REFS.length]).toEqual(["/api/user/", "/auth/", "1.2", 2, 4]);
@@ -80,6 +86,22 @@ describe("per-environment config files", () => {
     const unprotected = [...compliantStack().filter((r) => r.name !== "edge-zone" && r.name !== "database-project"), { ...zone(), protect: false }, supabaseProject(false)];
     const report = await evaluatePolicyPack(unprotected, { project: "promptandpause", stack });
     expect(report.violations.filter((v) => v.policy === "stateful-resources-protected")).toHaveLength(expected);
+  });
+
+  it.each([
+    ["prod", 1],
+    ["staging", 0],
+  ])("%s: policies/config/<stack>.json sets requirePointInTimeRecovery accordingly", async (stack, expected) => {
+    const withoutPitr = replace(compliantStack(), supabaseSettings({ pitr: { enabled: false } }));
+    const report = await evaluatePolicyPack(withoutPitr, { project: "promptandpause", stack });
+    expect(report.violations.filter((v) => v.policy === "supabase-database")).toHaveLength(expected);
+  });
+
+  it("the compliant stack passes every policy in both environments", async () => {
+    for (const stack of ["prod", "staging"]) {
+      const report = await evaluatePolicyPack(compliantStack(), { project: "promptandpause", stack });
+      expect(report.violations).toEqual([]);
+    }
   });
 });
 

@@ -65,7 +65,11 @@ describe("the pack as the Pulumi CLI runs it", () => {
     // biome-ignore lint/suspicious/noExplicitAny: protobuf message
     const served = info.getPoliciesList().map((p: any) => [p.getName(), p.getEnforcementlevel(), p.getConfigschema()?.getProperties()?.toJavaScript()]);
     expect(served).toEqual(
-      policies.map((p) => [p.name, pb.EnforcementLevel.MANDATORY, JSON.parse(JSON.stringify(p.configSchema?.properties))]),
+      policies.map((p) => [
+        p.name,
+        p.enforcementLevel === "advisory" ? pb.EnforcementLevel.ADVISORY : pb.EnforcementLevel.MANDATORY,
+        JSON.parse(JSON.stringify(p.configSchema?.properties)),
+      ]),
     );
   });
 

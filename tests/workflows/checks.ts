@@ -1,0 +1,447 @@
+/**
+ * Pure checks over GitHub Actions workflows: each returns the list of problems it finds (empty when
+ * the workflow is right), so a test can feed it the real workflow and mutated copies alike.
+ *
+ * The schema is checked by `@action-validator/core` (SchemaStore's workflow schema plus job-graph
+ * checks such as unresolved `needs`); everything here is what a schema cannot know: what the
+ * pipeline must do for this project, and its security rules.
+ */
+import { validateWorkflow } from "@action-validator/core";
+import { parse } from "yaml";
+
+/** One step as written in a workflow. */
+export interface Step {
+  name?: string;
+  id?: string;
+  if?: unknown;
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/** One job as written in a workflow (only the keys the checks read are typed). */
+export interface Job {
+  name?: string;
+  needs?: string | string[];
+  if?: unknown;
+  permissions?: unknown;
+  environment?: string | { name?: string; url?: string };
+  concurrency?: string | { group?: string; "cancel-in-progress"?: unknown };
+  strategy?: { matrix?: Record<string, unknown> };
+  env?: Record<string, unknown>;
+  steps?: Step[];
+  [key: string]: unknown;
+}
+
+/** A parsed workflow. */
+export interface Workflow {
+  name?: string;
+  on?: unknown;
+  permissions?: unknown;
+  concurrency?: string | { group?: string; "cancel-in-progress"?: unknown };
+  env?: Record<string, unknown>;
+  jobs: Record<string, Job>;
+  [key: string]: unknown;
+}
+
+/** The stacks every pipeline must cover, in deploy order. */
+export const STACKS = ["staging", "prod"] as const;
+
+/** The GitHub environment each stack deploys through (`production` is the protected one). */
+export const ENVIRONMENT_OF: Record<(typeof STACKS)[number], string> = { staging: "staging", prod: "production" };
+
+/** Parses workflow YAML (YAML 1.2, so the `on:` key stays the string "on"). */
+export function parseWorkflow(src: string): Workflow {
+  const doc = parse(src) as unknown;
+  if (typeof doc !== "object" || doc === null || !("jobs" in doc)) throw new Error("not a workflow: no top-level `jobs`");
+  return doc as Workflow;
+}
+
+type ValidatorError = ReturnType<typeof validateWorkflow>["errors"][number];
+
+/**
+ * Errors from the schema validator, one line each: `<path>: <title> (<detail>)`. A `oneOf` error
+ * is followed by the errors of each alternative it tried (indented), which is where the real
+ * cause (`Additional property 'stepz' is not allowed`) is named.
+ */
+export function validatorErrors(src: string): string[] {
+  const lines: string[] = [];
+  const walk = (errors: ValidatorError[], depth: number) => {
+    for (const e of errors) {
+      lines.push(`${"  ".repeat(depth)}${"path" in e ? e.path : ""}: ${e.title}${e.detail ? ` (${e.detail})` : ""}`);
+      for (const state of ("states" in e && e.states) || []) walk(state.errors, depth + 1);
+    }
+  };
+  walk(validateWorkflow(src).errors, 0);
+  return lines;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading helpers
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** The job ids a job lists in `needs`. */
+export function needsOf(job: Job): string[] {
+  if (job.needs === undefined) return [];
+  return Array.isArray(job.needs) ? job.needs : [job.needs];
+}
+
+/** Every job that must finish before `jobId` starts (transitively). */
+export function needsClosure(wf: Workflow, jobId: string): Set<string> {
+  const seen = new Set<string>();
+  const visit = (id: string) => {
+    for (const dep of needsOf(wf.jobs[id] ?? {})) {
+      if (!seen.has(dep)) {
+        seen.add(dep);
+        visit(dep);
+      }
+    }
+  };
+  visit(jobId);
+  return seen;
+}
+
+/** The environment name of a job, if any. */
+export function environmentOf(job: Job): string | undefined {
+  return typeof job.environment === "string" ? job.environment : job.environment?.name;
+}
+
+/** One assignment of matrix values (`{}` for a job without a matrix). Matrix `include`/`exclude` are not used here. */
+export function matrixVariants(job: Job): Record<string, string>[] {
+  const matrix = job.strategy?.matrix;
+  if (!matrix) return [{}];
+  let variants: Record<string, string>[] = [{}];
+  for (const [key, values] of Object.entries(matrix)) {
+    if (key === "include" || key === "exclude" || !Array.isArray(values)) continue;
+    variants = variants.flatMap((v) => values.map((value) => ({ ...v, [key]: String(value) })));
+  }
+  return variants;
+}
+
+/** Replaces `${{ matrix.x }}` with the variant's values. */
+export function substituteMatrix(text: string, variant: Record<string, string>): string {
+  return text.replace(/\$\{\{\s*matrix\.([A-Za-z0-9_-]+)\s*\}\}/g, (whole, key: string) => variant[key] ?? whole);
+}
+
+/**
+ * The shell commands a script runs, one per line, with simple `for VAR in a b; do … done` loops
+ * unrolled, quotes removed and `|| …` / `&& …` tails dropped. Good enough to find `npm` commands;
+ * not a shell parser.
+ */
+export function commandsOf(script: string): string[] {
+  const lines = script.split("\n").map((l) => l.trim());
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? "";
+    const loop = /^for\s+([A-Za-z_][A-Za-z0-9_]*)\s+in\s+([^;]+);\s*do$/.exec(line);
+    if (!loop) {
+      out.push(line);
+      continue;
+    }
+    const [, name = "", list = ""] = loop;
+    const end = lines.indexOf("done", i + 1);
+    const body = lines.slice(i + 1, end === -1 ? lines.length : end);
+    for (const value of list.trim().split(/\s+/)) {
+      for (const b of body) out.push(b.replace(new RegExp(`\\$\\{${name}\\}|\\$${name}\\b`, "g"), value));
+    }
+    i = end === -1 ? lines.length : end;
+  }
+  return out
+    .map((l) => l.replace(/["']/g, "").split(/\s(?:\|\||&&)\s/)[0]?.trim() ?? "")
+    .filter((l) => l !== "" && !l.startsWith("#"));
+}
+
+/** Every command a job runs, in step order. */
+export function jobCommands(job: Job): string[] {
+  return (job.steps ?? []).flatMap((s) => (typeof s.run === "string" ? commandsOf(s.run) : []));
+}
+
+/** A `pulumi/actions` step, resolved for one matrix variant. */
+export interface PulumiInvocation {
+  jobId: string;
+  command: string;
+  stackName: string;
+  policyPacks: string[];
+  policyPackConfigs: string[];
+  commentOnPr: boolean;
+  pulumiVersion: string | undefined;
+}
+
+const lineList = (v: unknown): string[] =>
+  v === undefined
+    ? []
+    : String(v)
+        .split("\n")
+        .map((s) => s.trim())
+        .filter(Boolean);
+
+/** Every `pulumi/actions` step of the workflow, one entry per matrix variant. */
+export function pulumiInvocations(wf: Workflow): PulumiInvocation[] {
+  const found: PulumiInvocation[] = [];
+  for (const [jobId, job] of Object.entries(wf.jobs)) {
+    for (const variant of matrixVariants(job)) {
+      for (const step of job.steps ?? []) {
+        if (!step.uses?.startsWith("pulumi/actions@")) continue;
+        const input = (key: string) => (step.with?.[key] === undefined ? undefined : substituteMatrix(String(step.with[key]), variant));
+        found.push({
+          jobId,
+          command: input("command") ?? "",
+          stackName: input("stack-name") ?? "",
+          policyPacks: lineList(input("policyPacks")),
+          policyPackConfigs: lineList(input("policyPackConfigs")),
+          commentOnPr: input("comment-on-pr") === "true",
+          pulumiVersion: input("pulumi-version"),
+        });
+      }
+    }
+  }
+  return found;
+}
+
+/** A GitHub expression as written in a workflow: `ghExpr("matrix.stack")` is `${{ matrix.stack }}`. */
+export const ghExpr = (inner: string) => `\${{ ${inner} }}`;
+
+/** The fully qualified stack name the pipelines must use for `stack`. */
+export const qualifiedStack = (stack: string) => `\${{ vars.PULUMI_ORG }}/promptandpause/${stack}`;
+
+/** The offline-plan command of `.ci/run` for one stack (quotes removed, `-s` optional). */
+const planCommand = (stack: string) =>
+  new RegExp(`^npm run (-s )?plan -- --stack ${stack} --json out/plan-${stack}\\.json --markdown out/plan-${stack}\\.md$`);
+
+/** Ids of the jobs that run `npm ci`, `npm test` and the offline plan of both stacks, in that order. */
+export function gateJobs(wf: Workflow): string[] {
+  return Object.entries(wf.jobs)
+    .filter(([, job]) => {
+      const cmds = jobCommands(job);
+      const at = (re: RegExp) => cmds.findIndex((c) => re.test(c));
+      const ci = at(/^npm ci\b/);
+      const test = at(/^npm (run )?test\b/);
+      const plans = STACKS.map((s) => at(planCommand(s)));
+      return ci !== -1 && test > ci && plans.every((p) => p > test);
+    })
+    .map(([id]) => id);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules for every workflow
+
+/** Top-level `permissions` must be an explicit read-only map; no job may use `write-all`/`read-all` shorthands. */
+export function permissionProblems(wf: Workflow): string[] {
+  const problems: string[] = [];
+  if (wf.permissions === undefined) problems.push("workflow: no top-level `permissions` (the token would get the repository default)");
+  else if (!isRecord(wf.permissions)) problems.push(`workflow: permissions must be a map of scopes (got ${JSON.stringify(wf.permissions)})`);
+  else {
+    for (const [scope, level] of Object.entries(wf.permissions)) {
+      if (level === "write") problems.push(`workflow: top-level permissions grant ${scope}: write; grant writes per job only`);
+    }
+  }
+  for (const [id, job] of Object.entries(wf.jobs)) {
+    if (job.permissions !== undefined && !isRecord(job.permissions)) {
+      problems.push(`job ${id}: permissions must be a map of scopes (got ${JSON.stringify(job.permissions)})`);
+    }
+    for (const [scope, level] of Object.entries(isRecord(job.permissions) ? job.permissions : {})) {
+      if (!["read", "write", "none"].includes(String(level))) problems.push(`job ${id}: permissions.${scope} must be read, write or none (got ${JSON.stringify(level)})`);
+    }
+  }
+  return problems;
+}
+
+/** `owner/repo[/path]@v<major>[.<minor>[.<patch>]]` or a full commit SHA; local (`./`) and `docker://` are exempt. */
+const PINNED = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+(\/[A-Za-z0-9_./-]+)?@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/;
+
+/** Every `uses:` is pinned to a version tag or a commit SHA (never a branch such as `@main`). */
+export function pinningProblems(wf: Workflow): string[] {
+  const problems: string[] = [];
+  for (const [id, job] of Object.entries(wf.jobs)) {
+    const uses = [job.uses, ...(job.steps ?? []).map((s) => s.uses)].filter((u): u is string => typeof u === "string");
+    for (const u of uses) {
+      if (u.startsWith("./") || u.startsWith("docker://")) continue;
+      if (!PINNED.test(u)) problems.push(`job ${id}: uses ${u} is not pinned to a version tag (vN) or a commit SHA`);
+    }
+  }
+  return problems;
+}
+
+/** Keys whose value is a credential. */
+const SECRET_KEY = /TOKEN|PASSWORD|PASSPHRASE|SECRET|PRIVATE_KEY|API_KEY|ACCESS_KEY/i;
+/** A value that is one expression and nothing else (`${{ secrets.X }}`, `${{ github.token }}`, `${{ secrets.X != '' }}`). */
+const ONLY_EXPRESSION = /^\$\{\{[^}]*\}\}$/;
+/** Shapes of real credentials that must never appear in a workflow file. */
+const CREDENTIAL_SHAPES: [string, RegExp][] = [
+  ["Pulumi access token", /\bpul-[0-9a-f]{40}\b/],
+  ["GitHub token", /\b(ghp|gho|ghs|ghu|ghr)_[A-Za-z0-9]{36}\b|\bgithub_pat_[A-Za-z0-9_]{40,}/],
+  ["AWS access key id", /\b(AKIA|ASIA)[0-9A-Z]{16}\b/],
+  ["Stripe key", /\b(sk|rk)_(live|test)_[A-Za-z0-9]{16,}/],
+  ["private key", /-----BEGIN [A-Z ]*PRIVATE KEY-----/],
+];
+
+/**
+ * Secrets are referenced, never inlined, and reach only the steps that need them:
+ * - a credential-named env var or input holds a single `${{ … }}` expression, never a literal;
+ * - `secrets.*` appears only in a step's own `env`/`with`, never in workflow/job `env`, in a `run`
+ *   script (it would be templated into the script text) or in a step that runs `npm` (dependency
+ *   install scripts and tests must not see credentials);
+ * - nothing shaped like a real credential appears anywhere in the file.
+ */
+export function secretProblems(wf: Workflow, src: string): string[] {
+  const problems: string[] = [];
+  // A secret is used through an expression (`${{ secrets.X }}`); an `if:` may also be a bare expression.
+  const mentionsSecret = (v: unknown) => /\$\{\{[^}]*\bsecrets\./.test(JSON.stringify(v ?? null));
+  const ifMentionsSecret = (v: unknown) => /\bsecrets\./.test(JSON.stringify(v ?? null));
+  const checkMap = (where: string, map: Record<string, unknown> | undefined) => {
+    for (const [key, value] of Object.entries(map ?? {})) {
+      if (key === "github-token" || !SECRET_KEY.test(key)) continue;
+      if (!ONLY_EXPRESSION.test(String(value).trim())) problems.push(`${where}: ${key} is a literal; reference a secret (\${{ secrets.${key.toUpperCase().replace(/-/g, "_")} }}) instead`);
+    }
+  };
+  if (mentionsSecret(wf.env)) problems.push("workflow env: references secrets (every job and step would see them); move them to the step that needs them");
+  checkMap("workflow env", wf.env);
+  for (const [id, job] of Object.entries(wf.jobs)) {
+    if (ifMentionsSecret(job.if)) problems.push(`job ${id}: if references secrets (not allowed by GitHub); test a variable instead`);
+    if (mentionsSecret(job.env)) problems.push(`job ${id} env: references secrets (every step would see them); move them to the step that needs them`);
+    checkMap(`job ${id} env`, job.env);
+    for (const [i, step] of (job.steps ?? []).entries()) {
+      const where = `job ${id} step ${step.name ?? step.id ?? step.uses ?? i}`;
+      checkMap(`${where} env`, step.env);
+      checkMap(`${where} with`, step.with);
+      if (mentionsSecret(step.run)) problems.push(`${where}: run script references secrets; pass them through the step's env instead`);
+      if (ifMentionsSecret(step.if)) problems.push(`${where}: if references secrets (not allowed by GitHub); test a variable instead`);
+      if (typeof step.run === "string" && /\bnpm\b/.test(step.run) && mentionsSecret(step.env)) {
+        problems.push(`${where}: runs npm with secrets in its env; dependency scripts would see them`);
+      }
+    }
+  }
+  for (const [what, shape] of CREDENTIAL_SHAPES) {
+    if (shape.test(src)) problems.push(`file: contains something shaped like a ${what}; remove it and rotate it`);
+  }
+  return problems;
+}
+
+/** Every `pulumi/actions` step installs the CLI version that matches the SDK in package.json. */
+export function pulumiVersionProblems(wf: Workflow, sdkVersion: string): string[] {
+  const pinned = wf.env?.PULUMI_CLI_VERSION;
+  return pulumiInvocations(wf)
+    .filter((p) => p.pulumiVersion !== sdkVersion && !(p.pulumiVersion === ghExpr("env.PULUMI_CLI_VERSION") && String(pinned) === sdkVersion))
+    .map((p) => `job ${p.jobId}: pulumi CLI ${p.pulumiVersion ?? "(latest)"}${p.pulumiVersion?.includes("env.") ? ` = ${pinned}` : ""} does not match @pulumi/pulumi ${sdkVersion}`);
+}
+
+/**
+ * The gate job runs the npm commands of `.ci/run` (the project's CI), in the same order, with
+ * the same arguments.
+ */
+export function ciConsistencyProblems(wf: Workflow, ciRun: string): string[] {
+  const expected = commandsOf(ciRun).filter((c) => c.startsWith("npm "));
+  if (expected.length === 0) return [".ci/run: no npm commands found (cannot compare)"];
+  const gates = gateJobs(wf);
+  if (gates.length === 0) return ["workflow: no job runs npm ci, npm test and the offline plan of both stacks"];
+  const problems: string[] = [];
+  for (const id of gates) {
+    const cmds = jobCommands(wf.jobs[id] ?? {});
+    let from = 0;
+    for (const want of expected) {
+      const at = cmds.indexOf(want, from);
+      if (at === -1) problems.push(`job ${id}: does not run \`${want}\` (after the previous .ci/run command) as .ci/run does`);
+      else from = at + 1;
+    }
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// What each pipeline must do
+
+const triggers = (wf: Workflow): Record<string, unknown> =>
+  typeof wf.on === "string" ? { [wf.on]: null } : Array.isArray(wf.on) ? Object.fromEntries(wf.on.map((t) => [t, null])) : isRecord(wf.on) ? wf.on : {};
+
+const branchesOf = (trigger: unknown): unknown[] | undefined => (isRecord(trigger) && Array.isArray(trigger.branches) ? trigger.branches : undefined);
+
+function stackInvocationProblems(wf: Workflow, command: string, gates: string[]): string[] {
+  const problems: string[] = [];
+  const invocations = pulumiInvocations(wf).filter((p) => p.command === command);
+  for (const stack of STACKS) {
+    const mine = invocations.filter((p) => p.stackName === qualifiedStack(stack));
+    if (mine.length === 0) {
+      problems.push(`no pulumi ${command} of ${qualifiedStack(stack)}`);
+      continue;
+    }
+    for (const p of mine) {
+      if (!p.policyPacks.includes("policies")) problems.push(`job ${p.jobId}: pulumi ${command} of ${stack} does not run the policy pack (policyPacks: policies)`);
+      const at = p.policyPacks.indexOf("policies");
+      if (at !== -1 && p.policyPackConfigs[at] !== `policies/config/${stack}.json`) {
+        problems.push(`job ${p.jobId}: pulumi ${command} of ${stack} uses policy config ${p.policyPackConfigs[at] ?? "(none)"}, not policies/config/${stack}.json`);
+      }
+      if (!gates.some((g) => needsClosure(wf, p.jobId).has(g))) problems.push(`job ${p.jobId}: pulumi ${command} of ${stack} does not wait for the tests and offline plan`);
+    }
+  }
+  return problems;
+}
+
+/** The pull-request workflow: tests, offline plan, one report comment, policy-checked previews of both stacks. */
+export function previewProblems(wf: Workflow): string[] {
+  const problems: string[] = [];
+  const pr = triggers(wf).pull_request;
+  if (!("pull_request" in triggers(wf))) problems.push("on: not triggered by pull_request");
+  else if (!branchesOf(pr)?.includes("main")) problems.push("on.pull_request: must target branch main");
+
+  const gates = gateJobs(wf);
+  if (gates.length === 0) problems.push("no job runs npm ci, npm test and the offline plan of both stacks (in that order)");
+  problems.push(...stackInvocationProblems(wf, "preview", gates));
+  for (const p of pulumiInvocations(wf)) {
+    if (p.command !== "preview") problems.push(`job ${p.jobId}: a pull request must not run pulumi ${p.command}`);
+    if (p.commentOnPr) problems.push(`job ${p.jobId}: comment-on-pr is on; the report comment already covers the pull request (one comment, not three)`);
+  }
+
+  const commenters = Object.entries(wf.jobs).filter(([, j]) => isRecord(j.permissions) && j.permissions["pull-requests"] === "write");
+  if (commenters.length !== 1) problems.push(`exactly one job may have pull-requests: write (got ${commenters.length})`);
+  for (const [id, job] of commenters) {
+    const script = (job.steps ?? []).find((s) => s.uses?.startsWith("actions/github-script@"))?.with?.script;
+    if (typeof script !== "string" || !script.includes("updateComment") || !script.includes("<!--")) {
+      problems.push(`job ${id}: must update one marked comment (actions/github-script with a <!-- marker --> and updateComment)`);
+    }
+    if (jobCommands(job).some((c) => c.startsWith("npm "))) problems.push(`job ${id}: runs npm with a write token; keep code execution in read-only jobs`);
+    if (!gates.some((g) => needsClosure(wf, id).has(g))) problems.push(`job ${id}: does not wait for the offline plan it reports`);
+    if (typeof job.if !== "string" || !/cancelled\(\)|always\(\)/.test(job.if)) problems.push(`job ${id}: must also run when the plan failed (if: \${{ !cancelled() }})`);
+  }
+
+  const c = wf.concurrency;
+  if (!isRecord(c) || !String(c.group).includes("github.event.pull_request.number") || c["cancel-in-progress"] !== true) {
+    problems.push("concurrency: must group by pull request number with cancel-in-progress: true");
+  }
+  return problems;
+}
+
+/** The deploy workflow: gate, staging, then prod through the protected environment, one update per stack at a time. */
+export function deployProblems(wf: Workflow): string[] {
+  const problems: string[] = [];
+  const on = triggers(wf);
+  if (!branchesOf(on.push)?.includes("main")) problems.push("on.push: must deploy on push to main");
+  if (!("workflow_dispatch" in on)) problems.push("on: no workflow_dispatch (manual re-deploy)");
+
+  const gates = gateJobs(wf);
+  if (gates.length === 0) problems.push("no job runs npm ci, npm test and the offline plan of both stacks (in that order)");
+  problems.push(...stackInvocationProblems(wf, "up", gates));
+
+  const upJob = (stack: string) => pulumiInvocations(wf).find((p) => p.command === "up" && p.stackName === qualifiedStack(stack))?.jobId;
+  const staging = upJob("staging");
+  const prod = upJob("prod");
+  if (staging && prod && !needsClosure(wf, prod).has(staging)) problems.push(`job ${prod}: deploys prod without needing ${staging} (staging first)`);
+
+  for (const stack of STACKS) {
+    const id = upJob(stack);
+    const job = id === undefined ? undefined : wf.jobs[id];
+    if (id === undefined || job === undefined) continue;
+    if (environmentOf(job) !== ENVIRONMENT_OF[stack]) problems.push(`job ${id}: environment must be ${ENVIRONMENT_OF[stack]} (got ${environmentOf(job) ?? "none"})`);
+    const c = job.concurrency;
+    if (!isRecord(c) || typeof c.group !== "string" || !c.group.includes(stack) || c["cancel-in-progress"] !== false) {
+      problems.push(`job ${id}: needs concurrency with a group for ${stack} and cancel-in-progress: false`);
+    }
+    if (typeof job.if !== "string" || !job.if.includes("github.ref == 'refs/heads/main'")) problems.push(`job ${id}: must only deploy from main (if: github.ref == 'refs/heads/main')`);
+  }
+  const groups = STACKS.map((s) => upJob(s)).map((id) => (id === undefined ? undefined : wf.jobs[id]?.concurrency));
+  if (groups[0] && groups[1] && JSON.stringify(groups[0]) === JSON.stringify(groups[1])) problems.push("staging and prod share a concurrency group");
+  if (isRecord(wf.concurrency) && wf.concurrency["cancel-in-progress"] === true) problems.push("workflow concurrency cancels running deploys");
+  return problems;
+}
