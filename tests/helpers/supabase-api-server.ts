@@ -205,6 +205,10 @@ export interface Fault {
   body?: unknown;
   /** Hold the response this long before answering (to trigger client timeouts). */
   delayMs?: number;
+  /** Carry the request out, then answer with `status` anyway (a 5xx after the change was applied). */
+  applyThenFail?: boolean;
+  /** Let this many matching calls through untouched before the fault applies. @default 0 */
+  after?: number;
   /** @default 1 */
   times?: number;
 }
@@ -229,6 +233,20 @@ export interface FakeProject {
   ssl: boolean;
   network: { dbAllowedCidrs: string[]; dbAllowedCidrsV6: string[] };
   backupSchedule: string;
+  /** Read replicas, oldest first (listed by GET /v1/organizations/{slug}/projects). */
+  replicas: FakeReplica[];
+}
+
+/** A read replica of a FakeProject. */
+export interface FakeReplica {
+  identifier: string;
+  region: string;
+  /** INIT_READ_REPLICA -> ACTIVE_HEALTHY; GOING_DOWN -> gone. Tests may set INIT_READ_REPLICA_FAILED. */
+  status: string;
+  /** Organization listings that still omit it (just set up). */
+  hiddenPolls: number;
+  /** Listings left in INIT_READ_REPLICA / GOING_DOWN. */
+  pollsLeft: number;
 }
 
 export interface SupabaseApiServerOptions {
@@ -242,6 +260,14 @@ export interface SupabaseApiServerOptions {
   resizingPolls?: number;
   /** Version reported for new projects. @default "15.8.1.054" */
   postgresVersion?: string;
+  /** Organization listings a new read replica answers INIT_READ_REPLICA before ACTIVE_HEALTHY. @default 2 */
+  replicaInitPolls?: number;
+  /** Organization listings a removed read replica answers GOING_DOWN before it is gone. @default 1 */
+  replicaRemovePolls?: number;
+  /** Organization listings that do not show a read replica yet right after setup. @default 0 */
+  replicaHiddenPolls?: number;
+  /** Read replicas set up in these regions end in INIT_READ_REPLICA_FAILED instead of ACTIVE_HEALTHY. @default none */
+  replicaFailRegions?: string[];
 }
 
 export interface SupabaseApiServer {
@@ -273,8 +299,30 @@ export async function startSupabaseApiServer(options: SupabaseApiServerOptions):
   let nextId = 1;
   const comingUp = options.comingUpPolls ?? 2;
   const resizing = options.resizingPolls ?? 1;
+  const replicaInit = options.replicaInitPolls ?? 2;
+  const replicaRemove = options.replicaRemovePolls ?? 1;
+  const replicaHidden = options.replicaHiddenPolls ?? 0;
 
-  const handle = (method: string, template: string, params: Record<string, string>, body: Json): [number, unknown] => {
+  /** One organization listing: every replica moves one step (set up -> healthy, removed -> gone). */
+  const advanceReplicas = () => {
+    for (const p of projects.values()) {
+      for (const r of [...p.replicas]) {
+        if (r.hiddenPolls > 0) {
+          r.hiddenPolls--;
+          continue;
+        }
+        if (r.status === "INIT_READ_REPLICA") {
+          if (r.pollsLeft > 0) r.pollsLeft--;
+          else r.status = options.replicaFailRegions?.includes(r.region) ? "INIT_READ_REPLICA_FAILED" : "ACTIVE_HEALTHY";
+        } else if (r.status === "GOING_DOWN") {
+          if (r.pollsLeft > 0) r.pollsLeft--;
+          else p.replicas.splice(p.replicas.indexOf(r), 1);
+        }
+      }
+    }
+  };
+
+  const handle = (method: string, template: string, params: Record<string, string>, body: Json, query: Record<string, string> = {}): [number, unknown] => {
     const op = `${method} ${template}`;
     if (op === "POST /v1/projects") {
       const ref = randomRef();
@@ -298,9 +346,40 @@ export async function startSupabaseApiServer(options: SupabaseApiServerOptions):
         ssl: false,
         network: { dbAllowedCidrs: ["0.0.0.0/0"], dbAllowedCidrsV6: ["::/0"] },
         backupSchedule: "00:00:00",
+        replicas: [],
       };
       projects.set(ref, p);
       return [201, projectResponse(p)];
+    }
+    if (op === "GET /v1/organizations/{slug}/projects") {
+      advanceReplicas();
+      const search = (query.search ?? "").toLowerCase();
+      const all = [...projects.values()]
+        .filter((p) => p.organization_slug === params.slug && p.name.toLowerCase().includes(search))
+        .sort((a, b) => (query.sort === "created_desc" ? b.id - a.id : query.sort === "created_asc" ? a.id - b.id : a.name.localeCompare(b.name)));
+      const offset = Number(query.offset ?? 0);
+      const limit = Number(query.limit ?? 100);
+      return [
+        200,
+        {
+          projects: all.slice(offset, offset + limit).map((p) => ({
+            ref: p.ref,
+            name: p.name,
+            cloud_provider: "AWS",
+            region: p.region,
+            is_branch: false,
+            status: p.status,
+            inserted_at: p.created_at,
+            databases: [
+              { identifier: p.ref, type: "PRIMARY", region: p.region, status: p.status, cloud_provider: "AWS", infra_compute_size: (p.addons.find((a) => a.type === "compute_instance")?.id ?? "ci_nano").slice(3) },
+              ...p.replicas
+                .filter((r) => r.hiddenPolls === 0)
+                .map((r) => ({ identifier: r.identifier, type: "READ_REPLICA", region: r.region, status: r.status, cloud_provider: "AWS" })),
+            ],
+          })),
+          pagination: { count: all.length, limit, offset },
+        },
+      ];
     }
     const p = params.ref ? projects.get(params.ref) : undefined;
     if (params.ref && !p) return [404, { message: "Project not found" }];
@@ -413,6 +492,21 @@ export async function startSupabaseApiServer(options: SupabaseApiServerOptions):
       case "PATCH /v1/projects/{ref}/database/backups/schedule":
         p.backupSchedule = body.schedule_for;
         return [200, { schedule_for: p.backupSchedule, updated_at: new Date().toISOString() }];
+      case "POST /v1/projects/{ref}/read-replicas/setup": {
+        let suffix = "";
+        for (let i = 0; i < 5; i++) suffix += String.fromCharCode(97 + Math.floor(Math.random() * 26));
+        p.replicas.push({ identifier: `${p.ref}-rr-${body.read_replica_region}-${suffix}`, region: body.read_replica_region, status: "INIT_READ_REPLICA", hiddenPolls: replicaHidden, pollsLeft: replicaInit });
+        return [201, undefined];
+      }
+      case "POST /v1/projects/{ref}/read-replicas/remove": {
+        const r = p.replicas.find((x) => x.identifier === body.database_identifier);
+        if (!r) return [404, { message: `Database ${body.database_identifier} not found` }];
+        if (r.status !== "GOING_DOWN") {
+          r.status = "GOING_DOWN";
+          r.pollsLeft = replicaRemove;
+        }
+        return [201, undefined];
+      }
       default:
         return [501, { message: `not implemented in the test server: ${op}` }];
     }
@@ -463,14 +557,20 @@ export async function startSupabaseApiServer(options: SupabaseApiServerOptions):
       }
       if (req.headers.authorization !== `Bearer ${options.token}`) return send(401, { message: "Unauthorized" });
       const faultIndex = faults.findIndex((f) => f.operation === operation);
-      const fault = faultIndex >= 0 ? faults[faultIndex] : undefined;
+      let fault = faultIndex >= 0 ? faults[faultIndex] : undefined;
+      if (fault?.after) {
+        fault.after--;
+        fault = undefined;
+      }
       if (fault) {
         fault.times = (fault.times ?? 1) - 1;
         if (fault.times <= 0) faults.splice(faultIndex, 1);
         const respond = () => {
-          if (fault.status !== undefined) send(fault.status, fault.body ?? { message: `scripted HTTP ${fault.status}` }, fault.headers);
-          else {
-            const [status, payload] = handle(method, template ?? "", params, body);
+          if (fault.status !== undefined) {
+            if (fault.applyThenFail) handle(method, template ?? "", params, body, Object.fromEntries(url.searchParams));
+            send(fault.status, fault.body ?? { message: `scripted HTTP ${fault.status}` }, fault.headers);
+          } else {
+            const [status, payload] = handle(method, template ?? "", params, body, Object.fromEntries(url.searchParams));
             send(status, payload);
           }
         };
@@ -478,7 +578,7 @@ export async function startSupabaseApiServer(options: SupabaseApiServerOptions):
         else respond();
         return;
       }
-      const [status, payload] = handle(method, template ?? "", params, body);
+      const [status, payload] = handle(method, template ?? "", params, body, Object.fromEntries(url.searchParams));
       send(status, payload);
     });
   });
@@ -517,6 +617,10 @@ function projectResponse(p: FakeProject) {
 function guessTemplate(pathname: string, params: Record<string, string>): string | undefined {
   const parts = pathname.split("/");
   if (pathname === "/v1/projects") return "/v1/projects";
+  if (parts[1] === "v1" && parts[2] === "organizations" && parts[3] && parts[4] === "projects" && parts.length === 5) {
+    params.slug = decodeURIComponent(parts[3]);
+    return "/v1/organizations/{slug}/projects";
+  }
   if (parts[1] !== "v1" || parts[2] !== "projects" || !parts[3]) return undefined;
   params.ref = parts[3];
   const rest = parts.slice(4);

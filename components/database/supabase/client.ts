@@ -60,6 +60,12 @@ export const SUPABASE_ENDPOINTS = {
   applyNetworkRestrictions: { method: "POST", path: "/v1/projects/{ref}/network-restrictions/apply", idempotent: true },
   getBackupSchedule: { method: "GET", path: "/v1/projects/{ref}/database/backups/schedule", idempotent: true },
   updateBackupSchedule: { method: "PATCH", path: "/v1/projects/{ref}/database/backups/schedule", idempotent: true },
+  /** Lists the organization's projects with their databases (primary + read replicas). */
+  listOrganizationProjects: { method: "GET", path: "/v1/organizations/{slug}/projects", idempotent: true },
+  /** Starts a read replica; answers 201 with no body. Not retried after a 5xx (it may have started one). */
+  setupReadReplica: { method: "POST", path: "/v1/projects/{ref}/read-replicas/setup", idempotent: false },
+  /** Removes one read replica by `database_identifier`; repeating it for the same replica is harmless. */
+  removeReadReplica: { method: "POST", path: "/v1/projects/{ref}/read-replicas/remove", idempotent: true },
 } as const satisfies Record<string, EndpointSpec>;
 
 export type EndpointName = keyof typeof SUPABASE_ENDPOINTS;

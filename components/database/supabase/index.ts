@@ -11,3 +11,10 @@ export {
 } from "./settings";
 export { SupabaseApiError, SupabaseClient, SUPABASE_ENDPOINTS, DEFAULT_SUPABASE_API_URL, isSupabaseApiError } from "./client";
 export { SETTINGS_DEFAULTS } from "./settings-ops";
+export {
+  SupabaseReadReplicas,
+  type SupabaseReadReplicasArgs,
+  type ReplicaRecord,
+  SUPABASE_READ_REPLICAS_SECRET_OUTPUTS,
+  supabaseReadReplicasProvider,
+} from "./read-replica";

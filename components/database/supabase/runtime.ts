@@ -1,58 +1,14 @@
-/**
- * Loads the provider's implementation modules at run time, inside the CRUD methods.
- *
- * Pulumi serializes a dynamic provider's closure into the state and runs it in a separate
- * process (`@pulumi/pulumi/cmd/dynamic-provider`). That process has no TypeScript loader and
- * evaluates the serialized code from a string, so a captured `import` of a local module would be
- * serialized by value (fragile) and a plain relative `require("./x")` would resolve against
- * nothing. The providers therefore capture only {@link loadSupabaseModule} and a module name,
- * and load the real code when a CRUD method runs:
- *
- * 1. the module is looked up next to this file when it was serialized (absolute path), then
- *    relative to the current working directory (the Pulumi project root, which is where the
- *    provider process runs; this also works when the state was written on another machine);
- * 2. a compiled `.js` file is used when present; otherwise the `.ts` source is compiled on the
- *    fly with the project's `typescript` package (CommonJS, transpile only).
- *
- * This file must stay self-contained (Node built-ins only): Pulumi serializes it by value.
- */
+import { loadProviderModule } from "../../shared/dynamic-module";
 
-/** Where the implementation modules live, relative to the Pulumi project root. */
+/** Where the Supabase provider's implementation modules live, relative to the Pulumi project root. */
 export const SUPABASE_MODULE_DIR_FROM_ROOT = "components/database/supabase";
 
 /**
- * Returns the exports of `<name>` (e.g. `"project-ops"`) from this folder.
- * @param name module file name without extension
- * @param serializedDir the folder this file was in when the provider was serialized
+ * Loads one of this folder's implementation modules inside a CRUD method (see
+ * components/shared/dynamic-module.ts for why they are not imported).
+ * @param name module file name without extension, e.g. `"project-ops"`
+ * @param serializedDir this folder when the provider was serialized
  */
 export function loadSupabaseModule<T>(name: string, serializedDir: string): T {
-  const nodePath = require("node:path") as typeof import("node:path");
-  const fs = require("node:fs") as typeof import("node:fs");
-  const candidates = [
-    nodePath.join(serializedDir, name),
-    nodePath.resolve(process.cwd(), "components/database/supabase", name),
-  ];
-  for (const base of candidates) {
-    if (fs.existsSync(`${base}.js`)) return require(`${base}.js`) as T;
-    if (fs.existsSync(`${base}.ts`)) {
-      const extensions = (require("node:module") as { _extensions: Record<string, unknown> })._extensions;
-      if (!extensions[".ts"]) {
-        // Compile TypeScript sources of this folder on the fly (no type check).
-        const ts = require(require.resolve("typescript", { paths: [process.cwd(), serializedDir] })) as typeof import("typescript");
-        extensions[".ts"] = (mod: { _compile(code: string, file: string): void }, file: string) => {
-          const source = fs.readFileSync(file, "utf8");
-          const out = ts.transpileModule(source, {
-            fileName: file,
-            compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-          });
-          mod._compile(out.outputText, file);
-        };
-      }
-      return require(`${base}.ts`) as T;
-    }
-  }
-  throw new Error(
-    `Supabase provider: cannot find module "${name}" (looked in ${candidates.join(", ")}). ` +
-      `Run Pulumi from the project root so ${SUPABASE_MODULE_DIR_FROM_ROOT}/${name}.ts is reachable.`,
-  );
+  return loadProviderModule<T>(name, serializedDir, SUPABASE_MODULE_DIR_FROM_ROOT, "Supabase provider");
 }
