@@ -20,9 +20,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import Ajv from "ajv";
 import { packArgs, packEnforcementLevel, packName, packVersion, policies } from "../../policies/pack";
 import type { EnforcementLevel, PlannedResource, PolicyReport, PolicyViolation } from "./plan-types";
+import { findRepoRoot } from "./repo-root";
 
 // ---- @pulumi/policy internals (exported by its modules; their .d.ts files declare nothing) ----
 // biome-ignore lint/suspicious/noExplicitAny: generated protobuf messages
@@ -77,7 +77,7 @@ export interface EvaluateOptions {
   config?: Record<string, unknown> | string;
 }
 
-const DEFAULT_CONFIG_DIR = path.resolve(__dirname, "../../policies/config");
+const DEFAULT_CONFIG_DIR = path.join(findRepoRoot(), "policies", "config");
 
 function loadConfig(options: EvaluateOptions): { source: string; raw: Record<string, unknown> } {
   let source: string;
@@ -182,9 +182,14 @@ function reconcile(source: string, metas: PolicyMeta[], given: Map<string, Polic
     if (entry.enforcementLevel) target.enforcementLevel = entry.enforcementLevel;
     Object.assign(target.properties, entry.properties ?? {});
   }
+  // Defaults satisfy their own schema by construction: only policies the config touches, or
+  // whose schema requires a value, need checking. ajv is loaded only then (it is slow to load).
+  const toCheck = metas.filter((m) => m.schema && (given.has(m.name) || m.schema.required.length > 0));
+  if (toCheck.length === 0) return result;
+  const { default: Ajv } = require("ajv") as typeof import("ajv");
   const ajv = new Ajv({ allErrors: true, strict: false });
   const problems: string[] = [];
-  for (const m of metas) {
+  for (const m of toCheck) {
     if (!m.schema) continue;
     const schema = { type: "object", properties: m.schema.properties, ...(m.schema.required.length ? { required: m.schema.required } : {}) };
     const validate = ajv.compile(schema);

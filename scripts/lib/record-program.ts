@@ -24,6 +24,13 @@ export interface RecordOptions {
   preview?: boolean;
   /** Called for each registration as it happens (to see what got registered before a failure). */
   onRegister?: (resource: PlannedResource) => void;
+  /**
+   * Skip serializing dynamic providers' code (`__provider`). The SDK's serializer inspects
+   * closures through the V8 inspector and reads the package tree with npm's arborist: about a
+   * second, for a value the plan never shows. Whether each provider really serializes is proven
+   * by the providers' own tests (tests/database/provider, tests/app). @default false
+   */
+  skipProviderSerialization?: boolean;
 }
 
 export interface RecordedRun<T> {
@@ -63,6 +70,7 @@ interface MockMonitorLike {
 }
 
 export async function recordProgram<T>(program: () => T | Promise<T>, options: RecordOptions): Promise<RecordedRun<T>> {
+  const restoreSerializer = options.skipProviderSerialization ? stubProviderSerialization() : () => {};
   pulumi.runtime.setAllConfig(options.config ?? {}, [...(options.secretKeys ?? [])]);
   await pulumi.runtime.setMocks(new PlatformMocks(), options.project, options.stack, options.preview ?? false);
 
@@ -98,9 +106,23 @@ export async function recordProgram<T>(program: () => T | Promise<T>, options: R
     await waitForRegistrations();
   } finally {
     restoreConsole();
+    restoreSerializer();
   }
   if (failure) throw failure.error;
   return { resources, result: result as T, outputs: await maskedOutputs(result), warnings };
+}
+
+/**
+ * `pulumi.dynamic.Resource` calls `serializeFunction` through the serializer module's exports
+ * object at construction time; replacing that export (for this run only) skips the work.
+ */
+function stubProviderSerialization(): () => void {
+  const serializer = require("@pulumi/pulumi/runtime/closure/serializeClosure") as { serializeFunction: unknown };
+  const original = serializer.serializeFunction;
+  serializer.serializeFunction = async () => ({ text: "[dynamic provider code is not serialized by the offline plan]", containsSecrets: false });
+  return () => {
+    serializer.serializeFunction = original;
+  };
 }
 
 /** Lets every pending registration reach the monitor before the recording is read. */

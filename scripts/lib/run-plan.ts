@@ -2,7 +2,9 @@ import * as path from "node:path";
 import { isConfigError } from "../../components/shared/errors";
 import type { PlannedResource, PolicyReport } from "./plan-types";
 import { evaluatePolicyPack } from "./policy-evaluator";
+import { findRepoRoot } from "./repo-root";
 import { recordProgram } from "./record-program";
+import program = require("../../index");
 import { readStackFile } from "./stack-file";
 
 /**
@@ -12,7 +14,7 @@ import { readStackFile } from "./stack-file";
  */
 
 export const PROJECT = "promptandpause";
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+export const REPO_ROOT = findRepoRoot();
 
 export interface PlanRequest {
   /** Stack name. @default "staging" */
@@ -41,11 +43,10 @@ export async function runPlan(request: PlanRequest = {}): Promise<PlanOutcome> {
   const settings = readStackFile(file, PROJECT);
 
   // The program exactly as `pulumi up` loads it: the module's exported function.
-  const program = await loadProgram();
   let run: Awaited<ReturnType<typeof recordProgram<Record<string, unknown>>>>;
   const registered: PlannedResource[] = [];
   try {
-    run = await recordProgram(program, { project: PROJECT, stack, config: settings.config, secretKeys: settings.secretKeys, onRegister: (r) => registered.push(r) });
+    run = await recordProgram(program, { project: PROJECT, stack, config: settings.config, secretKeys: settings.secretKeys, skipProviderSerialization: true, onRegister: (r) => registered.push(r) });
   } catch (err) {
     if (isConfigError(err)) return { kind: "invalid-config", problems: err.message.split("\n").slice(1).map((line) => line.replace(/^\s+-\s/, "")), registered };
     throw err;
@@ -66,13 +67,3 @@ export async function runPlan(request: PlanRequest = {}): Promise<PlanOutcome> {
   };
 }
 
-/**
- * `index.ts`'s exported function. Loaded with `import()` so that both tsx (the CLI) and vitest
- * (which only transforms imports) compile it; `export =` arrives as the default export.
- */
-async function loadProgram(): Promise<() => Promise<Record<string, unknown>>> {
-  const mod = (await import(path.join(REPO_ROOT, "index.ts"))) as { default?: unknown };
-  const program = typeof mod === "function" ? mod : mod.default;
-  if (typeof program !== "function") throw new Error("index.ts must export the program function (export = async () => …)");
-  return program as () => Promise<Record<string, unknown>>;
-}
