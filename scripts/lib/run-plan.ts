@@ -4,7 +4,7 @@ import type { PlannedResource, PolicyReport } from "./plan-types";
 import { evaluatePolicyPack } from "./policy-evaluator";
 import { findRepoRoot } from "./repo-root";
 import { recordProgram } from "./record-program";
-import program = require("../../index");
+import program from "../../index";
 import { readStackFile } from "./stack-file";
 
 /**
