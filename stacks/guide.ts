@@ -24,6 +24,7 @@ export const GUIDE = {
     redirectUrls: ["https://promptandpause.com/auth/callback", "http://localhost:3000/auth/callback"],
     jwtExpirySeconds: 3600,
     refreshTokenExpirySeconds: 604_800,
+    /** Not configurable: Supabase has no per-bucket quota (storage is billed per project). */
     storageBucketSizeGb: 5,
     fileSizeLimitMb: 50,
   },

@@ -60,8 +60,6 @@ export const databaseConfigSchema = z.strictObject({
     .strictObject({
       /** Per-file upload limit. @default 50 (guide) */
       fileSizeLimitMb: z.number().int().min(1).max(500_000).default(g.fileSizeLimitMb),
-      /** Expected storage size; Supabase has no per-bucket quota, this feeds the usage alert. @default 5 */
-      bucketSizeGb: z.number().min(1).default(g.storageBucketSizeGb),
     })
     .prefault({}),
   /** Reject non-SSL database connections. Security: keep on. @default true */

@@ -29,7 +29,6 @@ describe("config defaults are the guide's numbers", () => {
     ["database.auth.jwtExpirySeconds", (c: PlatformConfig) => c.database.auth.jwtExpirySeconds, GUIDE.database.jwtExpirySeconds, 3600],
     ["database.auth.refreshTokenExpirySeconds", (c: PlatformConfig) => c.database.auth.refreshTokenExpirySeconds, GUIDE.database.refreshTokenExpirySeconds, 604_800],
     ["database.storage.fileSizeLimitMb", (c: PlatformConfig) => c.database.storage.fileSizeLimitMb, GUIDE.database.fileSizeLimitMb, 50],
-    ["database.storage.bucketSizeGb", (c: PlatformConfig) => c.database.storage.bucketSizeGb, GUIDE.database.storageBucketSizeGb, 5],
     ["app.functionMaxDurationSeconds", (c: PlatformConfig) => c.app.functionMaxDurationSeconds, GUIDE.app.functionMaxDurationSeconds, 30],
   ])("%s defaults to the guide", (_key, read, fromGuide, literal) => {
     const actual = read(config());
