@@ -4,10 +4,11 @@
  * private browser TTL of per-user endpoints (DESIGN.md: `/api/user/profile` is never edge-cached).
  */
 import { pathExpression } from "./expressions";
-import type { RuleSpec } from "./types";
+import type { HstsSettings, RuleSpec } from "./types";
 
 export interface HeaderSettings {
-  hsts: { maxAgeSeconds: number; includeSubdomains: boolean; preload: boolean };
+  /** With `enabled: false` the rule removes Strict-Transport-Security (the origin sets it too). */
+  hsts: HstsSettings;
   referrerPolicy: string;
   permissionsPolicy: string;
   privateBrowserTtls: ReadonlyArray<{ path: string; maxAgeSeconds: number }>;
@@ -17,10 +18,10 @@ export function hstsValue(hsts: HeaderSettings["hsts"]): string {
   return [`max-age=${hsts.maxAgeSeconds}`, hsts.includeSubdomains ? "includeSubDomains" : "", hsts.preload ? "preload" : ""].filter(Boolean).join("; ");
 }
 
-/** The headers every response carries. */
+/** The headers every response carries (no Strict-Transport-Security when HSTS is off). */
 export function securityHeaders(settings: HeaderSettings): Record<string, string> {
   return {
-    "Strict-Transport-Security": hstsValue(settings.hsts),
+    ...(settings.hsts.enabled ? { "Strict-Transport-Security": hstsValue(settings.hsts) } : {}),
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": settings.referrerPolicy,
@@ -30,6 +31,8 @@ export function securityHeaders(settings: HeaderSettings): Record<string, string
 
 export function headerRules(settings: HeaderSettings): RuleSpec[] {
   const set = (headers: Record<string, string>) => Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, { operation: "set", value }]));
+  // HSTS off must mean off: the origin sends its own copy, so the edge strips it.
+  const removed: Record<string, { operation: string }> = settings.hsts.enabled ? {} : { "Strict-Transport-Security": { operation: "remove" } };
   return [
     {
       ref: "security-headers",
@@ -37,7 +40,7 @@ export function headerRules(settings: HeaderSettings): RuleSpec[] {
       expression: "true",
       action: "rewrite",
       enabled: true,
-      actionParameters: { headers: set(securityHeaders(settings)) },
+      actionParameters: { headers: { ...set(securityHeaders(settings)), ...removed } },
     },
     ...settings.privateBrowserTtls.map(
       (entry): RuleSpec => ({

@@ -15,3 +15,19 @@ export const PHASES = {
 } as const;
 
 export type Phase = (typeof PHASES)[keyof typeof PHASES];
+
+/** Values of Cloudflare's `min_tls_version` zone setting, oldest first. */
+export const MIN_TLS_VERSIONS = ["1.0", "1.1", "1.2", "1.3"] as const;
+export type MinTlsVersion = (typeof MIN_TLS_VERSIONS)[number];
+
+/** Strict-Transport-Security as the zone's `security_header` setting and the header rule send it. */
+export interface HstsSettings {
+  /** Send HSTS at all. Security: off lets a network attacker downgrade a returning visitor to plain HTTP. */
+  enabled: boolean;
+  /** max-age in seconds (0 makes browsers forget the site's entry). */
+  maxAgeSeconds: number;
+  /** Cover every subdomain too. */
+  includeSubdomains: boolean;
+  /** Ask for the browsers' preload lists (hard to undo). */
+  preload: boolean;
+}

@@ -2,9 +2,13 @@ import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import { statefulOptions } from "../shared/stateful";
 import type { PlanTier } from "./plans";
+import type { HstsSettings, MinTlsVersion } from "./types";
 
 /** Plans a zone subscription can select by API; Free is every zone's default and Enterprise is set by contract. */
 const SELF_SERVE_PAID_PLANS: readonly PlanTier[] = ["pro", "business"];
+
+/** The guide's HSTS: max-age one year, includeSubDomains, no preload. */
+export const DEFAULT_HSTS: HstsSettings = { enabled: true, maxAgeSeconds: 31_536_000, includeSubdomains: true, preload: false };
 
 export interface ZoneSecurityArgs {
   /** Cloudflare account that owns the zone. */
@@ -13,10 +17,16 @@ export interface ZoneSecurityArgs {
   domain: string;
   /** Zone plan. Pro and Business are subscribed here; Free is the default; Enterprise is contracted. Cost: paid plans bill monthly. */
   plan: PlanTier;
-  /** Lowest TLS version accepted. Security: 1.2 or higher. @default "1.2" */
-  minTlsVersion?: "1.2" | "1.3";
-  /** HSTS sent by the zone's security_header setting. @default max-age 31536000, includeSubDomains, no preload */
-  hsts?: { maxAgeSeconds: number; includeSubdomains: boolean; preload: boolean };
+  /**
+   * Lowest TLS version accepted. Security: 1.0 and 1.1 are deprecated; the policy
+   * `edge-tls-baseline` refuses anything below 1.2. @default "1.2"
+   */
+  minTlsVersion?: MinTlsVersion;
+  /**
+   * HSTS sent by the zone's security_header setting. Security: the policy `security-headers`
+   * refuses it off or weaker than the guide. @default enabled, max-age 31536000, includeSubDomains, no preload
+   */
+  hsts?: HstsSettings;
   /** Sign the zone with DNSSEC. @default true */
   dnssec?: boolean;
   /** Protect the zone from deletion (and retain it if removed from the program). @default false */
@@ -45,7 +55,7 @@ export function zoneSettingSpecs(args: Required<Pick<ZoneSecurityArgs, "minTlsVe
       id: "security_header",
       value: {
         strict_transport_security: {
-          enabled: true,
+          enabled: args.hsts.enabled,
           max_age: args.hsts.maxAgeSeconds,
           include_subdomains: args.hsts.includeSubdomains,
           preload: args.hsts.preload,
@@ -58,7 +68,8 @@ export function zoneSettingSpecs(args: Required<Pick<ZoneSecurityArgs, "minTlsVe
 
 /**
  * The zone, its plan, and the guide's "HTTPS/TLS" step of the traffic flow: SSL Full (strict),
- * TLS ≥ 1.2 with 1.3 on, port 80 → 443 (Always Use HTTPS), HSTS, DNSSEC.
+ * the configured minimum TLS version (1.2 by default) with 1.3 on, port 80 → 443 (Always Use HTTPS),
+ * HSTS, DNSSEC.
  */
 export class ZoneSecurity extends pulumi.ComponentResource {
   readonly zone: cloudflare.Zone;
@@ -70,7 +81,7 @@ export class ZoneSecurity extends pulumi.ComponentResource {
   constructor(name: string, args: ZoneSecurityArgs, opts?: pulumi.ComponentResourceOptions) {
     super("promptandpause:edge:ZoneSecurity", name, {}, opts);
     const minTlsVersion = args.minTlsVersion ?? "1.2";
-    const hsts = args.hsts ?? { maxAgeSeconds: 31_536_000, includeSubdomains: true, preload: false };
+    const hsts = args.hsts ?? DEFAULT_HSTS;
     const dnssec = args.dnssec ?? true;
 
     this.zone = new cloudflare.Zone(`${name}-zone`, { account: { id: args.accountId }, name: args.domain, type: "full" }, { parent: this, ...statefulOptions(args.protect ?? false) });

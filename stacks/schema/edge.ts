@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parsePathPattern, pathPatternProblem, patternContains, patternsOverlap } from "../../components/edge/expressions";
 import { PLAN_LIMITS, PLAN_TIERS } from "../../components/edge/plans";
+import { MIN_TLS_VERSIONS } from "../../components/edge/types";
 import { mapRateLimits } from "../../components/edge/rate-limit-mapping";
 import type { ConfigIssue } from "../../components/shared/errors";
 import type { PlatformSettings } from "../config";
@@ -9,7 +10,13 @@ import { GUIDE } from "../guide";
 /**
  * `promptandpause:edge` — the guide's "CDN & edge", "DDoS Protection", "CDN Configuration" and
  * "Traffic Flow" on Cloudflare. Guide numbers are the defaults; `checkEdgeConfig` rejects a plan
- * that cannot express them before any resource is registered.
+ * that cannot express the configured values before any resource is registered.
+ *
+ * Who enforces what (docs/policies.md): this schema checks types, formats, what Cloudflare
+ * accepts and whether the plan can express the settings. It does NOT enforce the guide's security
+ * floors (TLS ≥ 1.2, HSTS, rate limits no looser than the guide, no edge cache on per-user paths):
+ * the policy pack owns those, so a loosened stack file plans and is refused (exit 1) by the
+ * policy that names the rule, at plan, preview and deploy alike.
  */
 
 const K = "promptandpause:edge";
@@ -30,6 +37,7 @@ export const DEFAULT_RATE_LIMIT_PATHS = {
   ai: ["/api/ai/*"],
 } as const;
 
+/** Any positive numbers; the policy `rate-limits` refuses classes looser than the guide. */
 const rateLimitClassSchema = z.strictObject({
   /** Sustained requests per minute per client. */
   requestsPerMinute: z.number().int().min(1).max(100_000),
@@ -70,13 +78,29 @@ export const edgeConfigSchema = z.strictObject({
   plan: z.enum(PLAN_TIERS).default("business"),
   /** Sign the zone with DNSSEC (every plan; add the DS record at the registrar). @default true */
   dnssec: z.boolean().default(true),
-  /** Lowest TLS version accepted from visitors. Security: never below 1.2. @default "1.2" */
-  minTlsVersion: z.enum(["1.2", "1.3"]).default("1.2"),
+  /**
+   * Lowest TLS version accepted from visitors (Cloudflare's `min_tls_version`: "1.0", "1.1",
+   * "1.2", "1.3"). Security: TLS 1.0 and 1.1 are deprecated (RFC 8996); the policy
+   * `edge-tls-baseline` refuses anything below "1.2" at plan, preview and deploy.
+   * @default "1.2"
+   */
+  minTlsVersion: z.enum(MIN_TLS_VERSIONS).default("1.2"),
   hsts: z
     .strictObject({
-      /** HSTS max-age (seconds). @default 31536000 (guide) */
-      maxAgeSeconds: z.number().int().min(15_552_000).max(63_072_000).default(GUIDE_HSTS_MAX_AGE),
-      /** HSTS includeSubDomains. @default true (guide) */
+      /**
+       * Send Strict-Transport-Security (Cloudflare's `security_header.strict_transport_security.enabled`).
+       * `false` turns it off at the edge and strips the origin's copy, so browsers get no HSTS.
+       * Security: the policy `security-headers` refuses it (the guide requires HSTS on /api/*).
+       * @default true
+       */
+      enabled: z.boolean().default(true),
+      /**
+       * HSTS max-age (seconds); 0 tells browsers to forget the site's HSTS entry. Security: the
+       * policy `security-headers` refuses less than the guide's 31536000.
+       * @default 31536000 (guide)
+       */
+      maxAgeSeconds: z.number().int().min(0).max(63_072_000).default(GUIDE_HSTS_MAX_AGE),
+      /** HSTS includeSubDomains. Security: the policy `security-headers` requires it. @default true (guide) */
       includeSubdomains: z.boolean().default(true),
       /** HSTS preload. Hard to undo (browser preload lists); opt in deliberately. @default false */
       preload: z.boolean().default(false),
@@ -120,7 +144,13 @@ export const edgeConfigSchema = z.strictObject({
     .prefault({}),
   cache: z
     .strictObject({
-      /** Edge cache rules (guide "CDN Configuration"). @default /api/prompts/today 300 s, /static/* 86400 s, /*.js 31536000 s */
+      /**
+       * Edge cache rules (guide "CDN Configuration"). A rule may not overlap `privatePaths` (the
+       * bypass rule, last, would silently override it). Security: the policy `cache-rules` refuses
+       * unknown refs, TTLs above the guide's and rules on authenticated paths (its own list:
+       * /api/user/, /auth/), whatever `privatePaths` says.
+       * @default /api/prompts/today 300 s, /static/* 86400 s, /*.js 31536000 s
+       */
       rules: z
         .array(
           z.strictObject({
@@ -134,7 +164,11 @@ export const edgeConfigSchema = z.strictObject({
         .default(guideEdgeCacheRules),
       /** Everything under these prefixes that no cache rule names is never edge-cached. @default ["/api/*"] */
       bypassPaths: z.array(pathPattern(false)).default(["/api/*"]),
-      /** Authenticated / per-user paths: never cached at the edge, whatever other rules say. @default ["/api/user/*", "/auth/*"] */
+      /**
+       * Authenticated / per-user paths: never cached at the edge (the last cache rule bypasses
+       * them). Security: the policy `cache-rules` requires the bypass to cover /api/user/ and /auth/.
+       * @default ["/api/user/*", "/auth/*"]
+       */
       privatePaths: z.array(pathPattern(false)).min(1).default(["/api/user/*", "/auth/*"]),
       /**
        * Per-user responses the browser may keep (Cache-Control: private, max-age). The guide's

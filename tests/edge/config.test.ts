@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { headerRules } from "../../components/edge/header-rules";
+import { zoneSettingSpecs } from "../../components/edge/zone-security";
 import { formatIssue } from "../../components/shared/errors";
 import type { PlatformSettings } from "../../stacks/config";
 import { GUIDE } from "../../stacks/guide";
@@ -23,7 +25,7 @@ describe("promptandpause:edge defaults are the guide's", () => {
     expect(s.cache.privatePaths).toContain("/api/user/*");
   });
   it("HSTS max-age 31536000 with includeSubDomains, TLS 1.2 minimum, plan business", () => {
-    expect(s.hsts).toEqual({ maxAgeSeconds: 31_536_000, includeSubdomains: true, preload: false });
+    expect(s.hsts).toEqual({ enabled: true, maxAgeSeconds: 31_536_000, includeSubdomains: true, preload: false });
     expect(s.minTlsVersion).toBe("1.2");
     expect(s.plan).toBe("business");
   });
@@ -80,13 +82,69 @@ describe("edgeConfigSchema rejects bad values", () => {
   it.each([
     [{ email: { dkim: [] } }, ["email", "dkim"]],
     [{ email: { dkim: [{ name: "resend", value: DKIM.value }] } }, ["email", "dkim", 0, "name"]],
-    [{ minTlsVersion: "1.1" }, ["minTlsVersion"]],
-    [{ hsts: { maxAgeSeconds: 3600 } }, ["hsts", "maxAgeSeconds"]],
+    [{ minTlsVersion: "1.4" }, ["minTlsVersion"]],
+    [{ minTlsVersion: 1.2 }, ["minTlsVersion"]],
+    [{ hsts: { maxAgeSeconds: -1 } }, ["hsts", "maxAgeSeconds"]],
+    [{ hsts: { maxAgeSeconds: 3600.5 } }, ["hsts", "maxAgeSeconds"]],
+    [{ hsts: { enabled: "no" } }, ["hsts", "enabled"]],
+    [{ rateLimits: { classes: { auth: { requestsPerMinute: 0, burst: 20, paths: ["/auth/*"] } } } }, ["rateLimits", "classes", "auth", "requestsPerMinute"]],
+    [{ cache: { rules: [{ ref: "cache-x", paths: ["/x"], edgeTtlSeconds: 0 }] } }, ["cache", "rules", 0, "edgeTtlSeconds"]],
     [{ waf: { uploadPaths: ["/api/*/upload"] } }, ["waf", "uploadPaths", 0]],
     [{ rateLimits: { classes: { auth: { requestsPerMinute: 10, burst: 20, paths: ["*.js"] } } } }, ["rateLimits", "classes", "auth", "paths", 0]],
   ])("%j fails at %j", (overrides, path) => {
     const result = edgeConfigSchema.safeParse({ accountId: ACCOUNT_ID, email: { dkim: [DKIM] }, ...overrides });
     expect(result.success).toBe(false);
     expect(result.error?.issues.map((i) => i.path)).toContainEqual(path);
+  });
+});
+
+/** A zone setting's value and the response-header rule's headers, from the same settings the component gets. */
+const settingOf = (s: ReturnType<typeof edgeSettings>, id: string) => zoneSettingSpecs(s).find((x) => x.id === id)?.value;
+const headersOf = (s: ReturnType<typeof edgeSettings>) => (headerRules({ hsts: s.hsts, ...s.headers, privateBrowserTtls: [] })[0]?.actionParameters as { headers?: unknown } | undefined)?.headers;
+
+/**
+ * The guide's security floors belong to the policy pack (docs/policies.md "Who enforces what"):
+ * the schema accepts every value Cloudflare accepts, the settings reach the resources unchanged,
+ * and the policies (`edge-tls-baseline`, `security-headers`, `rate-limits`, `cache-rules`) refuse
+ * them at plan, preview and deploy — tests/policies/plan-violations.test.ts runs those end to end.
+ */
+describe("looser than the guide is valid configuration (the policies refuse it, not the schema)", () => {
+  it.each(["1.0", "1.1", "1.2", "1.3"] as const)("minTlsVersion %s is accepted and becomes the zone's min_tls_version", (version) => {
+    const s = edgeSettings({ minTlsVersion: version });
+    expect(checkEdgeConfig(s, all)).toEqual([]);
+    expect(settingOf(s, "min_tls_version")).toBe(version);
+  });
+
+  it.each([
+    [{ maxAgeSeconds: 3600 }, "max-age=3600; includeSubDomains"],
+    [{ maxAgeSeconds: 0 }, "max-age=0; includeSubDomains"],
+    [{ includeSubdomains: false }, "max-age=31536000"],
+  ])("HSTS %j is accepted and sent as %j by the zone setting and the header rule", (hsts, header) => {
+    const s = edgeSettings({ hsts });
+    expect(settingOf(s, "security_header")).toEqual({
+      strict_transport_security: { enabled: true, max_age: s.hsts.maxAgeSeconds, include_subdomains: s.hsts.includeSubdomains, preload: false, nosniff: true },
+    });
+    expect(headersOf(s)).toMatchObject({ "Strict-Transport-Security": { operation: "set", value: header } });
+  });
+
+  it("HSTS off: the zone's security_header is disabled and the header rule strips the origin's copy", () => {
+    const s = edgeSettings({ hsts: { enabled: false } });
+    expect(settingOf(s, "security_header")).toEqual({
+      strict_transport_security: { enabled: false, max_age: 31_536_000, include_subdomains: true, preload: false, nosniff: true },
+    });
+    expect(headersOf(s)).toEqual(
+      expect.objectContaining({ "Strict-Transport-Security": { operation: "remove" }, "X-Content-Type-Options": { operation: "set", value: "nosniff" } }),
+    );
+  });
+
+  it("an auth class of 100/min burst 200 is accepted (Business can express it)", () => {
+    const classes = { ...edgeSettings().rateLimits.classes, auth: { requestsPerMinute: 100, burst: 200, paths: ["/api/auth/*", "/auth/*"] } };
+    expect(messages({ rateLimits: { classes } })).toEqual([]);
+  });
+
+  it("/api/user/profile can be edge-cached once it is no longer a private path", () => {
+    const base = edgeSettings().cache;
+    const cache = { rules: [...base.rules, { ref: "cache-user-profile", paths: ["/api/user/profile"], edgeTtlSeconds: 60 }], privatePaths: ["/auth/*"], privateBrowserTtls: [] };
+    expect(messages({ cache })).toEqual([]);
   });
 });
