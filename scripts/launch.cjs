@@ -42,9 +42,17 @@ if (!isCurrent()) {
     packages: "external",
     sourcemap: "linked",
     metafile: true,
+    write: false,
     logLevel: "warning",
   });
-  fs.writeFileSync(metafile, JSON.stringify(result.metafile));
+  // Written under temporary names, then renamed: plans started in parallel never read half a file.
+  fs.mkdirSync(cacheDir, { recursive: true });
+  const files = [...result.outputFiles.map((f) => [f.path, f.contents]), [metafile, JSON.stringify(result.metafile)]];
+  for (const [file, contents] of files) {
+    const temporary = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, contents);
+    fs.renameSync(temporary, file);
+  }
 }
 process.argv = [process.argv[0], path.resolve(root, entry), ...args];
 require(outfile);

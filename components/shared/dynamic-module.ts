@@ -10,10 +10,10 @@
  * nothing. The providers therefore capture only this loader, a folder and a module name, and
  * load the real code when a CRUD method runs:
  *
- * 1. the module is looked up next to the provider's file when it was serialized (absolute
- *    path), then relative to the current working directory (the Pulumi project root, which is
- *    where the provider process runs; this also works when the state was written on another
- *    machine);
+ * 1. the module is looked up relative to the current working directory first (the Pulumi
+ *    project root, where the provider process runs), so the checkout being deployed always wins
+ *    over an older copy at the path recorded in the state; then next to the provider's file when
+ *    it was serialized (absolute path), for runs started outside the project root;
  * 2. a compiled `.js` file is used when present; otherwise the `.ts` source is compiled on the
  *    fly with the project's `typescript` package (CommonJS, transpile only).
  *
@@ -30,7 +30,7 @@
 export function loadProviderModule<T>(name: string, serializedDir: string, dirFromRoot: string, label: string): T {
   const nodePath = require("node:path") as typeof import("node:path");
   const fs = require("node:fs") as typeof import("node:fs");
-  const candidates = [nodePath.join(serializedDir, name), nodePath.resolve(process.cwd(), dirFromRoot, name)];
+  const candidates = [nodePath.resolve(process.cwd(), dirFromRoot, name), nodePath.join(serializedDir, name)];
   for (const base of candidates) {
     if (fs.existsSync(`${base}.js`)) return require(`${base}.js`) as T;
     if (fs.existsSync(`${base}.ts`)) {

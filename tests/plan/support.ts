@@ -1,4 +1,3 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -6,29 +5,7 @@ import { parseDocument } from "yaml";
 import { z } from "zod";
 import { REPO_ROOT } from "../helpers/pulumi";
 
-/** `scripts/plan.ts` as a real child process, exactly as `npm run plan -- …` runs it. */
-
-export interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-const TSX = path.join(REPO_ROOT, "node_modules", ".bin", "tsx");
-
-export function runPlanCli(args: readonly string[], timeoutMs = 150_000): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(
-      TSX,
-      ["scripts/plan.ts", ...args],
-      { cwd: REPO_ROOT, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" } },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === "number" ? error.code : null) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+export { type CliResult, runPlanCli } from "../helpers/plan-cli";
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(path.join(tmpdir(), `promptandpause-${prefix}-`));

@@ -1,8 +1,8 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { type Document, parseDocument } from "yaml";
+import { type CliResult, runPlanCli } from "../helpers/plan-cli";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GUIDE } from "../../stacks/guide";
 import { DEFAULT_RATE_LIMIT_PATHS, edgeConfigSchema } from "../../stacks/schema/edge";
@@ -72,24 +72,6 @@ const CASES: Case[] = [
 ];
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
-/** `npm run plan` (package.json): esbuild bundle of scripts/plan.ts, rebuilt when a source changed. */
-const PLAN = ["scripts/launch.cjs", "scripts/plan.ts"];
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The plan CLI as a child process, exactly as `npm run plan -- …` runs it. */
-function planCli(args: readonly string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [...PLAN, ...args], { cwd: REPO_ROOT, timeout: 240_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" } }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr });
-    });
-  });
-}
-
 /** The real Pulumi.prod.yaml with one edit (through the yaml document API, comments kept), written to `file`. */
 function prodStackFileWith(file: string, edit: (doc: Document) => void): string {
   const doc = parseDocument(readFileSync(path.join(REPO_ROOT, "Pulumi.prod.yaml"), "utf8"));
@@ -117,14 +99,14 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 beforeAll(async () => {
   const jobs = [{ key: "unmodified", edit: (_doc: Document) => {} }, ...CASES.map((c) => ({ key: c.change, edit: c.edit }))];
   // Build the bundle once before the parallel runs, so they never race to write it.
-  const warm = await planCli(["--help"]);
+  const warm = await runPlanCli(["--help"]);
   if (warm.code !== 0) throw new Error(`npm run plan -- --help failed (exit ${warm.code}):\n${warm.stderr}`);
   const started = Date.now();
   await Promise.all(
     jobs.map(async (job, i) => {
       const config = prodStackFileWith(path.join(dir, `prod-${i}.yaml`), job.edit);
       const json = path.join(dir, `plan-${i}.json`);
-      const cli = await planCli(["--stack", "prod", "--config", config, "--json", json]);
+      const cli = await runPlanCli(["--stack", "prod", "--config", config, "--json", json]);
       const violations = cli.code === 0 || cli.code === 1 ? (JSON.parse(readFileSync(json, "utf8")).policies.violations as Violation[]) : [];
       runs.set(job.key, { cli, violations });
     }),

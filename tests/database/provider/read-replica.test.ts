@@ -1,13 +1,8 @@
 /**
  * SupabaseReadReplicas: the provider called the way the engine calls it, against the local
  * OpenAPI-validating Management API (every request checked against the spec), plus the resource
- * under Pulumi mocks and the serialized provider run in a plain Node process.
+ * under Pulumi mocks. (Serialization and the plain-Node run: serialized.test.ts.)
  */
-import { execFile } from "node:child_process";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import { promisify } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { SupabaseReadReplicas } from "../../../components/database/supabase";
@@ -15,7 +10,7 @@ import { SUPABASE_ENDPOINTS } from "../../../components/database/supabase/client
 import { supabaseProjectProvider } from "../../../components/database/supabase/project";
 import { supabaseReadReplicasProvider as provider } from "../../../components/database/supabase/read-replica";
 import { MAX_READ_REPLICAS, READ_REPLICA_REQUIREMENTS_HINT, planReplicaChanges } from "../../../components/database/supabase/read-replica-ops";
-import { OpenApiValidator, REPO_ROOT, type SupabaseApiServer, loadSpec, specPresent, startSupabaseApiServer } from "../../helpers/supabase-api-server";
+import { OpenApiValidator, type SupabaseApiServer, loadSpec, specPresent, startSupabaseApiServer } from "../../helpers/supabase-api-server";
 import { SECRETS, TOKEN, leakedSecrets, projectInputs } from "./fixtures";
 
 // biome-ignore lint/suspicious/noExplicitAny: provider methods take untyped property bags
@@ -498,39 +493,5 @@ describe("SupabaseReadReplicas resource and serialized provider", () => {
     // biome-ignore lint/suspicious/noExplicitAny: internal flag
     expect(await (res as any).accessToken.isSecret).toBe(true);
     for (const s of SECRETS) expect(String(registered[0]?.inputs.__provider)).not.toContain(s);
-  });
-
-  it("serialized like Pulumi does (tsx), it captures only the loader and creates replicas in a plain Node process", async () => {
-    const tsx = path.join(REPO_ROOT, "node_modules/.bin/tsx");
-    const script = [
-      'const pulumi = require("@pulumi/pulumi");',
-      'const { supabaseReadReplicasProvider } = require("./components/database/supabase/read-replica");',
-      "pulumi.runtime.serializeFunction(() => supabaseReadReplicasProvider, { allowSecrets: true })",
-      "  .then((sf) => process.stdout.write(JSON.stringify({ replicas: sf.text })));",
-    ].join("\n");
-    // async: a blocked event loop would let the test server drop the client's keep-alive sockets under it
-    const { stdout: text } = await promisify(execFile)(tsx, ["-e", script], { cwd: REPO_ROOT, encoding: "utf8", timeout: 120_000 });
-    const serialized = JSON.parse(text) as { replicas: string };
-    expect(serialized.replicas).toContain("loadSupabaseModule");
-    expect(serialized.replicas).toContain('"read-replica-ops"');
-    for (const s of ["SupabaseClient", "planReplicaChanges", "waitForNewReplica", ...SECRETS]) expect(serialized.replicas).not.toContain(s);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sb-replicas-"));
-    try {
-      const file = path.join(dir, "serialized.json");
-      fs.writeFileSync(file, text);
-      const ref = await newProject(server, "pp-serialized");
-      const { stdout } = await promisify(execFile)(process.execPath, [path.join(__dirname, "run-serialized.js"), file, "replicas"], {
-        cwd: REPO_ROOT,
-        env: { ...process.env, SUPABASE_API_URL: server.url, NODE_OPTIONS: "", PROVIDER_INPUTS: JSON.stringify(replicaInputs(ref, { count: 1 })) },
-        encoding: "utf8",
-        timeout: 60_000,
-      });
-      const result = JSON.parse(stdout);
-      expect(result.id).toBe(`${ref}-read-replicas`);
-      expect(result.keys).toEqual(expect.arrayContaining(["replicas", "primaryRegion", "effectiveRegion"]));
-      expect(liveReplicas(server, ref)).toHaveLength(1);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
   });
 });
