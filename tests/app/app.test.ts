@@ -173,7 +173,6 @@ describe("App component under mocks", () => {
     const { resources } = await recordApp();
     const webhook = one(resources, T.stripe);
     expect(webhook.inputs).toMatchObject({
-      resourceKind: "stripe:WebhookEndpoint",
       url: "https://promptandpause-staging.com/api/webhooks/stripe",
       enabledEvents: appConfigSchema.shape.stripe.parse(undefined).events,
     });

@@ -9,7 +9,6 @@ const KEY = "sk_test_localserverkey0000000000";
 const server = new StripeApiServer(KEY);
 
 const inputs = (overrides: Partial<WebhookEndpointInputs> = {}): WebhookEndpointInputs => ({
-  resourceKind: "stripe:WebhookEndpoint",
   apiKey: KEY,
   url: "https://promptandpause-staging.com/api/webhooks/stripe",
   enabledEvents: ["checkout.session.completed", "invoice.paid"],

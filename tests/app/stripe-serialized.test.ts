@@ -30,8 +30,11 @@ import { StripeApiServer } from "../helpers/stripe-api-server";
 const KEY = "sk_test_serializedprovider_DO_NOT_LEAK_77";
 const REPO_ROOT = path.resolve(__dirname, "../..");
 const ALL_SECRETS = [KEY, ...Object.values(SERIALIZE_TIME_SECRETS)];
-/** Everything the serialized closure may capture: the loader and its arguments. */
-const ALLOWED_CAPTURES = ["MODULE_DIR", "STRIPE_MODULE_DIR_FROM_ROOT", "arguments", "from", "import_dynamic_module", "import_runtime2", "key", "loadProviderModule", "loadStripeModule", "provider", "this"];
+/**
+ * Everything the serialized closure may capture: the loader and its arguments, and (from
+ * components/shared/dynamic-provider.ts) the `load` thunk and the method `names` map.
+ */
+const ALLOWED_CAPTURES = ["MODULE_DIR", "STRIPE_MODULE_DIR_FROM_ROOT", "arguments", "from", "import_dynamic_module", "import_runtime2", "key", "load", "loadProviderModule", "loadStripeModule", "names", "provider", "this"];
 
 const server = new StripeApiServer(KEY);
 let text: string;
@@ -46,7 +49,6 @@ function job(tag: string): SerializedJob {
   return {
     key: "stripeWebhook",
     inputs: {
-      resourceKind: "stripe:WebhookEndpoint",
       apiKey: KEY,
       url: `https://${tag}.promptandpause.com/api/webhooks/stripe`,
       enabledEvents: ["checkout.session.completed", "invoice.paid"],

@@ -2,7 +2,8 @@
  * HTTP client for Stripe's webhook endpoints API (`https://api.stripe.com/v1/webhook_endpoints`).
  *
  * Runs inside the Pulumi dynamic-provider process, which loads this file at run time (see
- * `runtime.ts`). It must therefore import nothing but Node built-ins.
+ * `runtime.ts`). It must therefore import nothing but Node built-ins and
+ * components/shared/http-retry.ts (the transport mechanics it shares with the Supabase client).
  *
  * - Secret-key auth (`Authorization: Bearer sk_…`), form-encoded bodies as Stripe documents
  *   (`enabled_events[0]=…`, `metadata[key]=…`); base URL from the `baseUrl` option, else env
@@ -12,6 +13,8 @@
  * - Errors ({@link StripeApiError}) name the call, the endpoint id, the HTTP status and Stripe's
  *   message. The API key and every webhook signing secret are redacted from errors and logs.
  */
+
+import { type RetryDefaults, type RetryOptions, type RetryPolicy, fetchWithRetry, redactSecrets, retryPolicy } from "../../shared/http-retry";
 
 /** Default Stripe API base URL. */
 export const DEFAULT_STRIPE_API_URL = "https://api.stripe.com";
@@ -45,25 +48,19 @@ export interface WebhookEndpointParams {
   disabled?: boolean;
 }
 
-export interface StripeClientOptions {
+/** Retry defaults of {@link StripeClient} (see {@link RetryOptions}). */
+export const STRIPE_RETRY_DEFAULTS: RetryDefaults = { timeoutMs: 30_000, maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 20_000 };
+
+/**
+ * Options of {@link StripeClient}. Timeout and retries ({@link RetryOptions}): @default
+ * {@link STRIPE_RETRY_DEFAULTS} (30000 ms per request, 4 attempts, backoff from 500 ms capped at
+ * 20000 ms), no logging, real sleep and Math.random.
+ */
+export interface StripeClientOptions extends RetryOptions {
   /** Stripe secret (or restricted) key. Never logged, never in an error. */
   apiKey: string;
   /** Base URL. @default env `STRIPE_API_URL`, else `https://api.stripe.com` */
   baseUrl?: string;
-  /** Per-request timeout in milliseconds. @default 30000 */
-  timeoutMs?: number;
-  /** Attempts per call, including the first. @default 4 */
-  maxAttempts?: number;
-  /** First backoff delay (doubles each retry, with jitter). @default 500 */
-  baseDelayMs?: number;
-  /** Cap of one backoff delay (also caps `Retry-After`). @default 20000 */
-  maxDelayMs?: number;
-  /** Receives one (redacted) line per retry. @default no logging */
-  log?: (line: string) => void;
-  /** Replaceable for tests. */
-  sleep?: (ms: number) => Promise<void>;
-  /** Replaceable for tests. @default Math.random */
-  random?: () => number;
 }
 
 /** A failed Stripe API call. The message never contains the API key or a signing secret. */
@@ -113,20 +110,7 @@ export function formEncode(params: object): string {
 
 /** Replaces each secret (4+ characters) and anything shaped like a Stripe key or signing secret. */
 export function redactStripe(text: string, secrets: readonly (string | undefined)[]): string {
-  let out = text;
-  for (const secret of secrets.filter((s): s is string => typeof s === "string" && s.length >= 4).sort((a, b) => b.length - a.length)) {
-    out = out.split(secret).join("[secret]");
-  }
-  return out.replace(/\b(sk|rk)_(live|test)_[A-Za-z0-9]+/g, "[secret]").replace(/\bwhsec_[A-Za-z0-9]+/g, "[secret]");
-}
-
-/** Parses `Retry-After` (seconds or HTTP date) into milliseconds. */
-export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
-  if (!value || value.trim() === "") return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  return redactSecrets(text, secrets).replace(/\b(sk|rk)_(live|test)_[A-Za-z0-9]+/g, "[secret]").replace(/\bwhsec_[A-Za-z0-9]+/g, "[secret]");
 }
 
 /** Client for Stripe's webhook endpoints API. */
@@ -136,11 +120,7 @@ export class StripeClient {
   readonly timeoutMs: number;
   private readonly apiKey: string;
   private readonly secrets: string[];
-  private readonly baseDelayMs: number;
-  private readonly maxDelayMs: number;
-  private readonly logFn: (line: string) => void;
-  private readonly sleep: (ms: number) => Promise<void>;
-  private readonly random: () => number;
+  private readonly retry: RetryPolicy;
 
   constructor(options: StripeClientOptions) {
     if (typeof options.apiKey !== "string" || options.apiKey.trim() === "") {
@@ -148,14 +128,10 @@ export class StripeClient {
     }
     this.apiKey = options.apiKey;
     this.baseUrl = (options.baseUrl ?? process.env.STRIPE_API_URL ?? DEFAULT_STRIPE_API_URL).replace(/\/+$/, "");
-    this.maxAttempts = Math.max(1, options.maxAttempts ?? 4);
-    this.timeoutMs = options.timeoutMs ?? 30_000;
-    this.baseDelayMs = options.baseDelayMs ?? 500;
-    this.maxDelayMs = options.maxDelayMs ?? 20_000;
+    this.retry = retryPolicy(options, STRIPE_RETRY_DEFAULTS);
+    this.maxAttempts = this.retry.maxAttempts;
+    this.timeoutMs = this.retry.timeoutMs;
     this.secrets = [this.apiKey];
-    this.logFn = options.log ?? (() => {});
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    this.random = options.random ?? Math.random;
   }
 
   /** Redacts the key, registered secrets and anything shaped like a Stripe secret. */
@@ -186,12 +162,6 @@ export class StripeClient {
     return this.request("DELETE", `/v1/webhook_endpoints/${encodeURIComponent(id)}`, undefined, { id });
   }
 
-  private delayFor(attempt: number, retryAfterMs: number | undefined): number {
-    if (retryAfterMs !== undefined) return Math.min(retryAfterMs, this.maxDelayMs);
-    const exp = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 1));
-    return Math.round(exp / 2 + (exp / 2) * this.random());
-  }
-
   private async request<T>(method: "GET" | "POST" | "DELETE", path: string, params: object | undefined, ctx: { id?: string; idempotencyKey?: string }): Promise<T> {
     const endpoint = `${method} ${ctx.id ? "/v1/webhook_endpoints/{id}" : "/v1/webhook_endpoints"}`;
     const who = ctx.id ? `webhook endpoint ${ctx.id}` : "a new webhook endpoint";
@@ -202,55 +172,38 @@ export class StripeClient {
       body = formEncode(params ?? {});
       if (ctx.idempotencyKey) headers["Idempotency-Key"] = ctx.idempotencyKey;
     }
-    for (let attempt = 1; ; attempt++) {
-      let response: Response;
-      try {
-        response = await fetch(`${this.baseUrl}${path}`, { method, headers, body, signal: AbortSignal.timeout(this.timeoutMs) });
-      } catch (err) {
-        const timeout = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
-        const detail = timeout ? `no response within ${this.timeoutMs} ms` : `network error: ${err instanceof Error ? err.message : String(err)}`;
-        if (attempt < this.maxAttempts) {
-          const delay = this.delayFor(attempt, undefined);
-          this.logFn(this.redact(`Stripe ${endpoint} for ${who}: ${detail}; retrying in ${delay} ms (attempt ${attempt + 1} of ${this.maxAttempts})`));
-          await this.sleep(delay);
-          continue;
-        }
-        throw new StripeApiError({ message: this.redact(`Stripe API ${endpoint} for ${who} failed after ${attempt} attempt(s): ${detail}.`), status: undefined, endpoint, attempts: attempt });
-      }
-      const text = await response.text();
-      if (response.ok) return (text.trim() === "" ? {} : JSON.parse(text)) as T;
-
-      const status = response.status;
-      if ((status === 429 || status >= 500) && attempt < this.maxAttempts) {
-        const retryAfter = parseRetryAfter(response.headers.get("retry-after"));
-        const delay = this.delayFor(attempt, retryAfter);
-        this.logFn(this.redact(`Stripe ${endpoint} for ${who} returned HTTP ${status}; retrying in ${delay} ms (attempt ${attempt + 1} of ${this.maxAttempts})`));
-        await this.sleep(delay);
-        continue;
-      }
-      let apiMessage: string | undefined;
-      let stripeType: string | undefined;
-      let stripeCode: string | undefined;
-      try {
-        const parsed = JSON.parse(text) as { error?: { message?: string; type?: string; code?: string } };
-        apiMessage = parsed.error?.message;
-        stripeType = parsed.error?.type;
-        stripeCode = parsed.error?.code;
-      } catch {
-        apiMessage = text.slice(0, 300) || undefined;
-      }
-      const api = apiMessage ? `: ${apiMessage}` : "";
-      let message: string;
-      if (status === 401) {
-        message = `Stripe rejected the secret key (HTTP 401) on ${endpoint}${api}. The key is wrong, rolled or revoked. Set a valid one with: pulumi config set --secret ${STRIPE_KEY_CONFIG_KEY} <sk_…>`;
-      } else if (status === 403) {
-        message = `Stripe denied ${endpoint} for ${who} (HTTP 403)${api}. A restricted key needs the "Webhook Endpoints: write" permission.`;
-      } else if (status === 404 && ctx.id) {
-        message = `Stripe ${who} not found (HTTP 404) on ${endpoint}${api}. It was deleted outside Pulumi, or the key belongs to another account or mode (test vs live).`;
-      } else {
-        message = `Stripe API ${endpoint} for ${who} failed with HTTP ${status}${attempt > 1 ? ` after ${attempt} attempts` : ""}${api}.`;
-      }
-      throw new StripeApiError({ message: this.redact(message), status, endpoint, stripeType, stripeCode, attempts: attempt });
+    // every call is safe to repeat (creates carry an Idempotency-Key): retry 429, 5xx, timeouts, network errors
+    const result = await fetchWithRetry({ url: `${this.baseUrl}${path}`, method, headers, body, label: `Stripe ${endpoint} for ${who}`, idempotent: true }, this.retry, (text) =>
+      this.redact(text),
+    );
+    const attempt = result.attempts;
+    if (result.status === undefined) {
+      throw new StripeApiError({ message: this.redact(`Stripe API ${endpoint} for ${who} failed after ${attempt} attempt(s): ${result.detail}.`), status: undefined, endpoint, attempts: attempt });
     }
+    const { status, text } = result;
+    if (result.ok) return (text.trim() === "" ? {} : JSON.parse(text)) as T;
+    let apiMessage: string | undefined;
+    let stripeType: string | undefined;
+    let stripeCode: string | undefined;
+    try {
+      const parsed = JSON.parse(text) as { error?: { message?: string; type?: string; code?: string } };
+      apiMessage = parsed.error?.message;
+      stripeType = parsed.error?.type;
+      stripeCode = parsed.error?.code;
+    } catch {
+      apiMessage = text.slice(0, 300) || undefined;
+    }
+    const api = apiMessage ? `: ${apiMessage}` : "";
+    let message: string;
+    if (status === 401) {
+      message = `Stripe rejected the secret key (HTTP 401) on ${endpoint}${api}. The key is wrong, rolled or revoked. Set a valid one with: pulumi config set --secret ${STRIPE_KEY_CONFIG_KEY} <sk_…>`;
+    } else if (status === 403) {
+      message = `Stripe denied ${endpoint} for ${who} (HTTP 403)${api}. A restricted key needs the "Webhook Endpoints: write" permission.`;
+    } else if (status === 404 && ctx.id) {
+      message = `Stripe ${who} not found (HTTP 404) on ${endpoint}${api}. It was deleted outside Pulumi, or the key belongs to another account or mode (test vs live).`;
+    } else {
+      message = `Stripe API ${endpoint} for ${who} failed with HTTP ${status}${attempt > 1 ? ` after ${attempt} attempts` : ""}${api}.`;
+    }
+    throw new StripeApiError({ message: this.redact(message), status, endpoint, stripeType, stripeCode, attempts: attempt });
   }
 }

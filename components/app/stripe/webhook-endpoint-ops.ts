@@ -9,12 +9,8 @@
 import { randomUUID } from "node:crypto";
 import { StripeClient, type StripeClientOptions, type StripeWebhookEndpointObject } from "./client";
 
-/** The input discriminator the plan's mock dispatcher keys on. */
-export const STRIPE_WEBHOOK_RESOURCE_KIND = "stripe:WebhookEndpoint";
-
 /** Inputs of the dynamic resource, resolved. */
 export interface WebhookEndpointInputs {
-  resourceKind: typeof STRIPE_WEBHOOK_RESOURCE_KIND;
   /** Stripe secret key (a Pulumi secret). */
   apiKey: string;
   /** HTTPS URL of the app's webhook route. */

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { dynamicProvider } from "../../shared/dynamic-provider";
 import { loadStripeModule } from "./runtime";
 import type * as ops from "./webhook-endpoint-ops";
 
@@ -13,9 +14,6 @@ import type * as ops from "./webhook-endpoint-ops";
 /** Folder of this file when the provider is serialized (see `runtime.ts`). */
 const MODULE_DIR = __dirname;
 
-/** The input discriminator the plan's mock dispatcher keys on (`pulumi-nodejs:dynamic:Resource`). */
-export const STRIPE_WEBHOOK_RESOURCE_KIND = "stripe:WebhookEndpoint" as const;
-
 /** Outputs marked secret in the state. */
 export const STRIPE_WEBHOOK_SECRET_OUTPUTS = ["apiKey", "secret"];
 
@@ -23,27 +21,14 @@ export const STRIPE_WEBHOOK_SECRET_OUTPUTS = ["apiKey", "secret"];
  * Dynamic provider for a Stripe webhook endpoint. The CRUD methods only load
  * `webhook-endpoint-ops` at run time; nothing else is captured in the serialized closure.
  */
-export const stripeWebhookEndpointProvider: pulumi.dynamic.ResourceProvider = {
-  async check(_olds, news) {
-    const impl = loadStripeModule<typeof ops>("webhook-endpoint-ops", MODULE_DIR);
-    return { inputs: news, failures: impl.checkInputs(news) };
-  },
-  async diff(_id, olds, news) {
-    return loadStripeModule<typeof ops>("webhook-endpoint-ops", MODULE_DIR).diffInputs(olds, news);
-  },
-  async create(inputs) {
-    return loadStripeModule<typeof ops>("webhook-endpoint-ops", MODULE_DIR).createEndpoint(inputs);
-  },
-  async read(id, props) {
-    return loadStripeModule<typeof ops>("webhook-endpoint-ops", MODULE_DIR).readEndpoint(id, props);
-  },
-  async update(id, olds, news) {
-    return loadStripeModule<typeof ops>("webhook-endpoint-ops", MODULE_DIR).updateEndpoint(id, olds, news);
-  },
-  async delete(id, props) {
-    await loadStripeModule<typeof ops>("webhook-endpoint-ops", MODULE_DIR).deleteEndpoint(id, props);
-  },
-};
+export const stripeWebhookEndpointProvider = dynamicProvider(() => loadStripeModule<typeof ops>("webhook-endpoint-ops", MODULE_DIR), {
+  check: "checkInputs",
+  diff: "diffInputs",
+  create: "createEndpoint",
+  read: "readEndpoint",
+  update: "updateEndpoint",
+  delete: "deleteEndpoint",
+});
 
 /** Arguments of {@link StripeWebhookEndpoint}. */
 export interface StripeWebhookEndpointArgs {
@@ -84,7 +69,6 @@ export class StripeWebhookEndpoint extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: StripeWebhookEndpointArgs, opts?: pulumi.CustomResourceOptions) {
     const props = {
-      resourceKind: STRIPE_WEBHOOK_RESOURCE_KIND,
       apiKey: pulumi.secret(args.apiKey),
       url: args.url,
       enabledEvents: args.enabledEvents,

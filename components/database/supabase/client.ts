@@ -2,7 +2,8 @@
  * HTTP client for the Supabase Management API v1 (`https://api.supabase.com`).
  *
  * Runs inside the Pulumi dynamic-provider process, which loads this file at run time (see
- * `runtime.ts`). It must therefore import nothing but Node built-ins.
+ * `runtime.ts`). It must therefore import nothing but Node built-ins and
+ * components/shared/http-retry.ts (the transport mechanics it shares with the Stripe client).
  *
  * - Bearer token auth; base URL from the `baseUrl` option, else env `SUPABASE_API_URL`, else
  *   `https://api.supabase.com`.
@@ -15,6 +16,10 @@
  *   message. The token and every registered secret are replaced by `[secret]` in every error and
  *   log line.
  */
+
+import { type RetryDefaults, type RetryOptions, type RetryPolicy, fetchWithRetry, parseRetryAfter, redactSecrets, retryPolicy } from "../../shared/http-retry";
+
+export { parseRetryAfter };
 
 /** Default Management API base URL. */
 export const DEFAULT_SUPABASE_API_URL = "https://api.supabase.com";
@@ -70,28 +75,21 @@ export const SUPABASE_ENDPOINTS = {
 
 export type EndpointName = keyof typeof SUPABASE_ENDPOINTS;
 
-/** Options of {@link SupabaseClient}. */
-export interface SupabaseClientOptions {
+/** Retry defaults of {@link SupabaseClient} (see {@link RetryOptions}). */
+export const SUPABASE_RETRY_DEFAULTS: RetryDefaults = { timeoutMs: 30_000, maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 };
+
+/**
+ * Options of {@link SupabaseClient}. Timeout and retries ({@link RetryOptions}): @default
+ * {@link SUPABASE_RETRY_DEFAULTS} (30000 ms per request, 5 attempts, backoff from 500 ms capped at
+ * 30000 ms), no logging, real sleep and Math.random.
+ */
+export interface SupabaseClientOptions extends RetryOptions {
   /** Management API access token (personal access token). Never logged, never in an error. */
   accessToken: string;
   /** Base URL. @default env `SUPABASE_API_URL`, else `https://api.supabase.com` */
   baseUrl?: string;
-  /** Per-request timeout in milliseconds. @default 30000 */
-  timeoutMs?: number;
-  /** Attempts per call, including the first one. @default 5 */
-  maxAttempts?: number;
-  /** First backoff delay in milliseconds (doubles each retry, with jitter). @default 500 */
-  baseDelayMs?: number;
-  /** Upper bound of one backoff delay, also caps `Retry-After`. @default 30000 */
-  maxDelayMs?: number;
-  /** Further values that must never appear in errors or logs (db password, SMTP password, keys). */
+  /** Further values that must never appear in errors or logs (db password, SMTP password, keys). @default none */
   secrets?: readonly (string | undefined)[];
-  /** Receives one line per retry. Lines are redacted. @default no logging */
-  log?: (line: string) => void;
-  /** Replaceable for tests. @default setTimeout-based sleep */
-  sleep?: (ms: number) => Promise<void>;
-  /** Replaceable for tests. @default Math.random */
-  random?: () => number;
 }
 
 /** What an error message says about the project a call was for. */
@@ -145,30 +143,8 @@ export function isSupabaseApiError(err: unknown): err is SupabaseApiError {
   return err instanceof Error && err.name === "SupabaseApiError" && "endpoint" in err;
 }
 
-/** Replaces every occurrence of each secret (4+ characters) by `[secret]`. */
-export function redact(text: string, secrets: readonly (string | undefined)[]): string {
-  let out = text;
-  const sorted = secrets.filter((s): s is string => typeof s === "string" && s.length >= 4).sort((a, b) => b.length - a.length);
-  for (const secret of sorted) {
-    out = out.split(secret).join("[secret]");
-    const encoded = encodeURIComponent(secret);
-    if (encoded !== secret) out = out.split(encoded).join("[secret]");
-  }
-  return out;
-}
-
-/**
- * Parses `Retry-After` (delta-seconds or HTTP date) into milliseconds from `now`.
- * Returns undefined when absent or unparseable.
- */
-export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
-  if (value === null || value === undefined || value.trim() === "") return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now);
-}
+/** Replaces every occurrence of each secret (4+ characters), also URL-encoded, by `[secret]`. */
+export const redact = redactSecrets;
 
 function describeProject(project: ProjectContext): string {
   if (project.name && project.ref) return `project "${project.name}" (ref ${project.ref})`;
@@ -198,11 +174,7 @@ export class SupabaseClient {
   readonly maxAttempts: number;
   private readonly token: string;
   private readonly secrets: string[];
-  private readonly baseDelayMs: number;
-  private readonly maxDelayMs: number;
-  private readonly logFn: (line: string) => void;
-  private readonly sleep: (ms: number) => Promise<void>;
-  private readonly random: () => number;
+  private readonly retry: RetryPolicy;
 
   constructor(options: SupabaseClientOptions) {
     if (typeof options.accessToken !== "string" || options.accessToken.trim() === "") {
@@ -213,14 +185,10 @@ export class SupabaseClient {
     this.token = options.accessToken;
     const base = options.baseUrl ?? process.env.SUPABASE_API_URL ?? DEFAULT_SUPABASE_API_URL;
     this.baseUrl = base.replace(/\/+$/, "");
-    this.timeoutMs = options.timeoutMs ?? 30_000;
-    this.maxAttempts = Math.max(1, options.maxAttempts ?? 5);
-    this.baseDelayMs = options.baseDelayMs ?? 500;
-    this.maxDelayMs = options.maxDelayMs ?? 30_000;
+    this.retry = retryPolicy(options, SUPABASE_RETRY_DEFAULTS);
+    this.timeoutMs = this.retry.timeoutMs;
+    this.maxAttempts = this.retry.maxAttempts;
     this.secrets = [this.token, ...(options.secrets ?? []).filter((s): s is string => typeof s === "string")];
-    this.logFn = options.log ?? (() => {});
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    this.random = options.random ?? Math.random;
   }
 
   /** Adds values that must be redacted from errors and logs from now on. */
@@ -231,17 +199,6 @@ export class SupabaseClient {
   /** Redacts the token and registered secrets from `text`. */
   redact(text: string): string {
     return redact(text, this.secrets);
-  }
-
-  private log(line: string): void {
-    this.logFn(this.redact(line));
-  }
-
-  /** Backoff before attempt `attempt + 1`: exponential with equal jitter, or Retry-After. */
-  private delayFor(attempt: number, retryAfterMs: number | undefined): number {
-    if (retryAfterMs !== undefined) return Math.min(retryAfterMs, this.maxDelayMs);
-    const exp = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 1));
-    return Math.round(exp / 2 + (exp / 2) * this.random());
   }
 
   private fail(
@@ -311,48 +268,19 @@ export class SupabaseClient {
       body = JSON.stringify(options.body);
     }
 
-    for (let attempt = 1; ; attempt++) {
-      let response: Response;
-      try {
-        response = await fetch(url, { method: spec.method, headers, body, signal: AbortSignal.timeout(this.timeoutMs) });
-      } catch (err) {
-        const isTimeout = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
-        const detail = isTimeout
-          ? `no response within ${this.timeoutMs} ms (request timeout)`
-          : `network error: ${err instanceof Error ? err.message : String(err)}`;
-        if (spec.idempotent && attempt < this.maxAttempts) {
-          const delay = this.delayFor(attempt, undefined);
-          this.log(`Supabase ${endpoint} for ${describeProject(project)}: ${detail}; retrying in ${delay} ms (attempt ${attempt + 1} of ${this.maxAttempts})`);
-          await this.sleep(delay);
-          continue;
-        }
-        throw this.fail(spec, project, undefined, undefined, attempt, detail);
-      }
-
-      const text = await response.text();
-      if (response.ok) {
-        if (text.trim() === "") return undefined as T;
-        try {
-          return JSON.parse(text) as T;
-        } catch {
-          return text as T;
-        }
-      }
-
-      const status = response.status;
-      const apiMessage = extractApiMessage(text);
-      const retryable = status === 429 || (status >= 500 && spec.idempotent);
-      if (retryable && attempt < this.maxAttempts) {
-        const retryAfter = parseRetryAfter(response.headers.get("retry-after"));
-        const delay = this.delayFor(attempt, retryAfter);
-        this.log(
-          `Supabase ${endpoint} for ${describeProject(project)} returned HTTP ${status}; retrying in ${delay} ms` +
-            `${retryAfter !== undefined ? " (Retry-After)" : ""} (attempt ${attempt + 1} of ${this.maxAttempts})`,
-        );
-        await this.sleep(delay);
-        continue;
-      }
-      throw this.fail(spec, project, status, apiMessage, attempt);
+    // 429 always retried; 5xx, timeouts and network errors only for calls safe to repeat
+    const result = await fetchWithRetry(
+      { url, method: spec.method, headers, body, label: `Supabase ${endpoint} for ${describeProject(project)}`, idempotent: spec.idempotent },
+      this.retry,
+      (text) => this.redact(text),
+    );
+    if (result.status === undefined) throw this.fail(spec, project, undefined, undefined, result.attempts, result.detail);
+    if (!result.ok) throw this.fail(spec, project, result.status, extractApiMessage(result.text), result.attempts);
+    if (result.text.trim() === "") return undefined as T;
+    try {
+      return JSON.parse(result.text) as T;
+    } catch {
+      return result.text as T;
     }
   }
 }

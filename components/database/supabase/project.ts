@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { dynamicProvider } from "../../shared/dynamic-provider";
 import type * as ops from "./project-ops";
 import { loadSupabaseModule } from "./runtime";
 
@@ -12,27 +13,14 @@ const MODULE_DIR = __dirname;
  * Dynamic provider for a Supabase project (Management API v1). The CRUD methods only load
  * `project-ops` at run time; nothing else is captured in the serialized closure.
  */
-export const supabaseProjectProvider: pulumi.dynamic.ResourceProvider = {
-  async check(_olds, news) {
-    const impl = loadSupabaseModule<typeof ops>("project-ops", MODULE_DIR);
-    return { inputs: news, failures: impl.checkProjectInputs(news) };
-  },
-  async diff(_id, olds, news) {
-    return loadSupabaseModule<typeof ops>("project-ops", MODULE_DIR).diffProject(olds, news);
-  },
-  async create(inputs) {
-    return loadSupabaseModule<typeof ops>("project-ops", MODULE_DIR).createProject(inputs);
-  },
-  async read(id, props) {
-    return loadSupabaseModule<typeof ops>("project-ops", MODULE_DIR).readProject(id, props);
-  },
-  async update(id, olds, news) {
-    return loadSupabaseModule<typeof ops>("project-ops", MODULE_DIR).updateProject(id, olds, news);
-  },
-  async delete(id, props) {
-    await loadSupabaseModule<typeof ops>("project-ops", MODULE_DIR).deleteProject(id, props);
-  },
-};
+export const supabaseProjectProvider = dynamicProvider(() => loadSupabaseModule<typeof ops>("project-ops", MODULE_DIR), {
+  check: "checkProjectInputs",
+  diff: "diffProject",
+  create: "createProject",
+  read: "readProject",
+  update: "updateProject",
+  delete: "deleteProject",
+});
 
 /** Arguments of {@link SupabaseProject}. */
 export interface SupabaseProjectArgs {

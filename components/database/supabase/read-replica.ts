@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { dynamicProvider } from "../../shared/dynamic-provider";
 import type * as ops from "./read-replica-ops";
 import { loadSupabaseModule } from "./runtime";
 
@@ -11,26 +12,14 @@ const MODULE_DIR = __dirname;
  * Dynamic provider for the read replicas of a Supabase project. The CRUD methods only load
  * `read-replica-ops` at run time; nothing else is captured in the serialized closure.
  */
-export const supabaseReadReplicasProvider: pulumi.dynamic.ResourceProvider = {
-  async check(_olds, news) {
-    return { inputs: news, failures: loadSupabaseModule<typeof ops>("read-replica-ops", MODULE_DIR).checkReadReplicaInputs(news) };
-  },
-  async diff(_id, olds, news) {
-    return loadSupabaseModule<typeof ops>("read-replica-ops", MODULE_DIR).diffReadReplicas(olds, news);
-  },
-  async create(inputs) {
-    return loadSupabaseModule<typeof ops>("read-replica-ops", MODULE_DIR).createReadReplicas(inputs);
-  },
-  async read(id, props) {
-    return loadSupabaseModule<typeof ops>("read-replica-ops", MODULE_DIR).readReadReplicas(id, props);
-  },
-  async update(id, olds, news) {
-    return loadSupabaseModule<typeof ops>("read-replica-ops", MODULE_DIR).updateReadReplicas(id, olds, news);
-  },
-  async delete(id, props) {
-    await loadSupabaseModule<typeof ops>("read-replica-ops", MODULE_DIR).deleteReadReplicas(id, props);
-  },
-};
+export const supabaseReadReplicasProvider = dynamicProvider(() => loadSupabaseModule<typeof ops>("read-replica-ops", MODULE_DIR), {
+  check: "checkReadReplicaInputs",
+  diff: "diffReadReplicas",
+  create: "createReadReplicas",
+  read: "readReadReplicas",
+  update: "updateReadReplicas",
+  delete: "deleteReadReplicas",
+});
 
 /** Arguments of {@link SupabaseReadReplicas}. */
 export interface SupabaseReadReplicasArgs {

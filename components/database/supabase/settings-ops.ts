@@ -306,8 +306,8 @@ export async function createSettings(inputs: SettingsInputs): Promise<{ id: stri
   return { id: `${inputs.projectRef}-settings`, outs: outputsOf(inputs, areas) };
 }
 
-/** `update`: apply only the areas that changed. An area removed from the inputs is left as it is. */
-export async function updateSettings(olds: SettingsOutputs, news: SettingsInputs): Promise<{ outs: SettingsOutputs }> {
+/** `update`: apply only the areas that changed. An area removed from the inputs is left as it is. `_id` is Pulumi's (unused). */
+export async function updateSettings(_id: string, olds: SettingsOutputs, news: SettingsInputs): Promise<{ outs: SettingsOutputs }> {
   const client = settingsClient(news, olds);
   const areas = normalizeSettings(news);
   for (const area of changedAreas(olds, news)) {

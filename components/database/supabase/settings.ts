@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { dynamicProvider } from "../../shared/dynamic-provider";
 import { loadSupabaseModule } from "./runtime";
 import type * as ops from "./settings-ops";
 
@@ -11,26 +12,14 @@ const MODULE_DIR = __dirname;
  * Dynamic provider for a Supabase project's settings. The CRUD methods only load
  * `settings-ops` at run time.
  */
-export const supabaseSettingsProvider: pulumi.dynamic.ResourceProvider = {
-  async check(_olds, news) {
-    return { inputs: news, failures: loadSupabaseModule<typeof ops>("settings-ops", MODULE_DIR).checkSettingsInputs(news) };
-  },
-  async diff(_id, olds, news) {
-    return loadSupabaseModule<typeof ops>("settings-ops", MODULE_DIR).diffSettings(olds, news);
-  },
-  async create(inputs) {
-    return loadSupabaseModule<typeof ops>("settings-ops", MODULE_DIR).createSettings(inputs);
-  },
-  async read(id, props) {
-    return loadSupabaseModule<typeof ops>("settings-ops", MODULE_DIR).readSettings(id, props);
-  },
-  async update(_id, olds, news) {
-    return loadSupabaseModule<typeof ops>("settings-ops", MODULE_DIR).updateSettings(olds, news);
-  },
-  async delete() {
-    await loadSupabaseModule<typeof ops>("settings-ops", MODULE_DIR).deleteSettings();
-  },
-};
+export const supabaseSettingsProvider = dynamicProvider(() => loadSupabaseModule<typeof ops>("settings-ops", MODULE_DIR), {
+  check: "checkSettingsInputs",
+  diff: "diffSettings",
+  create: "createSettings",
+  read: "readSettings",
+  update: "updateSettings",
+  delete: "deleteSettings",
+});
 
 type DeepInput<T> = pulumi.Input<T extends object ? { [K in keyof T]: DeepInput<T[K]> } : T>;
 

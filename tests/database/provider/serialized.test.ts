@@ -38,8 +38,11 @@ const IMPLEMENTATION: Record<SupabaseKey, { module: string; notByValue: string[]
   replicas: { module: "read-replica-ops", notByValue: ["SupabaseClient", "planReplicaChanges", "waitForNewReplica", "function createReadReplicas", "fetch("] },
 };
 
-/** Everything a Supabase provider's serialized closure may capture: the loader and its arguments. */
-const ALLOWED_CAPTURES = ["MODULE_DIR", "SUPABASE_MODULE_DIR_FROM_ROOT", "arguments", "from", "import_dynamic_module", "import_runtime2", "key", "loadProviderModule", "loadSupabaseModule", "provider", "this"];
+/**
+ * Everything a Supabase provider's serialized closure may capture: the loader and its arguments,
+ * and (from components/shared/dynamic-provider.ts) the `load` thunk and the method `names` map.
+ */
+const ALLOWED_CAPTURES = ["MODULE_DIR", "SUPABASE_MODULE_DIR_FROM_ROOT", "arguments", "from", "import_dynamic_module", "import_runtime2", "key", "load", "loadProviderModule", "loadSupabaseModule", "names", "provider", "this"];
 
 let server: SupabaseApiServer;
 let serialized: SerializedProviders;
