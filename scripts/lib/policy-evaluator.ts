@@ -187,7 +187,9 @@ function reconcile(source: string, metas: PolicyMeta[], given: Map<string, Polic
   const toCheck = metas.filter((m) => m.schema && (given.has(m.name) || m.schema.required.length > 0));
   if (toCheck.length === 0) return result;
   const { default: Ajv } = require("ajv") as typeof import("ajv");
-  const ajv = new Ajv({ allErrors: true, strict: false });
+  // validateSchema: false — the schemas are the pack's own (tests/policies check them); compiling
+  // JSON Schema's meta-schema to re-check them would cost more than the rest of the evaluation.
+  const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false });
   const problems: string[] = [];
   for (const m of toCheck) {
     if (!m.schema) continue;
