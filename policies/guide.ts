@@ -78,6 +78,26 @@ export const MANAGED_RULESETS: Readonly<Record<string, string>> = {
 /** waf_rules: the four families, as the ref of the custom rule implementing each (`waf-<family>`). */
 export const WAF_RULE_REFS: readonly string[] = ["waf-sqli", "waf-xss", "waf-path-traversal", "waf-file-upload"];
 
+/**
+ * Not guide numbers: the one exemption the edge may make (docs/edge.md "Webhooks"). Stripe posts
+ * webhook deliveries server-to-server from its own IPs, signs each one (the app verifies it) and
+ * retries refused ones for up to three days; they may leave the per-client rate-limit classes for a
+ * separate limit no looser than `rateLimit`, and may skip the OWASP Core Ruleset only — for exactly
+ * these paths and this method. Add a path per stack in the policies' `webhookPaths` config when the
+ * app's `promptandpause:app.stripe.webhookPath` changes.
+ */
+export const WEBHOOK_EXEMPTION = {
+  /** `promptandpause:app.stripe.webhookPath`'s default. */
+  paths: ["/api/webhooks/stripe"] as readonly string[],
+  method: "POST",
+  /** Class name in rate-limit refs: `rate-limit-webhooks`. */
+  rateLimitClass: "webhooks",
+  /** The loosest limit a webhook rate-limit rule may have (per client IP, per Cloudflare data center). */
+  rateLimit: { requestsPerMinute: 1000, burst: 2000 },
+  /** Managed rulesets an exception may skip for webhook deliveries: OWASP only (its anomaly score trips on JSON free text). */
+  skippableRulesets: ["4814384a9e5d4991b9815dcfc25d2f1f"] as readonly string[],
+} as const;
+
 /** Actions that actually stop a request (WAF custom rules and rate limits). `log` and `skip` do not. */
 export const BLOCKING_ACTIONS: readonly string[] = ["block", "managed_challenge", "challenge", "js_challenge"];
 

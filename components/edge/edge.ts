@@ -11,6 +11,7 @@ import type { RulesetNaming } from "./ruleset";
 import { SecurityHeaders } from "./security-headers";
 import { PHASES, type Phase } from "./types";
 import { Waf } from "./waf";
+import { assertWebhookExemption, type WebhookExemption } from "./webhook-exemption";
 import { ZoneSecurity } from "./zone-security";
 
 export interface EdgeArgs {
@@ -34,6 +35,12 @@ export interface EdgeArgs {
   tags?: Tags;
   /** Health-check regions and interval, owned by the monitoring layer. @default Cloudflare's */
   healthCheckSchedule?: { checkRegions?: string[]; intervalSeconds?: number };
+  /**
+   * Exact paths of the app's webhook routes (`AppOutputs.webhookPaths`). POSTs to exactly these
+   * paths skip the OWASP Core Ruleset and leave the per-client rate-limit classes for their own
+   * limit (`settings.webhooks`); see webhook-exemption.ts. @default [] (no exemption)
+   */
+  webhookPaths?: readonly string[];
 }
 
 /** Ruleset id of every phase the edge layer owns. */
@@ -90,8 +97,18 @@ export class Edge extends pulumi.ComponentResource {
       },
       child,
     );
-    const waf = new Waf(`${name}-waf`, { zoneId, naming, waf: s.waf, uploadLimitBytes: args.uploadLimitBytes }, child);
-    const rateLimits = new RateLimits(`${name}-rate-limits`, { zoneId, naming, plan: s.plan, classes: s.rateLimits.classes, action: s.rateLimits.action }, child);
+    const webhookPaths = args.webhookPaths ?? [];
+    let webhookExemption: WebhookExemption | undefined;
+    if (webhookPaths.length > 0) {
+      webhookExemption = { paths: webhookPaths, ...s.webhooks };
+      assertWebhookExemption(webhookExemption, `Edge "${name}"`);
+    }
+    const waf = new Waf(`${name}-waf`, { zoneId, naming, waf: s.waf, uploadLimitBytes: args.uploadLimitBytes, webhookExemption }, child);
+    const rateLimits = new RateLimits(
+      `${name}-rate-limits`,
+      { zoneId, naming, plan: s.plan, classes: s.rateLimits.classes, action: s.rateLimits.action, webhookExemption },
+      child,
+    );
     const cache = new CacheRules(`${name}-cache`, { zoneId, naming, cache: s.cache }, child);
     const headers = new SecurityHeaders(
       `${name}-headers`,

@@ -4,8 +4,9 @@
  * configuration fails before any resource is registered.
  *
  * Sources (Cloudflare docs): WAF → Rate limiting rules → "Availability" (rule counts, counting
- * periods, fields: Free/Pro/Business may only use the URI path in rate-limit expressions and count
- * by IP with `cf.colo.id`); Rules language → `matches` operator (Business and above); WAF →
+ * periods, fields: Free may only use the URI path in rate-limit expressions, Pro adds host/URI/query,
+ * Business adds the request method and source IP; every plan below Enterprise counts by IP with
+ * `cf.colo.id`); Rules language → `matches` operator (Business and above); WAF →
  * Managed Rules (Cloudflare Managed and OWASP Core rulesets from Pro); Health Checks (Pro and above).
  */
 
@@ -17,6 +18,8 @@ export interface PlanLimits {
   rateLimitRules: number;
   /** Counting periods (seconds) a rate-limiting rule may use. */
   rateLimitPeriods: readonly number[];
+  /** `http.request.method` and `ip.src` in rate-limit rule expressions (Business and above). */
+  rateLimitMethodAndIpFields: boolean;
   /** The `matches` (regular expression) operator in rule expressions. */
   regexMatching: boolean;
   /** Cloudflare Managed Ruleset and OWASP Core Ruleset can be executed. */
@@ -26,10 +29,10 @@ export interface PlanLimits {
 }
 
 export const PLAN_LIMITS: Readonly<Record<PlanTier, PlanLimits>> = {
-  free: { rateLimitRules: 1, rateLimitPeriods: [10], regexMatching: false, managedRulesets: false, healthChecks: false },
-  pro: { rateLimitRules: 2, rateLimitPeriods: [10, 60], regexMatching: false, managedRulesets: true, healthChecks: true },
-  business: { rateLimitRules: 5, rateLimitPeriods: [10, 60, 120, 300, 600], regexMatching: true, managedRulesets: true, healthChecks: true },
-  enterprise: { rateLimitRules: 100, rateLimitPeriods: [10, 60, 120, 300, 600, 3600], regexMatching: true, managedRulesets: true, healthChecks: true },
+  free: { rateLimitRules: 1, rateLimitPeriods: [10], rateLimitMethodAndIpFields: false, regexMatching: false, managedRulesets: false, healthChecks: false },
+  pro: { rateLimitRules: 2, rateLimitPeriods: [10, 60], rateLimitMethodAndIpFields: false, regexMatching: false, managedRulesets: true, healthChecks: true },
+  business: { rateLimitRules: 5, rateLimitPeriods: [10, 60, 120, 300, 600], rateLimitMethodAndIpFields: true, regexMatching: true, managedRulesets: true, healthChecks: true },
+  enterprise: { rateLimitRules: 100, rateLimitPeriods: [10, 60, 120, 300, 600, 3600], rateLimitMethodAndIpFields: true, regexMatching: true, managedRulesets: true, healthChecks: true },
 };
 
 /**

@@ -23,9 +23,14 @@
  * is never blocked, and no client gets more than B at once or more than N/min over time.
  * When the plan has no suitable period, or too few rules for all classes, the mapping fails with
  * the cheapest plan that can express it.
+ *
+ * Webhook deliveries (webhook-exemption.ts) are taken out of every class that would count them
+ * (`… and not (<exemption>)`) and get their own, generous window rule(s) `rate-limit-webhooks`,
+ * mapped like a class and counted against the plan's rule budget.
  */
-import { anyPathExpression, patternContains } from "./expressions";
+import { anyPathExpression, pathMatches, patternContains } from "./expressions";
 import { cheapestPlan, PLAN_LIMITS, type PlanTier, RATE_LIMIT_MITIGATION_TIMEOUT_SECONDS } from "./plans";
+import { WEBHOOK_RATE_LIMIT_CLASS, type WebhookExemption, webhookExemptionExpression } from "./webhook-exemption";
 
 /** One class of the guide's `rate_limits` (e.g. auth_endpoints). */
 export interface RateLimitClass {
@@ -91,16 +96,28 @@ export function mapClass(className: string, cls: Pick<RateLimitClass, "requestsP
   return { className, rules, refillSeconds: refill, effectiveBurst: b, effectiveRequestsPerMinute: n, maxExcessOverBucket: sustained - b };
 }
 
-/** Maps every class for a plan; on failure names the cheapest plan that can express them. */
-export function mapRateLimits(classes: Readonly<Record<string, Pick<RateLimitClass, "requestsPerMinute" | "burst">>>, plan: PlanTier): MappingResult {
+type Limits = Pick<RateLimitClass, "requestsPerMinute" | "burst">;
+
+/**
+ * Maps every class for a plan, plus the webhook limit when given (as class `webhooks`); on failure
+ * names the cheapest plan that can express them.
+ */
+export function mapRateLimits(classes: Readonly<Record<string, Limits>>, plan: PlanTier, webhook?: Limits): MappingResult {
+  const all: Record<string, Limits> = webhook ? { ...classes, [WEBHOOK_RATE_LIMIT_CLASS]: webhook } : { ...classes };
   const attempt = (tier: PlanTier): { mapped: ClassMapping[]; problems: string[] } => {
     const limits = PLAN_LIMITS[tier];
     const mapped: ClassMapping[] = [];
     const problems: string[] = [];
-    for (const [name, cls] of Object.entries(classes)) {
+    if (webhook && Object.hasOwn(classes, WEBHOOK_RATE_LIMIT_CLASS)) {
+      problems.push(`class name "${WEBHOOK_RATE_LIMIT_CLASS}" is reserved for the webhook limit (rule ref rate-limit-${WEBHOOK_RATE_LIMIT_CLASS})`);
+    }
+    for (const [name, cls] of Object.entries(all)) {
       const m = mapClass(name, cls, limits.rateLimitPeriods);
       if (typeof m === "string") problems.push(`class "${name}" (${cls.requestsPerMinute}/min, burst ${cls.burst}): ${m} on the ${tier} plan (periods ${limits.rateLimitPeriods.join(", ")} s)`);
       else mapped.push(m);
+    }
+    if (webhook && !limits.rateLimitMethodAndIpFields) {
+      problems.push(`the webhook exemption (exact path and POST) needs http.request.method in rate-limit expressions, which the ${tier} plan does not offer`);
     }
     const count = mapped.reduce((sum, m) => sum + m.rules.length, 0);
     if (problems.length === 0 && count > limits.rateLimitRules) {
@@ -118,9 +135,14 @@ export function mapRateLimits(classes: Readonly<Record<string, Pick<RateLimitCla
 
 /**
  * The expression of a class: its own paths, minus the paths of any other class that are more
- * specific (so `/api/auth/login` counts against auth only, not also against the broader API class).
+ * specific (so `/api/auth/login` counts against auth only, not also against the broader API class),
+ * minus the webhook deliveries when the class would count one (they have their own limit).
  */
-export function classExpression(className: string, classes: Readonly<Record<string, Pick<RateLimitClass, "paths">>>): string {
+export function classExpression(
+  className: string,
+  classes: Readonly<Record<string, Pick<RateLimitClass, "paths">>>,
+  exemption?: Pick<WebhookExemption, "paths" | "sourceIps">,
+): string {
   const own = classes[className]?.paths ?? [];
   const excluded: string[] = [];
   for (const [other, cls] of Object.entries(classes)) {
@@ -128,7 +150,9 @@ export function classExpression(className: string, classes: Readonly<Record<stri
     for (const inner of cls.paths) if (own.some((outer) => patternContains(outer, inner))) excluded.push(inner);
   }
   const base = anyPathExpression(own);
-  return excluded.length === 0 ? base : `${base} and not ${wrap(anyPathExpression(excluded))}`;
+  const nested = excluded.length === 0 ? base : `${base} and not ${wrap(anyPathExpression(excluded))}`;
+  const countsWebhook = exemption?.paths.some((p) => own.some((o) => pathMatches(o, p)) && !excluded.some((e) => pathMatches(e, p)));
+  return exemption && countsWebhook ? `${nested} and not (${webhookExemptionExpression(exemption)})` : nested;
 }
 
 function wrap(expression: string): string {
@@ -144,20 +168,31 @@ function fmt(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(1);
 }
 
-/** `http_ratelimit` rules for the classes on the plan; throws the mapping's problems when it fails. */
-export function rateLimitRules(classes: Readonly<Record<string, RateLimitClass>>, plan: PlanTier, action: string): import("./types").RuleSpec[] {
-  const mapping = mapRateLimits(classes, plan);
+/**
+ * `http_ratelimit` rules for the classes on the plan, plus `rate-limit-webhooks` for the webhook
+ * deliveries when an exemption is given; throws the mapping's problems when it fails.
+ */
+export function rateLimitRules(
+  classes: Readonly<Record<string, RateLimitClass>>,
+  plan: PlanTier,
+  action: string,
+  exemption?: WebhookExemption,
+): import("./types").RuleSpec[] {
+  const webhook = exemption && exemption.paths.length > 0 ? exemption : undefined;
+  const mapping = mapRateLimits(classes, plan, webhook);
   if (!mapping.ok) {
     const needed = mapping.neededPlan ? ` Use the "${mapping.neededPlan}" plan.` : "";
     throw new Error(`rate limits cannot be expressed on the ${plan} plan: ${mapping.problems.join("; ")}.${needed}`);
   }
   return mapping.rules.map((rule) => {
-    const cls = classes[rule.className] as RateLimitClass;
+    const isWebhook = webhook !== undefined && rule.className === WEBHOOK_RATE_LIMIT_CLASS;
+    const cls: Limits = isWebhook ? webhook : (classes[rule.className] as RateLimitClass);
     const what = rule.role === "exact" ? "burst and sustained rate" : rule.role === "burst" ? "burst" : "sustained rate";
+    const title = isWebhook ? "Webhook deliveries (exempt from the per-client classes)" : `Guide rate_limits ${rule.className}`;
     return {
       ref: rule.ref,
-      description: `Guide rate_limits ${rule.className}: ${cls.requestsPerMinute}/min, burst ${cls.burst} — ${what} as ${rule.requestsPerPeriod} per ${rule.period} s`,
-      expression: classExpression(rule.className, classes),
+      description: `${title}: ${cls.requestsPerMinute}/min, burst ${cls.burst} — ${what} as ${rule.requestsPerPeriod} per ${rule.period} s`,
+      expression: isWebhook ? webhookExemptionExpression(webhook) : classExpression(rule.className, classes, webhook),
       action,
       enabled: true,
       ratelimit: {

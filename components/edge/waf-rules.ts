@@ -5,6 +5,7 @@
  */
 import { anyPathExpression, greaterThanRegex, quote } from "./expressions";
 import type { RuleSpec } from "./types";
+import { type WebhookExemption, webhookExemptionExpression } from "./webhook-exemption";
 
 /** Cloudflare Managed Ruleset (WAF → Managed rules). */
 export const CLOUDFLARE_MANAGED_RULESET_ID = "efb7b8c949ac4650a09736fc376e9aee";
@@ -23,10 +24,34 @@ export interface WafSettings {
   uploadContentTypes: readonly string[];
 }
 
-/** `http_request_firewall_managed`: execute both managed rulesets on all traffic. */
-export function managedWafRules(waf: WafSettings): RuleSpec[] {
+/** Ref of the managed-rules exception for webhook deliveries. */
+export const WEBHOOK_OWASP_EXCEPTION_REF = "waf-managed-skip-owasp-webhooks";
+
+/**
+ * Exception (skip rule) for webhook deliveries: skips the OWASP Core Ruleset only, for exactly the
+ * exempt requests (webhook path, POST, optionally Stripe's IPs). Cloudflare: "Exceptions only apply
+ * to rules executing a managed ruleset listed after them", so it comes first; `rulesets: [id]` skips
+ * that ruleset and nothing else — the Cloudflare Managed Ruleset still runs on the webhook.
+ */
+export function webhookOwaspException(exemption: Pick<WebhookExemption, "paths" | "sourceIps">): RuleSpec {
+  return {
+    ref: WEBHOOK_OWASP_EXCEPTION_REF,
+    description: "Webhook deliveries (exact path, POST; signature-verified by the app): skip the OWASP Core Ruleset only (JSON free text scores as false positives)",
+    expression: webhookExemptionExpression(exemption),
+    action: "skip",
+    enabled: true,
+    actionParameters: { rulesets: [OWASP_RULESET_ID] },
+  };
+}
+
+/**
+ * `http_request_firewall_managed`: execute both managed rulesets on all traffic, after the webhook
+ * exception when the app has webhook routes.
+ */
+export function managedWafRules(waf: WafSettings, exemption?: Pick<WebhookExemption, "paths" | "sourceIps">): RuleSpec[] {
   const higherLevels = [2, 3, 4].filter((level) => level > waf.owaspParanoiaLevel);
   return [
+    ...(exemption && exemption.paths.length > 0 ? [webhookOwaspException(exemption)] : []),
     {
       ref: "waf-managed-cloudflare",
       description: "Execute the Cloudflare Managed Ruleset",

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { phaseRuleset, type RulesetNaming } from "./ruleset";
 import { PHASES } from "./types";
 import { customWafRules, managedWafRules, type WafSettings } from "./waf-rules";
+import type { WebhookExemption } from "./webhook-exemption";
 
 export interface WafArgs {
   zoneId: pulumi.Input<string>;
@@ -10,6 +11,11 @@ export interface WafArgs {
   waf: WafSettings;
   /** Largest accepted upload in bytes (the storage `file_size_limit`, guide: 50 MB). */
   uploadLimitBytes: number;
+  /**
+   * Webhook deliveries that skip the OWASP Core Ruleset (exact paths, POST, optional source IPs).
+   * @default undefined (no exception: every request runs both managed rulesets)
+   */
+  webhookExemption?: Pick<WebhookExemption, "paths" | "sourceIps">;
 }
 
 /** The guide's "WAF" step: managed rulesets plus the four custom rule families. */
@@ -25,7 +31,7 @@ export class Waf extends pulumi.ComponentResource {
       naming: args.naming,
       role: "waf-managed",
       description: "Cloudflare Managed Ruleset and OWASP Core Ruleset",
-      rules: managedWafRules(args.waf),
+      rules: managedWafRules(args.waf, args.webhookExemption),
     });
     const custom = phaseRuleset(this, `${name}-custom`, {
       zoneId: args.zoneId,

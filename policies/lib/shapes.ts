@@ -37,6 +37,16 @@ export interface RulesetRuleInputs {
 export interface RulesetActionParametersInputs {
   /** Managed ruleset id for `execute`. */
   id?: string;
+  /** `skip`: the remaining rules of the current ruleset (`"current"`). */
+  ruleset?: string;
+  /** `skip` (exception in http_request_firewall_managed): managed ruleset ids to skip. */
+  rulesets?: string[];
+  /** `skip`: managed ruleset id → ids of its rules to skip. */
+  rules?: Record<string, string[]>;
+  /** `skip` (custom rules): whole phases to skip, e.g. `http_ratelimit`, `http_request_firewall_managed`. */
+  phases?: string[];
+  /** `skip` (custom rules): legacy products to skip, e.g. `rateLimit`, `waf`. */
+  products?: string[];
   overrides?: { action?: string; enabled?: boolean };
   /** `set_cache_settings`: whether the edge caches. */
   cache?: boolean;

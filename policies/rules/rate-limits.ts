@@ -7,9 +7,19 @@
  * A rule allows a sustained rate of requestsPerPeriod × 60 / period per minute and a burst of
  * requestsPerPeriod requests at once. All rules of a class apply together, so the class's
  * effective limits are the strictest rate and the strictest burst among its blocking rules.
+ *
+ * Webhook deliveries (policies/guide.ts WEBHOOK_EXEMPTION) may leave the classes: a class rule may
+ * end in `and not (<exemption>)` where the exemption is narrow (exact allowed paths and POST,
+ * policies/lib/exemption.ts); rules `rate-limit-webhooks[-<suffix>]` limit those requests no looser
+ * than `webhookLimit` and may cover nothing else; a custom-rules skip of rate limiting
+ * (`phases: ["http_ratelimit"]` or `products: ["rateLimit"]`) must be just as narrow. Any other
+ * request-level exclusion in a class rule (one naming the method, the source IP, `true`, …) is a
+ * violation, and a path-only exclusion (`not starts_with(…)`) must name a path that another class's
+ * rule counts, so nothing drops out of every class.
  */
 import type { ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { BLOCKING_ACTIONS, PHASES, RATE_LIMIT_REF_PREFIX, RATE_LIMITS, type RateLimitClass, TYPES } from "../guide";
+import { BLOCKING_ACTIONS, PHASES, RATE_LIMIT_REF_PREFIX, RATE_LIMITS, type RateLimitClass, TYPES, WEBHOOK_EXEMPTION } from "../guide";
+import { type ExemptionScope, exemptionExample, exemptionScopeProblem, splitTopLevel, unwrapParens } from "../lib/exemption";
 import { configWithDefaults, enabledRules, hasType, ruleLabel, rulesetsInPhase } from "../lib/util";
 
 export const configSchema = {
@@ -30,11 +40,44 @@ export const configSchema = {
       minProperties: 1,
       default: RATE_LIMITS,
     },
+    webhookPaths: {
+      type: "array",
+      items: { type: "string", pattern: "^/[^*\\s]*$" },
+      description: "Exact paths whose POSTs may leave the route classes for the webhook limit (the app's webhook routes).",
+      default: WEBHOOK_EXEMPTION.paths,
+    },
+    webhookLimit: {
+      type: "object",
+      required: ["requestsPerMinute", "burst"],
+      properties: {
+        requestsPerMinute: { type: "number", exclusiveMinimum: 0 },
+        burst: { type: "integer", minimum: 1 },
+      },
+      additionalProperties: false,
+      description: "The loosest limit a rate-limit-webhooks rule may have (per client IP and Cloudflare data center).",
+      default: WEBHOOK_EXEMPTION.rateLimit,
+    },
   },
 } as const;
 
 interface Config {
   classes: Record<string, RateLimitClass>;
+  webhookPaths: string[];
+  webhookLimit: RateLimitClass;
+}
+
+const PATH_ATOM = /starts_with\(http\.request\.uri\.path, *"(?:[^"\\]|\\.)*"\)|http\.request\.uri\.path (?:eq|==) *"(?:[^"\\]|\\.)*"/g;
+const PATH_ONLY = /^(?:starts_with\(http\.request\.uri\.path, *"(?:[^"\\]|\\.)*"\)|http\.request\.uri\.path (?:eq|==) *"(?:[^"\\]|\\.)*")$/;
+
+/** A top-level `not …` conjunct's operand, or undefined. */
+function negated(conjunct: string): string | undefined {
+  const m = /^not\s*(.*)$/s.exec(conjunct) ?? /^!\s*(.*)$/s.exec(conjunct);
+  return m?.[1] === undefined ? undefined : unwrapParens(m[1]);
+}
+
+/** Whether an exclusion names paths only (`starts_with(path, …)` / `path eq …`, or-ed): a more specific class nested in this one. */
+function isPathOnly(expression: string): boolean {
+  return splitTopLevel(expression, "or").every((part) => PATH_ONLY.test(unwrapParens(part)));
 }
 
 /** The class named by a ref, or undefined when the ref does not follow the convention. */
@@ -51,8 +94,25 @@ function fmt(n: number): string {
 
 export function validateRateLimits(args: StackValidationArgs, reportViolation: ReportViolation): void {
   if (!hasType(args.resources, TYPES.zone)) args.notApplicable("The stack has no Cloudflare zone.");
-  const { classes } = configWithDefaults<Config>({ classes: { ...RATE_LIMITS } }, args);
+  const { classes, webhookPaths, webhookLimit } = configWithDefaults<Config>(
+    { classes: { ...RATE_LIMITS }, webhookPaths: [...WEBHOOK_EXEMPTION.paths], webhookLimit: { ...WEBHOOK_EXEMPTION.rateLimit } },
+    args,
+  );
+  const webhookClass = WEBHOOK_EXEMPTION.rateLimitClass;
   const names = Object.keys(classes);
+  const refNames = names.includes(webhookClass) ? names : [...names, webhookClass];
+  const scope: ExemptionScope = { paths: webhookPaths, method: WEBHOOK_EXEMPTION.method };
+  const tooBroad = (label: string, what: string, expression: string, problem: string) =>
+    `${label} ${what} "${expression}", which is too broad: ${problem}. Only webhook deliveries may be exempt, e.g. "${exemptionExample(scope)}" (further conjuncts such as ip.src in {…} may narrow it).`;
+
+  // Custom rules that skip rate limiting (Cloudflare "skip" with phases/products) must be as narrow.
+  for (const { ruleset, rule, index } of enabledRules(rulesetsInPhase(args.resources, PHASES.customWaf))) {
+    const p = rule.actionParameters ?? {};
+    if (rule.action !== "skip" || !((p.phases ?? []).includes(PHASES.rateLimit) || (p.products ?? []).includes("rateLimit"))) continue;
+    const problem = exemptionScopeProblem(rule.expression, scope);
+    if (problem) reportViolation(tooBroad(ruleLabel(ruleset, rule, index), "skips every rate-limit rule where", rule.expression, problem), ruleset.resource.urn);
+  }
+  const rateLimitRules = enabledRules(rulesetsInPhase(args.resources, PHASES.rateLimit));
 
   interface Effective {
     rpm: number;
@@ -62,10 +122,34 @@ export function validateRateLimits(args: StackValidationArgs, reportViolation: R
   }
   const byClass = new Map<string, Effective[]>();
 
-  for (const { ruleset, rule, index } of enabledRules(rulesetsInPhase(args.resources, PHASES.rateLimit))) {
+  for (const { ruleset, rule, index } of rateLimitRules) {
     const label = ruleLabel(ruleset, rule, index);
     const urn = ruleset.resource.urn;
-    const cls = rule.ref ? classOf(rule.ref, names) : undefined;
+    const cls = rule.ref ? classOf(rule.ref, refNames) : undefined;
+    const isWebhook = cls === webhookClass && !names.includes(webhookClass);
+    if (isWebhook) {
+      const problem = exemptionScopeProblem(rule.expression, scope);
+      if (problem) reportViolation(tooBroad(label, "applies the webhook limit where", rule.expression, problem), urn);
+    } else if (cls) {
+      // Exclusions: a nested class's paths, or the narrow webhook exemption; nothing else.
+      for (const conjunct of splitTopLevel(rule.expression, "and")) {
+        const excluded = negated(conjunct);
+        if (excluded === undefined) continue;
+        if (!isPathOnly(excluded)) {
+          const problem = exemptionScopeProblem(excluded, scope);
+          if (problem) reportViolation(tooBroad(label, `takes out of class "${cls}" the requests where`, excluded, problem), urn);
+          continue;
+        }
+        for (const atom of excluded.match(PATH_ATOM) ?? []) {
+          const counted = rateLimitRules.some(
+            (other) => other.rule !== rule && other.rule.ref !== undefined && classOf(other.rule.ref, names) !== cls && splitTopLevel(other.rule.expression, "and").some((c) => negated(c) === undefined && c.includes(atom)),
+          );
+          if (!counted) {
+            reportViolation(`${label} takes "${atom}" out of class "${cls}" but no other class's rule counts it, so those requests are not rate limited. Remove the exclusion, or add a class for that path.`, urn);
+          }
+        }
+      }
+    }
     if (!cls) {
       reportViolation(
         `${label} belongs to no known route class. Give it the ref "${RATE_LIMIT_REF_PREFIX}<class>[-<suffix>]" with <class> one of ${names.join(", ")}, or add the class to this policy's "classes" config with its guide limits.`,
@@ -92,7 +176,10 @@ export function validateRateLimits(args: StackValidationArgs, reportViolation: R
     byClass.set(cls, list);
   }
 
-  for (const [cls, limit] of Object.entries(classes)) {
+  const checked: [string, RateLimitClass][] = Object.entries(classes);
+  if (byClass.has(webhookClass) && !names.includes(webhookClass)) checked.push([webhookClass, webhookLimit]);
+  const source = (cls: string) => (cls === webhookClass && !names.includes(webhookClass) ? `the webhook limit (this policy's "webhookLimit")` : "the guide");
+  for (const [cls, limit] of checked) {
     const rules = byClass.get(cls);
     if (!rules || rules.length === 0) {
       reportViolation(
@@ -103,14 +190,14 @@ export function validateRateLimits(args: StackValidationArgs, reportViolation: R
     const strictestRate = rules.reduce((a, b) => (b.rpm < a.rpm ? b : a));
     if (strictestRate.rpm > limit.requestsPerMinute) {
       reportViolation(
-        `Route class "${cls}" allows ${fmt(strictestRate.rpm)} requests/min even by its strictest rule, ${strictestRate.label}; the guide allows at most ${limit.requestsPerMinute}/min.`,
+        `Route class "${cls}" allows ${fmt(strictestRate.rpm)} requests/min even by its strictest rule, ${strictestRate.label}; ${source(cls)} allows at most ${limit.requestsPerMinute}/min.`,
         strictestRate.urn,
       );
     }
     const strictestBurst = rules.reduce((a, b) => (b.burst < a.burst ? b : a));
     if (strictestBurst.burst > limit.burst) {
       reportViolation(
-        `Route class "${cls}" allows bursts of ${strictestBurst.burst} requests even by its strictest rule, ${strictestBurst.label}; the guide allows a burst of at most ${limit.burst}.`,
+        `Route class "${cls}" allows bursts of ${strictestBurst.burst} requests even by its strictest rule, ${strictestBurst.label}; ${source(cls)} allows a burst of at most ${limit.burst}.`,
         strictestBurst.urn,
       );
     }
@@ -120,7 +207,7 @@ export function validateRateLimits(args: StackValidationArgs, reportViolation: R
 export const rateLimits: StackValidationPolicy = {
   name: "rate-limits",
   description:
-    "Each route class (auth, API, AI) is rate limited at the edge, no looser than the guide (auth 10/min burst 20, API 100/min burst 200, AI 30/min burst 50), and every rate-limit rule belongs to a known class.",
+    "Each route class (auth, API, AI) is rate limited at the edge, no looser than the guide (auth 10/min burst 20, API 100/min burst 200, AI 30/min burst 50), and every rate-limit rule belongs to a known class; only webhook POSTs to exact webhook paths may leave the classes, for a limit of their own.",
   enforcementLevel: "mandatory",
   configSchema: configSchema as unknown as StackValidationPolicy["configSchema"],
   validateStack: validateRateLimits,

@@ -3,10 +3,19 @@
  * on all traffic (not disabled, not downgraded to log), and the custom ruleset has an enabled,
  * blocking rule for each of the guide's four families (SQL injection, XSS, path traversal, file
  * upload validation), identified by ref `waf-<family>`.
+ *
+ * Skip rules (Cloudflare "exceptions") in either WAF phase must be narrow: one top-level `and`
+ * conjunct limits the path to exact allowed webhook paths and another the method to POST
+ * (policies/lib/exemption.ts). What they may skip: in the managed phase only the rulesets in
+ * `skippableRulesets` (OWASP), never `ruleset: "current"` (that would skip the Cloudflare Managed
+ * Ruleset too); in the custom phase never the remaining custom rules (the guide's four families)
+ * nor the whole managed phase. Skip rules that only skip rate limiting belong to `rate-limits`.
  */
 import type { ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { BLOCKING_ACTIONS, MANAGED_RULESETS, PHASES, TYPES, WAF_RULE_REFS } from "../guide";
-import { configWithDefaults, enabledRules, hasType, ruleLabel, rulesetsInPhase } from "../lib/util";
+import { BLOCKING_ACTIONS, MANAGED_RULESETS, PHASES, TYPES, WAF_RULE_REFS, WEBHOOK_EXEMPTION } from "../guide";
+import { exemptionExample, exemptionScopeProblem } from "../lib/exemption";
+import type { RulesetRuleInputs } from "../lib/shapes";
+import { configWithDefaults, enabledRules, hasType, ruleLabel, rulesetsInPhase, type StackRuleset } from "../lib/util";
 
 export const configSchema = {
   properties: {
@@ -22,17 +31,74 @@ export const configSchema = {
       description: "Refs of the WAF custom rules that must exist, enabled and blocking.",
       default: WAF_RULE_REFS,
     },
+    webhookPaths: {
+      type: "array",
+      items: { type: "string", pattern: "^/[^*\\s]*$" },
+      description: "Exact paths a WAF skip rule (exception) may cover, with method POST only: the app's webhook routes.",
+      default: WEBHOOK_EXEMPTION.paths,
+    },
+    skippableRulesets: {
+      type: "array",
+      items: { type: "string", pattern: "^[0-9a-f]{32}$" },
+      description: "Managed ruleset ids an exception may skip for those requests (default: the OWASP Core Ruleset only).",
+      default: WEBHOOK_EXEMPTION.skippableRulesets,
+    },
   },
 } as const;
 
 interface Config {
   managedRulesets: Record<string, string>;
   customRuleRefs: string[];
+  webhookPaths: string[];
+  skippableRulesets: string[];
+}
+
+/** Skip targets that are rate limiting only (checked by `rate-limits`). */
+const RATE_LIMIT_SKIP_TARGETS = new Set(["http_ratelimit", "rateLimit"]);
+
+/** What a skip rule skips, in words, when that is not allowed; undefined when it is. */
+function forbiddenSkip(phase: string, rule: RulesetRuleInputs, cfg: Config, names: Record<string, string>): string | undefined {
+  const p = rule.actionParameters ?? {};
+  const name = (id: string) => (names[id] ? `the ${names[id]} (${id})` : id);
+  if (p.ruleset === "current") {
+    return phase === PHASES.managedWaf
+      ? `skips every remaining managed rule (ruleset "current"), the Cloudflare Managed Ruleset included; skip only rulesets: [${cfg.skippableRulesets.map((id) => `"${id}"`).join(", ")}]`
+      : `skips the remaining custom rules (ruleset "current"), which block the guide's four families; remove it`;
+  }
+  const rulesets = [...(p.rulesets ?? []), ...Object.keys(p.rules ?? {})].filter((id) => !cfg.skippableRulesets.includes(id));
+  if (rulesets.length > 0) return `skips ${rulesets.map(name).join(", ")}, which must run on all traffic`;
+  if ((p.phases ?? []).includes(PHASES.managedWaf)) return `skips the whole ${PHASES.managedWaf} phase (both managed rulesets); use an exception in that phase with rulesets: [<OWASP id>] instead`;
+  return undefined;
+}
+
+function checkSkipRules(rulesets: StackRuleset[], phase: string, cfg: Config, reportViolation: ReportViolation): void {
+  const names = Object.fromEntries(Object.entries(cfg.managedRulesets).map(([title, id]) => [id, title]));
+  const scope = { paths: cfg.webhookPaths, method: WEBHOOK_EXEMPTION.method };
+  for (const { ruleset, rule, index } of enabledRules(rulesets)) {
+    if (rule.action !== "skip") continue;
+    const p = rule.actionParameters ?? {};
+    const targets = [...(p.phases ?? []), ...(p.products ?? [])];
+    const rateLimitOnly = p.ruleset === undefined && p.rulesets === undefined && p.rules === undefined && targets.length > 0 && targets.every((t) => RATE_LIMIT_SKIP_TARGETS.has(t));
+    if (rateLimitOnly) continue;
+    const label = ruleLabel(ruleset, rule, index);
+    const forbidden = forbiddenSkip(phase, rule, cfg, names);
+    if (forbidden) reportViolation(`${label} ${forbidden}.`, ruleset.resource.urn);
+    const problem = exemptionScopeProblem(rule.expression, scope);
+    if (problem) {
+      reportViolation(
+        `${label} skips WAF rules where "${rule.expression}" matches, which is too broad: ${problem}. A WAF exception must cover exactly the webhook deliveries, e.g. "${exemptionExample(scope)}" (further conjuncts such as ip.src in {…} may narrow it).`,
+        ruleset.resource.urn,
+      );
+    }
+  }
 }
 
 export function validateWafBaseline(args: StackValidationArgs, reportViolation: ReportViolation): void {
   if (!hasType(args.resources, TYPES.zone)) args.notApplicable("The stack has no Cloudflare zone.");
-  const cfg = configWithDefaults<Config>({ managedRulesets: { ...MANAGED_RULESETS }, customRuleRefs: [...WAF_RULE_REFS] }, args);
+  const cfg = configWithDefaults<Config>(
+    { managedRulesets: { ...MANAGED_RULESETS }, customRuleRefs: [...WAF_RULE_REFS], webhookPaths: [...WEBHOOK_EXEMPTION.paths], skippableRulesets: [...WEBHOOK_EXEMPTION.skippableRulesets] },
+    args,
+  );
 
   const executes = enabledRules(rulesetsInPhase(args.resources, PHASES.managedWaf)).filter((r) => r.rule.action === "execute");
   for (const [title, id] of Object.entries(cfg.managedRulesets)) {
@@ -50,6 +116,9 @@ export function validateWafBaseline(args: StackValidationArgs, reportViolation: 
     }
   }
 
+  checkSkipRules(rulesetsInPhase(args.resources, PHASES.managedWaf), PHASES.managedWaf, cfg, reportViolation);
+  checkSkipRules(rulesetsInPhase(args.resources, PHASES.customWaf), PHASES.customWaf, cfg, reportViolation);
+
   const custom = enabledRules(rulesetsInPhase(args.resources, PHASES.customWaf));
   for (const ref of cfg.customRuleRefs) {
     const rule = custom.find((r) => r.rule.ref === ref);
@@ -64,7 +133,7 @@ export function validateWafBaseline(args: StackValidationArgs, reportViolation: 
 export const wafBaseline: StackValidationPolicy = {
   name: "waf-baseline",
   description:
-    "The WAF executes the Cloudflare Managed and OWASP Core rulesets on all traffic and blocks the guide's four families (SQL injection, XSS, path traversal, file upload) with custom rules.",
+    "The WAF executes the Cloudflare Managed and OWASP Core rulesets on all traffic and blocks the guide's four families (SQL injection, XSS, path traversal, file upload) with custom rules; the only exception allowed skips OWASP for webhook POSTs to exact webhook paths.",
   enforcementLevel: "mandatory",
   configSchema: configSchema as unknown as StackValidationPolicy["configSchema"],
   validateStack: validateWafBaseline,

@@ -91,6 +91,7 @@ export function composeApp(ctx: LayerContext, database: DatabaseOutputs): { outp
     domains: app.domains,
     dnsTargets: { ...app.dnsTargets },
     healthCheckPath: app.healthCheckPath,
+    webhookPaths: [config.app.stripe.webhookPath],
   };
   return {
     outputs,

@@ -27,4 +27,9 @@ export interface AppOutputs {
   dnsTargets: { apexIpv4: string; cname: string };
   /** Path of the app's health endpoint (the guide's `/api/health`). */
   healthCheckPath: string;
+  /**
+   * Exact paths of the app's server-to-server webhook routes (Stripe: `promptandpause:app.stripe.webhookPath`).
+   * The edge exempts POSTs to exactly these from the per-client rate limits and the OWASP ruleset.
+   */
+  webhookPaths: string[];
 }

@@ -22,6 +22,7 @@ export function composeEdge(ctx: LayerContext, app: AppOutputs): { outputs: Edge
       settings: config.edge,
       contacts: config.contacts,
       origin: { ...app.dnsTargets, healthCheckPath: app.healthCheckPath },
+      webhookPaths: app.webhookPaths,
       uploadLimitBytes: config.database.storage.fileSizeLimitMb * 1024 * 1024,
       protect,
     },

@@ -3,6 +3,7 @@ import { parsePathPattern, pathPatternProblem, patternContains, patternsOverlap 
 import { PLAN_LIMITS, PLAN_TIERS } from "../../components/edge/plans";
 import { MIN_TLS_VERSIONS } from "../../components/edge/types";
 import { mapRateLimits } from "../../components/edge/rate-limit-mapping";
+import { sourceIpProblem, WEBHOOK_RATE_LIMIT_CLASS } from "../../components/edge/webhook-exemption";
 import type { ConfigIssue } from "../../components/shared/errors";
 import type { PlatformSettings } from "../config";
 import { GUIDE } from "../guide";
@@ -142,6 +143,37 @@ export const edgeConfigSchema = z.strictObject({
         .default(["image/jpeg", "image/png", "image/webp", "image/gif"]),
     })
     .prefault({}),
+  webhooks: z
+    .strictObject({
+      /**
+       * Sustained requests per minute per client (IP, per Cloudflare data center) on the app's
+       * webhook routes (`AppOutputs.webhookPaths`, e.g. POST /api/webhooks/stripe). Webhook
+       * deliveries are taken out of the per-client classes (Stripe posts renewals in bursts from a
+       * few IPs) and limited by this separate rule, `rate-limit-webhooks`. A delivery over it gets
+       * 429 and Stripe retries it with backoff for up to three days. Security: the policy
+       * `rate-limits` refuses more than its `webhookLimit` (1000/min, burst 2000).
+       * @default 1000
+       */
+      requestsPerMinute: z.number().int().min(1).max(100_000).default(1000),
+      /** Webhook posts one client may send at once. @default 2000 (one rule: 2000 per 120 s) */
+      burst: z.number().int().min(1).max(1_000_000).default(2000),
+      /**
+       * Limit the webhook exemption (OWASP skip, own rate limit) further to these source IPs/CIDRs:
+       * Stripe's webhook IPs (https://stripe.com/files/ips/ips_webhooks.json; Stripe announces
+       * changes 7 days ahead on its api-announce list). A post from another address is not exempt:
+       * it runs OWASP and counts against the API class. Empty: any source, the app's signature
+       * check being the authentication. @default []
+       */
+      sourceIps: z
+        .array(
+          z.string().superRefine((value, ctx) => {
+            const problem = sourceIpProblem(value);
+            if (problem) ctx.addIssue({ code: "custom", message: problem });
+          }),
+        )
+        .default([]),
+    })
+    .prefault({}),
   cache: z
     .strictObject({
       /**
@@ -232,7 +264,8 @@ export function checkEdgeConfig(edge: EdgeSettings, _all: PlatformSettings): Con
   const issues: ConfigIssue[] = [];
   const limits = PLAN_LIMITS[edge.plan];
 
-  const mapping = mapRateLimits(edge.rateLimits.classes, edge.plan);
+  // The app always has a Stripe webhook route (promptandpause:app.stripe.webhookPath): its own rule counts too.
+  const mapping = mapRateLimits(edge.rateLimits.classes, edge.plan, edge.webhooks);
   if (!mapping.ok) {
     issues.push({
       path: `${K}.plan`,
@@ -241,6 +274,14 @@ export function checkEdgeConfig(edge: EdgeSettings, _all: PlatformSettings): Con
       fix: mapping.neededPlan
         ? `Set ${K}.plan to "${mapping.neededPlan}" (the cheapest plan that expresses every class), or change ${K}.rateLimits.classes.`
         : `No Cloudflare plan can express these classes; change ${K}.rateLimits.classes.`,
+    });
+  }
+  if (Object.hasOwn(edge.rateLimits.classes, WEBHOOK_RATE_LIMIT_CLASS)) {
+    issues.push({
+      path: `${K}.rateLimits.classes.${WEBHOOK_RATE_LIMIT_CLASS}`,
+      problem: `is reserved for the webhook limit (rule ref rate-limit-${WEBHOOK_RATE_LIMIT_CLASS})`,
+      got: WEBHOOK_RATE_LIMIT_CLASS,
+      fix: `Rename the class, and set the webhook limit with ${K}.webhooks.`,
     });
   }
   if (!limits.managedRulesets) {

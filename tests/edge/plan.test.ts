@@ -22,14 +22,20 @@ describe.each(["staging", "prod"] as const)("the %s stack's edge layer", (stack)
       ["rate-limit-api", 200, 120],
       ["rate-limit-ai-burst", 50, 60],
       ["rate-limit-ai-sustained", 60, 120],
+      ["rate-limit-webhooks", 2000, 120],
     ]);
+    // The app's Stripe webhook route (promptandpause:app.stripe.webhookPath) reaches the edge through AppOutputs.webhookPaths.
+    const exempt = 'http.request.uri.path eq "/api/webhooks/stripe" and http.request.method eq "POST"';
+    expect(byPhase.http_ratelimit?.find((r) => r.ref === "rate-limit-webhooks")?.expression).toBe(exempt);
+    expect(byPhase.http_ratelimit?.find((r) => r.ref === "rate-limit-api")?.expression.endsWith(` and not (${exempt})`)).toBe(true);
+    expect(byPhase.http_request_firewall_managed?.[0]).toMatchObject({ action: "skip", expression: exempt, actionParameters: { rulesets: ["4814384a9e5d4991b9815dcfc25d2f1f"] } });
     expect(byPhase.http_request_cache_settings?.filter((r) => r.actionParameters.cache).map((r) => [r.ref, r.actionParameters.edgeTtl.default])).toEqual([
       ["cache-prompts-today", 300],
       ["cache-static", 86_400],
       ["cache-js", 31_536_000],
     ]);
     expect(byPhase.http_request_firewall_custom?.map((r) => r.ref)).toEqual(expect.arrayContaining(["waf-sqli", "waf-xss", "waf-path-traversal", "waf-file-upload"]));
-    expect(byPhase.http_request_firewall_managed?.map((r) => r.actionParameters.id)).toEqual(["efb7b8c949ac4650a09736fc376e9aee", "4814384a9e5d4991b9815dcfc25d2f1f"]);
+    expect(byPhase.http_request_firewall_managed?.filter((r) => r.action === "execute").map((r) => r.actionParameters.id)).toEqual(["efb7b8c949ac4650a09736fc376e9aee", "4814384a9e5d4991b9815dcfc25d2f1f"]);
     expect(byPhase.http_response_headers_transform?.[0]?.actionParameters.headers["X-Frame-Options"]).toEqual({ operation: "set", value: "DENY" });
     const zone = doc.resources.find((r) => r.type === "cloudflare:index/zone:Zone");
     expect(zone?.protect).toBe(stack === "prod");

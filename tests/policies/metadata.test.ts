@@ -43,7 +43,14 @@ describe("pack", () => {
 describe("config schema defaults are the guide's numbers", () => {
   it.each<[string, Record<string, unknown>]>([
     ["security-headers", { hstsMinMaxAgeSeconds: 31536000, requireIncludeSubDomains: true, frameOptions: "DENY", probePath: "/api/prompts/today" }],
-    ["rate-limits", { classes: { auth: { requestsPerMinute: 10, burst: 20 }, api: { requestsPerMinute: 100, burst: 200 }, ai: { requestsPerMinute: 30, burst: 50 } } }],
+    [
+      "rate-limits",
+      {
+        classes: { auth: { requestsPerMinute: 10, burst: 20 }, api: { requestsPerMinute: 100, burst: 200 }, ai: { requestsPerMinute: 30, burst: 50 } },
+        webhookPaths: ["/api/webhooks/stripe"],
+        webhookLimit: { requestsPerMinute: 1000, burst: 2000 },
+      },
+    ],
     [
       "cache-rules",
       {
@@ -58,7 +65,7 @@ describe("config schema defaults are the guide's numbers", () => {
       },
     ],
     ["edge-tls-baseline", { allowedSslModes: ["strict"], minTlsVersion: "1.2" }],
-    ["waf-baseline", { managedRulesets: { "Cloudflare Managed Ruleset": "efb7b8c949ac4650a09736fc376e9aee", "Cloudflare OWASP Core Ruleset": "4814384a9e5d4991b9815dcfc25d2f1f" }, customRuleRefs: ["waf-sqli", "waf-xss", "waf-path-traversal", "waf-file-upload"] }],
+    ["waf-baseline", { managedRulesets: { "Cloudflare Managed Ruleset": "efb7b8c949ac4650a09736fc376e9aee", "Cloudflare OWASP Core Ruleset": "4814384a9e5d4991b9815dcfc25d2f1f" }, customRuleRefs: ["waf-sqli", "waf-xss", "waf-path-traversal", "waf-file-upload"], webhookPaths: ["/api/webhooks/stripe"], skippableRulesets: ["4814384a9e5d4991b9815dcfc25d2f1f"] }],
     ["vercel-function-timeout", { maxTimeoutSeconds: 30 }],
     ["supabase-auth", { maxJwtExpirySeconds: 3600, maxSessionSeconds: 604800, allowedRedirectHosts: [], allowHttpLocalhost: false }],
     ["supabase-database", { maxPoolSize: 20, maxConnections: 100, maxFileSizeBytes: 52428800, requirePointInTimeRecovery: true }],

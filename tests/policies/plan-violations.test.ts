@@ -64,6 +64,12 @@ const CASES: Case[] = [
     fragment: /sets "max-age=3600; includeSubDomains" \(max-age must be at least 31536000\)/,
   },
   {
+    change: "webhook limit loosened to 5000/min, burst 10000",
+    edit: (doc) => doc.setIn([...EDGE, "webhooks"], { requestsPerMinute: 5000, burst: 10000 }),
+    policy: "rate-limits",
+    fragment: /Route class "webhooks" allows 5000 requests\/min .*the webhook limit \(this policy's "webhookLimit"\) allows at most 1000\/min/,
+  },
+  {
     change: "minimum TLS version 1.0",
     edit: (doc) => doc.setIn([...EDGE, "minTlsVersion"], "1.0"),
     policy: "edge-tls-baseline",
