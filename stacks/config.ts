@@ -154,7 +154,7 @@ export function parseStackConfig(raw: RawStackConfig): PlatformConfig {
  * typo elsewhere does not hide an open redirect here: every problem is reported in one go.
  */
 const CROSS_KEY_CHECKS: ReadonlyArray<{ needs: readonly (keyof PlatformSettings)[]; check: (all: PlatformSettings) => ConfigIssue[] }> = [
-  { needs: ["edge"], check: (all) => checkEdgeConfig(all.edge, all) },
+  { needs: ["edge", "domain"], check: (all) => checkEdgeConfig(all.edge, all) },
   { needs: ["app", "database"], check: (all) => checkAppConfig(all.app, all) },
   { needs: ["database", "domain"], check: (all) => checkDatabaseConfig(all.database, all) },
 ];

@@ -37,16 +37,21 @@ export interface AppArgs {
   /** Function CPU class (`standard_legacy`, `standard`, `performance`). Cost: higher = pricier. @default "standard" */
   functionCpuType?: string;
   /**
-   * Vercel Authentication for deployments other than production's custom domains.
-   * Security: previews carry real (staging) data and keys. @default "standardProtectionNew"
+   * Vercel Authentication (`vercelAuthentication.deploymentType`) for deployments other than
+   * production's custom domains, in the provider's snake_case values: it validates
+   * `OneOf("standard_protection_new", "standard_protection", "all_deployments",
+   * "only_preview_deployments", "none")` (the camelCase in the SDK's doc comments is refused).
+   * `none` is not offered: previews carry real (staging) data and keys.
+   * @default "standard_protection_new"
    */
-  deploymentProtection?: "standardProtectionNew" | "allDeployments" | "onlyPreviewDeployments";
+  deploymentProtection?: "standard_protection_new" | "all_deployments" | "only_preview_deployments";
   /** Skew Protection window (`30 minutes`, `12 hours`, `1 day`, `7 days`). @default "12 hours" */
   skewProtection?: string;
   /** Path pattern of the origin security headers. @default "/api/(.*)" (guide) */
   apiHeadersSource?: string;
   /**
-   * Response headers on {@link apiHeadersSource}, at the origin, behind the edge's copy.
+   * Response headers on {@link apiHeadersSource}, at the origin, behind the edge's copy; each one
+   * becomes a `response.headers` `set` transform (see {@link apiHeaderTransforms}).
    * @default the guide's Strict-Transport-Security / X-Content-Type-Options / X-Frame-Options
    */
   apiSecurityHeaders?: Record<string, string>;
@@ -69,8 +74,13 @@ export interface AppArgs {
     /** Targets that receive `STRIPE_WEBHOOK_SECRET`. @default ["production", "preview"] */
     secretTargets?: VercelTarget[];
   };
-  /** Log drain to the log aggregator (the guide's "Log aggregation"). Only Pro/Enterprise teams. */
-  logDrain: {
+  /**
+   * Log drain to the log aggregator (the guide's "Log aggregation"). Only Pro/Enterprise teams.
+   * The endpoint must already answer Vercel's verification (`200` + `x-vercel-verify: <code>`,
+   * code in {@link App.logDrainVerificationCode}) or creating the drain fails.
+   * @default none: no drain is created and a warning is logged
+   */
+  logDrain?: {
     /** HTTPS intake URL; must answer Vercel's `x-vercel-verify` check. */
     endpoint: string;
     /** @default ["lambda", "edge", "static", "external", "build", "firewall"] */
@@ -90,7 +100,8 @@ export interface AppArgs {
  * The guide's application layer on Vercel: the Next.js project (function timeout, regions,
  * preview protection, skew protection), apex + www domains, environment variables, the
  * `/api/(.*)` security headers at the origin, the Stripe webhook endpoint whose signing secret
- * feeds `STRIPE_WEBHOOK_SECRET`, and a signed log drain.
+ * feeds `STRIPE_WEBHOOK_SECRET`, and an optional signed log drain (its endpoint is an external
+ * prerequisite that must pass Vercel's `x-vercel-verify` check).
  */
 export class App extends pulumi.ComponentResource {
   /** Vercel project id. */
@@ -109,10 +120,20 @@ export class App extends pulumi.ComponentResource {
   public readonly stripeWebhookUrl: pulumi.Output<string>;
   /** Stripe webhook endpoint id (`we_…`). */
   public readonly stripeWebhookEndpointId: pulumi.Output<string>;
-  /** Log drain id. */
-  public readonly logDrainId: pulumi.Output<string>;
-  /** Secret the log drain signs payloads with (`x-vercel-signature`); give it to the aggregator. Secret. */
-  public readonly logDrainSecret: pulumi.Output<string>;
+  /** Log drain id; undefined when no `logDrain` is configured. */
+  public readonly logDrainId?: pulumi.Output<string>;
+  /**
+   * Secret the log drain signs payloads with (`x-vercel-signature`); give it to the aggregator.
+   * Secret. Undefined when no `logDrain` is configured.
+   */
+  public readonly logDrainSecret?: pulumi.Output<string>;
+  /**
+   * The team's endpoint verification code (`vercel.getEndpointVerification`): the log aggregator
+   * must return it in the `x-vercel-verify` header of a `200` response before the drain can be
+   * created. Read even without a drain, so the aggregator can be set up from a first deploy.
+   * Not secret: Vercel expects it in a public response header.
+   */
+  public readonly logDrainVerificationCode: pulumi.Output<string>;
   /** Env var resources by key (for tests and dependants). */
   public readonly environmentVariables: Record<string, vercel.ProjectEnvironmentVariable>;
 
@@ -122,20 +143,22 @@ export class App extends pulumi.ComponentResource {
       nodeVersion: "22.x",
       functionMaxDurationSeconds: GUIDE.app.functionMaxDurationSeconds,
       functionCpuType: "standard",
-      deploymentProtection: "standardProtectionNew" as const,
+      deploymentProtection: "standard_protection_new" as const,
       skewProtection: "12 hours",
       apiHeadersSource: "/api/(.*)",
       apiSecurityHeaders: { ...GUIDE.app.apiSecurityHeaders } as Record<string, string>,
       healthCheckPath: "/api/health",
       ...stripUndefined(args),
       stripe: { webhookPath: "/api/webhooks/stripe", secretTargets: ["production", "preview"] as VercelTarget[], ...stripUndefined(args.stripe) },
-      logDrain: {
-        sources: ["lambda", "edge", "static", "external", "build", "firewall"],
-        environments: ["production", "preview"],
-        deliveryFormat: "json" as const,
-        samplingRate: 1,
-        ...stripUndefined(args.logDrain),
-      },
+      logDrain: args.logDrain
+        ? {
+            sources: ["lambda", "edge", "static", "external", "build", "firewall"],
+            environments: ["production", "preview"],
+            deliveryFormat: "json" as const,
+            samplingRate: 1,
+            ...stripUndefined(args.logDrain),
+          }
+        : undefined,
     };
     const webhookSecretSpec: EnvVarSpec = {
       key: STRIPE_WEBHOOK_SECRET_ENV,
@@ -157,7 +180,16 @@ export class App extends pulumi.ComponentResource {
       ...a.environmentVariables,
       { ...webhookSecretSpec, value: pulumi.secret(webhook.secret) },
     ]);
-    const drain = this.createLogDrain(name, a, project);
+    // An invoke, parented here so it uses the component's Vercel provider (and its team).
+    this.logDrainVerificationCode = vercel.getEndpointVerificationOutput({}, { parent: this }).verificationCode;
+    const drain = a.logDrain ? this.createLogDrain(name, a.projectName, a.logDrain, project) : undefined;
+    if (!drain) {
+      pulumi.log.warn(
+        `App "${name}": no log drain (logDrain is not set), so Vercel's runtime and build logs are kept by Vercel only. ` +
+          "To forward them, run the log aggregator so that it answers 200 with `x-vercel-verify: <stack output logDrainVerificationCode>`, then set promptandpause:app.logDrain.endpoint.",
+        this,
+      );
+    }
 
     this.projectId = project.id;
     this.projectName = project.name;
@@ -167,8 +199,8 @@ export class App extends pulumi.ComponentResource {
     this.healthCheckPath = a.healthCheckPath;
     this.stripeWebhookUrl = webhook.url;
     this.stripeWebhookEndpointId = webhook.endpointId;
-    this.logDrainId = drain.drain.id;
-    this.logDrainSecret = drain.secret;
+    this.logDrainId = drain?.drain.id;
+    this.logDrainSecret = drain?.secret;
 
     this.registerOutputs({
       projectId: this.projectId,
@@ -177,8 +209,8 @@ export class App extends pulumi.ComponentResource {
       domains: this.domains,
       stripeWebhookUrl: this.stripeWebhookUrl,
       stripeWebhookEndpointId: this.stripeWebhookEndpointId,
-      logDrainId: this.logDrainId,
-      logDrainSecret: this.logDrainSecret,
+      logDrainVerificationCode: this.logDrainVerificationCode,
+      ...(drain ? { logDrainId: drain.drain.id, logDrainSecret: drain.secret } : {}),
     });
   }
 
@@ -222,8 +254,12 @@ export class App extends pulumi.ComponentResource {
   }
 
   /**
-   * The guide's `/api/(.*)` headers as a project-level routing rule (`ProjectRoute`): response
-   * headers on the matched path, live without a redeploy, placed first so no other rule skips it.
+   * The guide's `/api/(.*)` headers as a project-level routing rule (`ProjectRoute`) whose only
+   * action is Vercel's documented "Modify response headers" (`transforms` of type
+   * `response.headers`, op `set`). Modify actions of every matching rule apply and never end
+   * routing; `continue` does not exist for project rules, and a `headers`-only rule is the legacy
+   * `routes` form that needs `continue: true` to let `/api` reach the deployment's own routes.
+   * Live without a redeploy, placed first.
    */
   private createApiHeaders(name: string, a: ResolvedArgs, project: vercel.Project): vercel.ProjectRoute {
     return new vercel.ProjectRoute(
@@ -234,7 +270,7 @@ export class App extends pulumi.ComponentResource {
         description: "Guide security headers on /api/(.*) at the origin, behind the edge (managed by Pulumi)",
         enabled: true,
         position: { placement: "start" },
-        route: { src: a.apiHeadersSource, headers: { ...a.apiSecurityHeaders } },
+        route: { src: a.apiHeadersSource, transforms: apiHeaderTransforms(a.apiSecurityHeaders) },
       },
       { parent: this },
     );
@@ -281,19 +317,19 @@ export class App extends pulumi.ComponentResource {
   }
 
   /** Log drain with a generated signing secret (verify `x-vercel-signature` at the aggregator). */
-  private createLogDrain(name: string, a: ResolvedArgs, project: vercel.Project): { drain: vercel.LogDrain; secret: pulumi.Output<string> } {
+  private createLogDrain(name: string, projectName: string, d: ResolvedLogDrain, project: vercel.Project): { drain: vercel.LogDrain; secret: pulumi.Output<string> } {
     const password = new random.RandomPassword(`${name}-log-drain-secret`, { length: 48, special: false }, { parent: this });
     const secret = pulumi.secret(password.result);
     const drain = new vercel.LogDrain(
       `${name}-log-drain`,
       {
-        name: physicalName("vercel-log-drain", [a.projectName, "logs"]),
-        endpoint: a.logDrain.endpoint,
-        deliveryFormat: a.logDrain.deliveryFormat,
-        sources: [...a.logDrain.sources],
-        environments: [...a.logDrain.environments],
+        name: physicalName("vercel-log-drain", [projectName, "logs"]),
+        endpoint: d.endpoint,
+        deliveryFormat: d.deliveryFormat,
+        sources: [...d.sources],
+        environments: [...d.environments],
         projectIds: [project.id],
-        samplingRate: a.logDrain.samplingRate,
+        samplingRate: d.samplingRate,
         secret,
       },
       { parent: this },
@@ -302,11 +338,22 @@ export class App extends pulumi.ComponentResource {
   }
 }
 
+type ResolvedLogDrain = Required<NonNullable<AppArgs["logDrain"]>>;
+
 type ResolvedArgs = Required<Omit<AppArgs, "rootDirectory" | "stripe" | "logDrain">> & {
   rootDirectory?: string;
   stripe: Required<Omit<AppArgs["stripe"], "apiVersion">> & { apiVersion?: string };
-  logDrain: Required<AppArgs["logDrain"]>;
+  logDrain?: ResolvedLogDrain;
 };
+
+/**
+ * Response headers as `ProjectRoute` transforms: one `response.headers` `set` per header, with
+ * `target` and `args` as the JSON documents the provider parses (`{"key": name}` and the value as
+ * a JSON string), which is Vercel's transform object (`target.key`, `args`).
+ */
+export function apiHeaderTransforms(headers: Record<string, string>): { type: string; op: string; target: string; args: string }[] {
+  return Object.entries(headers).map(([key, value]) => ({ type: "response.headers", op: "set", target: JSON.stringify({ key }), args: JSON.stringify(value) }));
+}
 
 /** Drops keys whose value is undefined, so defaults are not overwritten by them. */
 function stripUndefined<T extends object>(value: T): T {

@@ -1,6 +1,7 @@
 /**
  * The zone's DNS records as data: the app (apex and www, proxied to Vercel), the records Resend
- * needs to send mail as the domain (return-path MX + SPF, DKIM, DMARC) and CAA.
+ * needs to send mail as the domain (return-path MX + SPF, DKIM, DMARC), inbound mail for the apex
+ * (the mailbox provider's MX and SPF include), DMARC report authorizations for other domains, and CAA.
  */
 import { quote } from "./expressions";
 import type { RuleSpec } from "./types";
@@ -27,6 +28,12 @@ export interface DnsInputs {
     resendRegion: string;
     returnPathSubdomain: string;
     dmarcPolicy: string;
+    /** Apex MX records of the mailbox provider; empty: no inbound mail (mail to the domain bounces). */
+    inboundMx: ReadonlyArray<{ host: string; priority: number }>;
+    /** `include:` domains of the apex SPF record; empty: no SPF record at the apex. */
+    apexSpfIncludes: readonly string[];
+    /** Other domains whose DMARC reports this domain accepts (`<other>._report._dmarc.<domain>`). */
+    dmarcReportsFor: readonly string[];
   };
   dmarcReports: string;
   securityContact: string;
@@ -45,6 +52,21 @@ export function txtContent(value: string): string {
 
 export function dmarcValue(policy: string, reports: string): string {
   return `v=DMARC1; p=${policy}; rua=mailto:${reports}; adkim=r; aspf=r`;
+}
+
+/** The apex SPF policy: the mailbox provider's includes, soft-fail for everything else (as Resend's record). */
+export function apexSpfValue(includes: readonly string[]): string {
+  return ["v=spf1", ...includes.map((d) => `include:${d}`), "~all"].join(" ");
+}
+
+/** RFC 7489 §7.1: the record by which `domain` accepts DMARC reports about `other`. */
+export function dmarcReportAuthorizationName(other: string, domain: string): string {
+  return `${other}._report._dmarc.${domain}`;
+}
+
+/** A record role from a host name (`promptandpause-staging.com` → `promptandpause-staging-com`). */
+function roleOf(host: string): string {
+  return host.replace(/[^a-z0-9]+/g, "-");
 }
 
 export function dnsRecords(inp: DnsInputs): DnsRecordSpec[] {
@@ -67,6 +89,22 @@ export function dnsRecords(inp: DnsInputs): DnsRecordSpec[] {
       (k, i): DnsRecordSpec => ({ role: `mail-dkim-${i}`, type: "TXT", name: `${k.name}.${d}`, content: txtContent(k.value), proxied: false, comment: "Resend DKIM" }),
     ),
     { role: "mail-dmarc", type: "TXT", name: `_dmarc.${d}`, content: txtContent(dmarcValue(inp.email.dmarcPolicy, inp.dmarcReports)), proxied: false, comment: "DMARC" },
+    ...inp.email.inboundMx.map(
+      (mx, i): DnsRecordSpec => ({ role: `mail-inbound-mx-${i}`, type: "MX", name: d, content: mx.host, priority: mx.priority, proxied: false, comment: "Inbound mail for the domain (mailbox provider)" }),
+    ),
+    ...(inp.email.apexSpfIncludes.length > 0
+      ? [{ role: "mail-apex-spf", type: "TXT", name: d, content: txtContent(apexSpfValue(inp.email.apexSpfIncludes)), proxied: false, comment: "SPF for mail sent as the domain (mailbox provider)" } satisfies DnsRecordSpec]
+      : []),
+    ...inp.email.dmarcReportsFor.map(
+      (other): DnsRecordSpec => ({
+        role: `mail-dmarc-report-auth-${roleOf(other)}`,
+        type: "TXT",
+        name: dmarcReportAuthorizationName(other, d),
+        content: txtContent("v=DMARC1"),
+        proxied: false,
+        comment: `Accept DMARC reports about ${other} (RFC 7489 7.1)`,
+      }),
+    ),
     ...inp.caaIssuers.map((issuer, i): DnsRecordSpec => ({ role: `caa-${i}`, type: "CAA", name: d, data: { flags: 0, tag: "issue", value: issuer }, proxied: false, comment: `CAA: ${issuer} may issue` })),
     { role: "caa-iodef", type: "CAA", name: d, data: { flags: 0, tag: "iodef", value: `mailto:${inp.securityContact}` }, proxied: false, comment: "CAA: report refused issuance" },
   ];

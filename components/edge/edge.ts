@@ -80,7 +80,7 @@ export class Edge extends pulumi.ComponentResource {
       child,
     );
     const zoneId = zone.zoneId;
-    const performance = new Performance(`${name}-performance`, { zoneId, naming, compressTypes: GUIDE.compression.types }, child);
+    const performance = new Performance(`${name}-performance`, { zoneId, naming, compressTypes: GUIDE.compression.types, tieredCache: s.tieredCache }, child);
     const dns = new Dns(
       `${name}-dns`,
       {

@@ -3,11 +3,14 @@
  * config checks (`stacks/schema/edge.ts`) and the components, so a plan that cannot express the
  * configuration fails before any resource is registered.
  *
- * Sources (Cloudflare docs): WAF → Rate limiting rules → "Availability" (rule counts, counting
- * periods, fields: Free may only use the URI path in rate-limit expressions, Pro adds host/URI/query,
- * Business adds the request method and source IP; every plan below Enterprise counts by IP with
- * `cf.colo.id`); Rules language → `matches` operator (Business and above); WAF →
- * Managed Rules (Cloudflare Managed and OWASP Core rulesets from Pro); Health Checks (Pro and above).
+ * Sources (Cloudflare docs): WAF → Rate limiting rules → "Availability" (rule counts: Free 1,
+ * Pro 2, Business 5, Enterprise 100; counting periods: Free 10 s, Pro "all supported values up to
+ * 1 min", Business "up to 10 min", Enterprise "up to 65,535 s", the supported values being
+ * {@link RATE_LIMIT_PERIODS}; fields: Free may only use the URI path in rate-limit expressions, Pro
+ * adds host/URI/query, Business adds the request method and source IP; every plan below
+ * Enterprise counts by IP with `cf.colo.id`); Rules language → `matches` operator (Business and
+ * above); WAF → Managed Rules (Cloudflare Managed and OWASP Core rulesets from Pro); Health Checks
+ * (Pro and above); DNS → record tags (paid plans).
  */
 
 export const PLAN_TIERS = ["free", "pro", "business", "enterprise"] as const;
@@ -28,11 +31,22 @@ export interface PlanLimits {
   healthChecks: boolean;
 }
 
+/**
+ * Every counting period (seconds) Cloudflare accepts for a rate-limiting rule (footnote of the
+ * "Availability" table; 86400 is a mitigation timeout only). Each plan takes those up to its cap.
+ */
+export const RATE_LIMIT_PERIODS = [10, 15, 20, 30, 40, 45, 60, 90, 120, 180, 240, 300, 480, 600, 900, 1200, 1800, 2400, 3600, 65535] as const;
+
+/** Longest counting period (seconds) per plan: Free 10 s, Pro 1 min, Business 10 min, Enterprise 65,535 s. */
+export const RATE_LIMIT_PERIOD_CAPS: Readonly<Record<PlanTier, number>> = { free: 10, pro: 60, business: 600, enterprise: 65_535 };
+
+const periodsUpTo = (cap: number): readonly number[] => RATE_LIMIT_PERIODS.filter((p) => p <= cap);
+
 export const PLAN_LIMITS: Readonly<Record<PlanTier, PlanLimits>> = {
-  free: { rateLimitRules: 1, rateLimitPeriods: [10], rateLimitMethodAndIpFields: false, regexMatching: false, managedRulesets: false, healthChecks: false },
-  pro: { rateLimitRules: 2, rateLimitPeriods: [10, 60], rateLimitMethodAndIpFields: false, regexMatching: false, managedRulesets: true, healthChecks: true },
-  business: { rateLimitRules: 5, rateLimitPeriods: [10, 60, 120, 300, 600], rateLimitMethodAndIpFields: true, regexMatching: true, managedRulesets: true, healthChecks: true },
-  enterprise: { rateLimitRules: 100, rateLimitPeriods: [10, 60, 120, 300, 600, 3600], rateLimitMethodAndIpFields: true, regexMatching: true, managedRulesets: true, healthChecks: true },
+  free: { rateLimitRules: 1, rateLimitPeriods: periodsUpTo(RATE_LIMIT_PERIOD_CAPS.free), rateLimitMethodAndIpFields: false, regexMatching: false, managedRulesets: false, healthChecks: false },
+  pro: { rateLimitRules: 2, rateLimitPeriods: periodsUpTo(RATE_LIMIT_PERIOD_CAPS.pro), rateLimitMethodAndIpFields: false, regexMatching: false, managedRulesets: true, healthChecks: true },
+  business: { rateLimitRules: 5, rateLimitPeriods: periodsUpTo(RATE_LIMIT_PERIOD_CAPS.business), rateLimitMethodAndIpFields: true, regexMatching: true, managedRulesets: true, healthChecks: true },
+  enterprise: { rateLimitRules: 100, rateLimitPeriods: periodsUpTo(RATE_LIMIT_PERIOD_CAPS.enterprise), rateLimitMethodAndIpFields: true, regexMatching: true, managedRulesets: true, healthChecks: true },
 };
 
 /**

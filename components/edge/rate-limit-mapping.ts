@@ -113,7 +113,7 @@ export function mapRateLimits(classes: Readonly<Record<string, Limits>>, plan: P
     }
     for (const [name, cls] of Object.entries(all)) {
       const m = mapClass(name, cls, limits.rateLimitPeriods);
-      if (typeof m === "string") problems.push(`class "${name}" (${cls.requestsPerMinute}/min, burst ${cls.burst}): ${m} on the ${tier} plan (periods ${limits.rateLimitPeriods.join(", ")} s)`);
+      if (typeof m === "string") problems.push(`class "${name}" (${cls.requestsPerMinute}/min, burst ${cls.burst}): ${m} on the ${tier} plan (counting periods ${periodRange(limits.rateLimitPeriods)})`);
       else mapped.push(m);
     }
     if (webhook && !limits.rateLimitMethodAndIpFields) {
@@ -163,6 +163,13 @@ function wrap(expression: string): string {
 export const RATE_LIMIT_CHARACTERISTICS = ["ip.src", "cf.colo.id"] as const;
 
 export { RATE_LIMIT_MITIGATION_TIMEOUT_SECONDS };
+
+/** `10 s` or `10–600 s`: the plan's counting periods, short enough for an error message. */
+function periodRange(periods: readonly number[]): string {
+  const first = periods[0];
+  const last = periods[periods.length - 1];
+  return periods.length === 1 ? `${first} s` : `${first}–${last} s`;
+}
 
 function fmt(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(1);

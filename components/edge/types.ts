@@ -20,6 +20,13 @@ export type Phase = (typeof PHASES)[keyof typeof PHASES];
 export const MIN_TLS_VERSIONS = ["1.0", "1.1", "1.2", "1.3"] as const;
 export type MinTlsVersion = (typeof MIN_TLS_VERSIONS)[number];
 
+/**
+ * Tiered Cache modes: off, on with the Generic Global topology, or on with the Smart topology
+ * (see `promptandpause:edge.tieredCache` for which fits an anycast origin such as Vercel).
+ */
+export const TIERED_CACHE_MODES = ["off", "generic", "smart"] as const;
+export type TieredCacheMode = (typeof TIERED_CACHE_MODES)[number];
+
 /** Strict-Transport-Security as the zone's `security_header` setting and the header rule send it. */
 export interface HstsSettings {
   /** Send HSTS at all. Security: off lets a network attacker downgrade a returning visitor to plain HTTP. */

@@ -20,7 +20,10 @@ export interface WafSettings {
   owaspSensitivity: keyof typeof OWASP_SCORE_THRESHOLDS;
   owaspParanoiaLevel: number;
   owaspAction: string;
+  /** Routes that accept uploads: type and size are checked there. */
   uploadPaths: readonly string[];
+  /** Where uploads are allowed only on `uploadPaths` (the API, not the pages: forms post multipart to pages). */
+  uploadScopePaths: readonly string[];
   uploadContentTypes: readonly string[];
 }
 
@@ -124,13 +127,14 @@ export function customWafRules(waf: WafSettings, uploadLimitBytes: number): Rule
     enabled: true,
   }));
   const uploadRoutes = anyPathExpression(waf.uploadPaths);
+  const uploadScope = anyPathExpression(waf.uploadScopePaths);
   const uploadTypes = ["multipart/form-data", ...waf.uploadContentTypes].map((t) => `starts_with(${CONTENT_TYPE}, ${quote(t)})`).join(" or ");
   const allowedTypes = waf.uploadContentTypes.map((t) => `starts_with(${CONTENT_TYPE}, ${quote(t)})`).join(" or ");
   const upload: RuleSpec[] = [
     {
       ref: "waf-file-upload",
-      description: "Guide waf_rules: file_upload_validation — uploads only on the upload routes",
-      expression: `${UPLOAD_METHODS} and not ${wrap(uploadRoutes)} and (${uploadTypes})`,
+      description: `Guide waf_rules: file_upload_validation — under ${waf.uploadScopePaths.join(", ")}, uploads only on the upload routes (pages keep their multipart forms)`,
+      expression: `${UPLOAD_METHODS} and ${wrap(uploadScope)} and not ${wrap(uploadRoutes)} and (${uploadTypes})`,
       action: "block",
       enabled: true,
     },

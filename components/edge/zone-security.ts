@@ -73,6 +73,15 @@ export function zoneSettingSpecs(args: Required<Pick<ZoneSecurityArgs, "minTlsVe
  */
 export class ZoneSecurity extends pulumi.ComponentResource {
   readonly zone: cloudflare.Zone;
+  /** The plan subscription (Pro or Business), or undefined on Free and Enterprise. */
+  readonly subscription: cloudflare.ZoneSubscription | undefined;
+  /**
+   * The zone id to build on. When a plan is subscribed here it resolves only once the subscription
+   * exists, so every resource created from it waits for the paid plan: rulesets that need it (five
+   * rate-limit rules with 120 s periods, the `matches` operator, managed WAF rulesets), the health
+   * check and tagged DNS records would otherwise race the upgrade and fail on the Free plan every
+   * new zone starts on.
+   */
   readonly zoneId: pulumi.Output<string>;
   readonly nameServers: pulumi.Output<string[]>;
   /** DS record to add at the registrar (empty when DNSSEC is off). */
@@ -85,16 +94,20 @@ export class ZoneSecurity extends pulumi.ComponentResource {
     const dnssec = args.dnssec ?? true;
 
     this.zone = new cloudflare.Zone(`${name}-zone`, { account: { id: args.accountId }, name: args.domain, type: "full" }, { parent: this, ...statefulOptions(args.protect ?? false) });
-    this.zoneId = this.zone.id;
+    const zoneId = this.zone.id;
     this.nameServers = this.zone.nameServers;
 
-    if (SELF_SERVE_PAID_PLANS.includes(args.plan)) {
-      new cloudflare.ZoneSubscription(`${name}-plan`, { zoneId: this.zoneId, frequency: "monthly", ratePlan: { id: args.plan } }, { parent: this });
-    }
+    this.subscription = SELF_SERVE_PAID_PLANS.includes(args.plan)
+      ? new cloudflare.ZoneSubscription(`${name}-plan`, { zoneId, frequency: "monthly", ratePlan: { id: args.plan } }, { parent: this })
+      : undefined;
+    // Carries the subscription as a dependency of everything built on it (Output resources).
+    this.zoneId = this.subscription ? pulumi.all([zoneId, this.subscription.id]).apply(([id]) => id) : zoneId;
+
+    // TLS, HTTPS and DNSSEC are on every plan: they need not wait for the subscription.
     for (const setting of zoneSettingSpecs({ minTlsVersion, hsts })) {
-      new cloudflare.ZoneSetting(`${name}-setting-${setting.id.replace(/_/g, "-")}`, { zoneId: this.zoneId, settingId: setting.id, value: setting.value }, { parent: this });
+      new cloudflare.ZoneSetting(`${name}-setting-${setting.id.replace(/_/g, "-")}`, { zoneId, settingId: setting.id, value: setting.value }, { parent: this });
     }
-    this.dnssecDs = dnssec ? new cloudflare.ZoneDnssec(`${name}-dnssec`, { zoneId: this.zoneId, status: "active" }, { parent: this }).ds : pulumi.output("");
+    this.dnssecDs = dnssec ? new cloudflare.ZoneDnssec(`${name}-dnssec`, { zoneId, status: "active" }, { parent: this }).ds : pulumi.output("");
 
     this.registerOutputs({ zoneId: this.zoneId, nameServers: this.nameServers, dnssecDs: this.dnssecDs });
   }

@@ -17,8 +17,18 @@ export interface NamingRule {
 
 /** Services whose names we generate, with their documented limits. */
 export const NAMING_RULES = {
-  /** Vercel: up to 100 chars, lowercase letters, digits, `.`, `_`, `-`; no `---`. */
-  "vercel-project": { maxLength: 100, allowed: /[a-z0-9._-]/, lowercase: true, source: "Vercel project name rules" },
+  /**
+   * Vercel projects: the intersection of what the Terraform/Pulumi provider validates
+   * (`vercel_project.name`: length 1–52, `^[a-z0-9\-]{0,100}$`) and what Vercel's API documents
+   * (up to 100 lowercase letters, digits, `.`, `_`, `-`, no `---`): 1–52 of `a-z`, `0-9`, `-`.
+   * Names over 52 characters, or with `.` / `_`, pass Vercel but fail the provider at plan time.
+   */
+  "vercel-project": {
+    maxLength: 52,
+    allowed: /[a-z0-9-]/,
+    lowercase: true,
+    source: "terraform-provider-vercel vercel_project.name validators ∩ Vercel project name rules",
+  },
   /** Supabase Management API: `V1CreateProjectBody.name` maxLength 256. */
   "supabase-project": { maxLength: 256, allowed: /[a-zA-Z0-9 ._-]/, lowercase: false, source: "management-api-v1 V1CreateProjectBody.name" },
   /** Cloudflare health checks: alphanumerics, hyphens and underscores only. */
@@ -47,6 +57,28 @@ export function physicalName(service: NamedService, parts: readonly string[]): s
   const suffix = shortHash(cleaned);
   const head = cleaned.slice(0, rule.maxLength - suffix.length - 1).replace(/[-._ ]+$/, "");
   return `${head}-${suffix}`;
+}
+
+/**
+ * Whether `name` is already a valid physical name for `service`, by the exact rule
+ * {@link physicalName} enforces: a name is valid when `physicalName` would leave it unchanged
+ * (allowed characters only, right case, within the length limit, no leading or trailing
+ * separator, no repeated `-`). Configuration schemas validate user-supplied names with this, so
+ * the schema and the generated names can never disagree.
+ */
+export function isPhysicalName(service: NamedService, name: string): boolean {
+  try {
+    return physicalName(service, [name]) === name;
+  } catch {
+    return false;
+  }
+}
+
+/** The rule {@link isPhysicalName} checks, in words, for error messages. */
+export function describeNamingRule(service: NamedService): string {
+  const rule: NamingRule = NAMING_RULES[service];
+  const chars = rule.allowed.source.replace(/^\[|\]$/g, "");
+  return `1-${rule.maxLength} characters from [${chars}]${rule.lowercase ? " (lower case)" : ""}, not starting or ending with a separator, without repeated '-'`;
 }
 
 /** 8 hex chars of FNV-1a: stable across runs and machines, enough to keep shortened names apart. */

@@ -2,6 +2,11 @@
  * security-headers: every `/api/*` response carries the guide's three security headers, set by at
  * least one layer (Cloudflare response-header transform rule, the zone's `security_header`
  * setting, or a Vercel ProjectRoute), and no layer sets or strips one to something weaker.
+ *
+ * A Vercel ProjectRoute sets a header through Vercel's "Modify response headers" action —
+ * `route.transforms` entries `{ type: "response.headers", op: "set" | "append", target: '{"key":…}',
+ * args: '"value"' }` (JSON documents, as the provider takes them) — or the legacy `route.headers`
+ * map; a `delete` transform whose key matches strips the header.
  */
 import type { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { PHASES, SECURITY_HEADERS, TYPES } from "../guide";
@@ -75,6 +80,53 @@ function sourceCoversApi(src: string, probePath: string): boolean {
   }
 }
 
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The guide headers a Vercel transform `target` (a JSON document `{"key": …}`) names. `key` is a
+ * header name, or a matcher object (`eq`, `pre`, `suf`, `inc`, `re`); a target that cannot be
+ * read falls back to "mentions the header name", so an unreadable delete still counts as a strip.
+ */
+function transformTargets(target: string): HeaderName[] {
+  const key = getLoose(parseJson(target), "key");
+  if (typeof key === "string") {
+    const header = canonicalHeader(key);
+    return header ? [header] : [];
+  }
+  if (key && typeof key === "object") {
+    const m = key as Record<string, unknown>;
+    return HEADERS.filter((h) => {
+      const name = h.toLowerCase();
+      const str = (v: unknown) => (typeof v === "string" ? v.toLowerCase() : undefined);
+      if (str(m.eq) === name || (str(m.pre) !== undefined && name.startsWith(str(m.pre) as string)) || (str(m.suf) !== undefined && name.endsWith(str(m.suf) as string))) return true;
+      if (Array.isArray(m.inc) && m.inc.some((v) => str(v) === name)) return true;
+      if (typeof m.re === "string") {
+        try {
+          return new RegExp(m.re, "i").test(h);
+        } catch {
+          return false;
+        }
+      }
+      return false;
+    });
+  }
+  return HEADERS.filter((h) => target.toLowerCase().includes(h.toLowerCase()));
+}
+
+/** The value a `set` / `append` transform writes: its `args` JSON (a string, or strings joined). */
+function transformValue(args: string | undefined): string {
+  const parsed = args === undefined ? "" : parseJson(args);
+  if (typeof parsed === "string") return parsed;
+  if (Array.isArray(parsed)) return parsed.map(String).join(", ");
+  return args ?? "";
+}
+
 function collect(resources: PolicyResource[], cfg: Config): HeaderSetting[] {
   const out: HeaderSetting[] = [];
   // Edge: response-header transform rules.
@@ -109,9 +161,14 @@ function collect(resources: PolicyResource[], cfg: Config): HeaderSetting[] {
       if (header) out.push({ header, value, where, urn: r.urn });
     }
     for (const t of props.route.transforms ?? []) {
-      if (t.type !== "response.headers" || t.op !== "delete" || !t.target) continue;
-      const header = HEADERS.find((h) => t.target?.toLowerCase().includes(h.toLowerCase()));
-      if (header) out.push({ header, value: null, where, urn: r.urn });
+      if (t.type !== "response.headers" || !t.target) continue;
+      const targeted = transformTargets(t.target);
+      if (t.op === "delete") {
+        for (const header of targeted) out.push({ header, value: null, where, urn: r.urn });
+      } else if (t.op === "set" || t.op === "append") {
+        const value = transformValue(t.args);
+        for (const header of targeted) out.push({ header, value, where, urn: r.urn });
+      }
     }
   }
   return out;

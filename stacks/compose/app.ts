@@ -81,7 +81,7 @@ export function composeApp(ctx: LayerContext, database: DatabaseOutputs): { outp
         apiVersion: config.app.stripe.apiVersion,
         secretTargets: [...config.app.secretTargets],
       },
-      logDrain: { ...config.app.logDrain },
+      ...(config.app.logDrain ? { logDrain: { ...config.app.logDrain } } : {}),
     },
     { providers: [vercelProvider, randomProvider] },
   );
@@ -102,8 +102,9 @@ export function composeApp(ctx: LayerContext, database: DatabaseOutputs): { outp
       domains: app.domains,
       stripeWebhookUrl: app.stripeWebhookUrl,
       stripeWebhookEndpointId: app.stripeWebhookEndpointId,
-      logDrainId: app.logDrainId,
-      logDrainSecret: app.logDrainSecret,
+      // Set it as `x-vercel-verify` on the aggregator's 200 response before enabling app.logDrain.
+      logDrainVerificationCode: app.logDrainVerificationCode,
+      ...(app.logDrainId && app.logDrainSecret ? { logDrainId: app.logDrainId, logDrainSecret: app.logDrainSecret } : {}),
     },
   };
 }

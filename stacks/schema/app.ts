@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { SECRET_NAME_FRAGMENTS } from "../../components/app/env-vars";
 import { type ConfigIssue, SECRET_VALUE } from "../../components/shared/errors";
+import { describeNamingRule, isPhysicalName } from "../../components/shared/naming";
 import type { PlatformSettings } from "../config";
 import { GUIDE } from "../guide";
 import { AI_PROVIDERS } from "../secrets";
@@ -68,6 +69,13 @@ export const VERCEL_REGION_FOR_SUPABASE: Record<(typeof SUPABASE_REGIONS)[number
 /** Values the Vercel API accepts for a project's Skew Protection window. */
 export const SKEW_PROTECTION_WINDOWS = ["30 minutes", "12 hours", "1 day", "7 days"] as const;
 
+/**
+ * `vercelAuthentication.deploymentType` values this repository allows: the provider's own values
+ * minus `none` (previews unprotected) and `standard_protection` (legacy).
+ */
+export const DEPLOYMENT_PROTECTION_TYPES = ["standard_protection_new", "all_deployments", "only_preview_deployments"] as const;
+export type DeploymentProtectionType = (typeof DEPLOYMENT_PROTECTION_TYPES)[number];
+
 /** Log sources a Vercel log drain can forward. */
 export const LOG_DRAIN_SOURCES = ["static", "edge", "external", "build", "lambda", "firewall", "redirect"] as const;
 
@@ -109,10 +117,14 @@ const envVarName = z.string().regex(/^[A-Z][A-Z0-9_]*$/, { error: "must be an UP
 export const appConfigSchema = z.strictObject({
   /** Vercel team (slug or id) that owns the project. */
   team: z.string().min(1),
-  /** Vercel project name. @default `<pulumi project>-<environment>` (through `physicalName`) */
+  /**
+   * Vercel project name, checked by the same rule `physicalName("vercel-project", …)` enforces
+   * (1–52 of `a-z0-9-`: what both the provider and Vercel accept).
+   * @default `<pulumi project>-<environment>` (through `physicalName`)
+   */
   projectName: z
     .string()
-    .regex(/^[a-z0-9]([a-z0-9._-]{0,98}[a-z0-9])?$/, { error: "must be 1-100 lowercase letters, digits, '.', '_' or '-'" })
+    .refine((name) => isPhysicalName("vercel-project", name), { error: `must be ${describeNamingRule("vercel-project")} (accepted by both the Vercel provider and Vercel)` })
     .optional(),
   /** The Git repository Vercel builds from; pushes deploy automatically (the Vercel Git app must be installed). */
   gitRepository: z.strictObject({
@@ -135,11 +147,15 @@ export const appConfigSchema = z.strictObject({
   /** Vercel Functions regions. @default the Vercel region next to `promptandpause:database.region` */
   functionRegions: z.array(z.enum(VERCEL_REGION_IDS)).min(1).max(18).optional(),
   /**
-   * Vercel Authentication on deployments other than production's custom domains.
-   * Security: "standardProtectionNew" protects every preview and generated URL; there is no "off".
-   * @default "standardProtectionNew"
+   * Vercel Authentication (`vercelAuthentication.deploymentType`), in the provider's snake_case
+   * values (it validates `OneOf("standard_protection_new", "standard_protection",
+   * "all_deployments", "only_preview_deployments", "none")`; the camelCase in the SDK's doc
+   * comments is an artefact of Pulumi's doc generator and is refused at `pulumi up`).
+   * Security: "standard_protection_new" protects every preview and generated URL. `none` is left
+   * out on purpose (previews carry staging data and keys), and so is the legacy
+   * `standard_protection`. @default "standard_protection_new"
    */
-  deploymentProtection: z.enum(["standardProtectionNew", "allDeployments", "onlyPreviewDeployments"]).default("standardProtectionNew"),
+  deploymentProtection: z.enum(DEPLOYMENT_PROTECTION_TYPES).default("standard_protection_new"),
   /** How long Skew Protection keeps old deployments reachable for open tabs. @default "12 hours" */
   skewProtection: z.enum(SKEW_PROTECTION_WINDOWS).default("12 hours"),
   /** AI providers the app calls; each needs `promptandpause:<provider>ApiKey` set as a secret. @default ["openai"] */
@@ -168,7 +184,15 @@ export const appConfigSchema = z.strictObject({
       apiVersion: z.string().regex(/^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$/, { error: "must be a Stripe API version like 2025-06-30.basil" }).optional(),
     })
     .prefault({}),
-  logDrain: z.strictObject({
+  /**
+   * Vercel log drain to the log aggregator. Optional: absent → no drain (the plan warns), so a
+   * stack can deploy before its aggregator exists. The endpoint is an external prerequisite: when
+   * the drain is created Vercel calls it and it must answer `200` with the header
+   * `x-vercel-verify: <team verification code>` (stack output `app.logDrainVerificationCode`),
+   * or `pulumi up` fails. See docs/app.md "Log drain". @default no drain
+   */
+  logDrain: z
+    .strictObject({
     /** HTTPS endpoint of the log aggregator (must answer Vercel's `x-vercel-verify` check). */
     endpoint: httpsUrl,
     /** Sources forwarded. @default every runtime source except `redirect` */
@@ -179,7 +203,8 @@ export const appConfigSchema = z.strictObject({
     deliveryFormat: z.enum(["json", "ndjson"]).default("json"),
     /** Share of log lines sent (0–1]. Cost: the aggregator bills by volume. @default 1 */
     samplingRate: z.number().gt(0).max(1).default(1),
-  }),
+  })
+    .optional(),
 });
 
 export type AppSettings = z.output<typeof appConfigSchema>;
@@ -257,9 +282,11 @@ export function checkAppConfig(app: AppSettings, all: PlatformSettings): ConfigI
       });
     }
   }
-  const drainHost = new URL(app.logDrain.endpoint).hostname;
-  if (drainHost === "localhost" || /^(127\.|10\.|192\.168\.|169\.254\.)/.test(drainHost)) {
-    issues.push({ path: "promptandpause:app.logDrain.endpoint", problem: "must be reachable from Vercel (a public HTTPS host)", got: app.logDrain.endpoint, fix: "Use the log aggregator's public HTTPS intake URL." });
+  if (app.logDrain) {
+    const drainHost = new URL(app.logDrain.endpoint).hostname;
+    if (drainHost === "localhost" || /^(127\.|10\.|192\.168\.|169\.254\.)/.test(drainHost)) {
+      issues.push({ path: "promptandpause:app.logDrain.endpoint", problem: "must be reachable from Vercel (a public HTTPS host)", got: app.logDrain.endpoint, fix: "Use the log aggregator's public HTTPS intake URL." });
+    }
   }
   return issues;
 }

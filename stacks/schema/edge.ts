@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { parsePathPattern, pathPatternProblem, patternContains, patternsOverlap } from "../../components/edge/expressions";
 import { PLAN_LIMITS, PLAN_TIERS } from "../../components/edge/plans";
-import { MIN_TLS_VERSIONS } from "../../components/edge/types";
+import { MIN_TLS_VERSIONS, TIERED_CACHE_MODES } from "../../components/edge/types";
 import { mapRateLimits } from "../../components/edge/rate-limit-mapping";
 import { sourceIpProblem, WEBHOOK_RATE_LIMIT_CLASS } from "../../components/edge/webhook-exemption";
 import type { ConfigIssue } from "../../components/shared/errors";
@@ -37,6 +37,9 @@ export const DEFAULT_RATE_LIMIT_PATHS = {
   api: ["/api/*"],
   ai: ["/api/ai/*"],
 } as const;
+
+/** A DNS host name as the API stores it: lowercase labels, no trailing dot. */
+const hostName = z.string().regex(/^(?=.{1,253}$)([a-z0-9_]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: 'must be a lowercase host name without a trailing dot, like "smtp.google.com"' });
 
 /** Any positive numbers; the policy `rate-limits` refuses classes looser than the guide. */
 const rateLimitClassSchema = z.strictObject({
@@ -131,8 +134,19 @@ export const edgeConfigSchema = z.strictObject({
       owaspParanoiaLevel: z.number().int().min(1).max(4).default(1),
       /** Action when a request crosses the OWASP threshold. @default "block" */
       owaspAction: z.enum(["block", "managed_challenge", "log"]).default("block"),
-      /** Routes that accept file uploads; uploads anywhere else are blocked. @default ["/api/upload/*"] */
+      /**
+       * Routes that accept file uploads: a POST/PUT/PATCH there must carry an allowed content type
+       * (`uploadContentTypes`) and a Content-Length within the storage limit. @default ["/api/upload/*"]
+       */
       uploadPaths: z.array(pathPattern(false)).min(1).default(["/api/upload/*"]),
+      /**
+       * Where uploads are allowed only on `uploadPaths`: a multipart or image POST/PUT/PATCH to one of
+       * these paths outside `uploadPaths` is blocked (rule `waf-file-upload`). Pages are left out on
+       * purpose: Next.js Server Actions and plain HTML forms post `multipart/form-data` to the page's
+       * own URL (`/journal`, `/settings`), and blocking those would break the app's forms.
+       * @default ["/api/*"]
+       */
+      uploadScopePaths: z.array(pathPattern(false)).min(1).default(["/api/*"]),
       /**
        * Content types an upload may have (the upload route takes the file as the request body).
        * @default ["image/jpeg", "image/png", "image/webp", "image/gif"]
@@ -230,7 +244,11 @@ export const edgeConfigSchema = z.strictObject({
       .array(
         z.strictObject({
           name: z.string().regex(/^[a-z0-9-]+\._domainkey$/, { error: 'must be the DKIM host, like "resend._domainkey"' }),
-          value: z.string().regex(/^p=[A-Za-z0-9+/=]{40,}$/, { error: 'must be the DKIM public key, "p=MIGf…"' }),
+          // RFC 6376 key record: "v=DKIM1;" only first (no other version), other tags, then the
+          // public key (Resend shows only "p=…", Google Workspace "v=DKIM1; k=rsa; p=…").
+          value: z.string().regex(/^(v=DKIM1;\s*)?([a-uw-z][a-z]*=[^;]*;\s*)*p=[A-Za-z0-9+/=]{40,}$/, {
+            error: 'must be a DKIM key record, "p=MIGf…" or "v=DKIM1; k=rsa; p=MIGf…"',
+          }),
         }),
       )
       .min(1),
@@ -240,7 +258,59 @@ export const edgeConfigSchema = z.strictObject({
     returnPathSubdomain: z.string().regex(/^[a-z0-9-]{1,63}$/).default("send"),
     /** DMARC policy for mail failing SPF/DKIM alignment. @default "quarantine" */
     dmarcPolicy: z.enum(["none", "quarantine", "reject"]).default("quarantine"),
+    /**
+     * MX records for the apex: the mailbox provider that receives `<anyone>@<domain>`, e.g. Google
+     * Workspace `[{ host: "smtp.google.com", priority: 1 }]`. WARNING: empty means the zone has no
+     * MX at the apex, so once the name servers move to Cloudflare, mail to the domain bounces —
+     * including the contacts this stack publishes (CAA iodef → security@, DMARC rua →
+     * dmarc-reports@, ops@) when they are at this domain. Resend only sends (its MX is on the
+     * return-path subdomain). @default [] (no inbound mail)
+     */
+    inboundMx: z
+      .array(
+        z.strictObject({
+          /** Mail server host name, lowercase, no trailing dot. */
+          host: hostName,
+          /** MX preference: lower is tried first. */
+          priority: z.number().int().min(0).max(65_535),
+        }),
+      )
+      .default([]),
+    /**
+     * Domains the apex SPF record includes (`v=spf1 include:<d> … ~all`): the mailbox provider that
+     * sends as `<someone>@<domain>`, e.g. Google Workspace `["_spf.google.com"]`. SPF allows 10 DNS
+     * lookups in all; each include costs at least one. Empty: no SPF record at the apex (Resend's
+     * SPF is on its return-path subdomain; DMARC still refuses unauthenticated apex mail).
+     * @default []
+     */
+    apexSpfIncludes: z.array(hostName).max(10).default([]),
+    /**
+     * Other domains whose DMARC aggregate reports this domain accepts (RFC 7489 §7.1 external
+     * destination verification): each gets `<other>._report._dmarc.<domain> TXT "v=DMARC1"`.
+     * Without it, receivers drop the reports of a domain whose `rua` points at this one (staging's
+     * rua is dmarc-reports@promptandpause.com, so prod lists "promptandpause-staging.com").
+     * @default []
+     */
+    dmarcReportsFor: z.array(hostName).default([]),
   }),
+  /**
+   * Cloudflare Tiered Cache: `"off"`, `"generic"` (Tiered Cache on, Generic Global topology: every
+   * data center may be an upper tier) or `"smart"` (Tiered Cache on, Smart topology: one upper tier
+   * chosen by measured latency to the origin). Tiered Cache needs both the zone's
+   * `argo/tiered_caching` switch and the topology (`cache/tiered_cache_smart_topology_enable`);
+   * the edge manages both, so the dashboard cannot leave one half on.
+   *
+   * Why off by default: the origin is Vercel, an anycast network (one address, served from the
+   * nearest of its PoPs). Cloudflare: "Smart Tiered Cache does not work when an origin is behind an
+   * anycast or a regional unicast network … we are unable to select the optimal upper tier and
+   * latency may be negatively impacted" (Cache → Tiered Cache → Caveats); since 2025-08 Smart falls
+   * back to Generic when it cannot locate the origin (changelog "Smart Tiered Cache Fallback to
+   * Generic"). And an anycast origin is already near every Cloudflare data center, with its own
+   * edge cache in front of the functions, so an upper-tier hop saves little and adds latency to
+   * every miss. `"generic"` trades that hop for fewer requests to Vercel; `"smart"` is for a
+   * unicast origin. Cost: Tiered Cache is free on every plan. @default "off"
+   */
+  tieredCache: z.enum(TIERED_CACHE_MODES).default("off"),
   /** Certificate authorities allowed to issue for the domain (CAA). @default letsencrypt.org, pki.goog, ssl.com, sectigo.com */
   caaIssuers: z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/)).min(1).default([...DEFAULT_CAA_ISSUERS]),
   healthCheck: z
@@ -260,7 +330,7 @@ export const edgeConfigSchema = z.strictObject({
 export type EdgeSettings = z.output<typeof edgeConfigSchema>;
 
 /** Cross-key checks, including the plan-tier checks, so they fail before anything is registered. */
-export function checkEdgeConfig(edge: EdgeSettings, _all: PlatformSettings): ConfigIssue[] {
+export function checkEdgeConfig(edge: EdgeSettings, all: PlatformSettings): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const limits = PLAN_LIMITS[edge.plan];
 
@@ -293,6 +363,20 @@ export function checkEdgeConfig(edge: EdgeSettings, _all: PlatformSettings): Con
   if (!limits.healthChecks) {
     issues.push({ path: `${K}.plan`, problem: "has no standalone health checks (Pro and above)", got: edge.plan, fix: `Set ${K}.plan to "pro" or higher.` });
   }
+
+  // Mail records: Cloudflare refuses identical records, and a domain needs no authorization for its own reports.
+  const duplicates = (values: readonly string[]) => values.filter((v, i) => values.indexOf(v) !== i);
+  for (const host of new Set(duplicates(edge.email.inboundMx.map((mx) => mx.host)))) {
+    issues.push({ path: `${K}.email.inboundMx`, problem: "lists the same host twice (Cloudflare refuses identical MX records)", got: host, fix: "List each mail server once." });
+  }
+  for (const domain of new Set(duplicates(edge.email.apexSpfIncludes))) {
+    issues.push({ path: `${K}.email.apexSpfIncludes`, problem: "lists the same domain twice (each include costs SPF lookups)", got: domain, fix: "List each include once." });
+  }
+  edge.email.dmarcReportsFor.forEach((domain, i) => {
+    if (domain === all.domain) {
+      issues.push({ path: `${K}.email.dmarcReportsFor[${i}]`, problem: "is this stack's own domain; its own reports need no authorization record", got: domain, fix: "Remove it; list only other domains whose DMARC rua points at this domain." });
+    }
+  });
 
   // A path may belong to one rate-limit class only per pattern (identical patterns are ambiguous).
   const seen = new Map<string, string>();

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { describe, expect, it } from "vitest";
-import { App } from "../../components/app/app";
+import { describe, expect, it, vi } from "vitest";
+import { App, apiHeaderTransforms } from "../../components/app/app";
 import { isConfigError } from "../../components/shared/errors";
+import { PlatformMocks } from "../../scripts/lib/mocks";
 import type { DatabaseOutputs } from "../../stacks/compose/contracts";
 import { appEnvironmentVariables, composeApp } from "../../stacks/compose/app";
 import type { PlatformConfig } from "../../stacks/config";
@@ -97,7 +98,8 @@ describe("App component under mocks", () => {
       nodeVersion: "22.x",
       gitRepository: { type: "github", repo: "promptandpause/web", productionBranch: "main" },
       resourceConfig: { functionDefaultTimeout: GUIDE.app.functionMaxDurationSeconds, functionDefaultRegions: ["lhr1"], functionDefaultCpuType: "standard" },
-      vercelAuthentication: { deploymentType: "standardProtectionNew" },
+      // The provider validates snake_case; "standardProtectionNew" is refused at `pulumi up`.
+      vercelAuthentication: { deploymentType: "standard_protection_new" },
       skewProtection: "12 hours",
     });
     expect(project.inputs.resourceConfig).toMatchObject({ functionDefaultTimeout: 30 });
@@ -105,19 +107,36 @@ describe("App component under mocks", () => {
     expect(project.inputs.environments).toBeUndefined();
   });
 
-  it("sets exactly the guide's three headers on /api/(.*) at the origin", async () => {
+  it("sets exactly the guide's three headers on /api/(.*) at the origin, as 'Modify response headers' transforms that keep routing", async () => {
     const { resources } = await recordApp();
     const route = one(resources, T.route);
     expect(route.inputs.route).toEqual({
       src: "/api/(.*)",
-      headers: {
-        "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
-        "X-Content-Type-Options": "nosniff",
-        "X-Frame-Options": "DENY",
-      },
+      transforms: [
+        { type: "response.headers", op: "set", target: '{"key":"Strict-Transport-Security"}', args: '"max-age=31536000; includeSubDomains"' },
+        { type: "response.headers", op: "set", target: '{"key":"X-Content-Type-Options"}', args: '"nosniff"' },
+        { type: "response.headers", op: "set", target: '{"key":"X-Frame-Options"}', args: '"DENY"' },
+      ],
     });
+    // No primary action (dest / status) and no legacy `headers`: the rule must never end routing
+    // for /api, whose dynamic routes live in the deployment.
+    const r = route.inputs.route as Record<string, unknown>;
+    for (const key of ["dest", "status", "headers", "continue"]) expect(r[key], key).toBeUndefined();
     expect(route.inputs.enabled).toBe(true);
     expect(route.inputs.position).toEqual({ placement: "start" });
+  });
+
+  it("header transforms are the JSON documents the provider parses into Vercel's transform object", () => {
+    const [t] = apiHeaderTransforms({ "X-Frame-Options": "DENY" });
+    expect(t).toBeDefined();
+    expect({ ...t, target: JSON.parse(t?.target ?? ""), args: JSON.parse(t?.args ?? "") }).toEqual({
+      type: "response.headers",
+      op: "set",
+      target: { key: "X-Frame-Options" },
+      args: "DENY",
+    });
+    // Values with quotes survive the round trip.
+    expect(JSON.parse(apiHeaderTransforms({ A: 'x"y' })[0]?.args ?? "")).toBe('x"y');
   });
 
   it("serves the apex and redirects www to it (308), matching the edge's DNS targets", async () => {
@@ -204,7 +223,8 @@ describe("App component under mocks", () => {
   });
 
   it("log drain: configured HTTPS endpoint, scoped to the project, signed with a generated secret", async () => {
-    const { resources, result } = await recordApp();
+    const { resources, result, warnings } = await recordApp();
+    expect(warnings.filter((w) => w.includes("no log drain"))).toEqual([]);
     const drain = one(resources, T.logDrain);
     const project = one(resources, T.project);
     expect(drain.inputs).toMatchObject({ endpoint: "https://logs.example.com/vercel", deliveryFormat: "json", environments: ["production", "preview"] });
@@ -213,6 +233,32 @@ describe("App component under mocks", () => {
     const password = one(resources, "random:index/randomPassword:RandomPassword");
     expect(drain.propertyDependencies.secret).toContain(password.urn);
     expect(await isSecretOutput(result.composed.stackOutputs.logDrainSecret as pulumi.Output<string>)).toBe(true);
+    expect(await unwrap(result.composed.stackOutputs.logDrainId as pulumi.Output<string>)).toMatch(/^ld_/);
+  });
+
+  it("exports the team's endpoint verification code (the aggregator's x-vercel-verify value), not secret, read through the component's Vercel provider", async () => {
+    const call = vi.spyOn(PlatformMocks.prototype, "call");
+    const { result, outputs } = await recordApp();
+    const invokes = call.mock.calls.map(([args]) => args).filter((args) => args.token === "vercel:index/getEndpointVerification:getEndpointVerification");
+    expect(invokes).toHaveLength(1);
+    expect(invokes[0]?.provider).toMatch(/pulumi:providers:vercel::vercel::/);
+    call.mockRestore();
+    const code = result.composed.stackOutputs.logDrainVerificationCode as pulumi.Output<string>;
+    expect(await unwrap(code)).toBe("mockverify0000000000000000000000");
+    expect(await isSecretOutput(code)).toBe(false);
+    expect(outputs).toMatchObject({ composed: { stackOutputs: { logDrainVerificationCode: "mockverify0000000000000000000000" } } });
+  });
+
+  it("without app.logDrain: no drain, no drain secret, a warning naming the prerequisite, and the verification code still exported", async () => {
+    const { resources, result, warnings } = await recordApp(testConfig({ logDrain: undefined }));
+    expect(ofType(resources, T.logDrain)).toEqual([]);
+    expect(ofType(resources, "random:index/randomPassword:RandomPassword")).toEqual([]);
+    expect(Object.keys(result.composed.stackOutputs)).not.toContain("logDrainId");
+    expect(Object.keys(result.composed.stackOutputs)).not.toContain("logDrainSecret");
+    expect(await unwrap(result.composed.stackOutputs.logDrainVerificationCode as pulumi.Output<string>)).toBe("mockverify0000000000000000000000");
+    expect(warnings).toEqual([
+      'App "app": no log drain (logDrain is not set), so Vercel\'s runtime and build logs are kept by Vercel only. To forward them, run the log aggregator so that it answers 200 with `x-vercel-verify: <stack output logDrainVerificationCode>`, then set promptandpause:app.logDrain.endpoint.',
+    ]);
   });
 
   it("every child is parented to the App component, named app-<role>", async () => {
@@ -260,7 +306,8 @@ describe("secretness at the source (independent of the provider's own schema)", 
     expect(envVar).toBeDefined();
     expect(await isSecretOutput(envVar?.value as pulumi.Output<string | undefined>)).toBe(true);
     expect(await unwrap(envVar?.value as pulumi.Output<string | undefined>)).toMatch(/^whsec_mock/);
-    expect(await isSecretOutput(result.logDrainSecret)).toBe(true);
+    expect(result.logDrainSecret).toBeDefined();
+    expect(await isSecretOutput(result.logDrainSecret as pulumi.Output<string>)).toBe(true);
   });
 });
 

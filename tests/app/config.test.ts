@@ -18,7 +18,7 @@ describe("promptandpause:app defaults", () => {
   });
   it("protects previews, keeps secrets off development and sends the app's Stripe events only", () => {
     const app = parse();
-    expect(app.deploymentProtection).toBe("standardProtectionNew");
+    expect(app.deploymentProtection).toBe("standard_protection_new");
     expect(app.secretTargets).toEqual(["production", "preview"]);
     expect(app.stripe.events).not.toContain("*");
     expect(app.stripe.webhookPath).toBe("/api/webhooks/stripe");
@@ -27,6 +27,9 @@ describe("promptandpause:app defaults", () => {
   });
   it.each([
     ["deploymentProtection", "none"],
+    // camelCase from the SDK's doc comments: the provider refuses it at `pulumi up`.
+    ["deploymentProtection", "standardProtectionNew"],
+    ["deploymentProtection", "standard_protection"],
     ["secretTargets", ["development"]],
     ["functionMaxDurationSeconds", 0],
     ["stripe", { events: ["*"] }],
@@ -34,6 +37,46 @@ describe("promptandpause:app defaults", () => {
     ["logDrain", { endpoint: "http://logs.example.com" }],
   ])("refuses %s = %j", (key, value) => {
     expect(appConfigSchema.safeParse({ ...minimal, [key]: value }).success).toBe(false);
+  });
+});
+
+describe("deploymentProtection: the provider's snake_case values, never none", () => {
+  it.each(["standard_protection_new", "all_deployments", "only_preview_deployments"])("accepts %s", (value) => {
+    expect(parse({ deploymentProtection: value }).deploymentProtection).toBe(value);
+  });
+});
+
+describe("projectName: the rule physicalName enforces (1-52 of a-z 0-9 -)", () => {
+  it.each<[string, boolean]>([
+    ["promptandpause-prod", true],
+    ["a".repeat(52), true],
+    ["a".repeat(53), false],
+    ["prompt.and.pause", false],
+    ["prompt_and_pause", false],
+    ["Promptandpause", false],
+    ["-promptandpause", false],
+    ["prompt--pause", false],
+    ["", false],
+  ])("%j → %s", (projectName, ok) => {
+    const result = appConfigSchema.safeParse({ ...minimal, projectName });
+    expect(result.success).toBe(ok);
+    if (!result.success) {
+      expect(result.error.issues[0]?.message).toBe(
+        "must be 1-52 characters from [a-z0-9-] (lower case), not starting or ending with a separator, without repeated '-' (accepted by both the Vercel provider and Vercel)",
+      );
+    }
+  });
+});
+
+describe("logDrain is optional", () => {
+  it("absent → no drain settings, and no endpoint check", () => {
+    const app = appConfigSchema.parse({ team: "promptandpause", gitRepository: { repo: "promptandpause/web" } });
+    expect(app.logDrain).toBeUndefined();
+    expect(checkAppConfig(app, all())).toEqual([]);
+  });
+  it("present → defaults filled, private hosts refused", () => {
+    expect(parse().logDrain).toEqual({ endpoint: "https://logs.example.com/vercel", sources: ["lambda", "edge", "static", "external", "build", "firewall"], environments: ["production", "preview"], deliveryFormat: "json", samplingRate: 1 });
+    expect(messages(checkAppConfig(parse({ logDrain: { endpoint: "https://127.0.0.1/x" } }), all()))[0]).toContain("promptandpause:app.logDrain.endpoint: must be reachable from Vercel");
   });
 });
 

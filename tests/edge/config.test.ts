@@ -91,10 +91,47 @@ describe("edgeConfigSchema rejects bad values", () => {
     [{ cache: { rules: [{ ref: "cache-x", paths: ["/x"], edgeTtlSeconds: 0 }] } }, ["cache", "rules", 0, "edgeTtlSeconds"]],
     [{ waf: { uploadPaths: ["/api/*/upload"] } }, ["waf", "uploadPaths", 0]],
     [{ rateLimits: { classes: { auth: { requestsPerMinute: 10, burst: 20, paths: ["*.js"] } } } }, ["rateLimits", "classes", "auth", "paths", 0]],
+    [{ waf: { uploadScopePaths: ["api/*"] } }, ["waf", "uploadScopePaths", 0]],
+    [{ waf: { uploadScopePaths: [] } }, ["waf", "uploadScopePaths"]],
+    [{ tieredCache: "on" }, ["tieredCache"]],
+    [{ email: { dkim: [DKIM], inboundMx: [{ host: "SMTP.GOOGLE.COM", priority: 1 }] } }, ["email", "inboundMx", 0, "host"]],
+    [{ email: { dkim: [DKIM], inboundMx: [{ host: "smtp.google.com.", priority: 1 }] } }, ["email", "inboundMx", 0, "host"]],
+    [{ email: { dkim: [DKIM], inboundMx: [{ host: "smtp.google.com", priority: 70_000 }] } }, ["email", "inboundMx", 0, "priority"]],
+    [{ email: { dkim: [DKIM], inboundMx: [{ host: "smtp.google.com" }] } }, ["email", "inboundMx", 0, "priority"]],
+    [{ email: { dkim: [DKIM], apexSpfIncludes: ["include:_spf.google.com"] } }, ["email", "apexSpfIncludes", 0]],
+    [{ email: { dkim: [DKIM], apexSpfIncludes: Array.from({ length: 11 }, (_, i) => `spf${i}.example.com`) } }, ["email", "apexSpfIncludes"]],
+    [{ email: { dkim: [DKIM], dmarcReportsFor: ["mailto:x@y.com"] } }, ["email", "dmarcReportsFor", 0]],
   ])("%j fails at %j", (overrides, path) => {
     const result = edgeConfigSchema.safeParse({ accountId: ACCOUNT_ID, email: { dkim: [DKIM] }, ...overrides });
     expect(result.success).toBe(false);
     expect(result.error?.issues.map((i) => i.path)).toContainEqual(path);
+  });
+});
+
+describe("promptandpause:edge new keys: defaults and cross-key checks", () => {
+  it("defaults: Tiered Cache off (anycast origin), uploads guarded under /api/*, no inbound mail records", () => {
+    const s = edgeSettings();
+    expect(s.tieredCache).toBe("off");
+    expect(s.waf.uploadScopePaths).toEqual(["/api/*"]);
+    expect(s.email).toMatchObject({ inboundMx: [], apexSpfIncludes: [], dmarcReportsFor: [] });
+  });
+  const withDomain = { domain: "promptandpause.com" } as PlatformSettings;
+  it.each([
+    [
+      { inboundMx: [{ host: "smtp.google.com", priority: 1 }, { host: "smtp.google.com", priority: 5 }] },
+      'promptandpause:edge.email.inboundMx: lists the same host twice (Cloudflare refuses identical MX records) (got "smtp.google.com"). List each mail server once.',
+    ],
+    [{ apexSpfIncludes: ["_spf.google.com", "_spf.google.com"] }, 'promptandpause:edge.email.apexSpfIncludes: lists the same domain twice (each include costs SPF lookups) (got "_spf.google.com"). List each include once.'],
+    [
+      { dmarcReportsFor: ["promptandpause-staging.com", "promptandpause.com"] },
+      'promptandpause:edge.email.dmarcReportsFor[1]: is this stack\'s own domain; its own reports need no authorization record (got "promptandpause.com"). Remove it; list only other domains whose DMARC rua points at this domain.',
+    ],
+  ])("%j → %s", (email, message) => {
+    expect(checkEdgeConfig(edgeSettings({ email: { dkim: [DKIM], ...email } }), withDomain).map(formatIssue)).toEqual([message]);
+  });
+  it("prod's real values pass: Google Workspace MX and SPF include, staging's reports authorized", () => {
+    const email = { dkim: [DKIM], inboundMx: [{ host: "smtp.google.com", priority: 1 }], apexSpfIncludes: ["_spf.google.com"], dmarcReportsFor: ["promptandpause-staging.com"] };
+    expect(checkEdgeConfig(edgeSettings({ email }), withDomain)).toEqual([]);
   });
 });
 
@@ -146,5 +183,26 @@ describe("looser than the guide is valid configuration (the policies refuse it, 
     const base = edgeSettings().cache;
     const cache = { rules: [...base.rules, { ref: "cache-user-profile", paths: ["/api/user/profile"], edgeTtlSeconds: 60 }], privatePaths: ["/auth/*"], privateBrowserTtls: [] };
     expect(messages({ cache })).toEqual([]);
+  });
+});
+
+describe("email.dkim accepts the key records mail providers publish (RFC 6376)", () => {
+  const key = DKIM.value.slice(2);
+  const parse = (value: string) => edgeConfigSchema.shape.email.safeParse({ dkim: [{ name: "google._domainkey", value }] });
+  it.each([
+    ["Resend's bare key", `p=${key}`],
+    ["Google Workspace's tagged record", `v=DKIM1; k=rsa; p=${key}`],
+    ["tags without spaces", `v=DKIM1;k=rsa;p=${key}`],
+  ])("%s is accepted", (_label, value) => {
+    expect(parse(value).success).toBe(true);
+  });
+  it.each([
+    ["no key", "v=DKIM1; k=rsa;"],
+    ["a truncated key", "p=MIGf"],
+    ["a version other than DKIM1", `v=DKIM2; p=${key}`],
+  ])("%s is refused with the expected format in the message", (_label, value) => {
+    const result = parse(value);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.message).toBe('must be a DKIM key record, "p=MIGf…" or "v=DKIM1; k=rsa; p=MIGf…"');
   });
 });

@@ -2,10 +2,11 @@ import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Edge, type EdgeArgs } from "../../components/edge/edge";
+import { ZoneSecurity } from "../../components/edge/zone-security";
 import { OWASP_RULESET_ID, OWASP_SCORE_RULE_ID, CLOUDFLARE_MANAGED_RULESET_ID } from "../../components/edge/waf-rules";
 import { GUIDE } from "../../stacks/guide";
 import { type PlannedResource, ofType, one, recordProgram, unwrap } from "../helpers/pulumi";
-import { edgeSettings } from "./fixtures";
+import { DKIM, edgeSettings } from "./fixtures";
 import { evalPathExpression } from "./path-expression-eval";
 
 const T = {
@@ -15,6 +16,7 @@ const T = {
   ruleset: "cloudflare:index/ruleset:Ruleset",
   dnssec: "cloudflare:index/zoneDnssec:ZoneDnssec",
   tiered: "cloudflare:index/tieredCache:TieredCache",
+  tieredCaching: "cloudflare:index/argoTieredCaching:ArgoTieredCaching",
   health: "cloudflare:index/healthcheck:Healthcheck",
   plan: "cloudflare:index/zoneSubscription:ZoneSubscription",
 };
@@ -70,15 +72,18 @@ describe("zone and TLS", () => {
     expect(one(resources, T.plan).inputs).toMatchObject({ ratePlan: { id: "business" } });
   });
 
-  it("uses the API's snake_case setting ids and values: strict SSL, TLS ≥ 1.2, TLS 1.3, HTTPS redirect, rewrites, Brotli", () => {
+  it("uses the API's snake_case setting ids and values: strict SSL, TLS ≥ 1.2, TLS 1.3, HTTPS redirect, rewrites", () => {
     expect(Object.fromEntries(ofType(resources, T.setting).filter((r) => typeof r.inputs.value === "string").map((r) => [r.inputs.settingId, r.inputs.value]))).toEqual({
       ssl: "strict",
       min_tls_version: "1.2",
       tls_1_3: "on",
       always_use_https: "on",
       automatic_https_rewrites: "on",
-      brotli: "on",
     });
+  });
+
+  it("manages no retired setting: the brotli endpoint reached end of life on 2024-06-14 (Brotli is on for every zone)", () => {
+    expect(ofType(resources, T.setting).map((r) => r.inputs.settingId)).not.toContain("brotli");
   });
 
   it("HSTS through security_header with snake_case nested keys (camelCase keys diff forever)", () => {
@@ -87,9 +92,13 @@ describe("zone and TLS", () => {
     });
   });
 
-  it("DNSSEC active and Smart Tiered Cache on", () => {
+  it("DNSSEC active", () => {
     expect(one(resources, T.dnssec).inputs).toMatchObject({ status: "active" });
-    expect(one(resources, T.tiered).inputs).toMatchObject({ value: "on" });
+  });
+
+  it("Tiered Cache off by default (anycast origin), both switches managed so the dashboard cannot leave one on", () => {
+    expect(one(resources, T.tieredCaching).inputs).toMatchObject({ value: "off" });
+    expect(one(resources, T.tiered).inputs).toMatchObject({ value: "off" });
   });
 
   it("every Cloudflare resource is a child of an edge component and uses the explicit provider", () => {
@@ -207,7 +216,7 @@ describe("rate limits", () => {
     expect(rules.map((r) => [r.ref, r.ratelimit?.requestsPerPeriod, r.ratelimit?.period])).toEqual([
       ["rate-limit-auth", 20, 120],
       ["rate-limit-api", 200, 120],
-      ["rate-limit-ai-burst", 50, 60],
+      ["rate-limit-ai-burst", 50, 90],
       ["rate-limit-ai-sustained", 60, 120],
     ]);
     for (const r of rules) {
@@ -291,5 +300,135 @@ describe("compression and health check", () => {
       address: "cname.vercel-dns.com",
       httpConfig: { path: "/api/health", port: 443, method: "GET", expectedCodes: ["200"], header: { Host: ["staging-promptandpause.com"] } },
     });
+  });
+});
+
+/** Plans the Edge with some args changed (a separate program run). */
+async function planEdge(overrides: Partial<EdgeArgs>): Promise<PlannedResource[]> {
+  const run = await recordProgram(() => {
+    const provider = new cloudflare.Provider("cloudflare", { apiToken: pulumi.secret("test-token") });
+    new Edge("edge", args(overrides), { providers: [provider] });
+    return {};
+  });
+  return run.resources;
+}
+
+describe("the paid plan is in place before anything that needs it", () => {
+  it("every ruleset, the health check and every (tagged) DNS record depend on the ZoneSubscription, through the zone id they get", () => {
+    const subscription = one(resources, T.plan).urn;
+    const gated = [...ofType(resources, T.ruleset), ...ofType(resources, T.health), ...ofType(resources, T.record), ...ofType(resources, T.tieredCaching)];
+    expect(gated.length).toBeGreaterThanOrEqual(7 + 1 + 9 + 1);
+    for (const r of gated) {
+      expect(r.dependencies, r.name).toContain(subscription);
+      expect(r.propertyDependencies.zoneId, r.name).toContain(subscription);
+    }
+    // The records carry tags, a paid-plan feature: the reason they wait too.
+    expect(ofType(resources, T.record).every((r) => Array.isArray(r.inputs.tags) && (r.inputs.tags as string[]).length > 0)).toBe(true);
+  });
+
+  it("TLS settings and DNSSEC (every plan) do not wait for it", () => {
+    const subscription = one(resources, T.plan).urn;
+    for (const r of [...ofType(resources, T.setting), one(resources, T.dnssec)]) expect(r.dependencies, r.name).not.toContain(subscription);
+  });
+
+  it("on Enterprise (contracted, no subscription) everything is planned and built on the zone directly", async () => {
+    const planned = await planEdge({ settings: edgeSettings({ plan: "enterprise" }) });
+    expect(ofType(planned, T.plan)).toEqual([]);
+    const zone = one(planned, T.zone).urn;
+    const built = [...ofType(planned, T.ruleset), ...ofType(planned, T.health), ...ofType(planned, T.record)];
+    expect(built.length).toBeGreaterThan(10);
+    for (const r of built) expect(r.propertyDependencies.zoneId, r.name).toEqual([zone]);
+  });
+
+  it.each([
+    ["free", false],
+    ["pro", true],
+    ["business", true],
+    ["enterprise", false],
+  ] as const)("ZoneSecurity on %s: subscription %s, and the zone id resolves to the zone's id", async (plan, subscribed) => {
+    let zoneSecurity: ZoneSecurity | undefined;
+    const run = await recordProgram(() => {
+      const provider = new cloudflare.Provider("cloudflare", { apiToken: pulumi.secret("test-token") });
+      zoneSecurity = new ZoneSecurity("zs", { accountId: edgeSettings().accountId, domain: "example.com", plan }, { providers: [provider] });
+      return {};
+    });
+    if (!zoneSecurity) throw new Error("ZoneSecurity was not constructed");
+    expect(ofType(run.resources, T.plan).map((r) => r.inputs.ratePlan)).toEqual(subscribed ? [{ id: plan }] : []);
+    expect(await unwrap(zoneSecurity.zoneId)).toBe(await unwrap(zoneSecurity.zone.id));
+  });
+});
+
+describe("Tiered Cache modes", () => {
+  it.each([
+    ["off", "off", "off"],
+    ["generic", "on", "off"],
+    ["smart", "on", "on"],
+  ] as const)("%s → argo/tiered_caching %s, Smart topology %s", async (mode, tieredCaching, smart) => {
+    const planned = await planEdge({ settings: edgeSettings({ tieredCache: mode }) });
+    const switchOn = one(planned, T.tieredCaching);
+    expect(switchOn.inputs).toMatchObject({ value: tieredCaching });
+    const topology = one(planned, T.tiered);
+    expect(topology.inputs).toMatchObject({ value: smart });
+    // Smart needs Tiered Cache on: the topology is set after the switch.
+    expect(topology.dependencies).toContain(switchOn.urn);
+  });
+});
+
+describe("file uploads (custom WAF rules evaluated for concrete requests)", () => {
+  const MB = 1024 * 1024;
+  /** Refs of the custom rules that block the request (empty: it passes). */
+  function blockedBy(request: { method: string; path: string; headers: Record<string, string> }): string[] {
+    return rulesOf("http_request_firewall_custom")
+      .filter((r) => r.action === "block" && evalPathExpression(r.expression, request))
+      .map((r) => r.ref);
+  }
+  const multipart = { "content-type": "multipart/form-data; boundary=----x", "content-length": "1200" };
+  it.each([
+    ["POST", "/journal", multipart, []],
+    ["POST", "/settings/profile", { "content-type": "image/png", "content-length": "2048" }, []],
+    ["POST", "/", { "content-type": "application/x-www-form-urlencoded", "content-length": "30" }, []],
+    ["POST", "/api/other", multipart, ["waf-file-upload"]],
+    ["PUT", "/api/reflections/1", { "content-type": "image/jpeg", "content-length": "2048" }, ["waf-file-upload"]],
+    ["POST", "/api/other", { "content-type": "application/json", "content-length": "50" }, []],
+    ["POST", "/api/upload/avatar", { "content-type": "image/png", "content-length": String(MB) }, []],
+    ["POST", "/api/upload/avatar", { "content-type": "image/webp", "content-length": String(50 * MB) }, []],
+    ["POST", "/api/upload/avatar", multipart, ["waf-file-upload-type"]],
+    ["POST", "/api/upload/avatar", { "content-type": "application/pdf", "content-length": "100" }, ["waf-file-upload-type"]],
+    ["POST", "/api/upload/avatar", { "content-type": "image/png", "content-length": String(50 * MB + 1) }, ["waf-file-upload-size"]],
+    ["POST", "/api/upload/avatar", { "content-type": "image/png" }, ["waf-file-upload-size"]],
+    ["GET", "/api/upload/avatar", {}, []],
+  ] as const)("%s %s %j → blocked by %j", (method, path, headers, refs) => {
+    expect(blockedBy({ method, path, headers })).toEqual(refs);
+  });
+});
+
+describe("mail for the apex", () => {
+  const records = (planned: PlannedResource[]) => ofType(planned, T.record).map((r) => r.inputs);
+  it("without configuration: no apex MX, no apex SPF, no report authorization (the JSDoc warns that mail bounces)", () => {
+    const apex = records(resources).filter((r) => r.name === "staging-promptandpause.com");
+    expect(apex.map((r) => r.type).sort()).toEqual(["A", "CAA", "CAA", "CAA", "CAA", "CAA"]);
+    expect(records(resources).filter((r) => String(r.name).includes("._report._dmarc."))).toEqual([]);
+  });
+
+  it("inbound MX, the apex SPF with the mailbox provider's include, and DMARC report authorization for the other domains", async () => {
+    const settings = edgeSettings({
+      email: {
+        dkim: [DKIM],
+        inboundMx: [{ host: "smtp.google.com", priority: 1 }],
+        apexSpfIncludes: ["_spf.google.com"],
+        dmarcReportsFor: ["promptandpause-staging.com"],
+      },
+    });
+    const planned = records(await planEdge({ domain: "promptandpause.com", settings }));
+    expect(planned).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: "MX", name: "promptandpause.com", content: "smtp.google.com", priority: 1, proxied: false }),
+        expect.objectContaining({ type: "TXT", name: "promptandpause.com", content: '"v=spf1 include:_spf.google.com ~all"', proxied: false }),
+        expect.objectContaining({ type: "TXT", name: "promptandpause-staging.com._report._dmarc.promptandpause.com", content: '"v=DMARC1"', proxied: false }),
+      ]),
+    );
+    // One SPF record per name: the apex and Resend's return path each have exactly one.
+    const spf = planned.filter((r) => r.type === "TXT" && String(r.content).startsWith('"v=spf1'));
+    expect(spf.map((r) => r.name).sort()).toEqual(["promptandpause.com", "send.promptandpause.com"]);
   });
 });

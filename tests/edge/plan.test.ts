@@ -20,7 +20,7 @@ describe.each(["staging", "prod"] as const)("the %s stack's edge layer", (stack)
     expect(byPhase.http_ratelimit?.map((r) => [r.ref, r.ratelimit.requestsPerPeriod, r.ratelimit.period])).toEqual([
       ["rate-limit-auth", 20, 120],
       ["rate-limit-api", 200, 120],
-      ["rate-limit-ai-burst", 50, 60],
+      ["rate-limit-ai-burst", 50, 90],
       ["rate-limit-ai-sustained", 60, 120],
       ["rate-limit-webhooks", 2000, 120],
     ]);
@@ -37,6 +37,15 @@ describe.each(["staging", "prod"] as const)("the %s stack's edge layer", (stack)
     expect(byPhase.http_request_firewall_custom?.map((r) => r.ref)).toEqual(expect.arrayContaining(["waf-sqli", "waf-xss", "waf-path-traversal", "waf-file-upload"]));
     expect(byPhase.http_request_firewall_managed?.filter((r) => r.action === "execute").map((r) => r.actionParameters.id)).toEqual(["efb7b8c949ac4650a09736fc376e9aee", "4814384a9e5d4991b9815dcfc25d2f1f"]);
     expect(byPhase.http_response_headers_transform?.[0]?.actionParameters.headers["X-Frame-Options"]).toEqual({ operation: "set", value: "DENY" });
+    // The Business subscription exists before anything that needs the plan is created.
+    const subscription = doc.resources.find((r) => r.type === "cloudflare:index/zoneSubscription:ZoneSubscription");
+    expect(subscription?.inputs).toMatchObject({ ratePlan: { id: "business" } });
+    for (const r of doc.resources.filter((x) => ["cloudflare:index/ruleset:Ruleset", "cloudflare:index/healthcheck:Healthcheck", "cloudflare:index/dnsRecord:DnsRecord"].includes(x.type))) {
+      expect(r.dependencies, r.name).toContain(subscription?.urn);
+    }
+    // Staging's DMARC reports go to prod's address: prod's zone authorizes them (RFC 7489 7.1).
+    const reportAuth = doc.resources.filter((r) => r.type === "cloudflare:index/dnsRecord:DnsRecord" && String(r.inputs.name).includes("._report._dmarc."));
+    expect(reportAuth.map((r) => [r.inputs.name, r.inputs.content])).toEqual(stack === "prod" ? [["promptandpause-staging.com._report._dmarc.promptandpause.com", '"v=DMARC1"']] : []);
     const zone = doc.resources.find((r) => r.type === "cloudflare:index/zone:Zone");
     expect(zone?.protect).toBe(stack === "prod");
     expect(doc.outputs.edge).toMatchObject({ zoneName: expect.any(String), rulesetIds: expect.any(Object) });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PLAN_LIMITS } from "../../components/edge/plans";
+import { PLAN_LIMITS, PLAN_TIERS, RATE_LIMIT_PERIODS } from "../../components/edge/plans";
 import { classExpression, mapClass, mapRateLimits, rateLimitRules, type WindowRule } from "../../components/edge/rate-limit-mapping";
 import { GUIDE } from "../../stacks/guide";
 
@@ -82,27 +82,90 @@ describe.each(plansThatFit)("guide classes on the %s plan, against the token buc
   });
 });
 
+describe("counting periods per plan (Cloudflare rate limiting \"Availability\": supported values capped per plan)", () => {
+  it.each([
+    ["free", [10]],
+    ["pro", [10, 15, 20, 30, 40, 45, 60]],
+    ["business", [10, 15, 20, 30, 40, 45, 60, 90, 120, 180, 240, 300, 480, 600]],
+    ["enterprise", [10, 15, 20, 30, 40, 45, 60, 90, 120, 180, 240, 300, 480, 600, 900, 1200, 1800, 2400, 3600, 65535]],
+  ] as const)("%s: %j", (plan, periods) => {
+    expect(PLAN_LIMITS[plan].rateLimitPeriods).toEqual(periods);
+  });
+  it("every plan's periods are supported values, and a higher plan offers everything a lower one does", () => {
+    for (const [i, plan] of PLAN_TIERS.entries()) {
+      for (const p of PLAN_LIMITS[plan].rateLimitPeriods) expect(RATE_LIMIT_PERIODS).toContain(p);
+      const higher = PLAN_TIERS[i + 1];
+      if (higher) expect(PLAN_LIMITS[higher].rateLimitPeriods).toEqual(expect.arrayContaining([...PLAN_LIMITS[plan].rateLimitPeriods]));
+    }
+  });
+});
+
 describe("mapping choices", () => {
   it("uses one rule when the refill time 60·B/N is a counting period (auth, api: 120 s)", () => {
     expect(mapClass("auth", GUIDE.rateLimits.auth, PLAN_LIMITS.business.rateLimitPeriods)).toMatchObject({ rules: [{ ref: "rate-limit-auth", period: 120, requestsPerPeriod: 20 }] });
     expect(mapClass("api", GUIDE.rateLimits.api, PLAN_LIMITS.business.rateLimitPeriods)).toMatchObject({ rules: [{ ref: "rate-limit-api", period: 120, requestsPerPeriod: 200 }] });
   });
-  it("uses a burst and a sustained rule around the refill time otherwise (ai: 100 s → 50/60 s + 60/120 s)", () => {
+  it("uses a burst and a sustained rule around the refill time otherwise, the tightest periods around it (ai: 100 s → 50/90 s + 60/120 s)", () => {
     expect(mapClass("ai", GUIDE.rateLimits.ai, PLAN_LIMITS.business.rateLimitPeriods)).toMatchObject({
       rules: [
-        { ref: "rate-limit-ai-burst", period: 60, requestsPerPeriod: 50 },
+        { ref: "rate-limit-ai-burst", period: 90, requestsPerPeriod: 50 },
         { ref: "rate-limit-ai-sustained", period: 120, requestsPerPeriod: 60 },
       ],
       maxExcessOverBucket: 10,
     });
+  });
+  it.each([
+    // The intermediate periods turn what used to need two rules (or a bigger plan) into one exact rule.
+    ["pro", { requestsPerMinute: 60, burst: 45 }, 45, 45],
+    ["pro", { requestsPerMinute: 40, burst: 20 }, 30, 20],
+    ["business", { requestsPerMinute: 20, burst: 30 }, 90, 30],
+    ["business", { requestsPerMinute: 10, burst: 80 }, 480, 80],
+    ["enterprise", { requestsPerMinute: 1, burst: 60 }, 3600, 60],
+  ] as const)("%s plan, %j → one exact rule of %i s", (plan, cls, period, requests) => {
+    expect(mapClass("c", cls, PLAN_LIMITS[plan].rateLimitPeriods)).toMatchObject({ rules: [{ role: "exact", period, requestsPerPeriod: requests }], maxExcessOverBucket: 0 });
+  });
+});
+
+/** Classes beyond the guide's whose refill times need the intermediate periods. */
+const EXTRA_CLASSES = {
+  ninety: { requestsPerMinute: 20, burst: 30 }, // refill 90 s: one rule 30 per 90 s
+  uneven: { requestsPerMinute: 45, burst: 70 }, // refill 93.3 s: 70 per 90 s + 90 per 120 s
+  long: { requestsPerMinute: 5, burst: 40 }, // refill 480 s: one rule 40 per 480 s
+} as const;
+
+describe.each(Object.entries(EXTRA_CLASSES))("class %s on the business plan, against the token bucket", (name, cls) => {
+  const m = mapClass(name, cls, PLAN_LIMITS.business.rateLimitPeriods);
+  if (typeof m === "string") throw new Error(m);
+  it("a burst of B after idling passes, request B+1 is refused", () => {
+    const times = Array.from({ length: cls.burst + 1 }, () => 0);
+    expect(windowsAdmit(times, m.rules)).toEqual(bucketAdmits(times, cls.requestsPerMinute, cls.burst));
+  });
+  it("a steady N/min for two hours is never blocked", () => {
+    const times = Array.from({ length: cls.requestsPerMinute * 120 }, (_, k) => (k * 60) / cls.requestsPerMinute);
+    expect(count(windowsAdmit(times, m.rules))).toBe(times.length);
+  });
+  it("a flooding client never gets more than the bucket plus the documented excess, and the long-run rate is N/min", () => {
+    const horizon = 7200;
+    const times = Array.from({ length: horizon * 2 }, (_, k) => k / 2);
+    const windows = windowsAdmit(times, m.rules);
+    const bucket = bucketAdmits(times, cls.requestsPerMinute, cls.burst);
+    for (const T of [1, 10, 60, 90, 120, 480, 600, 3600, 7200]) {
+      const end = times.findIndex((t) => t >= T);
+      const upto = end === -1 ? times.length : end;
+      expect(count(windows.slice(0, upto))).toBeLessThanOrEqual(count(bucket.slice(0, upto)) + m.maxExcessOverBucket);
+    }
+    const perMinute = count(windows) / (horizon / 60);
+    expect(Math.abs(perMinute - cls.requestsPerMinute)).toBeLessThanOrEqual(cls.burst / (horizon / 60));
   });
 });
 
 describe("plans that cannot express the classes", () => {
   it.each([
     ["free", GUIDE.rateLimits, "business", /the classes need 4 rate-limiting rules \(auth 1, api 1, ai 2\); the free plan allows 1|shorter than|counting period/],
-    ["pro", GUIDE.rateLimits, "business", /needs a counting period of at least 120 s/],
+    ["pro", GUIDE.rateLimits, "business", /needs a counting period of at least 120 s .*longest available is 60 s on the pro plan \(counting periods 10–60 s\)/],
+    ["pro", { slow: { requestsPerMinute: 10, burst: 15 } }, "business", /needs a counting period of at least 90 s/],
     ["business", { slow: { requestsPerMinute: 10, burst: 200 } }, "enterprise", /needs a counting period of at least 1200 s.*longest available is 600 s/],
+    ["enterprise", { glacial: { requestsPerMinute: 1, burst: 2000 } }, undefined, /needs a counting period of at least 120000 s.*longest available is 65535 s/],
     ["business", Object.fromEntries(["a", "b", "c", "d", "e", "f"].map((k) => [k, { requestsPerMinute: 10, burst: 20 }])), "enterprise", /need 6 rate-limiting rules.*business plan allows 5/],
     ["enterprise", { tiny: { requestsPerMinute: 100, burst: 5 } }, undefined, /shorter than the shortest counting period \(10 s\); raise the burst to at least 17/],
   ] as const)("%s plan with %j → needs %s", (plan, classes, needed, message) => {

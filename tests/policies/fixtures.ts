@@ -133,16 +133,21 @@ export function envVar(name: string, key: string, value: string, sensitive: bool
   });
 }
 
+/**
+ * The app's origin headers rule as components/app registers it: Vercel's "Modify response headers"
+ * action, one `response.headers` `set` transform per header (`target` / `args` as JSON documents).
+ */
 export function vercelRoute(headers: Record<string, string> | undefined = undefined): PlannedResource {
+  const set = headers ?? {
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+  };
   return planned("vercel:index/projectRoute:ProjectRoute", "app-api-headers", {
     projectId: "prj_1",
     route: {
       src: "/api/(.*)",
-      headers: headers ?? {
-        "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
-        "X-Content-Type-Options": "nosniff",
-        "X-Frame-Options": "DENY",
-      },
+      transforms: Object.entries(set).map(([key, value]) => ({ type: "response.headers", op: "set", target: JSON.stringify({ key }), args: JSON.stringify(value) })),
     },
   });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { NAMING_RULES, type NamedService, physicalName } from "../../components/shared/naming";
+import { describeNamingRule, isPhysicalName, NAMING_RULES, type NamedService, physicalName } from "../../components/shared/naming";
 
 /**
  * Physical names must be accepted by every service on the first try, stay stable between runs
@@ -61,16 +61,24 @@ describe("physicalName details", () => {
   it("the hash suffix is a fixed function of the name (changing it would rename, i.e. replace, every long-named resource)", () => {
     // Pinned value: if this changes, every shortened name in every stack changes.
     const name = physicalName("vercel-project", ["promptandpause", "prod", "x".repeat(120)]);
-    expect(name).toHaveLength(100);
+    expect(name).toHaveLength(52);
     expect(name).toBe(PINNED_VERCEL_LONG_NAME);
   });
 
   it("a name exactly at the limit is kept whole; one character over is shortened", () => {
-    const atLimit = "a".repeat(100);
+    const atLimit = "a".repeat(52);
     expect(physicalName("vercel-project", [atLimit])).toBe(atLimit);
-    const over = physicalName("vercel-project", ["a".repeat(101)]);
-    expect(over).toHaveLength(100);
-    expect(over).toMatch(/^a{91}-[0-9a-f]{8}$/);
+    const over = physicalName("vercel-project", ["a".repeat(53)]);
+    expect(over).toHaveLength(52);
+    expect(over).toMatch(/^a{43}-[0-9a-f]{8}$/);
+  });
+
+  it("Vercel project names keep to what both the provider (1-52, [a-z0-9-]) and Vercel accept: '.' and '_' become '-'", () => {
+    expect(NAMING_RULES["vercel-project"].maxLength).toBe(52);
+    expect(physicalName("vercel-project", ["prompt.and_pause", "prod"])).toBe("prompt-and-pause-prod");
+    for (const name of [physicalName("vercel-project", ["promptandpause", "prod", LONG]), physicalName("vercel-project", ["Prompt&Pause", "web_app.v2"])]) {
+      expect(name).toMatch(/^[a-z0-9-]{1,52}$/);
+    }
   });
 
   it("Supabase project names keep spaces (the API allows them)", () => {
@@ -78,5 +86,35 @@ describe("physicalName details", () => {
   });
 });
 
+describe("isPhysicalName: the schemas' validator is physicalName's own rule", () => {
+  it.each<[string, boolean]>([
+    ["promptandpause-prod", true],
+    ["a", true],
+    ["a".repeat(52), true],
+    ["a".repeat(53), false],
+    ["", false],
+    ["prompt.and.pause", false],
+    ["prompt_and_pause", false],
+    ["PromptAndPause", false],
+    ["-promptandpause", false],
+    ["promptandpause-", false],
+    ["prompt--pause", false],
+    ["prompt---pause", false],
+    ["prompt pause", false],
+  ])("vercel-project %j → %s", (name, valid) => {
+    expect(isPhysicalName("vercel-project", name)).toBe(valid);
+  });
+
+  it.each(SERVICES)("every name physicalName(%s) generates is valid by isPhysicalName", (service) => {
+    for (const parts of [["promptandpause", "prod"], ["Prompt&Pause", "prod/eu", "web_app!", LONG]]) {
+      expect(isPhysicalName(service, physicalName(service, parts))).toBe(true);
+    }
+  });
+
+  it("describes the rule for error messages", () => {
+    expect(describeNamingRule("vercel-project")).toBe("1-52 characters from [a-z0-9-] (lower case), not starting or ending with a separator, without repeated '-'");
+  });
+});
+
 /** FNV-1a 32-bit of "promptandpause-prod-" + 120 × "x" is 0x79255707 (computed independently). */
-const PINNED_VERCEL_LONG_NAME = `promptandpause-prod-${"x".repeat(71)}-79255707`;
+const PINNED_VERCEL_LONG_NAME = `promptandpause-prod-${"x".repeat(23)}-79255707`;

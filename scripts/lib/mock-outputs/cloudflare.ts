@@ -74,6 +74,7 @@ export const cloudflareMockOutputs: MockOutputTable = {
     };
   },
   "cloudflare:index/tieredCache:TieredCache": (inputs) => ({ id: String(inputs.zoneId ?? ""), editable: true, modifiedOn: NOW }),
+  "cloudflare:index/argoTieredCaching:ArgoTieredCaching": (inputs) => ({ id: String(inputs.zoneId ?? ""), editable: true, modifiedOn: NOW }),
   "cloudflare:index/dnsRecord:DnsRecord": (inputs, name) => ({
     id: cloudflareId(`dns:${name}`),
     proxiable: ["A", "AAAA", "CNAME"].includes(String(inputs.type)),

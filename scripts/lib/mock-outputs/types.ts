@@ -5,3 +5,6 @@
  */
 export type MockOutputs = (inputs: Record<string, unknown>, name: string) => Record<string, unknown>;
 export type MockOutputTable = Record<string, MockOutputs>;
+
+/** Answers of mocked invokes, keyed by invoke token: the data source's documented result shape. */
+export type MockInvokeTable = Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>;

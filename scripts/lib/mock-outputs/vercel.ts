@@ -1,4 +1,4 @@
-import type { MockOutputTable } from "./types";
+import type { MockInvokeTable, MockOutputTable } from "./types";
 
 /**
  * Computed outputs of the mocked Vercel API and of the Stripe dynamic resource: what the real
@@ -41,10 +41,11 @@ export const vercelMockOutputs: MockOutputTable = {
     customEnvironmentIds: [],
     comment: inputs.comment ?? "",
   }),
-  "vercel:index/projectRoute:ProjectRoute": (_inputs, name) => ({
+  "vercel:index/projectRoute:ProjectRoute": (inputs, name) => ({
     id: mockId("rt_", name, 20),
     teamId: TEAM_ID,
-    routeType: "headers",
+    // Vercel computes one of rewrite / redirect / set_status / transform.
+    routeType: routeType(inputs.route as Record<string, unknown> | undefined),
     srcSyntax: "regex",
   }),
   "vercel:index/logDrain:LogDrain": (_inputs, name) => ({
@@ -52,6 +53,23 @@ export const vercelMockOutputs: MockOutputTable = {
     teamId: TEAM_ID,
     headers: {},
   }),
+};
+
+/** The `routeType` Vercel reports for a rule: its primary action, else `transform`. */
+function routeType(route: Record<string, unknown> | undefined): string {
+  if (route?.dest !== undefined) return route.status !== undefined ? "redirect" : "rewrite";
+  return route?.status !== undefined ? "set_status" : "transform";
+}
+
+/**
+ * `vercel.getEndpointVerification` (GetEndpointVerificationResult: `id`, `teamId`,
+ * `verificationCode`; the provider sets `id` to the code). A recognisable fake code.
+ */
+export const vercelMockInvokes: MockInvokeTable = {
+  "vercel:index/getEndpointVerification:getEndpointVerification": (inputs) => {
+    const code = "mockverify0000000000000000000000";
+    return { id: code, teamId: typeof inputs.teamId === "string" ? inputs.teamId : TEAM_ID, verificationCode: code };
+  },
 };
 
 const stripeWebhookEndpoint = (inputs: Record<string, unknown>, name: string): Record<string, unknown> => {
