@@ -14,12 +14,19 @@ if (!entry) {
   process.exit(3);
 }
 const root = path.resolve(__dirname, "..");
-const cacheDir = path.join(root, "node_modules", ".cache", "promptandpause");
+// One cache folder per checkout: worktrees that share node_modules (a symlink) must never run
+// each other's bundles, whose sources the mtime check below would resolve in the wrong tree.
+const checkout = require("node:crypto").createHash("sha256").update(root).digest("hex").slice(0, 12);
+const cacheDir = path.join(root, "node_modules", ".cache", "promptandpause", checkout);
 const name = path.relative(root, path.resolve(root, entry)).replace(/[\\/]/g, "__").replace(/\.ts$/, "");
 const outfile = path.join(cacheDir, `${name}.cjs`);
 const metafile = path.join(cacheDir, `${name}.meta.json`);
 
-/** The bundle is current when it exists and no input (per esbuild's metafile) is newer. */
+/**
+ * The bundle is current when it exists and no input (per esbuild's metafile) is newer. A new
+ * file can only enter the bundle through an import added to an input, which makes that input
+ * newer.
+ */
 function isCurrent() {
   try {
     const built = fs.statSync(outfile).mtimeMs;
