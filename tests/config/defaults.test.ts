@@ -3,7 +3,6 @@ import { decodeConfigValue, type PlatformConfig, requiredSecretKeys } from "../.
 import { resolveScale } from "../../stacks/presets";
 import { appConfigSchema } from "../../stacks/schema/app";
 import { databaseConfigSchema } from "../../stacks/schema/database";
-import { edgeConfigSchema } from "../../stacks/schema/edge";
 import { GUIDE } from "../../stacks/guide";
 import { isSecretOutput, unwrap } from "../helpers/pulumi";
 import { parse, validRaw } from "./support";
@@ -117,15 +116,21 @@ describe("the guide's literal numbers in GUIDE", () => {
   });
 });
 
-describe("layer defaults other teams add follow GUIDE (checked when the key exists)", () => {
-  const edgeShape = edgeConfigSchema.shape as Record<string, unknown>;
-  it.runIf("rateLimits" in edgeShape)("edge.rateLimits defaults carry the guide's rpm and burst", () => {
-    const edge = edgeConfigSchema.shape.rateLimits.parse(undefined) as unknown;
-    const text = JSON.stringify(edge);
-    for (const { requestsPerMinute, burst } of Object.values(GUIDE.rateLimits)) {
-      expect(text).toContain(String(requestsPerMinute));
-      expect(text).toContain(String(burst));
-    }
+describe("edge.rateLimits defaults are the guide's rate limits", () => {
+  /** The staging stack sets no rate limits, so the parsed classes are the defaults. */
+  const limitsOf = (classes: Record<string, { requestsPerMinute: number; burst: number }>) =>
+    Object.fromEntries(Object.entries(classes).map(([name, { requestsPerMinute, burst }]) => [name, { requestsPerMinute, burst }]));
+
+  it("the parsed config's classes are exactly auth 10/20, api 100/200, ai 30/50 (= GUIDE.rateLimits)", () => {
+    const raw = validRaw();
+    expect(Object.keys(raw.values["promptandpause:edge"] as object)).not.toContain("rateLimits");
+    const classes = limitsOf(parse(raw).edge.rateLimits.classes);
+    expect(classes).toEqual(GUIDE.rateLimits);
+    expect(classes).toEqual({
+      auth: { requestsPerMinute: 10, burst: 20 },
+      api: { requestsPerMinute: 100, burst: 200 },
+      ai: { requestsPerMinute: 30, burst: 50 },
+    });
   });
 });
 

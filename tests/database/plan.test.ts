@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { markdownReport } from "../../scripts/lib/plan-report";
 import type { PlanDocument } from "../../scripts/lib/run-plan";
+import { leakedSecrets, planSecrets } from "../helpers/plan-secrets";
 import { one, type PlannedResource, planStack } from "../helpers/pulumi";
 
 /**
@@ -28,25 +30,6 @@ beforeAll(async () => {
     plans[stack] = outcome;
   }
 });
-
-/** The value at a recorded secret path (`value`, `auth.smtp`, `secrets[0].value`, `(root)`). */
-function valueAt(inputs: Record<string, unknown>, path: string): unknown {
-  if (path === "(root)") return inputs;
-  let current: unknown = inputs;
-  for (const part of path.split(/\.|\[(\d+)\]/).filter((p) => p !== undefined && p !== "")) {
-    if (current === null || typeof current !== "object") return undefined;
-    current = (current as Record<string, unknown>)[part];
-  }
-  return current;
-}
-
-/** Every string inside a value. */
-function strings(value: unknown): string[] {
-  if (typeof value === "string") return [value];
-  if (Array.isArray(value)) return value.flatMap(strings);
-  if (value !== null && typeof value === "object") return Object.values(value).flatMap(strings);
-  return [];
-}
 
 /** Document documents by stack, keyed for readable failures. */
 const documentOf = (stack: Stack) => plans[stack].document;
@@ -105,28 +88,18 @@ describe.each(["prod", "staging"] as const)("the %s stack wires the app to the d
     expect(database.map((v) => `${v.policy}: ${v.message}`)).toEqual([]);
   });
 
-  it("shows no secret value anywhere in the masked document (the anon key may appear: it is public)", () => {
+  it("shows no secret value in the masked document or its Markdown report (the anon key may appear: it is public)", () => {
     const { resources, document } = plans[stack];
     const project = one(resources, T.project);
     const ref = String(document.outputs.database && (document.outputs.database as Record<string, unknown>).projectRef);
-    const anonKey = `mock-anon-key-${ref}`;
     expect(ref).toMatch(/^[a-z]{20}$/);
-    // Every value the recorder saw marked secret, plus the mocked service-role key by name.
-    const secrets: Array<{ where: string; value: string }> = [{ where: `${project.name}.serviceRoleKey (mocked API)`, value: `mock-service-role-key-${ref}` }];
-    for (const resource of resources) {
-      // Vercel's schema marks every env var value secret; `sensitive: false` ones are public by
-      // design (NEXT_PUBLIC_*: site URL, Supabase URL, anon key) and may show up as outputs.
-      if (resource.type === T.envVar && resource.inputs.sensitive === false) continue;
-      for (const path of resource.secretPaths) {
-        for (const value of strings(valueAt(resource.inputs, path))) {
-          if (value.length >= 8 && value !== anonKey) secrets.push({ where: `${resource.name}.${path}`, value });
-        }
-      }
-    }
-    // The database password and the access token are among them (else the check proves nothing).
+    const secrets = planSecrets(resources);
+    // The database password, the access token and the mocked service-role key are among them (else the check proves nothing).
     expect(secrets.map((s) => s.where)).toEqual(expect.arrayContaining([`${project.name}.dbPassword`, `${project.name}.accessToken`]));
-    const text = JSON.stringify(document);
+    // Booleans, not the values: a failing assertion must not print a secret.
+    expect(secrets.some((s) => s.value === `mock-service-role-key-${ref}`), "the mocked service-role key is collected").toBe(true);
+    expect(secrets.some((s) => s.value === `mock-anon-key-${ref}`), "the public anon key is not collected").toBe(false);
     // Only the places are reported, never the values.
-    expect(secrets.filter((s) => text.includes(s.value)).map((s) => s.where)).toEqual([]);
+    expect(leakedSecrets(secrets, { json: JSON.stringify(document), markdown: markdownReport(document) })).toEqual([]);
   });
 });

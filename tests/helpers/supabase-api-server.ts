@@ -15,18 +15,21 @@ import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import Ajv, { type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
+import { VENDORED_SUPABASE_SPEC } from "../helpers/vendored";
 
 export const REPO_ROOT = path.resolve(__dirname, "../..");
-/** Where the OpenAPI document lives (outside the repo, never copied into it). */
-export const SPEC_PATH = path.resolve(REPO_ROOT, "../shared/supabase/management-api-v1.openapi.json");
-export const specPresent = fs.existsSync(SPEC_PATH);
+/**
+ * The OpenAPI document: the pinned copy in the repo (tests/fixtures/supabase/), always present.
+ * tests/database/provider/contract.test.ts fails when the original beside the repo has changed.
+ */
+export const SPEC_PATH = VENDORED_SUPABASE_SPEC.vendored;
 
 // biome-ignore lint/suspicious/noExplicitAny: OpenAPI document is untyped JSON
 type Json = any;
 
-/** Loads the OpenAPI document, or undefined when it is not there. */
-export function loadSpec(): Json | undefined {
-  return specPresent ? JSON.parse(fs.readFileSync(SPEC_PATH, "utf8")) : undefined;
+/** Loads the OpenAPI document (the vendored copy). */
+export function loadSpec(): Json {
+  return JSON.parse(fs.readFileSync(SPEC_PATH, "utf8"));
 }
 
 interface Route {
@@ -252,7 +255,7 @@ export interface FakeReplica {
 export interface SupabaseApiServerOptions {
   /** The only token accepted. */
   token: string;
-  /** The OpenAPI document; without it requests are not validated. @default loadSpec() */
+  /** The OpenAPI document every request is validated against. @default loadSpec() (the vendored copy) */
   spec?: Json;
   /** GET polls a new project answers COMING_UP before ACTIVE_HEALTHY. @default 2 */
   comingUpPolls?: number;
@@ -275,7 +278,6 @@ export interface SupabaseApiServer {
   requests: RecordedRequest[];
   invalid: InvalidRequest[];
   projects: Map<string, FakeProject>;
-  validating: boolean;
   inject(fault: Fault): void;
   /** Operations (`METHOD /template`) received, in order. */
   operations(): string[];
@@ -290,8 +292,7 @@ function randomRef(): string {
 
 /** Starts the server; `SUPABASE_API_URL` is NOT set here (tests set it). */
 export async function startSupabaseApiServer(options: SupabaseApiServerOptions): Promise<SupabaseApiServer> {
-  const spec = options.spec === undefined ? loadSpec() : options.spec;
-  const validator = spec ? new OpenApiValidator(spec) : undefined;
+  const validator = new OpenApiValidator(options.spec ?? loadSpec());
   const requests: RecordedRequest[] = [];
   const invalid: InvalidRequest[] = [];
   const projects = new Map<string, FakeProject>();
@@ -519,24 +520,15 @@ export async function startSupabaseApiServer(options: SupabaseApiServerOptions):
       const raw = Buffer.concat(chunks).toString("utf8");
       const url = new URL(req.url ?? "/", "http://127.0.0.1");
       const method = (req.method ?? "GET").toUpperCase();
-      let template: string | undefined;
-      let params: Record<string, string> = {};
-      let problems: string[] = [];
-      if (validator) {
-        const result = validator.validate({
-          method,
-          pathname: url.pathname,
-          query: url.searchParams,
-          body: raw,
-          contentType: req.headers["content-type"],
-          authorization: req.headers.authorization,
-        });
-        template = result.template;
-        params = result.params;
-        problems = result.problems;
-      } else {
-        template = guessTemplate(url.pathname, params);
-      }
+      const result = validator.validate({
+        method,
+        pathname: url.pathname,
+        query: url.searchParams,
+        body: raw,
+        contentType: req.headers["content-type"],
+        authorization: req.headers.authorization,
+      });
+      const { template, params, problems } = result;
       const operation = `${method} ${template ?? "?"}`;
       let body: Json;
       try {
@@ -589,7 +581,6 @@ export async function startSupabaseApiServer(options: SupabaseApiServerOptions):
     requests,
     invalid,
     projects,
-    validating: validator !== undefined,
     inject: (fault) => faults.push({ ...fault }),
     operations: () => requests.map((r) => r.operation),
     close: () =>
@@ -611,22 +602,4 @@ function projectResponse(p: FakeProject) {
     created_at: p.created_at,
     status: p.status,
   };
-}
-
-/** Without the spec: map a concrete path to the templates the test server implements. */
-function guessTemplate(pathname: string, params: Record<string, string>): string | undefined {
-  const parts = pathname.split("/");
-  if (pathname === "/v1/projects") return "/v1/projects";
-  if (parts[1] === "v1" && parts[2] === "organizations" && parts[3] && parts[4] === "projects" && parts.length === 5) {
-    params.slug = decodeURIComponent(parts[3]);
-    return "/v1/organizations/{slug}/projects";
-  }
-  if (parts[1] !== "v1" || parts[2] !== "projects" || !parts[3]) return undefined;
-  params.ref = parts[3];
-  const rest = parts.slice(4);
-  if (rest[0] === "billing" && rest[1] === "addons" && rest[2]) {
-    params.addon_variant = decodeURIComponent(rest[2]);
-    return "/v1/projects/{ref}/billing/addons/{addon_variant}";
-  }
-  return `/v1/projects/{ref}${rest.length ? `/${rest.join("/")}` : ""}`;
 }

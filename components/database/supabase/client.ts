@@ -92,6 +92,54 @@ export interface SupabaseClientOptions extends RetryOptions {
   secrets?: readonly (string | undefined)[];
 }
 
+/**
+ * The fields of a project the provider reads: `GET /v1/projects/{ref}` (V1ProjectWithDatabaseResponse,
+ * with `database`) and `POST /v1/projects` (V1ProjectResponse, without it).
+ */
+export interface ProjectResponse {
+  ref: string;
+  name: string;
+  region: string;
+  organization_slug: string;
+  status: string;
+  /** Present on GET, absent in the create response. */
+  database?: { host: string; version: string };
+}
+
+/** The inputs every Supabase resource carries to reach the Management API. */
+export interface ManagementApiInputs {
+  /** Management API access token. */
+  accessToken: string;
+  /** Base URL. @default env `SUPABASE_API_URL`, else `https://api.supabase.com` */
+  apiBaseUrl?: string;
+  /** Per-request timeout in ms. @default 30000 ({@link SUPABASE_RETRY_DEFAULTS}) */
+  requestTimeoutMs?: number;
+  /** Attempts per call, including the first. @default 5 ({@link SUPABASE_RETRY_DEFAULTS}) */
+  maxAttempts?: number;
+}
+
+/**
+ * The one way the Supabase providers build their client. `inputs.accessToken` authenticates; the
+ * previous token (`olds.accessToken`, different after a token rotation) and every extra secret are
+ * redacted from errors and logs along with it.
+ * @param inputs the resource's inputs (news on create/update, the state on read/delete)
+ * @param olds the previous state on update, whose token is redacted too; `undefined` elsewhere
+ * @param extraSecrets further values never to show (db password, SMTP password, API keys); `undefined` entries are ignored. @default none
+ */
+export function managementClient(
+  inputs: ManagementApiInputs,
+  olds: Partial<Pick<ManagementApiInputs, "accessToken">> | undefined,
+  ...extraSecrets: (string | undefined)[]
+): SupabaseClient {
+  return new SupabaseClient({
+    accessToken: inputs.accessToken,
+    baseUrl: inputs.apiBaseUrl,
+    timeoutMs: inputs.requestTimeoutMs,
+    maxAttempts: inputs.maxAttempts,
+    secrets: [olds?.accessToken, ...extraSecrets],
+  });
+}
+
 /** What an error message says about the project a call was for. */
 export interface ProjectContext {
   ref?: string;

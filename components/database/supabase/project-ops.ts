@@ -2,7 +2,7 @@
  * Implementation of the SupabaseProject dynamic provider (loaded at run time by `project.ts`).
  * Node built-ins and `./client` only.
  */
-import { type ProjectContext, SupabaseClient, isSupabaseApiError } from "./client";
+import { type ManagementApiInputs, type ProjectContext, type ProjectResponse, type SupabaseClient, isSupabaseApiError, managementClient } from "./client";
 
 /** Plain (resolved) inputs of a SupabaseProject, as the provider receives them. */
 export interface ProjectInputs {
@@ -59,14 +59,6 @@ export const PROJECT_UPDATE_KEYS = [
   "maxAttempts",
 ] as const;
 
-interface ProjectResponse {
-  ref: string;
-  name: string;
-  region: string;
-  organization_slug: string;
-  status: string;
-  database?: { host: string; version: string };
-}
 interface ApiKey {
   name: string;
   api_key?: string | null;
@@ -83,15 +75,12 @@ interface AddonsResponse {
   selected_addons: { type: string; variant: { id: string } }[];
 }
 
-/** Builds a client for these inputs; the db password is registered as a secret. */
-export function projectClient(inputs: Pick<ProjectInputs, "accessToken" | "apiBaseUrl" | "requestTimeoutMs" | "maxAttempts" | "dbPassword">): SupabaseClient {
-  return new SupabaseClient({
-    accessToken: inputs.accessToken,
-    baseUrl: inputs.apiBaseUrl,
-    timeoutMs: inputs.requestTimeoutMs,
-    maxAttempts: inputs.maxAttempts,
-    secrets: [inputs.dbPassword],
-  });
+/**
+ * The client of one provider call ({@link managementClient}); the db password is redacted too.
+ * @param olds the previous state on update (its token and db password are redacted); `undefined` elsewhere
+ */
+function projectClient(inputs: ManagementApiInputs & Pick<ProjectInputs, "dbPassword">, olds?: Partial<ProjectOutputs>): SupabaseClient {
+  return managementClient(inputs, olds, inputs.dbPassword, olds?.dbPassword);
 }
 
 /** `check`: every problem at once, never echoing a secret. */
@@ -243,8 +232,8 @@ export function computeAddonVariant(size: string): string | undefined {
 
 /** `update`: rename, change the db password, resize via the compute add-on; then refresh outputs. */
 export async function updateProject(ref: string, olds: ProjectOutputs, news: ProjectInputs): Promise<{ outs: ProjectOutputs }> {
-  const client = projectClient(news);
-  client.addSecrets(olds.dbPassword, olds.anonKey, olds.serviceRoleKey);
+  const client = projectClient(news, olds);
+  client.addSecrets(olds.anonKey, olds.serviceRoleKey);
   const ctx = { ref, name: news.name };
   if (olds.name !== news.name) {
     await client.call("updateProject", { params: { ref }, body: { name: news.name }, project: ctx });

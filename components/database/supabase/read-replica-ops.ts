@@ -14,7 +14,7 @@
  * error carries the partial state (`id` + `properties`, Pulumi's "resource initialization
  * failed"), so Pulumi records what exists and the next `pulumi up` finishes the job.
  */
-import { type ProjectContext, SupabaseClient, isSupabaseApiError } from "./client";
+import { type ProjectContext, type ProjectResponse, type SupabaseClient, isSupabaseApiError, managementClient } from "./client";
 
 /** One read replica owned by the resource. */
 export interface ReplicaRecord {
@@ -103,13 +103,6 @@ export const READ_REPLICA_REQUIREMENTS_HINT =
   "PostgreSQL 15+ and physical backups; a project can have at most 2 replicas below compute size XL (5 on XL and larger). " +
   "Fix: upgrade the organization's plan or the project's compute size, or lower the read-replica count (scale preset `current` creates none).";
 
-interface ProjectResponse {
-  ref: string;
-  name: string;
-  region: string;
-  organization_slug: string;
-  status: string;
-}
 /** One database of `OrganizationProjectsResponse.projects[].databases`. */
 export interface ProjectDatabase {
   identifier: string;
@@ -169,16 +162,6 @@ export function planReplicaChanges(current: readonly ReplicaRecord[], count: num
   const keep = current.filter((r) => r.region === region).slice(0, Math.max(0, count));
   const remove = current.filter((r) => !keep.includes(r)).reverse();
   return { keep, remove, add: Math.max(0, count - keep.length) };
-}
-
-function replicaClient(inputs: Pick<ReadReplicaInputs, "accessToken" | "apiBaseUrl" | "requestTimeoutMs" | "maxAttempts">, olds?: Partial<ReadReplicaOutputs>): SupabaseClient {
-  return new SupabaseClient({
-    accessToken: inputs.accessToken,
-    baseUrl: inputs.apiBaseUrl,
-    timeoutMs: inputs.requestTimeoutMs,
-    maxAttempts: inputs.maxAttempts,
-    secrets: [olds?.accessToken],
-  });
 }
 
 function sleep(ms: number): Promise<void> {
@@ -451,7 +434,7 @@ async function reconcile(s: Session, inputs: ReadReplicaInputs, current: Replica
 
 /** `create`: sets up `count` replicas, one at a time, each waited on until ACTIVE_HEALTHY. */
 export async function createReadReplicas(inputs: ReadReplicaInputs): Promise<{ id: string; outs: ReadReplicaOutputs }> {
-  const client = replicaClient(inputs);
+  const client = managementClient(inputs, undefined);
   const id = readReplicasId(inputs.projectRef);
   const s = await openSession(client, inputs);
   const current: ReplicaRecord[] = [];
@@ -466,7 +449,7 @@ export async function createReadReplicas(inputs: ReadReplicaInputs): Promise<{ i
 
 /** `update`: adds or removes the difference (newest removed first); a region change removes then adds. */
 export async function updateReadReplicas(id: string, olds: ReadReplicaOutputs, news: ReadReplicaInputs): Promise<{ outs: ReadReplicaOutputs }> {
-  const client = replicaClient(news, olds);
+  const client = managementClient(news, olds);
   const s = await openSession(client, news);
   const current = (olds.replicas ?? []).map((r) => ({ ...r }));
   try {
@@ -479,7 +462,7 @@ export async function updateReadReplicas(id: string, olds: ReadReplicaOutputs, n
 
 /** `delete`: removes every replica the resource recorded, newest first. A deleted project counts as done. */
 export async function deleteReadReplicas(_id: string, props: ReadReplicaOutputs): Promise<void> {
-  const client = replicaClient(props);
+  const client = managementClient(props, undefined);
   let s: Session;
   try {
     s = await openSession(client, props);
@@ -496,7 +479,7 @@ export async function deleteReadReplicas(_id: string, props: ReadReplicaOutputs)
  * `pulumi up` adds one again.
  */
 export async function readReadReplicas(id: string, props: ReadReplicaOutputs): Promise<{ id?: string; props?: ReadReplicaOutputs }> {
-  const client = replicaClient(props);
+  const client = managementClient(props, undefined);
   let s: Session;
   try {
     s = await openSession(client, props);

@@ -6,7 +6,7 @@
  * keeps those bodies (without secrets), so `diff` and `update` compare like with like and touch
  * only the areas that changed.
  */
-import { SupabaseClient } from "./client";
+import { type SupabaseClient, managementClient } from "./client";
 
 /** Auth rate limits, in the units the Supabase dashboard shows. Unset = Supabase's value. */
 export interface AuthRateLimits {
@@ -282,14 +282,12 @@ async function applyArea(client: SupabaseClient, inputs: SettingsInputs, area: S
   }
 }
 
+/**
+ * The client of one provider call ({@link managementClient}); the SMTP password is redacted too.
+ * @param olds the previous state on update (its token and SMTP password are redacted); `undefined` elsewhere
+ */
 function settingsClient(inputs: SettingsInputs, olds?: Partial<SettingsOutputs>): SupabaseClient {
-  return new SupabaseClient({
-    accessToken: inputs.accessToken,
-    baseUrl: inputs.apiBaseUrl,
-    timeoutMs: inputs.requestTimeoutMs,
-    maxAttempts: inputs.maxAttempts,
-    secrets: [inputs.smtpPassword, olds?.smtpPassword, olds?.accessToken],
-  });
+  return managementClient(inputs, olds, inputs.smtpPassword, olds?.smtpPassword);
 }
 
 function outputsOf(inputs: SettingsInputs, areas: SettingsAreas): SettingsOutputs {
