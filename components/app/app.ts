@@ -2,6 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as vercel from "@pulumiverse/vercel";
 import { GUIDE } from "../../stacks/guide";
+import { SCALE_PRESETS } from "../../stacks/presets";
+import { APP_DEFAULTS, type AppSettings, type DeploymentProtectionType } from "../../stacks/schema/app";
 import { throwIfIssues } from "../shared/errors";
 import { physicalName } from "../shared/naming";
 import { type EnvVarSpec, envVarRole, type VercelTarget, validateEnvVars } from "./env-vars";
@@ -13,7 +15,12 @@ export const VERCEL_DNS_TARGETS = { apexIpv4: "76.76.21.21", cname: "cname.verce
 /** The env var the app reads the Stripe webhook signing secret from. */
 export const STRIPE_WEBHOOK_SECRET_ENV = "STRIPE_WEBHOOK_SECRET";
 
-/** Arguments of {@link App}. */
+/**
+ * Arguments of {@link App}. The stack composition (stacks/compose/app.ts) passes every field from
+ * the validated `promptandpause:app` config. Optional fields fall back to the schema's defaults
+ * (`APP_DEFAULTS` in stacks/schema/app.ts, the one place they are written), so a standalone App
+ * behaves exactly like a configured one.
+ */
 export interface AppArgs {
   /** Vercel project name (from `physicalName("vercel-project", …)`). Renaming is in place. */
   projectName: string;
@@ -21,20 +28,24 @@ export interface AppArgs {
   domain: string;
   /** Git repository Vercel builds and deploys from (the Vercel Git app must be installed on it). */
   gitRepository: { type: "github" | "gitlab" | "bitbucket"; repo: string };
-  /** Branch deployed to production. @default "main" */
+  /** Branch deployed to production. @default `APP_DEFAULTS.productionBranch` (stacks/schema/app.ts) */
   productionBranch?: string;
   /** Folder of the Next.js app inside the repository. @default repository root */
   rootDirectory?: string;
-  /** Node.js version of builds and functions. @default "22.x" */
-  nodeVersion?: string;
+  /** Node.js version of builds and functions. @default `APP_DEFAULTS.nodeVersion` (stacks/schema/app.ts) */
+  nodeVersion?: AppSettings["nodeVersion"];
   /**
    * Function timeout in seconds (guide: `app/api/**` maxDuration 30). The project default covers
-   * every function, API routes included. Cost: billed per GB-second of run time. @default 30
+   * every function, API routes included. Cost: billed per GB-second of run time.
+   * @default `APP_DEFAULTS.functionMaxDurationSeconds` (stacks/schema/app.ts; the guide's 30)
    */
   functionMaxDurationSeconds?: number;
   /** Vercel Functions regions; keep them next to the database. */
   functionRegions: string[];
-  /** Function CPU class (`standard_legacy`, `standard`, `performance`). Cost: higher = pricier. @default "standard" */
+  /**
+   * Function CPU class (`standard_legacy`, `standard`, `performance`). Cost: higher = pricier.
+   * @default the "current" scale preset's (`SCALE_PRESETS.current.app.functionCpuType`, stacks/presets.ts)
+   */
   functionCpuType?: string;
   /**
    * Vercel Authentication (`vercelAuthentication.deploymentType`) for deployments other than
@@ -42,11 +53,11 @@ export interface AppArgs {
    * `OneOf("standard_protection_new", "standard_protection", "all_deployments",
    * "only_preview_deployments", "none")` (the camelCase in the SDK's doc comments is refused).
    * `none` is not offered: previews carry real (staging) data and keys.
-   * @default "standard_protection_new"
+   * @default `APP_DEFAULTS.deploymentProtection` (stacks/schema/app.ts)
    */
-  deploymentProtection?: "standard_protection_new" | "all_deployments" | "only_preview_deployments";
-  /** Skew Protection window (`30 minutes`, `12 hours`, `1 day`, `7 days`). @default "12 hours" */
-  skewProtection?: string;
+  deploymentProtection?: DeploymentProtectionType;
+  /** Skew Protection window (`30 minutes`, `12 hours`, `1 day`, `7 days`). @default `APP_DEFAULTS.skewProtection` (stacks/schema/app.ts) */
+  skewProtection?: AppSettings["skewProtection"];
   /** Path pattern of the origin security headers. @default "/api/(.*)" (guide) */
   apiHeadersSource?: string;
   /**
@@ -65,14 +76,14 @@ export interface AppArgs {
   stripe: {
     /** Stripe secret key. Security: a secret Output, stored as a secret. */
     apiKey: pulumi.Input<string>;
-    /** Path of the webhook route on {@link domain}. @default "/api/webhooks/stripe" */
+    /** Path of the webhook route on {@link domain}. @default `APP_DEFAULTS.stripe.webhookPath` (stacks/schema/app.ts) */
     webhookPath?: string;
     /** Events the app handles (never `*`). */
     events: string[];
     /** API version of rendered events. @default the account's default */
     apiVersion?: string;
-    /** Targets that receive `STRIPE_WEBHOOK_SECRET`. @default ["production", "preview"] */
-    secretTargets?: VercelTarget[];
+    /** Targets that receive `STRIPE_WEBHOOK_SECRET`. @default `APP_DEFAULTS.secretTargets` (stacks/schema/app.ts) */
+    secretTargets?: readonly VercelTarget[];
   };
   /**
    * Log drain to the log aggregator (the guide's "Log aggregation"). Only Pro/Enterprise teams.
@@ -83,13 +94,13 @@ export interface AppArgs {
   logDrain?: {
     /** HTTPS intake URL; must answer Vercel's `x-vercel-verify` check. */
     endpoint: string;
-    /** @default ["lambda", "edge", "static", "external", "build", "firewall"] */
-    sources?: string[];
-    /** @default ["production", "preview"] */
-    environments?: string[];
-    /** @default "json" */
-    deliveryFormat?: "json" | "ndjson";
-    /** Share of lines sent, (0, 1]. Cost: aggregators bill by volume. @default 1 */
+    /** Log sources forwarded. @default `APP_DEFAULTS.logDrain.sources` (stacks/schema/app.ts) */
+    sources?: readonly LogDrainSettings["sources"][number][];
+    /** Deployment environments forwarded. @default `APP_DEFAULTS.logDrain.environments` (stacks/schema/app.ts) */
+    environments?: readonly LogDrainSettings["environments"][number][];
+    /** Payload format. @default `APP_DEFAULTS.logDrain.deliveryFormat` (stacks/schema/app.ts) */
+    deliveryFormat?: LogDrainSettings["deliveryFormat"];
+    /** Share of lines sent, (0, 1]. Cost: aggregators bill by volume. @default `APP_DEFAULTS.logDrain.samplingRate` (stacks/schema/app.ts) */
     samplingRate?: number;
   };
   /** Path of the app's health endpoint (the edge's health check target). @default "/api/health" */
@@ -138,32 +149,26 @@ export class App extends pulumi.ComponentResource {
   public readonly environmentVariables: Record<string, vercel.ProjectEnvironmentVariable>;
 
   constructor(name: string, args: AppArgs, opts?: pulumi.ComponentResourceOptions) {
-    const a = {
-      productionBranch: "main",
-      nodeVersion: "22.x",
-      functionMaxDurationSeconds: GUIDE.app.functionMaxDurationSeconds,
-      functionCpuType: "standard",
-      deploymentProtection: "standard_protection_new" as const,
-      skewProtection: "12 hours",
+    // Defaults: the schema's (APP_DEFAULTS), the scale preset's CPU class, and the component's own
+    // (header source/values from the guide, health path), each written once.
+    const a: ResolvedArgs = {
+      productionBranch: APP_DEFAULTS.productionBranch,
+      nodeVersion: APP_DEFAULTS.nodeVersion,
+      functionMaxDurationSeconds: APP_DEFAULTS.functionMaxDurationSeconds,
+      functionCpuType: SCALE_PRESETS.current.app.functionCpuType,
+      deploymentProtection: APP_DEFAULTS.deploymentProtection,
+      skewProtection: APP_DEFAULTS.skewProtection,
       apiHeadersSource: "/api/(.*)",
-      apiSecurityHeaders: { ...GUIDE.app.apiSecurityHeaders } as Record<string, string>,
+      apiSecurityHeaders: { ...GUIDE.app.apiSecurityHeaders },
       healthCheckPath: "/api/health",
       ...stripUndefined(args),
-      stripe: { webhookPath: "/api/webhooks/stripe", secretTargets: ["production", "preview"] as VercelTarget[], ...stripUndefined(args.stripe) },
-      logDrain: args.logDrain
-        ? {
-            sources: ["lambda", "edge", "static", "external", "build", "firewall"],
-            environments: ["production", "preview"],
-            deliveryFormat: "json" as const,
-            samplingRate: 1,
-            ...stripUndefined(args.logDrain),
-          }
-        : undefined,
+      stripe: { webhookPath: APP_DEFAULTS.stripe.webhookPath, secretTargets: APP_DEFAULTS.secretTargets, ...stripUndefined(args.stripe) },
+      logDrain: args.logDrain ? { ...APP_DEFAULTS.logDrain, ...stripUndefined(args.logDrain) } : undefined,
     };
     const webhookSecretSpec: EnvVarSpec = {
       key: STRIPE_WEBHOOK_SECRET_ENV,
       value: "",
-      targets: a.stripe.secretTargets,
+      targets: [...a.stripe.secretTargets],
       secret: true,
       comment: "Stripe webhook signing secret (managed by Pulumi)",
     };
@@ -337,6 +342,9 @@ export class App extends pulumi.ComponentResource {
     return { drain, secret };
   }
 }
+
+/** The validated `promptandpause:app.logDrain` settings (their types bound the component's args). */
+type LogDrainSettings = NonNullable<AppSettings["logDrain"]>;
 
 type ResolvedLogDrain = Required<NonNullable<AppArgs["logDrain"]>>;
 

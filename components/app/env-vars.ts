@@ -29,6 +29,21 @@ export interface EnvVarSpec {
   comment: string;
 }
 
+/**
+ * The environment-variable naming rule, defined once: upper case, digits and underscores,
+ * starting with a letter (portable across shells). `validateEnvVars` applies it to the
+ * component's variables and the `promptandpause:app.publicEnv` schema to configured keys.
+ */
+export const ENV_VAR_NAME = {
+  pattern: /^[A-Z][A-Z0-9_]*$/,
+  problem: "must be an UPPER_SNAKE_CASE environment variable name",
+} as const;
+
+/** True when `key` follows {@link ENV_VAR_NAME}. */
+export function isEnvVarName(key: string): boolean {
+  return ENV_VAR_NAME.pattern.test(key);
+}
+
 /** Name fragments that mark a secret; a `NEXT_PUBLIC_` name containing one is refused. */
 export const SECRET_NAME_FRAGMENTS = /(SECRET|PASSWORD|PASSWD|PRIVATE|TOKEN|SERVICE_ROLE|API_KEY|CREDENTIAL|SIGNING|WEBHOOK)/;
 
@@ -51,8 +66,8 @@ export function validateEnvVars(vars: readonly EnvVarSpec[], component = "app"):
   const seen = new Map<string, number>();
   vars.forEach((v, i) => {
     const path = `${component}.environmentVariables[${i}] (${v.key})`;
-    if (!/^[A-Z][A-Z0-9_]*$/.test(v.key)) {
-      issues.push({ path, problem: "must be an UPPER_SNAKE_CASE name", got: v.key, fix: "Rename the variable." });
+    if (!isEnvVarName(v.key)) {
+      issues.push({ path, problem: ENV_VAR_NAME.problem, got: v.key, fix: "Rename the variable." });
     }
     if (isPublicName(v.key) && v.secret) {
       issues.push({

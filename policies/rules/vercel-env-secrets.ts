@@ -6,7 +6,7 @@
  */
 import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { PUBLIC_ENV_PREFIX, PUBLIC_FORBIDDEN_NAME_PATTERNS, SECRET_NAME_PATTERNS, TYPES } from "../guide";
-import { matchingPattern, secretKind } from "../lib/secrets";
+import { matchingPattern, secretKind, withArticle } from "../lib/secrets";
 import { resourceType, type VercelEnvVarInputs } from "../lib/shapes";
 import { configWithDefaults } from "../lib/util";
 
@@ -61,7 +61,7 @@ export const vercelEnvSecrets: ResourceValidationPolicy = {
       const kind = typeof envVar.value === "string" ? secretKind(envVar.value) : undefined;
       if (kind) {
         reportViolation(
-          `${key} holds a value that looks like a ${kind}, but ${cfg.publicPrefix} variables are inlined into the browser bundle. Move it to a variable without the ${cfg.publicPrefix} prefix, mark it sensitive, and rotate the secret.`,
+          `${key} holds a value that looks like ${withArticle(kind)}, but ${cfg.publicPrefix} variables are inlined into the browser bundle. Move it to a variable without the ${cfg.publicPrefix} prefix, mark it sensitive, and rotate the secret.`,
         );
       }
       const pattern = matchingPattern(key.slice(cfg.publicPrefix.length), cfg.publicForbiddenNamePatterns);
@@ -73,8 +73,8 @@ export const vercelEnvSecrets: ResourceValidationPolicy = {
     if (envVar.sensitive === true) return;
     const pattern = matchingPattern(key, cfg.secretNamePatterns);
     const kind = typeof envVar.value === "string" ? secretKind(envVar.value) : undefined;
-    if (pattern || kind) {
-      const why = pattern ? `is named like a secret (matches /${pattern}/i)` : `holds a value that looks like a ${kind}`;
+    const why = pattern ? `is named like a secret (matches /${pattern}/i)` : kind ? `holds a value that looks like ${withArticle(kind)}` : undefined;
+    if (why) {
       reportViolation(`${key} ${why} but sensitive is ${String(envVar.sensitive)}. Set sensitive: true on the ProjectEnvironmentVariable.`);
     }
   }),

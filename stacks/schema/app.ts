@@ -1,10 +1,11 @@
 import { z } from "zod";
-import { SECRET_NAME_FRAGMENTS } from "../../components/app/env-vars";
+import { ENV_VAR_NAME, isEnvVarName, SECRET_NAME_FRAGMENTS } from "../../components/app/env-vars";
 import { type ConfigIssue, SECRET_VALUE } from "../../components/shared/errors";
 import { describeNamingRule, isPhysicalName } from "../../components/shared/naming";
 import type { PlatformSettings } from "../config";
 import { GUIDE } from "../guide";
 import { AI_PROVIDERS } from "../secrets";
+import { secretKind, withArticle } from "../../policies/lib/secrets";
 import { httpsUrl } from "./common";
 import type { SUPABASE_REGIONS } from "./database";
 
@@ -96,23 +97,29 @@ export const DEFAULT_STRIPE_EVENTS = [
 export const SECRET_NAME_PATTERN = SECRET_NAME_FRAGMENTS;
 
 /**
- * Value shapes of well-known secrets: Stripe secret / restricted keys and webhook secrets,
- * Resend keys, Supabase secret keys, OpenAI / Anthropic / Google keys, URLs with a password,
- * PEM private keys, and JWTs whose payload claims `service_role`.
+ * Defaults of `promptandpause:app`, written once: the schema below fills them in, and the `App`
+ * component (components/app/app.ts) falls back to the same values when used on its own.
  */
-export const SECRET_VALUE_PATTERNS: readonly { name: string; pattern: RegExp }[] = [
-  { name: "Stripe secret key", pattern: /\b(sk|rk)_(live|test)_[A-Za-z0-9]+/ },
-  { name: "Stripe webhook signing secret", pattern: /\bwhsec_[A-Za-z0-9]+/ },
-  { name: "Resend API key", pattern: /\bre_[A-Za-z0-9]{8,}_[A-Za-z0-9]+/ },
-  { name: "Supabase secret key", pattern: /\bsb_secret_[A-Za-z0-9_-]+/ },
-  { name: "OpenAI / Anthropic API key", pattern: /\bsk-(proj-|ant-)?[A-Za-z0-9_-]{16,}/ },
-  { name: "Google API key", pattern: /\bAIza[0-9A-Za-z_-]{30,}/ },
-  { name: "URL with a password", pattern: /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i },
-  { name: "private key", pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----/ },
-];
-
-/** Environment variable names: upper case, digits and underscores (portable across shells). */
-const envVarName = z.string().regex(/^[A-Z][A-Z0-9_]*$/, { error: "must be an UPPER_SNAKE_CASE environment variable name" });
+export const APP_DEFAULTS = {
+  productionBranch: "main",
+  /** Node 20 reaches end of life in April 2026. */
+  nodeVersion: "22.x",
+  /** The guide's `app/api/**` maxDuration. */
+  functionMaxDurationSeconds: GUIDE.app.functionMaxDurationSeconds,
+  deploymentProtection: "standard_protection_new",
+  skewProtection: "12 hours",
+  aiProviders: ["openai"],
+  /** Never `development`: Vercel refuses sensitive variables there. */
+  secretTargets: ["production", "preview"],
+  stripe: { webhookPath: "/api/webhooks/stripe", events: DEFAULT_STRIPE_EVENTS },
+  logDrain: {
+    /** Every runtime source except `redirect`. */
+    sources: ["lambda", "edge", "static", "external", "build", "firewall"],
+    environments: ["production", "preview"],
+    deliveryFormat: "json",
+    samplingRate: 1,
+  },
+} as const; // Each value is type-checked against its field by the `.default(…)` that uses it below.
 
 export const appConfigSchema = z.strictObject({
   /** Vercel team (slug or id) that owns the project. */
@@ -134,16 +141,16 @@ export const appConfigSchema = z.strictObject({
     repo: z.string().regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)+$/, { error: "must be owner/name, e.g. promptandpause/web" }),
   }),
   /** Branch whose pushes become production deployments. @default "main" */
-  productionBranch: z.string().min(1).max(250).default("main"),
+  productionBranch: z.string().min(1).max(250).default(APP_DEFAULTS.productionBranch),
   /** Folder of the Next.js app inside the repository. @default repository root */
   rootDirectory: z
     .string()
     .regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+$/, { error: "must be a relative path inside the repository (no leading '/', no '..')" })
     .optional(),
   /** Node.js major for builds and functions. @default "22.x" (Node 20 reaches end of life in April 2026) */
-  nodeVersion: z.enum(["20.x", "22.x", "24.x"]).default("22.x"),
+  nodeVersion: z.enum(["20.x", "22.x", "24.x"]).default(APP_DEFAULTS.nodeVersion),
   /** Function timeout (guide: `app/api/**` maxDuration 30). Cost: billed per GB-second. @default 30 */
-  functionMaxDurationSeconds: z.number().int().min(1).max(800).default(GUIDE.app.functionMaxDurationSeconds),
+  functionMaxDurationSeconds: z.number().int().min(1).max(800).default(APP_DEFAULTS.functionMaxDurationSeconds),
   /** Vercel Functions regions. @default the Vercel region next to `promptandpause:database.region` */
   functionRegions: z.array(z.enum(VERCEL_REGION_IDS)).min(1).max(18).optional(),
   /**
@@ -155,31 +162,33 @@ export const appConfigSchema = z.strictObject({
    * out on purpose (previews carry staging data and keys), and so is the legacy
    * `standard_protection`. @default "standard_protection_new"
    */
-  deploymentProtection: z.enum(DEPLOYMENT_PROTECTION_TYPES).default("standard_protection_new"),
+  deploymentProtection: z.enum(DEPLOYMENT_PROTECTION_TYPES).default(APP_DEFAULTS.deploymentProtection),
   /** How long Skew Protection keeps old deployments reachable for open tabs. @default "12 hours" */
-  skewProtection: z.enum(SKEW_PROTECTION_WINDOWS).default("12 hours"),
+  skewProtection: z.enum(SKEW_PROTECTION_WINDOWS).default(APP_DEFAULTS.skewProtection),
   /** AI providers the app calls; each needs `promptandpause:<provider>ApiKey` set as a secret. @default ["openai"] */
-  aiProviders: z.array(z.enum(AI_PROVIDERS)).min(1).default(["openai"]),
+  aiProviders: z.array(z.enum(AI_PROVIDERS)).min(1).default(() => [...APP_DEFAULTS.aiProviders]),
   /**
    * Vercel targets that receive the server-only secrets (never `development`: Vercel refuses
    * sensitive variables there). @default ["production", "preview"]
    */
-  secretTargets: z.array(z.enum(["production", "preview"])).min(1).default(["production", "preview"]),
+  secretTargets: z.array(z.enum(["production", "preview"])).min(1).default(() => [...APP_DEFAULTS.secretTargets]),
   /**
    * Extra browser-visible variables, e.g. `{ NEXT_PUBLIC_POSTHOG_HOST: "https://eu.posthog.com" }`.
    * Every key must start with `NEXT_PUBLIC_`; names or values that look like secrets are refused.
+   * Keys are checked by `checkPublicEnv` (UPPER_SNAKE_CASE by `ENV_VAR_NAME`, the rule the
+   * component applies too), which reports the key; a zod key schema would echo the value instead.
    * Security: these values ship in the JavaScript bundle to every visitor. @default {}
    */
-  publicEnv: z.record(envVarName, z.string().max(4096)).default({}),
+  publicEnv: z.record(z.string(), z.string().max(4096)).default({}),
   stripe: z
     .strictObject({
       /** Path of the app's Stripe webhook route. @default "/api/webhooks/stripe" */
-      webhookPath: z.string().regex(/^\/api\/[A-Za-z0-9/_-]+$/, { error: "must be a path under /api/, e.g. /api/webhooks/stripe" }).default("/api/webhooks/stripe"),
+      webhookPath: z.string().regex(/^\/api\/[A-Za-z0-9/_-]+$/, { error: "must be a path under /api/, e.g. /api/webhooks/stripe" }).default(APP_DEFAULTS.stripe.webhookPath),
       /** Events sent to the webhook (least privilege: no "*"). @default the app's subscription events */
       events: z
         .array(z.string().regex(/^[a-z_]+(\.[a-z_]+)+$/, { error: "must be a Stripe event type like invoice.paid ('*' is not allowed)" }))
         .min(1)
-        .default([...DEFAULT_STRIPE_EVENTS]),
+        .default(() => [...APP_DEFAULTS.stripe.events]),
       /** Stripe API version the events are rendered in. @default the account's default version */
       apiVersion: z.string().regex(/^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$/, { error: "must be a Stripe API version like 2025-06-30.basil" }).optional(),
     })
@@ -196,13 +205,13 @@ export const appConfigSchema = z.strictObject({
     /** HTTPS endpoint of the log aggregator (must answer Vercel's `x-vercel-verify` check). */
     endpoint: httpsUrl,
     /** Sources forwarded. @default every runtime source except `redirect` */
-    sources: z.array(z.enum(LOG_DRAIN_SOURCES)).min(1).default(["lambda", "edge", "static", "external", "build", "firewall"]),
+    sources: z.array(z.enum(LOG_DRAIN_SOURCES)).min(1).default(() => [...APP_DEFAULTS.logDrain.sources]),
     /** Deployment environments forwarded. @default ["production", "preview"] */
-    environments: z.array(z.enum(["production", "preview"])).min(1).default(["production", "preview"]),
+    environments: z.array(z.enum(["production", "preview"])).min(1).default(() => [...APP_DEFAULTS.logDrain.environments]),
     /** Payload format. @default "json" */
-    deliveryFormat: z.enum(["json", "ndjson"]).default("json"),
+    deliveryFormat: z.enum(["json", "ndjson"]).default(APP_DEFAULTS.logDrain.deliveryFormat),
     /** Share of log lines sent (0–1]. Cost: the aggregator bills by volume. @default 1 */
-    samplingRate: z.number().gt(0).max(1).default(1),
+    samplingRate: z.number().gt(0).max(1).default(APP_DEFAULTS.logDrain.samplingRate),
   })
     .optional(),
 });
@@ -232,31 +241,41 @@ export function resolveFunctionRegions(app: AppSettings, databaseRegion: (typeof
 /**
  * The `NEXT_PUBLIC_` secret validator for browser-visible variables from configuration: a key must
  * start with `NEXT_PUBLIC_`, must not be one the platform sets, and neither its name nor its value
- * may look like a secret. Secret VALUES are never echoed back in the issue.
+ * may look like a secret. Values are judged by `secretKind` from policies/lib/secrets.ts, the same
+ * detector the `vercel-env-secrets` policy uses. Secret VALUES are never echoed back in the issue.
  */
 export function checkPublicEnv(publicEnv: Record<string, string>, keyPrefix = "promptandpause:app.publicEnv"): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   for (const [key, value] of Object.entries(publicEnv)) {
     const path = `${keyPrefix}.${key}`;
-    if (!key.startsWith("NEXT_PUBLIC_")) {
-      issues.push({ path, problem: "must start with NEXT_PUBLIC_ (only browser-visible values belong here; server secrets are Pulumi secrets)", got: key, fix: `Rename it NEXT_PUBLIC_${key}, or if it is a secret remove it and add it to stacks/secrets.ts.` });
-      continue;
-    }
-    if ((PLATFORM_ENV_VAR_NAMES as readonly string[]).includes(key)) {
-      issues.push({ path, problem: "is set by the platform from other layers' outputs", got: key, fix: "Remove it from promptandpause:app.publicEnv." });
-      continue;
-    }
-    const nameHit = SECRET_NAME_PATTERN.exec(key.slice("NEXT_PUBLIC_".length));
-    if (nameHit) {
-      issues.push({ path, problem: `names a secret ("${nameHit[1]}") but NEXT_PUBLIC_ values ship to every browser`, got: key, fix: "Store the secret with pulumi config set --secret and expose it to server code only, without the NEXT_PUBLIC_ prefix." });
-      continue;
-    }
-    const valueHit = SECRET_VALUE_PATTERNS.find((p) => p.pattern.test(value));
-    if (valueHit) {
-      issues.push({ path, problem: `value looks like a ${valueHit.name}; NEXT_PUBLIC_ values ship to every browser`, got: SECRET_VALUE, fix: "Remove it from the stack file now (treat it as leaked and rotate it), then store it with pulumi config set --secret." });
+    const nameIssue = publicEnvNameIssue(key);
+    if (nameIssue) issues.push({ path, got: key, ...nameIssue });
+    // Checked whatever the name: a secret pasted here is leaked already and must be rotated.
+    const kind = secretKind(value);
+    if (kind) {
+      issues.push({ path, problem: `value looks like ${withArticle(kind)}; NEXT_PUBLIC_ values ship to every browser`, got: SECRET_VALUE, fix: "Remove it from the stack file now (treat it as leaked and rotate it), then store it with pulumi config set --secret." });
     }
   }
   return issues;
+}
+
+/** The first problem with a `publicEnv` key (the issue reports the key, never the value), if any. */
+function publicEnvNameIssue(key: string): Pick<ConfigIssue, "problem" | "fix"> | undefined {
+  if (!isEnvVarName(key)) {
+    const upper = key.toUpperCase().replace(/[^A-Z0-9_]/g, "_");
+    return { problem: ENV_VAR_NAME.problem, fix: `Rename it, e.g. ${upper.startsWith("NEXT_PUBLIC_") ? upper : `NEXT_PUBLIC_${upper}`}.` };
+  }
+  if (!key.startsWith("NEXT_PUBLIC_")) {
+    return { problem: "must start with NEXT_PUBLIC_ (only browser-visible values belong here; server secrets are Pulumi secrets)", fix: `Rename it NEXT_PUBLIC_${key}, or if it is a secret remove it and add it to stacks/secrets.ts.` };
+  }
+  if ((PLATFORM_ENV_VAR_NAMES as readonly string[]).includes(key)) {
+    return { problem: "is set by the platform from other layers' outputs", fix: "Remove it from promptandpause:app.publicEnv." };
+  }
+  const nameHit = SECRET_NAME_PATTERN.exec(key.slice("NEXT_PUBLIC_".length));
+  if (nameHit) {
+    return { problem: `names a secret ("${nameHit[1]}") but NEXT_PUBLIC_ values ship to every browser`, fix: "Store the secret with pulumi config set --secret and expose it to server code only, without the NEXT_PUBLIC_ prefix." };
+  }
+  return undefined;
 }
 
 /** Cross-key checks that need the rest of the configuration. */

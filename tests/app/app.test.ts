@@ -7,7 +7,7 @@ import type { DatabaseOutputs } from "../../stacks/compose/contracts";
 import { appEnvironmentVariables, composeApp } from "../../stacks/compose/app";
 import type { PlatformConfig } from "../../stacks/config";
 import { GUIDE } from "../../stacks/guide";
-import { appConfigSchema, PLATFORM_ENV_VAR_NAMES } from "../../stacks/schema/app";
+import { APP_DEFAULTS, appConfigSchema, DEFAULT_STRIPE_EVENTS, PLATFORM_ENV_VAR_NAMES } from "../../stacks/schema/app";
 import { isSecretOutput, one, ofType, type PlannedResource, recordProgram, unwrap } from "../helpers/pulumi";
 
 // Fake secret values, recognisable in assertions; never real keys.
@@ -339,5 +339,52 @@ describe("bad environment variables fail before anything is registered", () => {
     expect((error as Error).message).toContain("NEXT_PUBLIC_STRIPE_SECRET_KEY): is a secret under a NEXT_PUBLIC_ name");
     expect((error as Error).message).not.toContain(SECRETS.stripe);
     expect(registered.filter((t) => t.startsWith("vercel:") || t.startsWith("promptandpause:app"))).toEqual([]);
+  });
+});
+
+describe("defaults live in one place (APP_DEFAULTS in stacks/schema/app.ts)", () => {
+  it("the schema fills in APP_DEFAULTS", () => {
+    const app = testConfig({ aiProviders: undefined }).app;
+    expect({
+      productionBranch: app.productionBranch,
+      nodeVersion: app.nodeVersion,
+      functionMaxDurationSeconds: app.functionMaxDurationSeconds,
+      deploymentProtection: app.deploymentProtection,
+      skewProtection: app.skewProtection,
+      aiProviders: app.aiProviders,
+      secretTargets: app.secretTargets,
+      stripe: { webhookPath: app.stripe.webhookPath, events: app.stripe.events },
+      logDrain: { sources: app.logDrain?.sources, environments: app.logDrain?.environments, deliveryFormat: app.logDrain?.deliveryFormat, samplingRate: app.logDrain?.samplingRate },
+    }).toEqual(APP_DEFAULTS);
+  });
+
+  it("an App given only its required args registers what the composition registers from a default config", async () => {
+    const providers = () => [new FakeProvider("vercel", "vercel", {}), new FakeProvider("random", "random", {})];
+    const standalone = await recordProgram(
+      () =>
+        new App(
+          "app",
+          {
+            projectName: "promptandpause-staging",
+            domain: "promptandpause-staging.com",
+            gitRepository: { type: "github", repo: "promptandpause/web" },
+            functionRegions: ["lhr1"],
+            environmentVariables: [],
+            stripe: { apiKey: pulumi.secret(SECRETS.stripe), events: [...DEFAULT_STRIPE_EVENTS] },
+            logDrain: { endpoint: "https://logs.example.com/vercel" },
+          },
+          { providers: providers() },
+        ),
+    );
+    const composed = await recordApp();
+    const drainFields = (r: PlannedResource) => {
+      const { endpoint, sources, environments, deliveryFormat, samplingRate, name } = r.inputs;
+      return { endpoint, sources, environments, deliveryFormat, samplingRate, name };
+    };
+    expect(one(standalone.resources, T.project).inputs).toEqual(one(composed.resources, T.project).inputs);
+    expect(drainFields(one(standalone.resources, T.logDrain))).toEqual(drainFields(one(composed.resources, T.logDrain)));
+    expect(one(standalone.resources, T.stripe).inputs.url).toBe(one(composed.resources, T.stripe).inputs.url);
+    expect(envVar(standalone.resources, "STRIPE_WEBHOOK_SECRET").inputs.targets).toEqual(envVar(composed.resources, "STRIPE_WEBHOOK_SECRET").inputs.targets);
+    expect(standalone.result.healthCheckPath).toBe(composed.result.composed.outputs.healthCheckPath);
   });
 });
