@@ -124,8 +124,22 @@ export const SECRET_NAME_PATTERNS: readonly string[] = [
   "WEBHOOK",
 ];
 
-/** Names that must never carry the public prefix (the anon key and publishable keys may). */
-export const PUBLIC_FORBIDDEN_NAME_PATTERNS: readonly string[] = ["SECRET", "PASSWORD", "PRIVATE", "SERVICE_ROLE", "TOKEN"];
+/**
+ * Name fragments that must never carry the public prefix (the anon key and publishable keys may).
+ * Also the app layer's config check (components/app/env-vars.ts), so both refuse the same names.
+ */
+export const PUBLIC_FORBIDDEN_NAME_PATTERNS: readonly string[] = [
+  "SECRET",
+  "PASSWORD",
+  "PASSWD",
+  "PRIVATE",
+  "SERVICE_ROLE",
+  "TOKEN",
+  "API_KEY",
+  "CREDENTIAL",
+  "SIGNING",
+  "WEBHOOK",
+];
 
 /** Supabase configuration + database scaling + recovery targets. */
 export const DATABASE = {

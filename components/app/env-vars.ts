@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ConfigIssue } from "../shared/errors";
+import { PUBLIC_FORBIDDEN_NAME_PATTERNS } from "../../policies/guide";
 
 /**
  * The app's environment variables as data, and the rules they must follow. The `App` component
@@ -44,8 +45,11 @@ export function isEnvVarName(key: string): boolean {
   return ENV_VAR_NAME.pattern.test(key);
 }
 
-/** Name fragments that mark a secret; a `NEXT_PUBLIC_` name containing one is refused. */
-export const SECRET_NAME_FRAGMENTS = /(SECRET|PASSWORD|PASSWD|PRIVATE|TOKEN|SERVICE_ROLE|API_KEY|CREDENTIAL|SIGNING|WEBHOOK)/;
+/**
+ * Name fragments that mark a secret; a `NEXT_PUBLIC_` name containing one is refused. The policy
+ * pack's list, so the config check and the `vercel-env-secrets` policy refuse the same names.
+ */
+export const SECRET_NAME_FRAGMENTS = new RegExp(`(${PUBLIC_FORBIDDEN_NAME_PATTERNS.join("|")})`, "i");
 
 /** The browser-visible variables the app needs; the only `NEXT_PUBLIC_` names the platform sets. */
 export const PLATFORM_PUBLIC_ENV_VARS = ["NEXT_PUBLIC_SUPABASE_URL", "NEXT_PUBLIC_SUPABASE_ANON_KEY", "NEXT_PUBLIC_SITE_URL"] as const;
