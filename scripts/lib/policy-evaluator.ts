@@ -11,7 +11,8 @@
  *   - the policy metadata the CLI sees (`makeAnalyzerInfo`: names, levels, config schemas).
  * What mirrors the CLI (Go code, not importable): reading the `--policy-pack-config` file and
  * reconciling it with each policy's configSchema (defaults first, then `all`, then per-policy
- * values, shallow merge), then JSON-schema validation of the result (here with ajv, draft-07).
+ * values, shallow merge), then JSON-schema validation of the result (draft-07 subset, ajv's
+ * wording: json-schema-subset.ts).
  *
  * Requests are built as the engine builds them: properties as a protobuf Struct, resource options,
  * provider, parent, dependencies and property dependencies. `PlannedResource.inputs` (secrets
@@ -22,6 +23,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { packArgs, packEnforcementLevel, packName, packVersion, policies } from "../../policies/pack";
 import type { EnforcementLevel, PlannedResource, PolicyReport, PolicyViolation } from "./plan-types";
+import { validateJsonSchema } from "./json-schema-subset";
 import { findRepoRoot } from "./repo-root";
 
 // ---- @pulumi/policy internals (exported by its modules; their .d.ts files declare nothing) ----
@@ -183,22 +185,13 @@ function reconcile(source: string, metas: PolicyMeta[], given: Map<string, Polic
     Object.assign(target.properties, entry.properties ?? {});
   }
   // Defaults satisfy their own schema by construction: only policies the config touches, or
-  // whose schema requires a value, need checking. ajv is loaded only then (it is slow to load).
-  const toCheck = metas.filter((m) => m.schema && (given.has(m.name) || m.schema.required.length > 0));
-  if (toCheck.length === 0) return result;
-  const { default: Ajv } = require("ajv") as typeof import("ajv");
-  // validateSchema: false — the schemas are the pack's own (tests/policies check them); compiling
-  // JSON Schema's meta-schema to re-check them would cost more than the rest of the evaluation.
-  const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false });
+  // whose schema requires a value, need checking.
   const problems: string[] = [];
-  for (const m of toCheck) {
-    if (!m.schema) continue;
+  for (const m of metas) {
+    if (!m.schema || !(given.has(m.name) || m.schema.required.length > 0)) continue;
     const schema = { type: "object", properties: m.schema.properties, ...(m.schema.required.length ? { required: m.schema.required } : {}) };
-    const validate = ajv.compile(schema);
-    if (!validate(result.get(m.name)?.properties ?? {})) {
-      for (const e of validate.errors ?? []) {
-        problems.push(`${m.name}: ${e.instancePath ? `${e.instancePath.slice(1).replace(/\//g, ".")} ` : ""}${e.message ?? "is invalid"}`);
-      }
+    for (const e of validateJsonSchema(schema, result.get(m.name)?.properties ?? {})) {
+      problems.push(`${m.name}: ${e.instancePath ? `${e.instancePath.slice(1).replace(/\//g, ".")} ` : ""}${e.message}`);
     }
   }
   if (problems.length) throw new PolicyConfigError(source, problems);

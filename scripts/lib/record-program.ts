@@ -25,12 +25,13 @@ export interface RecordOptions {
   /** Called for each registration as it happens (to see what got registered before a failure). */
   onRegister?: (resource: PlannedResource) => void;
   /**
-   * Skip serializing dynamic providers' code (`__provider`). The SDK's serializer inspects
-   * closures through the V8 inspector and reads the package tree with npm's arborist: about a
-   * second, for a value the plan never shows. Whether each provider really serializes is proven
-   * by the providers' own tests (tests/database/provider, tests/app). @default false
+   * Skip two things the SDK computes for the engine's benefit and the plan never shows: the
+   * serialized code of dynamic providers (`__provider`: the serializer inspects closures through
+   * the V8 inspector and reads the package tree with npm's arborist, about a second) and each
+   * resource's source position (a full stack trace formatted per registration). Whether each
+   * provider really serializes is proven by the providers' own tests. @default false
    */
-  skipProviderSerialization?: boolean;
+  skipEngineExtras?: boolean;
 }
 
 export interface RecordedRun<T> {
@@ -70,7 +71,7 @@ interface MockMonitorLike {
 }
 
 export async function recordProgram<T>(program: () => T | Promise<T>, options: RecordOptions): Promise<RecordedRun<T>> {
-  const restoreSerializer = options.skipProviderSerialization ? stubProviderSerialization() : () => {};
+  const restoreExtras = options.skipEngineExtras ? stubEngineExtras() : () => {};
   pulumi.runtime.setAllConfig(options.config ?? {}, [...(options.secretKeys ?? [])]);
   await pulumi.runtime.setMocks(new PlatformMocks(), options.project, options.stack, options.preview ?? false);
 
@@ -106,7 +107,7 @@ export async function recordProgram<T>(program: () => T | Promise<T>, options: R
     await waitForRegistrations();
   } finally {
     restoreConsole();
-    restoreSerializer();
+    restoreExtras();
   }
   if (failure) throw failure.error;
   return { resources, result: result as T, outputs: await maskedOutputs(result), warnings };
@@ -114,14 +115,18 @@ export async function recordProgram<T>(program: () => T | Promise<T>, options: R
 
 /**
  * `pulumi.dynamic.Resource` calls `serializeFunction` through the serializer module's exports
- * object at construction time; replacing that export (for this run only) skips the work.
+ * object, and every resource asks the static `Resource.callsites()` for its source position;
+ * replacing both (for this run only) skips the work.
  */
-function stubProviderSerialization(): () => void {
+function stubEngineExtras(): () => void {
   const serializer = require("@pulumi/pulumi/runtime/closure/serializeClosure") as { serializeFunction: unknown };
-  const original = serializer.serializeFunction;
+  const resource = pulumi.Resource as unknown as { callsites: unknown };
+  const originals = { serializeFunction: serializer.serializeFunction, callsites: resource.callsites };
   serializer.serializeFunction = async () => ({ text: "[dynamic provider code is not serialized by the offline plan]", containsSecrets: false });
+  resource.callsites = () => [];
   return () => {
-    serializer.serializeFunction = original;
+    serializer.serializeFunction = originals.serializeFunction;
+    resource.callsites = originals.callsites;
   };
 }
 

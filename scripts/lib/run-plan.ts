@@ -46,7 +46,7 @@ export async function runPlan(request: PlanRequest = {}): Promise<PlanOutcome> {
   let run: Awaited<ReturnType<typeof recordProgram<Record<string, unknown>>>>;
   const registered: PlannedResource[] = [];
   try {
-    run = await recordProgram(program, { project: PROJECT, stack, config: settings.config, secretKeys: settings.secretKeys, skipProviderSerialization: true, onRegister: (r) => registered.push(r) });
+    run = await recordProgram(program, { project: PROJECT, stack, config: settings.config, secretKeys: settings.secretKeys, skipEngineExtras: true, onRegister: (r) => registered.push(r) });
   } catch (err) {
     if (isConfigError(err)) return { kind: "invalid-config", problems: err.message.split("\n").slice(1).map((line) => line.replace(/^\s+-\s/, "")), registered };
     throw err;

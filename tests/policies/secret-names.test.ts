@@ -11,7 +11,7 @@ import { violationsOf } from "./helpers";
  */
 describe("secret-looking NEXT_PUBLIC_ names are refused by both the config check and the policy", () => {
   it.each(PUBLIC_FORBIDDEN_NAME_PATTERNS.map((fragment) => [fragment, `NEXT_PUBLIC_PAYMENTS_${fragment}`]))("%s: %s", async (_fragment, key) => {
-    const configProblems = validateEnvVars([{ key, value: "harmless", targets: ["production"], secret: false }]);
+    const configProblems = validateEnvVars([{ key, value: "harmless", targets: ["production"], secret: false, comment: "test" }]);
     expect(configProblems.map((p) => p.problem)).toContain("NEXT_PUBLIC_ names ship to every browser but this one names a secret");
 
     const violations = await violationsOf("vercel-env-secrets", [envVar("app-env-x", key, "harmless", false)]);
@@ -20,7 +20,7 @@ describe("secret-looking NEXT_PUBLIC_ names are refused by both the config check
 
   it("the browser-visible names the app needs pass both", async () => {
     for (const key of ["NEXT_PUBLIC_SUPABASE_URL", "NEXT_PUBLIC_SUPABASE_ANON_KEY", "NEXT_PUBLIC_SITE_URL"]) {
-      expect(validateEnvVars([{ key, value: "https://example.com", targets: ["production"], secret: false }])).toEqual([]);
+      expect(validateEnvVars([{ key, value: "https://example.com", targets: ["production"], secret: false, comment: "test" }])).toEqual([]);
       expect(await violationsOf("vercel-env-secrets", [envVar("app-env-x", key, "https://example.com", false)])).toEqual([]);
     }
   });

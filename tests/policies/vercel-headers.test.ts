@@ -109,7 +109,7 @@ describe("the App component's own rule, as registered, passes on its own", () =>
           },
           { providers: [new FakeProvider("vercel", "vercel", {}), new FakeProvider("random", "random", {})] },
         ),
-      { skipProviderSerialization: true },
+      { skipEngineExtras: true },
     );
     const route = resources.find((r) => r.type === ROUTE);
     expect(route).toBeDefined();
