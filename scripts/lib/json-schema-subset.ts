@@ -49,7 +49,7 @@ export function validateJsonSchema(schema: JsonSchema, value: unknown, instanceP
     if (typeof schema.minItems === "number" && value.length < schema.minItems) fail(`must NOT have fewer than ${schema.minItems} items`);
     if (typeof schema.maxItems === "number" && value.length > schema.maxItems) fail(`must NOT have more than ${schema.maxItems} items`);
     if (schema.items && typeof schema.items === "object") {
-      value.forEach((item, i) => problems.push(...validateJsonSchema(schema.items as JsonSchema, item, `${instancePath}/${i}`)));
+      for (const [i, item] of value.entries()) problems.push(...validateJsonSchema(schema.items as JsonSchema, item, `${instancePath}/${i}`));
     }
   }
   if (value !== null && typeof value === "object" && !Array.isArray(value)) {
