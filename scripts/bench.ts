@@ -28,6 +28,12 @@ require(path.resolve(launcher));
 /** The SDKs `index.ts` loads: the floor no plan can go below. */
 const SDKS = ["@pulumi/pulumi", "@pulumi/cloudflare", "@pulumiverse/vercel", "@pulumi/random"];
 
+interface Command {
+  label: string;
+  command: string;
+  args: string[];
+}
+
 interface Measurement {
   label: string;
   medianMs: number;
@@ -36,32 +42,49 @@ interface Measurement {
   peakRssMb: number;
 }
 
-function measure(label: string, command: string, args: string[], runs: number): Measurement {
-  const work = mkdtempSync(path.join(tmpdir(), "pp-bench-"));
-  const times: number[] = [];
+/** One run: wall time and the peak resident memory of every Node process it started. */
+function runOnce(cmd: Command, work: string, id: string): { ms: number; peakKb: number } {
+  const rssFile = path.join(work, `rss-${id}.jsonl`);
+  writeFileSync(rssFile, "");
+  const started = process.hrtime.bigint();
+  const result = spawnSync(cmd.command, cmd.args, {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, NODE_OPTIONS: `--require=${path.join(__dirname, "lib", "report-rss.cjs")}`, BENCH_RSS_FILE: rssFile },
+  });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (result.status !== 0) throw new Error(`${cmd.label} failed (exit ${result.status}):\n${result.stderr || result.stdout}`);
   let peakKb = 0;
+  for (const line of readFileSync(rssFile, "utf8").split("\n").filter(Boolean)) peakKb = Math.max(peakKb, (JSON.parse(line) as { maxRssKb: number }).maxRssKb);
+  return { ms, peakKb };
+}
+
+/**
+ * Runs the commands round by round (A, B, C, A, B, C, …) rather than each N times in a row, so
+ * that a slow spell of a shared machine weighs on every command alike and the ratios hold.
+ */
+function measureInterleaved(commands: Command[], runs: number): Measurement[] {
+  const work = mkdtempSync(path.join(tmpdir(), "pp-bench-"));
+  const samples = commands.map(() => ({ times: [] as number[], peakKb: 0 }));
   try {
-    for (let i = 0; i < runs; i++) {
-      const rssFile = path.join(work, `rss-${i}.jsonl`);
-      writeFileSync(rssFile, "");
-      const started = process.hrtime.bigint();
-      const result = spawnSync(command, args, {
-        cwd: ROOT,
-        encoding: "utf8",
-        env: { ...process.env, NODE_OPTIONS: `--require=${path.join(__dirname, "lib", "report-rss.cjs")}`, BENCH_RSS_FILE: rssFile },
+    for (let round = 0; round < runs; round++) {
+      commands.forEach((cmd, i) => {
+        const { ms, peakKb } = runOnce(cmd, work, `${round}-${i}`);
+        const sample = samples[i] as { times: number[]; peakKb: number };
+        sample.times.push(ms);
+        sample.peakKb = Math.max(sample.peakKb, peakKb);
       });
-      const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
-      if (result.status !== 0) throw new Error(`${label} failed (exit ${result.status}):\n${result.stderr || result.stdout}`);
-      times.push(elapsedMs);
-      for (const line of readFileSync(rssFile, "utf8").split("\n").filter(Boolean)) peakKb = Math.max(peakKb, (JSON.parse(line) as { maxRssKb: number }).maxRssKb);
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  const sorted = [...times].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  const median = sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-  return { label, medianMs: median, minMs: sorted[0] ?? 0, maxMs: sorted[sorted.length - 1] ?? 0, peakRssMb: peakKb / 1024 };
+  return commands.map((cmd, i) => {
+    const { times, peakKb } = samples[i] as { times: number[]; peakKb: number };
+    const sorted = [...times].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    const median = sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+    return { label: cmd.label, medianMs: median, minMs: sorted[0] ?? 0, maxMs: sorted[sorted.length - 1] ?? 0, peakRssMb: peakKb / 1024 };
+  });
 }
 
 function main(): number {
@@ -75,12 +98,17 @@ function main(): number {
   // Exactly what `npm run plan` runs (package.json), without npm's own start-up.
   const plan = (stack: string) => [path.join("scripts", "launch.cjs"), path.join("scripts", "plan.ts"), "--stack", stack];
   // The first run after a source change rebuilds the bundle: measured once, apart from the rest.
-  const cold = measure("plan prod, bundle rebuilt", node, ["-e", COLD_RUN, ...plan("prod")], 1);
-  const floor = measure("floor: load provider SDKs", node, ["-e", SDKS.map((m) => `require(${JSON.stringify(m)});`).join("")], runs);
-  const plans = ["staging", "prod"].map((stack) => measure(`plan ${stack}`, node, plan(stack), runs));
+  const [cold] = measureInterleaved([{ label: "plan prod, bundle rebuilt", command: node, args: ["-e", COLD_RUN, ...plan("prod")] }], 1);
+  const [floor, ...plans] = measureInterleaved(
+    [
+      { label: "floor: load provider SDKs", command: node, args: ["-e", SDKS.map((m) => `require(${JSON.stringify(m)});`).join("")] },
+      ...["staging", "prod"].map((stack) => ({ label: `plan ${stack}`, command: node, args: plan(stack) })),
+    ],
+    runs,
+  ) as [Measurement, ...Measurement[]];
 
-  const rows = [floor, ...plans, cold];
-  console.log(`Offline plan benchmark (${runs} runs each, median; node ${process.version})\n`);
+  const rows = [floor, ...plans, cold as Measurement];
+  console.log(`Offline plan benchmark (${runs} interleaved rounds, median; node ${process.version})\n`);
   console.log(["command".padEnd(28), "median ms".padStart(10), "min".padStart(8), "max".padStart(8), "× floor".padStart(8), "peak RSS MB".padStart(12)].join(" "));
   for (const row of rows) {
     console.log([row.label.padEnd(28), row.medianMs.toFixed(0).padStart(10), row.minMs.toFixed(0).padStart(8), row.maxMs.toFixed(0).padStart(8), (row.medianMs / floor.medianMs).toFixed(2).padStart(8), row.peakRssMb.toFixed(0).padStart(12)].join(" "));

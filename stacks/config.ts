@@ -25,6 +25,10 @@ import {
 
 export const NAMESPACE = "promptandpause";
 
+// The configuration is parsed once per run: zod's JIT (compiling each object schema to a
+// function on first use) costs more than it saves for a single parse.
+z.config({ jitless: true });
+
 /**
  * Provider namespaces whose only keys are our declared secrets: the providers are explicit and
  * configured from validated config, so any other key there would be silently ignored.

@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
-import { parse as parseYaml } from "yaml";
+// js-yaml, not `yaml`: the Pulumi SDK loads js-yaml anyway, so reading a stack file costs the
+// plan nothing extra (tests use `yaml` to edit stack files with their comments kept).
+import { load as parseYaml } from "js-yaml";
 import { requiredSecretKeys } from "../../stacks/config";
 import { setSecretHint } from "../../stacks/secrets";
 
