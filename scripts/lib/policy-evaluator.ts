@@ -269,6 +269,14 @@ function providerOf(r: PlannedResource, byUrn: Map<string, PlannedResource>) {
   return msg;
 }
 
+function memoize<K, V>(compute: (key: K) => V): (key: K) => V {
+  const cache = new Map<K, V>();
+  return (key) => {
+    if (!cache.has(key)) cache.set(key, compute(key));
+    return cache.get(key) as V;
+  };
+}
+
 function call(rpc: Rpc, request: unknown): Promise<ProtoMessage> {
   return new Promise((resolve, reject) => {
     void rpc({ request }, (err, resp) => (err ? reject(err) : resolve(resp as ProtoMessage)));
@@ -310,15 +318,19 @@ export async function evaluatePolicyPack(resources: PlannedResource[], opts: Eva
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
   const out: PolicyViolation[] = [];
   let evaluated = 0;
+  // Each resource's properties and provider go into two requests (Analyze, AnalyzeStack); the
+  // messages are read, never changed, by the handlers, so one copy serves both.
+  const propertiesOf = memoize((r: PlannedResource) => struct(r.inputs));
+  const providerFor = memoize((r: PlannedResource) => providerOf(r, byUrn));
 
   for (const r of resources) {
     const req = new analyzerpb.AnalyzeRequest();
     req.setType(r.type);
     req.setUrn(r.urn);
     req.setName(r.name);
-    req.setProperties(struct(r.inputs));
+    req.setProperties(propertiesOf(r));
     req.setOptions(options(r));
-    const provider = providerOf(r, byUrn);
+    const provider = providerFor(r);
     if (provider) req.setProvider(provider);
     const resp = await call(analyze, req);
     evaluated += enabledResourcePolicies - notApplicableCount(resp);
@@ -332,9 +344,9 @@ export async function evaluatePolicyPack(resources: PlannedResource[], opts: Eva
       m.setType(r.type);
       m.setUrn(r.urn);
       m.setName(r.name);
-      m.setProperties(struct(r.inputs));
+      m.setProperties(propertiesOf(r));
       m.setOptions(options(r));
-      const provider = providerOf(r, byUrn);
+      const provider = providerFor(r);
       if (provider) m.setProvider(provider);
       if (r.parent) m.setParent(r.parent);
       m.setDependenciesList(r.dependencies);

@@ -38,3 +38,21 @@ describe("recordProgram when the program fails", () => {
     expect(unhandled.map((r) => (r as Error).message)).toEqual([]);
   });
 });
+
+describe("recordProgram with skipEngineExtras (as the plan runs it)", () => {
+  it("a program's own error still carries its stack trace, and the stack formatter is restored afterwards", async () => {
+    const before = Error.prepareStackTrace;
+    const failure = await recordProgram(
+      async () => {
+        // Formatted while the run is on (V8 formats a stack on first access), then thrown.
+        const error = new Error("component bug");
+        void error.stack;
+        throw error;
+      },
+      { skipEngineExtras: true },
+    ).catch((err: unknown) => err as Error);
+    expect(failure.message).toBe("component bug");
+    expect(failure.stack).toMatch(/^Error: component bug\n\s+at /);
+    expect(Error.prepareStackTrace).toBe(before);
+  });
+});
