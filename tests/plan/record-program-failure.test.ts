@@ -50,7 +50,10 @@ describe("recordProgram with skipEngineExtras (as the plan runs it)", () => {
         throw error;
       },
       { skipEngineExtras: true },
-    ).catch((err: unknown) => err as Error);
+    ).then(
+      () => new Error("the program did not fail"),
+      (err: unknown) => err as Error,
+    );
     expect(failure.message).toBe("component bug");
     expect(failure.stack).toMatch(/^Error: component bug\n\s+at /);
     expect(Error.prepareStackTrace).toBe(before);
