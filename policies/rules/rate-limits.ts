@@ -22,21 +22,24 @@ import { BLOCKING_ACTIONS, PHASES, RATE_LIMIT_REF_PREFIX, RATE_LIMITS, type Rate
 import { type ExemptionScope, exemptionExample, exemptionScopeProblem, splitTopLevel, unwrapParens } from "../lib/exemption";
 import { configWithDefaults, enabledRules, hasType, ruleLabel, rulesetsInPhase } from "../lib/util";
 
+/** One limit: the most a client may send per minute, and at once. */
+const limitSchema = {
+  type: "object",
+  required: ["requestsPerMinute", "burst"],
+  properties: {
+    requestsPerMinute: { type: "number", exclusiveMinimum: 0 },
+    burst: { type: "integer", minimum: 1 },
+  },
+  additionalProperties: false,
+} as const;
+
 export const configSchema = {
   properties: {
     classes: {
       type: "object",
       description:
         "Route classes keyed by the name used in rule refs (rate-limit-<class>): the most a client may send per minute, and at once.",
-      additionalProperties: {
-        type: "object",
-        required: ["requestsPerMinute", "burst"],
-        properties: {
-          requestsPerMinute: { type: "number", exclusiveMinimum: 0 },
-          burst: { type: "integer", minimum: 1 },
-        },
-        additionalProperties: false,
-      },
+      additionalProperties: limitSchema,
       minProperties: 1,
       default: RATE_LIMITS,
     },
@@ -47,13 +50,7 @@ export const configSchema = {
       default: WEBHOOK_EXEMPTION.paths,
     },
     webhookLimit: {
-      type: "object",
-      required: ["requestsPerMinute", "burst"],
-      properties: {
-        requestsPerMinute: { type: "number", exclusiveMinimum: 0 },
-        burst: { type: "integer", minimum: 1 },
-      },
-      additionalProperties: false,
+      ...limitSchema,
       description: "The loosest limit a rate-limit-webhooks rule may have (per client IP and Cloudflare data center).",
       default: WEBHOOK_EXEMPTION.rateLimit,
     },

@@ -323,16 +323,20 @@ export async function evaluatePolicyPack(resources: PlannedResource[], opts: Eva
   const propertiesOf = memoize((r: PlannedResource) => struct(r.inputs));
   const providerFor = memoize((r: PlannedResource) => providerOf(r, byUrn));
 
-  for (const r of resources) {
-    const req = new analyzerpb.AnalyzeRequest();
-    req.setType(r.type);
-    req.setUrn(r.urn);
-    req.setName(r.name);
-    req.setProperties(propertiesOf(r));
-    req.setOptions(options(r));
+  // AnalyzeRequest and AnalyzerResource describe a resource with the same fields.
+  const describe = (m: ProtoMessage, r: PlannedResource): ProtoMessage => {
+    m.setType(r.type);
+    m.setUrn(r.urn);
+    m.setName(r.name);
+    m.setProperties(propertiesOf(r));
+    m.setOptions(options(r));
     const provider = providerFor(r);
-    if (provider) req.setProvider(provider);
-    const resp = await call(analyze, req);
+    if (provider) m.setProvider(provider);
+    return m;
+  };
+
+  for (const r of resources) {
+    const resp = await call(analyze, describe(new analyzerpb.AnalyzeRequest(), r));
     evaluated += enabledResourcePolicies - notApplicableCount(resp);
     out.push(...violations(resp, r.urn));
   }
@@ -340,14 +344,7 @@ export async function evaluatePolicyPack(resources: PlannedResource[], opts: Eva
   const stackReq = new analyzerpb.AnalyzeStackRequest();
   stackReq.setResourcesList(
     resources.map((r) => {
-      const m = new analyzerpb.AnalyzerResource();
-      m.setType(r.type);
-      m.setUrn(r.urn);
-      m.setName(r.name);
-      m.setProperties(propertiesOf(r));
-      m.setOptions(options(r));
-      const provider = providerFor(r);
-      if (provider) m.setProvider(provider);
+      const m = describe(new analyzerpb.AnalyzerResource(), r);
       if (r.parent) m.setParent(r.parent);
       m.setDependenciesList(r.dependencies);
       const deps = m.getPropertydependenciesMap();
