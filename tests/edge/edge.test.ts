@@ -6,7 +6,7 @@ import { ZoneSecurity } from "../../components/edge/zone-security";
 import { OWASP_RULESET_ID, OWASP_SCORE_RULE_ID, CLOUDFLARE_MANAGED_RULESET_ID } from "../../components/edge/waf-rules";
 import { GUIDE } from "../../stacks/guide";
 import { type PlannedResource, ofType, one, recordProgram, unwrap } from "../helpers/pulumi";
-import { DKIM, edgeSettings } from "./fixtures";
+import { DKIM, edgeArgs, edgeSettings } from "./fixtures";
 import { evalPathExpression } from "./path-expression-eval";
 
 const T = {
@@ -30,18 +30,6 @@ interface Rule {
   ratelimit?: { period: number; requestsPerPeriod: number; characteristics: string[]; mitigationTimeout: number };
 }
 
-function args(overrides: Partial<EdgeArgs> = {}): EdgeArgs {
-  return {
-    project: "promptandpause",
-    environment: "staging",
-    domain: "staging-promptandpause.com",
-    settings: edgeSettings(),
-    contacts: { security: "security@promptandpause.com", dmarcReports: "dmarc@promptandpause.com" },
-    origin: { apexIpv4: "76.76.21.21", cname: "cname.vercel-dns.com", healthCheckPath: "/api/health" },
-    uploadLimitBytes: GUIDE.database.fileSizeLimitMb * 1024 * 1024,
-    ...overrides,
-  };
-}
 
 let resources: PlannedResource[];
 let edge: Edge;
@@ -49,7 +37,7 @@ let edge: Edge;
 beforeAll(async () => {
   const run = await recordProgram(() => {
     const provider = new cloudflare.Provider("cloudflare", { apiToken: pulumi.secret("test-token") });
-    edge = new Edge("edge", args({ protect: true }), { providers: [provider] });
+    edge = new Edge("edge", edgeArgs({ protect: true }), { providers: [provider] });
     return {};
   });
   resources = run.resources;
@@ -307,7 +295,7 @@ describe("compression and health check", () => {
 async function planEdge(overrides: Partial<EdgeArgs>): Promise<PlannedResource[]> {
   const run = await recordProgram(() => {
     const provider = new cloudflare.Provider("cloudflare", { apiToken: pulumi.secret("test-token") });
-    new Edge("edge", args(overrides), { providers: [provider] });
+    new Edge("edge", edgeArgs(overrides), { providers: [provider] });
     return {};
   });
   return run.resources;

@@ -10,7 +10,7 @@ import type { PlatformSettings } from "../../stacks/config";
 import { GUIDE } from "../../stacks/guide";
 import { checkEdgeConfig, edgeConfigSchema } from "../../stacks/schema/edge";
 import { ofType, type PlannedResource, recordProgram } from "../helpers/pulumi";
-import { ACCOUNT_ID, DKIM, edgeSettings } from "./fixtures";
+import { ACCOUNT_ID, DKIM, edgeArgs, edgeSettings } from "./fixtures";
 import { type EvalRequest, evalPathExpression } from "./path-expression-eval";
 
 /**
@@ -36,17 +36,7 @@ async function plan(overrides: Partial<EdgeArgs>): Promise<PlannedResource[]> {
     const provider = new cloudflare.Provider("cloudflare", { apiToken: pulumi.secret("test-token") });
     new Edge(
       "edge",
-      {
-        project: "promptandpause",
-        environment: "staging",
-        domain: "staging-promptandpause.com",
-        settings: edgeSettings(),
-        contacts: { security: "security@promptandpause.com", dmarcReports: "dmarc@promptandpause.com" },
-        origin: { apexIpv4: "76.76.21.21", cname: "cname.vercel-dns.com", healthCheckPath: "/api/health" },
-        uploadLimitBytes: GUIDE.database.fileSizeLimitMb * 1024 * 1024,
-        webhookPaths: [WEBHOOK],
-        ...overrides,
-      },
+      edgeArgs({ webhookPaths: [WEBHOOK], ...overrides }),
       { providers: [provider] },
     );
     return {};

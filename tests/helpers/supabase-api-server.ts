@@ -9,6 +9,7 @@
  * Object schemas that do not say `additionalProperties` are validated as closed (a field the
  * spec does not define is rejected) to catch misspelled field names the real API would ignore.
  */
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -602,4 +603,30 @@ function projectResponse(p: FakeProject) {
     created_at: p.created_at,
     status: p.status,
   };
+}
+
+/**
+ * Starts the server for the calling test file (beforeAll), points the client at it through
+ * SUPABASE_API_URL, checks after every test that no request broke the OpenAPI document, and
+ * stops it (afterAll). Returns the server; it is usable from the first beforeAll registered after
+ * this call onwards (a stand-in forwards to the running instance).
+ */
+export function useSupabaseApiServer(options: SupabaseApiServerOptions): SupabaseApiServer {
+  let running: SupabaseApiServer | undefined;
+  const current = (): SupabaseApiServer => {
+    if (!running) throw new Error("useSupabaseApiServer: the server is used before its beforeAll ran");
+    return running;
+  };
+  beforeAll(async () => {
+    running = await startSupabaseApiServer(options);
+    process.env.SUPABASE_API_URL = running.url;
+  });
+  afterAll(async () => {
+    await running?.close();
+    delete process.env.SUPABASE_API_URL;
+  });
+  afterEach(() => {
+    expect(current().invalid).toEqual([]);
+  });
+  return new Proxy({} as SupabaseApiServer, { get: (_target, key) => Reflect.get(current(), key) });
 }

@@ -2,12 +2,12 @@
  * SupabaseProject's provider, called the way the engine calls it (check/diff/create/read/update/
  * delete on the provider object), against the local OpenAPI-validating server.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { supabaseProjectProvider as provider } from "../../../components/database/supabase/project";
-import { type SupabaseApiServer, startSupabaseApiServer } from "../../helpers/supabase-api-server";
+import { startSupabaseApiServer, useSupabaseApiServer } from "../../helpers/supabase-api-server";
 import { DB_PASSWORD, TOKEN, leakedSecrets, projectInputs } from "./fixtures";
 
-let server: SupabaseApiServer;
+const server = useSupabaseApiServer({ token: TOKEN, comingUpPolls: 3, postgresVersion: "17.4.1.054" });
 const errors: string[] = [];
 
 // biome-ignore lint/suspicious/noExplicitAny: provider methods take untyped property bags
@@ -25,16 +25,7 @@ async function failure(promise: Promise<unknown>): Promise<string> {
   throw new Error("expected a failure");
 }
 
-beforeAll(async () => {
-  server = await startSupabaseApiServer({ token: TOKEN, comingUpPolls: 3, postgresVersion: "17.4.1.054" });
-  process.env.SUPABASE_API_URL = server.url;
-});
-afterAll(async () => {
-  await server.close();
-  delete process.env.SUPABASE_API_URL;
-});
 afterEach(() => {
-  expect(server.invalid).toEqual([]);
   expect(leakedSecrets(errors)).toEqual([]);
 });
 

@@ -4,13 +4,13 @@
  * under Pulumi mocks. (Serialization and the plain-Node run: serialized.test.ts.)
  */
 import * as pulumi from "@pulumi/pulumi";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { SupabaseReadReplicas } from "../../../components/database/supabase";
 import { SUPABASE_ENDPOINTS } from "../../../components/database/supabase/client";
 import { supabaseProjectProvider } from "../../../components/database/supabase/project";
 import { supabaseReadReplicasProvider as provider } from "../../../components/database/supabase/read-replica";
 import { MAX_READ_REPLICAS, READ_REPLICA_REQUIREMENTS_HINT, planReplicaChanges } from "../../../components/database/supabase/read-replica-ops";
-import { OpenApiValidator, type SupabaseApiServer, loadSpec, startSupabaseApiServer } from "../../helpers/supabase-api-server";
+import { OpenApiValidator, type SupabaseApiServer, loadSpec, startSupabaseApiServer, useSupabaseApiServer } from "../../helpers/supabase-api-server";
 import { SECRETS, TOKEN, leakedSecrets, projectInputs } from "./fixtures";
 
 // biome-ignore lint/suspicious/noExplicitAny: provider methods take untyped property bags
@@ -21,7 +21,7 @@ const SETUP = "POST /v1/projects/{ref}/read-replicas/setup";
 const REMOVE = "POST /v1/projects/{ref}/read-replicas/remove";
 const LIST = "GET /v1/organizations/{slug}/projects";
 
-let server: SupabaseApiServer;
+const server = useSupabaseApiServer({ token: TOKEN, comingUpPolls: 0, replicaInitPolls: 2, replicaRemovePolls: 1 });
 const errors: string[] = [];
 
 async function failure(promise: Promise<unknown>): Promise<Error & { id?: string; properties?: Bag; reasons?: string[] }> {
@@ -66,16 +66,7 @@ function liveReplicas(srv: SupabaseApiServer, ref: string) {
   return (srv.projects.get(ref)?.replicas ?? []).map((r) => ({ identifier: r.identifier, region: r.region, status: r.status }));
 }
 
-beforeAll(async () => {
-  server = await startSupabaseApiServer({ token: TOKEN, comingUpPolls: 0, replicaInitPolls: 2, replicaRemovePolls: 1 });
-  process.env.SUPABASE_API_URL = server.url;
-});
-afterAll(async () => {
-  await server.close();
-  delete process.env.SUPABASE_API_URL;
-});
 afterEach(() => {
-  expect(server.invalid).toEqual([]);
   expect(leakedSecrets(errors)).toEqual([]);
 });
 

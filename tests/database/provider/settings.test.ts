@@ -2,16 +2,16 @@
  * SupabaseSettings' provider against the local OpenAPI-validating server: the bodies each area
  * sends, update touching only changed areas, diff, read, delete leaving Supabase as it is.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { supabaseProjectProvider } from "../../../components/database/supabase/project";
 import { supabaseSettingsProvider } from "../../../components/database/supabase/settings";
-import { type SupabaseApiServer, startSupabaseApiServer } from "../../helpers/supabase-api-server";
+import { useSupabaseApiServer } from "../../helpers/supabase-api-server";
 import { SMTP_PASSWORD, TOKEN, leakedSecrets, projectInputs } from "./fixtures";
 
 // biome-ignore lint/suspicious/noExplicitAny: provider methods take untyped property bags
 type Bag = any;
 const s = supabaseSettingsProvider as Required<typeof supabaseSettingsProvider>;
-let server: SupabaseApiServer;
+const server = useSupabaseApiServer({ token: TOKEN, comingUpPolls: 0 });
 let ref: string;
 
 function settingsInputs(overrides: Record<string, unknown> = {}): Bag {
@@ -40,17 +40,8 @@ function settingsInputs(overrides: Record<string, unknown> = {}): Bag {
 }
 
 beforeAll(async () => {
-  server = await startSupabaseApiServer({ token: TOKEN, comingUpPolls: 0 });
-  process.env.SUPABASE_API_URL = server.url;
   const created = await (supabaseProjectProvider as Required<typeof supabaseProjectProvider>).create(projectInputs());
   ref = created.id;
-});
-afterAll(async () => {
-  await server.close();
-  delete process.env.SUPABASE_API_URL;
-});
-afterEach(() => {
-  expect(server.invalid).toEqual([]);
 });
 
 describe("SupabaseSettings provider", () => {

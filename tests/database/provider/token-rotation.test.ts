@@ -4,11 +4,11 @@
  * message, every provider's update error shows `[secret]` instead. All three providers build
  * their client with `managementClient` (client.ts), which registers the old token.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { supabaseProjectProvider } from "../../../components/database/supabase/project";
 import { supabaseReadReplicasProvider } from "../../../components/database/supabase/read-replica";
 import { supabaseSettingsProvider } from "../../../components/database/supabase/settings";
-import { type SupabaseApiServer, startSupabaseApiServer } from "../../helpers/supabase-api-server";
+import { useSupabaseApiServer } from "../../helpers/supabase-api-server";
 import { TOKEN, leakedSecrets, projectInputs } from "./fixtures";
 
 // biome-ignore lint/suspicious/noExplicitAny: provider methods take untyped property bags
@@ -20,20 +20,14 @@ const replicas = supabaseReadReplicasProvider as Required<typeof supabaseReadRep
 /** The token the state was written with, before it was rotated to TOKEN. Recognisable, like the fixtures' secrets. */
 const OLD_TOKEN = "sbp_OLDTOKEN_rotated_do_not_leak_61b2";
 
-let server: SupabaseApiServer;
+const server = useSupabaseApiServer({ token: TOKEN, comingUpPolls: 0 });
 let ref: string;
 let projectOuts: Bag;
 
 beforeAll(async () => {
-  server = await startSupabaseApiServer({ token: TOKEN, comingUpPolls: 0 });
-  process.env.SUPABASE_API_URL = server.url;
   const created = await project.create(projectInputs({ instanceSize: "small" }));
   ref = created.id;
   projectOuts = created.outs;
-});
-afterAll(async () => {
-  await server.close();
-  delete process.env.SUPABASE_API_URL;
 });
 
 /** The message and stack of the error `promise` rejects with. */
