@@ -43,8 +43,11 @@ function documents(value: unknown, key: string | undefined, out: Array<{ path: s
     }
     return;
   }
-  if (Array.isArray(value)) value.forEach((v, i) => documents(v, key, out, `${path}[${i}]`, depth + 1));
-  else if (value && typeof value === "object") {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => {
+      documents(v, key, out, `${path}[${i}]`, depth + 1);
+    });
+  } else if (value && typeof value === "object") {
     if (key && DOCUMENT_KEYS.has(key) && "Statement" in (value as object)) out.push({ path, doc: value });
     else for (const [k, v] of Object.entries(value as Record<string, unknown>)) documents(v, k, out, path ? `${path}.${k}` : k, depth + 1);
   }
