@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { statefulOptions } from "../shared/stateful";
+import { seconds, secondsToHours } from "../shared/units";
 import { SupabaseProject, SupabaseReadReplicas, SupabaseSettings } from "./supabase";
 
 /**
@@ -17,7 +18,7 @@ export interface DatabaseAuthArgs {
   redirectUrls: string[];
   /** Access-token lifetime. @default 3600 (guide) */
   jwtExpirySeconds: number;
-  /** Session lifetime (the guide's refresh_token_expiry). @default 604800 (guide) */
+  /** Session lifetime in seconds (the guide's refresh_token_expiry), sent as `sessions_timebox` in hours. @default 604800 (guide) */
   refreshTokenExpirySeconds: number;
   /** Reuse window of a rotated refresh token. @default 10 */
   refreshTokenReuseIntervalSeconds: number;
@@ -140,11 +141,12 @@ export class Database extends pulumi.ComponentResource {
         auth: {
           siteUrl: args.auth.siteUrl,
           redirectUrls: args.auth.redirectUrls,
-          jwtExpirySeconds: args.auth.jwtExpirySeconds,
+          jwtExpirySeconds: seconds(args.auth.jwtExpirySeconds),
           refreshTokenRotation: true,
-          refreshTokenReuseIntervalSeconds: args.auth.refreshTokenReuseIntervalSeconds,
-          sessionTimeboxSeconds: args.auth.refreshTokenExpirySeconds,
-          rateLimits: { emailSent: args.auth.emailsPerHour, tokenRefresh: args.auth.tokenRefreshesPer5Minutes },
+          refreshTokenReuseIntervalSeconds: seconds(args.auth.refreshTokenReuseIntervalSeconds),
+          // The guide's refresh_token_expiry is seconds; Supabase's sessions_timebox is hours.
+          sessionTimeboxHours: secondsToHours(seconds(args.auth.refreshTokenExpirySeconds)),
+          rateLimits: { emailsPerHour: args.auth.emailsPerHour, tokenRefreshesPer5MinutesPerIp: args.auth.tokenRefreshesPer5Minutes },
           smtp: { senderEmail: args.auth.senderEmail },
         },
         postgres: { maxConnections: args.maxConnections },

@@ -127,7 +127,7 @@ describe.each(["staging", "prod"] as const)("the %s stack's Database component",
     const settings = one(resources(), T.settings).maskedInputs as Record<string, Record<string, unknown>>;
     expect(settings.postgres).toEqual({ maxConnections: 100 });
     expect(settings.pooler).toEqual({ defaultPoolSize: 20, poolMode: "transaction" });
-    expect(settings.auth).toMatchObject({ jwtExpirySeconds: 3600, sessionTimeboxSeconds: 604_800, refreshTokenRotation: true });
+    expect(settings.auth).toMatchObject({ jwtExpirySeconds: 3600, sessionTimeboxHours: 168, refreshTokenRotation: true });
     expect(settings.storage).toEqual({ fileSizeLimitBytes: 52_428_800 });
     expect(settings.sslEnforcement).toBe(true);
   });
@@ -144,7 +144,6 @@ describe.each(["staging", "prod"] as const)("the %s stack's Database component",
     expect(bodies.auth).toMatchObject({
       site_url: `https://${expected.domain}`,
       jwt_exp: 3600,
-      sessions_timebox: 604_800,
       refresh_token_rotation_enabled: true,
       smtp_host: "smtp.resend.com",
       smtp_port: "587",
@@ -153,6 +152,14 @@ describe.each(["staging", "prod"] as const)("the %s stack's Database component",
     });
     // The settings bodies (kept in the state in plain text) never carry the SMTP password.
     expect(Object.keys(bodies.auth ?? {}).filter((key) => /pass/i.test(key))).toEqual([]);
+  });
+
+  it("sends every auth duration in the unit the Management API takes: jwt_exp and the reuse interval in seconds, sessions_timebox in hours (168 h = the guide's 604800 s)", () => {
+    // Supabase CLI pkg/config/auth.go: `SessionsTimebox = float32(s.Timebox.Hours())` on push and
+    // `time.Duration(remote.SessionsTimebox) * time.Hour` on pull; jwt_exp and
+    // security_refresh_token_reuse_interval are plain seconds (config.toml "in seconds").
+    const bodies = settingsBodies(one(resources(), T.settings));
+    expect(bodies.auth).toMatchObject({ jwt_exp: 3600, security_refresh_token_reuse_interval: 10, sessions_timebox: 168 });
   });
 
   it(`${expected.protect ? "protects" : "does not protect"} the Supabase project (protect + retainOnDelete)`, () => {
