@@ -62,7 +62,10 @@ export interface DatabaseArgs {
   allowedCidrs: string[];
   /** Point-in-time recovery (WAL archiving, 7 days): meets the guide's 15-minute RPO. @default false */
   pointInTimeRecovery: boolean;
-  /** Daily backup time, `HH:MM:SS` UTC. @default "02:00:00" (start of the guide's maintenance window) */
+  /**
+   * Daily backup time, `HH:MM:SS` UTC. Only sent without PITR (with PITR on, Supabase takes no
+   * daily backups; the plan warns instead). @default "02:00:00" (start of the guide's maintenance window)
+   */
   backupTimeUtc: string;
   /** Protect the project from deletion (and keep it if removed from the program). @default false */
   protect: boolean;
@@ -155,10 +158,26 @@ export class Database extends pulumi.ComponentResource {
         sslEnforcement: args.sslEnforcement,
         networkRestrictions: { ipv4Cidrs, ipv6Cidrs },
         pitr: { enabled: args.pointInTimeRecovery },
-        backups: { dailyScheduleUtc: args.backupTimeUtc },
+        backups: this.dailyBackups(args),
       },
       { parent: this },
     );
+  }
+
+  /**
+   * The daily backup schedule, or nothing when PITR is on: Supabase then takes no daily backups
+   * ("If you enable PITR, Daily Backups will no longer be taken", docs/guides/platform/backups), so
+   * a schedule could not take effect. Not managing the area leaves Supabase's own value.
+   */
+  private dailyBackups(args: DatabaseArgs): { dailyScheduleUtc: string } | undefined {
+    if (!args.pointInTimeRecovery) return { dailyScheduleUtc: args.backupTimeUtc };
+    pulumi.log.warn(
+      `Supabase project "${args.projectName}": the daily backup schedule (backupTimeUtc ${args.backupTimeUtc}) is not sent because point-in-time recovery is on, ` +
+        "and with PITR Supabase takes no daily backups (https://supabase.com/docs/guides/platform/backups). Recovery is PITR's 7-day window; " +
+        "backupTimeUtc takes effect only with pointInTimeRecovery: false.",
+      this,
+    );
+    return undefined;
   }
 
   /** Only when the preset asks for replicas: a resource with count 0 would still call the API. */

@@ -173,6 +173,27 @@ describe.each(["staging", "prod"] as const)("the %s stack's Database component",
     expect(settingsBodies(settings).pitr).toEqual({ addon_variant: expected.pitr ? "pitr_7" : null });
   });
 
+  it(
+    expected.pitr
+      ? "does not send the daily backup schedule (with PITR on Supabase takes no daily backups) and says so in the plan's warnings"
+      : "sends the daily backup schedule (02:00 UTC) without a backup warning",
+    () => {
+      const settings = one(resources(), T.settings);
+      const backupWarnings = runs[stack].run.warnings.filter((w) => w.includes("daily backup"));
+      if (expected.pitr) {
+        expect(settings.maskedInputs.backups).toBeUndefined();
+        expect(settingsBodies(settings).backups).toBeUndefined();
+        expect(backupWarnings).toHaveLength(1);
+        expect(backupWarnings[0]).toContain("point-in-time recovery is on");
+        expect(backupWarnings[0]).toContain("backupTimeUtc");
+        expect(backupWarnings[0]).toContain("https://supabase.com/docs/guides/platform/backups");
+      } else {
+        expect(settingsBodies(settings).backups).toEqual({ schedule_for: "02:00:00" });
+        expect(backupWarnings).toEqual([]);
+      }
+    },
+  );
+
   it("exports the service-role key and the pooler connection string as secrets, the anon key as public, and the API URL of the project", () => {
     const { secret, apiUrl, projectRef } = runs[stack];
     expect(secret).toEqual({ serviceRoleKey: true, poolerConnectionString: true, anonKey: false });
