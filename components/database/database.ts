@@ -76,10 +76,10 @@ export class Database extends pulumi.ComponentResource {
   public readonly projectRef: pulumi.Output<string>;
   /** `https://<ref>.supabase.co`. */
   public readonly apiUrl: pulumi.Output<string>;
-  /** Public anon key (publishable; data is protected by row-level security). */
-  public readonly anonKey: pulumi.Output<string>;
-  /** Secret: bypasses row-level security. */
-  public readonly serviceRoleKey: pulumi.Output<string>;
+  /** Publishable key (`sb_publishable_…`, the anon key's successor): public; row-level security protects the data. */
+  public readonly publishableKey: pulumi.Output<string>;
+  /** Secret key (`sb_secret_…`, the service-role key's successor). Secret: bypasses row-level security. */
+  public readonly secretKey: pulumi.Output<string>;
   /** Secret: Supavisor transaction-mode connection string. */
   public readonly poolerConnectionString: pulumi.Output<string>;
   /** Actual PostgreSQL version the project runs. */
@@ -95,10 +95,10 @@ export class Database extends pulumi.ComponentResource {
 
     this.projectRef = project.ref;
     this.apiUrl = project.apiUrl;
-    // The anon key is meant for browsers (NEXT_PUBLIC_SUPABASE_ANON_KEY); RLS, not secrecy,
-    // protects the data. Keeping it secret would make the public env var look like a leak.
-    this.anonKey = pulumi.unsecret(project.anonKey);
-    this.serviceRoleKey = pulumi.secret(project.serviceRoleKey);
+    // The publishable key is meant for browsers (NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY); RLS, not
+    // secrecy, protects the data. Keeping it secret would make the public env var look like a leak.
+    this.publishableKey = pulumi.unsecret(project.publishableKey);
+    this.secretKey = pulumi.secret(project.secretKey);
     this.poolerConnectionString = pulumi.secret(project.poolerConnectionString);
     this.postgresVersion = project.postgresVersion;
 

@@ -10,10 +10,10 @@ export interface DatabaseOutputs {
   projectRef: pulumi.Output<string>;
   /** `https://<ref>.supabase.co`, public. */
   apiUrl: pulumi.Output<string>;
-  /** The anon (publishable) key: public by design, protected by row-level security. */
-  anonKey: pulumi.Output<string>;
-  /** Secret: bypasses row-level security; server-side only. */
-  serviceRoleKey: pulumi.Output<string>;
+  /** The publishable key (`sb_publishable_…`; successor of the anon key): public by design, protected by row-level security. */
+  publishableKey: pulumi.Output<string>;
+  /** The secret key (`sb_secret_…`; successor of the service-role key). Secret: bypasses row-level security; server-side only. */
+  secretKey: pulumi.Output<string>;
   /** Secret: Supavisor transaction-mode connection string. */
   poolerConnectionString: pulumi.Output<string>;
 }

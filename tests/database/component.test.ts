@@ -25,7 +25,7 @@ type Stack = "staging" | "prod";
 
 interface DatabaseRun {
   run: RecordedRun<unknown>;
-  secret: { anonKey: boolean; serviceRoleKey: boolean; poolerConnectionString: boolean };
+  secret: { publishableKey: boolean; secretKey: boolean; poolerConnectionString: boolean };
   apiUrl: string;
   projectRef: string;
 }
@@ -46,8 +46,8 @@ async function recordDatabase(stack: Stack, overrides: Record<string, unknown> =
     const randomProvider = new random.Provider("random");
     const { outputs } = composeDatabase({ config, providers: { random: randomProvider } });
     secret = {
-      anonKey: await isSecretOutput(outputs.anonKey),
-      serviceRoleKey: await isSecretOutput(outputs.serviceRoleKey),
+      publishableKey: await isSecretOutput(outputs.publishableKey),
+      secretKey: await isSecretOutput(outputs.secretKey),
       poolerConnectionString: await isSecretOutput(outputs.poolerConnectionString),
     };
     apiUrl = await unwrap(outputs.apiUrl);
@@ -194,9 +194,9 @@ describe.each(["staging", "prod"] as const)("the %s stack's Database component",
     },
   );
 
-  it("exports the service-role key and the pooler connection string as secrets, the anon key as public, and the API URL of the project", () => {
+  it("exports the secret key and the pooler connection string as secrets, the publishable key as public, and the API URL of the project", () => {
     const { secret, apiUrl, projectRef } = runs[stack];
-    expect(secret).toEqual({ serviceRoleKey: true, poolerConnectionString: true, anonKey: false });
+    expect(secret).toEqual({ secretKey: true, poolerConnectionString: true, publishableKey: false });
     expect(projectRef).toMatch(/^[a-z]{20}$/);
     expect(apiUrl).toBe(`https://${projectRef}.supabase.co`);
   });
