@@ -110,7 +110,16 @@ export const WAF_SIGNATURES = [
 ] as const;
 
 const UPLOAD_METHODS = 'http.request.method in {"POST" "PUT" "PATCH"}';
+/**
+ * Request headers are read only through the `http.request.headers` map, whose keys Cloudflare
+ * lower-cases. Never through `http.request.headers.names`: it keeps "the original case used in the
+ * request", so `eq "content-length"` misses every HTTP/1.1 client's `Content-Length`
+ * (https://developers.cloudflare.com/ruleset-engine/rules-language/fields/reference/http.request.headers.names/).
+ */
 const CONTENT_TYPE = 'lower(http.request.headers["content-type"][0])';
+const CONTENT_LENGTH = 'http.request.headers["content-length"]';
+/** A Content-Length that is a decimal number: missing (chunked) or malformed lengths are refused. */
+const HAS_CONTENT_LENGTH = `any(${CONTENT_LENGTH}[*] matches "^[0-9]+$")`;
 
 /** `field contains needle` for every field × needle, or-ed. */
 export function signatureExpression(fields: readonly string[], needles: readonly string[]): string {
@@ -148,7 +157,7 @@ export function customWafRules(waf: WafSettings, uploadLimitBytes: number): Rule
     {
       ref: "waf-file-upload-size",
       description: `Guide waf_rules: file_upload_validation — at most ${uploadLimitBytes} bytes (storage file_size_limit), length required`,
-      expression: `${UPLOAD_METHODS} and ${wrap(uploadRoutes)} and (http.request.headers["content-length"][0] matches ${quote(greaterThanRegex(uploadLimitBytes))} or not any(http.request.headers.names[*] eq "content-length"))`,
+      expression: `${UPLOAD_METHODS} and ${wrap(uploadRoutes)} and (${CONTENT_LENGTH}[0] matches ${quote(greaterThanRegex(uploadLimitBytes))} or not ${HAS_CONTENT_LENGTH})`,
       action: "block",
       enabled: true,
     },

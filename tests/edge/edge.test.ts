@@ -388,6 +388,22 @@ describe("file uploads (custom WAF rules evaluated for concrete requests)", () =
   ] as const)("%s %s %j → blocked by %j", (method, path, headers, refs) => {
     expect(blockedBy({ method, path, headers })).toEqual(refs);
   });
+
+  // HTTP/1.1 clients send header names capitalised; Cloudflare's http.request.headers.names keeps
+  // that case, only the http.request.headers map is lower-cased. Each header rule must read the map.
+  it.each([
+    ["HTTP/1.1 (Content-Type, Content-Length)", { "Content-Type": "image/png", "Content-Length": String(MB) }],
+    ["HTTP/2 (content-type, content-length)", { "content-type": "image/png", "content-length": String(MB) }],
+    ["mixed case (CONTENT-LENGTH)", { "content-type": "image/png", "CONTENT-LENGTH": String(MB) }],
+  ] as const)("an upload within the limit from %s passes whatever the header case", (_label, headers) => {
+    expect(blockedBy({ method: "POST", path: "/api/upload/avatar", headers })).toEqual([]);
+  });
+
+  it("no custom rule reads header names through http.request.headers.names (it keeps the client's case)", () => {
+    for (const phase of ["http_request_firewall_custom", "http_request_firewall_managed", "http_ratelimit", "http_request_cache_settings"]) {
+      for (const r of rulesOf(phase)) expect(r.expression, `${phase} ${r.ref}`).not.toContain("http.request.headers.names");
+    }
+  });
 });
 
 describe("mail for the apex", () => {
