@@ -204,7 +204,7 @@ describe("rate limits", () => {
     expect(rules.map((r) => [r.ref, r.ratelimit?.requestsPerPeriod, r.ratelimit?.period])).toEqual([
       ["rate-limit-auth", 20, 120],
       ["rate-limit-api", 200, 120],
-      ["rate-limit-ai-burst", 50, 90],
+      ["rate-limit-ai-burst", 50, 60],
       ["rate-limit-ai-sustained", 60, 120],
     ]);
     for (const r of rules) {
