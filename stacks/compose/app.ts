@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { App } from "../../components/app/app";
+import { App, VERCEL_FUNCTION_MAX_REQUEST_BODY_BYTES } from "../../components/app/app";
 import type { EnvVarSpec, VercelTarget } from "../../components/app/env-vars";
 import { physicalName } from "../../components/shared/naming";
 import type { PlatformConfig } from "../config";
@@ -92,6 +92,7 @@ export function composeApp(ctx: LayerContext, database: DatabaseOutputs): { outp
     dnsTargets: { ...app.dnsTargets },
     healthCheckPath: app.healthCheckPath,
     webhookPaths: [config.app.stripe.webhookPath],
+    maxRequestBodyBytes: VERCEL_FUNCTION_MAX_REQUEST_BODY_BYTES,
   };
   return {
     outputs,

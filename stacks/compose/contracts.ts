@@ -32,4 +32,9 @@ export interface AppOutputs {
    * The edge exempts POSTs to exactly these from the per-client rate limits and the OWASP ruleset.
    */
   webhookPaths: string[];
+  /**
+   * Largest request body the app's functions accept (Vercel: 4.5 MB). The edge refuses bigger
+   * bodies on the API; files go straight to Supabase Storage with signed upload URLs.
+   */
+  maxRequestBodyBytes: number;
 }
