@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { type ConfigIssue, NOT_SET, NOT_SHOWN, SECRET_VALUE, throwIfIssues } from "../components/shared/errors";
+import { type ConfigIssue, isSecretKeyName, NOT_SET, NOT_SHOWN, SECRET_VALUE, throwIfIssues } from "../components/shared/errors";
 import { resolveScale, SCALE_PRESET_NAMES, type ScaleValues, scaleValuesSchema } from "./presets";
 import { appConfigSchema, checkAppConfig } from "./schema/app";
-import { contactsSchema } from "./schema/common";
+import { contactsSchema, safeText } from "./schema/common";
 import { keyNameProblem, rawValueIssues } from "./schema/raw-bounds";
 import { checkDatabaseConfig, databaseConfigSchema } from "./schema/database";
 import { checkEdgeConfig, edgeConfigSchema } from "./schema/edge";
@@ -79,9 +79,9 @@ const scaleSchema = z
 /** Everything under the `promptandpause:` namespace except secrets. */
 export const platformConfigSchema = z.strictObject({
   /** Environment label used in names, tags and env vars ("staging", "prod"). Components never branch on it. */
-  environment: z.string().regex(/^[a-z][a-z0-9-]{1,19}$/, { error: "must be 2-20 lowercase letters, digits or dashes, starting with a letter" }),
+  environment: safeText({ min: 2, max: 20, pattern: /^[a-z][a-z0-9-]{1,19}$/, problem: "must be 2-20 lowercase letters, digits or dashes, starting with a letter" }),
   /** The apex domain this stack serves (its own Cloudflare zone). */
-  domain: z.string().regex(/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: "must be a lowercase DNS domain like promptandpause.com" }),
+  domain: safeText({ min: 4, max: 253, pattern: /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, problem: "must be a lowercase DNS domain like promptandpause.com" }),
   /** Who is told about what. */
   contacts: contactsSchema,
   /** Protect stateful resources (Supabase project, Cloudflare zone) from deletion. @default false */
@@ -173,7 +173,7 @@ export function parseStackConfig(raw: RawStackConfig): PlatformConfig {
       issues.push({
         path: key,
         problem: "is not a setting this platform reads",
-        got: raw.secretKeys.has(key) ? SECRET_VALUE : value,
+        got: raw.secretKeys.has(key) || isSecretKeyName(name) ? SECRET_VALUE : value,
         fix: suggestion ? `Did you mean ${namespace}:${suggestion}? Remove this one with: pulumi config rm ${key}` : `Remove it with: pulumi config rm ${key}`,
       });
     } else if (!KNOWN_NAMESPACES.includes(namespace ?? "")) {
@@ -181,7 +181,7 @@ export function parseStackConfig(raw: RawStackConfig): PlatformConfig {
       issues.push({
         path: key,
         problem: `is in the namespace "${namespace}", which nothing reads (known: ${KNOWN_NAMESPACES.join(", ")})`,
-        got: raw.secretKeys.has(key) ? SECRET_VALUE : value,
+        got: raw.secretKeys.has(key) || isSecretKeyName(key.slice((namespace ?? "").length + 1)) ? SECRET_VALUE : value,
         fix: suggestion ? `Did you mean ${suggestion}:${key.slice((namespace ?? "").length + 1)}?` : `Remove it with: pulumi config rm ${key}`,
       });
     }
@@ -288,7 +288,8 @@ export function zodIssuesToConfigIssues(
         out.push({
           path: keyPath(namespace, path),
           problem: "unknown key",
-          got: valueAtPath(path),
+          // An unknown key may be a misspelt secret (`stripeSecretKye`): judged by its name too.
+          got: isSecretKeyName(key) ? SECRET_VALUE : valueAtPath(path),
           fix: suggestion ? `Did you mean ${keyPath(namespace, [...issue.path, suggestion])}?` : `Remove it; see README "Configuration reference" for the keys.`,
         });
       }

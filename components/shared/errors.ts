@@ -57,8 +57,9 @@ export function containsSecretValue(value: unknown, budget = { nodes: 200 }): bo
 }
 
 /**
- * Key names that hold credentials (`stripeSecretKye`, `apiTokenn`, `db_password`): their values
- * are never printed, whatever they look like (a Vercel token has no recognisable shape).
+ * Key names that suggest a credential (`stripeSecretKye`, `apiTokenn`, `db_password`). A key the
+ * schema does not know may be a misspelt secret: its value is never printed, whatever it looks
+ * like (a Vercel token has no recognisable shape). Known keys are not judged by name.
  */
 export function isSecretKeyName(name: string): boolean {
   const n = name.toLowerCase().replace(/[^a-z0-9]/g, "");
@@ -115,17 +116,10 @@ export function renderValue(value: unknown): string {
   return full() ? `${out.slice(0, MAX_RENDERED - 3)}...` : out;
 }
 
-/** The last name in a key path (`promptandpause:app.stripe.secretKey` → `secretKey`). */
-function lastKeyName(path: string): string {
-  const tail = path.slice(path.indexOf(":") + 1);
-  return tail.split(/[.[\]]/).filter((part) => part !== "" && !/^\d+$/.test(part)).pop() ?? tail;
-}
-
-/** `<key path>: <problem> (got <value>). <fix>`, escaped to one line; a value under a secret-like key name is never shown. */
+/** `<key path>: <problem> (got <value>). <fix>`, escaped to one line; a value that looks like a credential is never shown. */
 export function formatIssue(issue: ConfigIssue): string {
   const fix = issue.fix ? ` ${escapeText(issue.fix)}` : "";
-  const got = isSecretKeyName(lastKeyName(issue.path)) && issue.got !== NOT_SET && issue.got !== NOT_SHOWN && issue.got !== undefined ? SECRET_VALUE : issue.got;
-  return `${escapeText(issue.path)}: ${escapeText(issue.problem)} (got ${renderValue(got)}).${fix}`;
+  return `${escapeText(issue.path)}: ${escapeText(issue.problem)} (got ${renderValue(issue.got)}).${fix}`;
 }
 
 /** Thrown when configuration or component arguments are invalid; carries every problem found. */

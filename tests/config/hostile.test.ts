@@ -59,7 +59,7 @@ const CASES: Case[] = [
   { name: "host bits in a source CIDR", edit: set(["promptandpause:edge", "webhooks", "sourceIps"], ["3.18.12.63/16"]), key: "promptandpause:edge.webhooks.sourceIps[0]" },
   {
     name: "source-IP list whose expression exceeds Cloudflare's 4,096 characters",
-    edit: set(["promptandpause:edge", "webhooks", "sourceIps"], Array.from({ length: 90 }, (_, i) => `2600:1f18:0:0:0:0:${(i + 1).toString(16)}:0/128`)),
+    edit: set(["promptandpause:edge", "webhooks", "sourceIps"], Array.from({ length: 96 }, (_, i) => `2600:1f18:0000:0000:0000:0000:${(i + 1).toString(16).padStart(4, "0")}:0000/128`)),
     key: "promptandpause:edge.webhooks.sourceIps",
   },
   {
