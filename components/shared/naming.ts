@@ -37,6 +37,19 @@ export const NAMING_RULES = {
   "cloudflare-ruleset": { maxLength: 100, allowed: /[a-zA-Z0-9 ._:()-]/, lowercase: false, source: "Cloudflare Rulesets API name" },
   /** Vercel log drains and other Vercel integrations share the project rule. */
   "vercel-log-drain": { maxLength: 100, allowed: /[a-z0-9._-]/, lowercase: true, source: "Vercel log drain name" },
+  /**
+   * IAM roles: `RoleName` is 1-64 characters matching `[\w+=,.@-]+` (IAM API reference, CreateRole).
+   * Role names are case-insensitive in IAM, so we keep them lower case. The CI roles' names are
+   * fixed (not auto-suffixed): the bootstrap's key and bucket policies name them before they exist.
+   */
+  "iam-role": { maxLength: 64, allowed: /[a-z0-9+=,.@_-]/, lowercase: true, source: "IAM API reference, CreateRole RoleName: [\\w+=,.@-]+, 1-64" },
+  /**
+   * S3 general purpose buckets: 3-63 characters, lower-case letters, digits, `.` and `-`, starting
+   * and ending with a letter or digit (S3 User Guide, "General purpose bucket naming rules").
+   * We leave out `.`: dotted names break virtual-hosted-style TLS (the wildcard certificate
+   * covers one label only).
+   */
+  "s3-bucket": { maxLength: 63, allowed: /[a-z0-9-]/, lowercase: true, source: "S3 User Guide, general purpose bucket naming rules (dots left out)" },
 } as const satisfies Record<string, NamingRule>;
 
 export type NamedService = keyof typeof NAMING_RULES;
