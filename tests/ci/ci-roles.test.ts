@@ -203,13 +203,18 @@ describe("trustPinningProblems (the check the tests and the pack run over record
       },
     ],
   });
+  const setSub = (d: PolicyDocument, sub: string | string[]) => {
+    const eq = d.Statement[0]?.Condition?.StringEquals;
+    if (!eq) throw new Error("test setup: no StringEquals");
+    eq[SUB_KEY] = sub;
+  };
   it("passes a pinned document", () => expect(trustPinningProblems(pinned())).toEqual([]));
   it.each<[string, (d: PolicyDocument) => void, string]>([
-    ["a wildcard subject", (d) => ((d.Statement[0] as { Condition: Record<string, Record<string, string>> }).Condition.StringEquals[SUB_KEY] = "repo:o/r:*"), "contains a wildcard"],
+    ["a wildcard subject", (d) => setSub(d, "repo:o/r:*"), "contains a wildcard"],
     ["StringLike on sub", (d) => ((d.Statement[0] as { Condition: unknown }).Condition = { StringEquals: { [AUD_KEY]: "sts.amazonaws.com" }, StringLike: { [SUB_KEY]: "repo:o/r:*" } }), "StringLike on"],
     ["no audience", (d) => ((d.Statement[0] as { Condition: unknown }).Condition = { StringEquals: { [SUB_KEY]: "repo:o/r:pull_request" } }), `${AUD_KEY} must be StringEquals`],
     ["no conditions at all", (d) => delete (d.Statement[0] as { Condition?: unknown }).Condition, `${SUB_KEY} must be StringEquals one subject`],
-    ["several subjects", (d) => ((d.Statement[0] as { Condition: Record<string, Record<string, unknown>> }).Condition.StringEquals[SUB_KEY] = ["repo:o/r:pull_request", "repo:o/x:pull_request"]), "must be StringEquals one subject"],
+    ["several subjects", (d) => setSub(d, ["repo:o/r:pull_request", "repo:o/x:pull_request"]), "must be StringEquals one subject"],
   ])("detects %s", (_what, mutate, expected) => {
     const d = pinned();
     mutate(d);
