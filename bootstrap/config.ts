@@ -24,7 +24,7 @@ export const bootstrapConfigSchema = z
     /** State bucket name (global). @default promptandpause-pulumi-state-<accountId> */
     stateBucket: z
       .string()
-      .refine((b) => b.length >= 3 && isPhysicalName("s3-bucket", b), { error: "must be an S3 bucket name: 3-63 lower-case letters, digits and '-', starting and ending with a letter or digit" })
+      .refine((b) => b.length >= 3 && isPhysicalName("aws-s3-bucket", b), { error: "must be an S3 bucket name: 3-63 lower-case letters, digits and '-', starting and ending with a letter or digit" })
       .optional(),
     /** The stacks whose state lives here: `{ stack, environment }` (environment defaults to the stack name). */
     stacks: z
@@ -70,7 +70,7 @@ export function parseBootstrapConfig(values: Record<string, unknown>): Bootstrap
   const d = parsed.data;
   return {
     ...d,
-    stateBucket: d.stateBucket ?? physicalName("s3-bucket", [d.project, "pulumi-state", d.accountId]),
+    stateBucket: d.stateBucket ?? physicalName("aws-s3-bucket", [d.project, "pulumi-state", d.accountId]),
     stacks: d.stacks.map((s) => ({ stack: s.stack, environment: s.environment ?? s.stack })),
   };
 }

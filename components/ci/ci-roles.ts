@@ -68,7 +68,7 @@ export class CiRoles extends pulumi.ComponentResource {
       deploy: ciRoleName(args.project, args.environment, "deploy"),
       preview: ciRoleName(args.project, args.environment, "preview"),
     };
-    const policyName = (kind: CiRoleKind, group: PolicyGroup) => physicalName("iam-role", [roleNames[kind], group]);
+    const policyName = (kind: CiRoleKind, group: PolicyGroup) => physicalName("aws-iam-role", [roleNames[kind], group]);
     const state = { partition, bucket: args.stateBucket, project: args.project, stack: args.stack, secretsKmsKeyArn: args.secretsKmsKeyArn };
     const subjects: Record<CiRoleKind, GithubSubject> = {
       deploy: { kind: "environment", repository: args.repository, environment: args.deployEnvironment },

@@ -40,7 +40,7 @@ export type CiRoleKind = "deploy" | "preview";
 
 /** `promptandpause-staging-ci-deploy`: the name of a stack's CI role (IAM role names, see NAMING_RULES). */
 export function ciRoleName(project: string, environment: string, kind: CiRoleKind): string {
-  return physicalName("iam-role", [project, environment, "ci", kind]);
+  return physicalName("aws-iam-role", [project, environment, "ci", kind]);
 }
 
 /** `arn:aws:iam::<account>:role/<name>` (roles are created with path `/`). */

@@ -38,18 +38,33 @@ export const NAMING_RULES = {
   /** Vercel log drains and other Vercel integrations share the project rule. */
   "vercel-log-drain": { maxLength: 100, allowed: /[a-z0-9._-]/, lowercase: true, source: "Vercel log drain name" },
   /**
-   * IAM roles: `RoleName` is 1-64 characters matching `[\w+=,.@-]+` (IAM API reference, CreateRole).
-   * Role names are case-insensitive in IAM, so we keep them lower case. The CI roles' names are
-   * fixed (not auto-suffixed): the bootstrap's key and bucket policies name them before they exist.
+   * EC2 `Name` tags: tag values are up to 256 Unicode characters (EC2 "Tag restrictions"); we keep
+   * them short, lower case and dash-separated so they read the same in every console.
    */
-  "iam-role": { maxLength: 64, allowed: /[a-z0-9+=,.@_-]/, lowercase: true, source: "IAM API reference, CreateRole RoleName: [\\w+=,.@-]+, 1-64" },
+  "aws-name-tag": { maxLength: 128, allowed: /[a-z0-9-]/, lowercase: true, source: "EC2 User Guide, Tag restrictions (value up to 256 characters)" },
+  /**
+   * Security-group names: up to 255 characters of `a-zA-Z0-9 ._-:/()#,@[]+=&;{}!$*`, and not
+   * starting with `sg-` (EC2 API CreateSecurityGroup, GroupName). Ours start with the project name.
+   */
+  "aws-security-group": { maxLength: 255, allowed: /[a-z0-9._-]/, lowercase: true, source: "EC2 API Reference, CreateSecurityGroup GroupName" },
+  /** IAM role names: up to 64 characters of `[\w+=,.@-]` (IAM API CreateRole, RoleName). */
+  "aws-iam-role": { maxLength: 64, allowed: /[a-zA-Z0-9+=,.@_-]/, lowercase: false, source: "IAM API Reference, CreateRole RoleName" },
+  /** CloudWatch log groups: 1–512 characters of `[\.\-_/#A-Za-z0-9]` (CloudWatch Logs API CreateLogGroup). */
+  "aws-log-group": { maxLength: 512, allowed: /[a-zA-Z0-9._#-]/, lowercase: false, source: "CloudWatch Logs API Reference, CreateLogGroup logGroupName" },
+  /** SNS topics: up to 256 alphanumerics, hyphens and underscores (SNS API CreateTopic, Name). */
+  "aws-sns-topic": { maxLength: 256, allowed: /[a-zA-Z0-9_-]/, lowercase: false, source: "SNS API Reference, CreateTopic Name" },
+  /**
+   * KMS alias names after `alias/`: up to 256 characters in all of `[a-zA-Z0-9/_-]`, and not
+   * `alias/aws/…` (KMS API CreateAlias, AliasName). The `alias/` prefix is added by the caller.
+   */
+  "aws-kms-alias": { maxLength: 250, allowed: /[a-zA-Z0-9_-]/, lowercase: false, source: "KMS API Reference, CreateAlias AliasName" },
   /**
    * S3 general purpose buckets: 3-63 characters, lower-case letters, digits, `.` and `-`, starting
    * and ending with a letter or digit (S3 User Guide, "General purpose bucket naming rules").
    * We leave out `.`: dotted names break virtual-hosted-style TLS (the wildcard certificate
    * covers one label only).
    */
-  "s3-bucket": { maxLength: 63, allowed: /[a-z0-9-]/, lowercase: true, source: "S3 User Guide, general purpose bucket naming rules (dots left out)" },
+  "aws-s3-bucket": { maxLength: 63, allowed: /[a-z0-9-]/, lowercase: true, source: "S3 User Guide, general purpose bucket naming rules (dots left out)" },
 } as const satisfies Record<string, NamingRule>;
 
 export type NamedService = keyof typeof NAMING_RULES;

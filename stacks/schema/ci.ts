@@ -22,7 +22,7 @@ export const ciConfigSchema = z.strictObject({
     error: "must be one exact GitHub environment name (letters, digits, . _ -; no wildcards: other environments could deploy)",
   }),
   /** The state bucket the bootstrap created (bootstrap/ output `stateBucket`). */
-  stateBucket: z.string().refine((b) => b.length >= 3 && isPhysicalName("s3-bucket", b), {
+  stateBucket: z.string().refine((b) => b.length >= 3 && isPhysicalName("aws-s3-bucket", b), {
     error: "must be an S3 bucket name: 3-63 lower-case letters, digits and '-', starting and ending with a letter or digit",
   }),
   /** ARN of the stack-secrets key the bootstrap created (bootstrap/ output `secretsKeyArn`). */

@@ -12,6 +12,7 @@ import { statePolicy } from "../../components/ci/role-policies";
 import { asList, type PolicyDocument, type PolicyStatement, wildcardActionProblems } from "../../components/shared/iam";
 import { isConfigError } from "../../components/shared/errors";
 import { BOOTSTRAP_NAMESPACE, parseBootstrapConfig } from "../../bootstrap/config";
+import bootstrapProgram from "../../bootstrap/index";
 import { type PlannedResource, one, REPO_ROOT, recordProgram } from "../helpers/pulumi";
 
 const PROJECT = "promptandpause-bootstrap";
@@ -26,8 +27,7 @@ function exampleConfig(overrides: Record<string, unknown> = {}): Record<string, 
 }
 
 async function runBootstrap(config: Record<string, string>) {
-  const program = (await import("../../bootstrap/index")).default as unknown as () => Promise<Record<string, unknown>>;
-  return recordProgram(program, { project: PROJECT, stack: "example", config });
+  return recordProgram(bootstrapProgram, { project: PROJECT, stack: "example", config });
 }
 
 const json = (r: PlannedResource, key: string) => JSON.parse(String(r.inputs[key])) as PolicyDocument;

@@ -28,6 +28,9 @@ const baseArgs = (oidcProviderArn: CiRolesArgs["oidcProviderArn"]): CiRolesArgs 
   secretsKmsKeyArn: KEY_ARN,
 });
 
+/** The stack's AWS settings, which the AWS mocks take the account from (as the provider takes it from its credentials). */
+const AWS_CONFIG = { "promptandpause:aws": JSON.stringify({ accountId: ACCOUNT, region: "eu-west-2" }) };
+
 const doc = (r: PlannedResource, key: string): PolicyDocument => JSON.parse(String(r.inputs[key])) as PolicyDocument;
 const role = (rs: PlannedResource[], kind: string) => one(rs, "aws:iam/role:Role", `-${kind}`);
 /** Every permission document attached to a role (inline and managed), by the role's logical name. */
@@ -43,7 +46,7 @@ describe("CiRoles with a created OIDC provider (recorded)", () => {
     ({ resources: rs } = await recordProgram(() => {
       const oidc = new GithubOidcProvider("github", { provider: { create: true } });
       new CiRoles("ci", baseArgs(oidc.arn));
-    }));
+    }, { config: AWS_CONFIG }));
   });
 
   it("creates the account's GitHub OIDC provider: GitHub's issuer, audience sts.amazonaws.com, no thumbprints, kept on destroy", () => {
@@ -157,7 +160,7 @@ describe("CiRoles with a referenced OIDC provider (another stack in the account 
     ({ resources: rs } = await recordProgram(() => {
       const oidc = new GithubOidcProvider("github", { provider: { arn: PROVIDER_ARN } });
       new CiRoles("ci", { ...baseArgs(oidc.arn), environment: "staging", stack: "staging", deployEnvironment: "staging" });
-    }));
+    }, { config: AWS_CONFIG }));
   });
 
   it("registers no provider and trusts the referenced one", () => {
