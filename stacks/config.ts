@@ -4,6 +4,7 @@ import { type ConfigIssue, NOT_SET, SECRET_VALUE, throwIfIssues } from "../compo
 import { resolveScale, SCALE_PRESET_NAMES, type ScaleValues, scaleValuesSchema } from "./presets";
 import { appConfigSchema, checkAppConfig } from "./schema/app";
 import { awsConfigSchema, checkAwsConfig, networkConfigSchema } from "./schema/aws";
+import { checkCiConfig, ciConfigSchema } from "./schema/ci";
 import { contactsSchema } from "./schema/common";
 import { checkDatabaseConfig, databaseConfigSchema } from "./schema/database";
 import { checkEdgeConfig, edgeConfigSchema } from "./schema/edge";
@@ -67,6 +68,8 @@ export const platformConfigSchema = z.strictObject({
   database: databaseConfigSchema,
   aws: awsConfigSchema,
   network: networkConfigSchema,
+  /** The roles GitHub Actions assumes for this stack (components/ci). */
+  ci: ciConfigSchema,
 });
 
 export type PlatformSettings = z.output<typeof platformConfigSchema>;
@@ -165,6 +168,7 @@ const CROSS_KEY_CHECKS: ReadonlyArray<{ needs: readonly (keyof PlatformSettings)
   { needs: ["app", "database"], check: (all) => checkAppConfig(all.app, all) },
   { needs: ["database", "domain"], check: (all) => checkDatabaseConfig(all.database, all) },
   { needs: ["aws", "network"], check: (all) => checkAwsConfig(all) },
+  { needs: ["ci", "aws"], check: (all) => checkCiConfig(all.ci, all.aws.accountId) },
 ];
 
 function runCrossKeyChecks(settings: Partial<PlatformSettings>): ConfigIssue[] {
