@@ -16,14 +16,19 @@ import {
   ciConsistencyProblems,
   commandsOf,
   deployProblems,
+  ENVIRONMENT_OF,
   ghExpr,
   type Job,
+  matrixVariants,
+  type OidcExpectations,
+  oidcProblems,
   parseWorkflow,
   permissionProblems,
   pinningProblems,
   previewProblems,
   pulumiVersionProblems,
   secretProblems,
+  STACKS,
   type Step,
   validatorErrors,
   type Workflow,
@@ -467,5 +472,67 @@ describe("the report comment (github-script body run with a fake GitHub client)"
     expect(body).toContain("truncated: the full report is in the `plan-reports` artifact");
     expect((body.match(/```/g) ?? []).length % 2).toBe(0);
     expect(body).toContain("P-REPORT");
+  });
+});
+
+describe("AWS through GitHub OIDC: the jobs match the roles' trust (components/ci)", () => {
+  /** `promptandpause:ci.deployEnvironment` of each stack file: what its deploy role trusts. */
+  const expectations = (): OidcExpectations => ({
+    deployEnvironment: Object.fromEntries(
+      STACKS.map((stack) => {
+        const config = (parse(readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, { deployEnvironment?: string }> }).config;
+        return [stack, String(config["promptandpause:ci"]?.deployEnvironment)];
+      }),
+    ) as OidcExpectations["deployEnvironment"],
+  });
+
+  it("the stack files pin the environments deploy.yml uses", () => {
+    expect(expectations().deployEnvironment).toEqual(ENVIRONMENT_OF);
+  });
+
+  it.each([["preview.yml", PREVIEW_SRC], ["deploy.yml", DEPLOY_SRC]])("%s: every job that assumes a role has id-token: write, the right role, backend and environment", (_file, src) => {
+    expect(oidcProblems(fresh(src), expectations())).toEqual([]);
+  });
+
+  it("expands the preview matrix's include entries into one variant per stack", () => {
+    expect(matrixVariants(job(fresh(PREVIEW_SRC), "preview")).map((v) => [v.stack, v["preview-role"]])).toEqual([
+      ["staging", ghExpr("vars.AWS_PREVIEW_ROLE_ARN_STAGING")],
+      ["prod", ghExpr("vars.AWS_PREVIEW_ROLE_ARN_PROD")],
+    ]);
+    expect(matrixVariants({ strategy: { matrix: { stack: ["a", "b"], include: [{ stack: "a", x: "1" }, { stack: "c" }] } } })).toEqual([{ stack: "a", x: "1" }, { stack: "b" }, { stack: "c" }]);
+  });
+
+  type Mutation = [string, string, (wf: Workflow) => void, string, OidcExpectations?];
+  const creds = (j: Job) => step(j, (s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@") === true);
+  it.each<Mutation>([
+    ["a deploy job without id-token: write", DEPLOY_SRC, (wf) => (job(wf, "staging").permissions = { contents: "read" }), "job staging: assumes an AWS role without permissions id-token: write"],
+    ["id-token: write on a job that assumes nothing", PREVIEW_SRC, (wf) => (job(wf, "plan").permissions = { contents: "read", "id-token": "write" }), "job plan: has id-token: write but assumes no AWS role"],
+    ["prod deployed from an environment its role does not trust", DEPLOY_SRC, (wf) => (job(wf, "prod").environment = "prod"), "job prod: pulumi up of prod runs in environment prod, but its deploy role trusts only production"],
+    ["a stack file pinning another environment", DEPLOY_SRC, () => undefined, "job staging: pulumi up of staging runs in environment staging, but its deploy role trusts only stage", { deployEnvironment: { staging: "stage", prod: "production" } }],
+    ["a preview job in an environment", PREVIEW_SRC, (wf) => (job(wf, "preview").environment = "staging"), "pulumi preview runs in environment staging; the preview role trusts only the pull_request subject"],
+    ["the staging preview assuming prod's role", PREVIEW_SRC, (wf) => {
+      const include = job(wf, "preview").strategy?.matrix?.include as Record<string, string>[];
+      (include[0] as Record<string, string>)["preview-role"] = ghExpr("vars.AWS_PREVIEW_ROLE_ARN_PROD");
+    }, `pulumi preview of staging must assume ${ghExpr("vars.AWS_PREVIEW_ROLE_ARN_STAGING")}`],
+    ["a deploy assuming the preview role", DEPLOY_SRC, (wf) => ((creds(job(wf, "prod")).with ?? {})["role-to-assume"] = ghExpr("vars.AWS_PREVIEW_ROLE_ARN_PROD")), `pulumi up of prod must assume ${ghExpr("vars.AWS_DEPLOY_ROLE_ARN")}`],
+    ["long-lived access keys", DEPLOY_SRC, (wf) => ((creds(job(wf, "prod")).with ?? {})["aws-access-key-id"] = ghExpr("secrets.AWS_ACCESS_KEY_ID")), "job prod: configure-aws-credentials with aws-access-key-id; use the OIDC role only"],
+    ["credentials after the pulumi step", DEPLOY_SRC, (wf) => {
+      const j = job(wf, "staging");
+      const steps = j.steps ?? [];
+      const c = steps.findIndex((s) => s.uses?.startsWith("aws-actions/") === true);
+      const [moved] = steps.splice(c, 1);
+      if (moved) steps.push(moved);
+    }, "job staging: runs pulumi before assuming an AWS role"],
+    ["the deploy logging in to another backend", DEPLOY_SRC, (wf) => ((step(job(wf, "prod"), (s) => s.name === "pulumi up").with ?? {})["cloud-url"] = ghExpr("vars.PULUMI_BACKEND_URL_STAGING")), `pulumi up of prod must log in to ${ghExpr("vars.PULUMI_BACKEND_URL")}`],
+  ])("detects %s", (_what, src, mutate, expected, expectOverride) => {
+    const wf = fresh(src);
+    mutate(wf);
+    expect(oidcProblems(wf, expectOverride ?? expectations())).toContainEqual(expect.stringContaining(expected));
+  });
+
+  it("the pipelines refuse a preview without the S3 backend", () => {
+    const wf = fresh(PREVIEW_SRC);
+    delete step(job(wf, "preview"), (s) => s.name === "pulumi preview").with?.["cloud-url"];
+    expect(previewProblems(wf)).toContainEqual(expect.stringContaining(`must log in to the S3 state backend from a variable (cloud-url: ${ghExpr("vars.…")}; got none)`));
   });
 });
