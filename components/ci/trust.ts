@@ -1,3 +1,4 @@
+import { AUD_KEY, GITHUB_OIDC_HOST, STS_AUDIENCE, SUB_KEY } from "../../policies/lib/github-oidc";
 import type { ConfigIssue } from "../shared/errors";
 import { type PolicyDocument, policyDocument } from "../shared/iam";
 
@@ -16,13 +17,8 @@ import { type PolicyDocument, policyDocument } from "../shared/iam";
  * A job with `environment:` never gets the pull_request subject, so the preview jobs run without one.
  */
 
-export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
+export { AUD_KEY, GITHUB_OIDC_HOST, STS_AUDIENCE, SUB_KEY } from "../../policies/lib/github-oidc";
 export const GITHUB_OIDC_URL = `https://${GITHUB_OIDC_HOST}`;
-/** The audience configure-aws-credentials asks GitHub for (its `audience` input's default). */
-export const STS_AUDIENCE = "sts.amazonaws.com";
-
-export const AUD_KEY = `${GITHUB_OIDC_HOST}:aud`;
-export const SUB_KEY = `${GITHUB_OIDC_HOST}:sub`;
 
 /** GitHub owner: 1-39 letters, digits or single hyphens, not at either end. Repository: 1-100 of letters, digits, `.`, `_`, `-`. */
 export const REPOSITORY_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}\/[A-Za-z0-9._-]{1,100}$/;
@@ -60,31 +56,5 @@ export function githubTrustPolicy(providerArn: string, subject: GithubSubject): 
   ]);
 }
 
-/**
- * Checks a recorded trust policy that trusts GitHub's OIDC provider: every statement federating
- * to it pins aud and sub with StringEquals to wildcard-free values, and nothing else (StringLike,
- * ForAnyValue, …) mentions sub. Returns one problem per violation (empty when pinned). Used by the
- * tests over recorded resources and by the policy pack's counterpart.
- */
-export function trustPinningProblems(doc: PolicyDocument, expectedSubject?: string): string[] {
-  const problems: string[] = [];
-  for (const [i, s] of doc.Statement.entries()) {
-    const federated = s.Principal && s.Principal !== "*" ? ([] as string[]).concat(s.Principal.Federated ?? []) : [];
-    if (!federated.some((p) => p.endsWith(`:oidc-provider/${GITHUB_OIDC_HOST}`))) continue;
-    const label = `statement ${s.Sid ?? i}`;
-    if (s.Effect !== "Allow") continue;
-    const eq = s.Condition?.StringEquals ?? {};
-    const aud = eq[AUD_KEY];
-    const sub = eq[SUB_KEY];
-    if (aud !== STS_AUDIENCE) problems.push(`${label}: ${AUD_KEY} must be StringEquals "${STS_AUDIENCE}" (got ${JSON.stringify(aud)})`);
-    if (typeof sub !== "string") problems.push(`${label}: ${SUB_KEY} must be StringEquals one subject (got ${JSON.stringify(sub)})`);
-    else if (/[*?]/.test(sub)) problems.push(`${label}: ${SUB_KEY} contains a wildcard (${sub})`);
-    else if (expectedSubject !== undefined && sub !== expectedSubject) problems.push(`${label}: ${SUB_KEY} is ${sub}, expected ${expectedSubject}`);
-    for (const [operator, keys] of Object.entries(s.Condition ?? {})) {
-      if (operator !== "StringEquals" && Object.keys(keys).some((k) => k === SUB_KEY || k === AUD_KEY)) {
-        problems.push(`${label}: ${operator} on ${Object.keys(keys).join(", ")} widens the trust; use StringEquals only`);
-      }
-    }
-  }
-  return problems;
-}
+/** The pinning check over recorded trust documents: the pack's (policies/lib/github-oidc.ts), so both judge alike. */
+export { trustPinningProblems } from "../../policies/lib/github-oidc";

@@ -6,6 +6,8 @@
  * NotAction, Resource, NotResource, Condition).
  */
 
+import { wildcardProblems } from "../../policies/rules/iam-no-wildcard-actions";
+
 export type OneOrMany<T> = T | T[];
 
 export interface PolicyStatement {
@@ -36,22 +38,12 @@ export function policyDocument(statements: PolicyStatement[]): PolicyDocument {
 export const asList = <T>(v: OneOrMany<T> | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 /**
- * Why each statement of `doc` breaks the "no `*` actions" rule: an Allow whose Action contains
- * `*` anywhere (`*`, `ec2:*`, `ec2:Describe*`), or an Allow with NotAction (it allows every action
- * but the listed ones). A Deny may use `*`: denying more is never a grant (the TLS-only bucket
- * rule denies `s3:*` over plain HTTP, as the S3 User Guide shows it).
+ * Why `doc` breaks the "no `*` actions" rule, as the pack judges it (policies/rules/
+ * iam-no-wildcard-actions.ts): an Allow whose Action contains `*` anywhere, or an Allow with
+ * NotAction. A Deny may use `*` (the TLS-only bucket rule denies `s3:*` over plain HTTP).
  */
 export function wildcardActionProblems(doc: PolicyDocument, where = "policy"): string[] {
-  const problems: string[] = [];
-  doc.Statement.forEach((s, i) => {
-    if (s.Effect !== "Allow") return;
-    const label = `${where} statement ${s.Sid ?? i}`;
-    for (const action of asList(s.Action)) {
-      if (action.includes("*")) problems.push(`${label}: allows the wildcard action ${JSON.stringify(action)}; list the actions`);
-    }
-    if (s.NotAction !== undefined) problems.push(`${label}: allows with NotAction (every other action); list the actions`);
-  });
-  return problems;
+  return wildcardProblems(doc).map((p) => `${where}: ${p}`);
 }
 
 /** Every action a document allows, sorted and without duplicates. */
