@@ -8,7 +8,10 @@
 import { readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { BOOTSTRAP_NAMESPACE, parseBootstrapConfig } from "../../bootstrap/config";
 import { awsModuleOf, RESOURCE_MODULE_SERVICES } from "../../components/ci/aws-actions";
+import { ciRoleName } from "../../components/ci/state-access";
 import { trustPinningProblems } from "../../components/ci/trust";
 import { type PolicyDocument, wildcardActionProblems } from "../../components/shared/iam";
 import { type PlannedResource, one, planStack, REPO_ROOT } from "../helpers/pulumi";
@@ -39,6 +42,17 @@ describe.each(STACKS)("stack %s", (stack) => {
     expect(environment).toBe(ENVIRONMENT_OF[stack]);
     const trust = json(one(rs(), "aws:iam/role:Role", "ci-deploy").inputs.assumeRolePolicy);
     expect(trustPinningProblems(trust, `repo:promptandpause/infra:environment:${environment}`)).toEqual([]);
+  });
+
+  it("has the role names the bootstrap's key and bucket policies name (bootstrap/Pulumi.example.yaml)", () => {
+    const section = (parse(readFileSync(path.join(REPO_ROOT, "bootstrap", "Pulumi.example.yaml"), "utf8")) as { config: Record<string, unknown> }).config;
+    const values = Object.fromEntries(Object.entries(section).filter(([k]) => k.startsWith(`${BOOTSTRAP_NAMESPACE}:`)).map(([k, v]) => [k.slice(BOOTSTRAP_NAMESPACE.length + 1), v]));
+    const boot = parseBootstrapConfig(values);
+    const ref = boot.stacks.find((s) => s.stack === stack);
+    expect(ref).toBeDefined();
+    for (const kind of ["deploy", "preview"] as const) {
+      expect(one(rs(), "aws:iam/role:Role", `ci-${kind}`).inputs.name).toBe(ciRoleName(boot.project, ref?.environment ?? "", kind));
+    }
   });
 
   it("the preview role trusts exactly this repository's pull requests", () => {
