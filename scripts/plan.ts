@@ -1,28 +1,32 @@
 /**
- * `npm run plan -- [--stack staging|prod] [--config FILE] [--json FILE] [--markdown FILE]`
+ * `npm run plan -- [--stack staging|prod] [--config FILE] [--json FILE] [--markdown FILE] [--diff-against BASE.json]`
  *
  * The offline plan: runs the real program under Pulumi mocks with a stack's real settings, then
  * the real policy pack over every registered resource. No cloud credentials needed.
+ * `--diff-against BASE.json` (the `--json` of the same stack planned on the base branch) also
+ * prints what changes against it, and `--markdown` then writes the diff report instead.
  * Exit codes: 0 clean, 1 mandatory policy violations, 2 invalid configuration, 3 anything else.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { markdownReport, summaryTable } from "./lib/plan-report";
+import { readPlanDocument } from "./lib/plan-document";
+import { diffPlans } from "./lib/plan-diff";
+import { diffMarkdownReport, diffSummaryText, markdownReport, summaryTable } from "./lib/plan-report";
 import { PolicyConfigError } from "./lib/policy-evaluator";
 import { runPlan } from "./lib/run-plan";
 import { StackFileError } from "./lib/stack-file";
 
 export const EXIT = { clean: 0, policyViolations: 1, invalidConfig: 2, failure: 3 } as const;
 
-const USAGE = "usage: npm run plan -- [--stack staging|prod] [--config FILE] [--json FILE] [--markdown FILE]";
+const USAGE = "usage: npm run plan -- [--stack staging|prod] [--config FILE] [--json FILE] [--markdown FILE] [--diff-against BASE.json]";
 
 async function main(argv: string[]): Promise<number> {
-  let args: { stack?: string; config?: string; json?: string; markdown?: string; help?: boolean };
+  let args: { stack?: string; config?: string; json?: string; markdown?: string; "diff-against"?: string; help?: boolean };
   try {
     ({ values: args } = parseArgs({
       args: argv,
-      options: { stack: { type: "string" }, config: { type: "string" }, json: { type: "string" }, markdown: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: { stack: { type: "string" }, config: { type: "string" }, json: { type: "string" }, markdown: { type: "string" }, "diff-against": { type: "string" }, help: { type: "boolean", short: "h" } },
       strict: true,
       allowPositionals: false,
     }));
@@ -37,6 +41,23 @@ async function main(argv: string[]): Promise<number> {
   if (args.stack !== undefined && !/^[a-zA-Z0-9._-]+$/.test(args.stack)) {
     console.error(`--stack: not a stack name (got ${JSON.stringify(args.stack)}). ${USAGE}`);
     return EXIT.failure;
+  }
+
+  // The base is read before planning, so a wrong file fails fast (exit 3: bad usage).
+  const baseFile = args["diff-against"];
+  let base: ReturnType<typeof readPlanDocument> | undefined;
+  if (baseFile !== undefined) {
+    try {
+      base = readPlanDocument(baseFile);
+    } catch (err) {
+      console.error(`--diff-against: ${(err as Error).message}\n${USAGE}`);
+      return EXIT.failure;
+    }
+    const stack = args.stack ?? "staging";
+    if (base.stack !== stack) {
+      console.error(`--diff-against: ${baseFile} is a plan of stack ${JSON.stringify(base.stack)}, not ${stack}. Plan the base branch with --stack ${stack}.`);
+      return EXIT.failure;
+    }
   }
 
   let outcome: Awaited<ReturnType<typeof runPlan>>;
@@ -58,8 +79,10 @@ async function main(argv: string[]): Promise<number> {
 
   const { document } = outcome;
   if (args.json) write(args.json, `${JSON.stringify(document, null, 2)}\n`);
-  if (args.markdown) write(args.markdown, markdownReport(document));
+  const diff = base && diffPlans(base, document);
+  if (args.markdown) write(args.markdown, base && diff ? diffMarkdownReport(diff, document, base) : markdownReport(document));
   console.log(summaryTable(document));
+  if (diff) console.log(`\n${diffSummaryText(diff, baseFile ?? "the base")}`);
   return document.policies.violations.some((v) => v.level === "mandatory") ? EXIT.policyViolations : EXIT.clean;
 }
 
