@@ -2,23 +2,26 @@
  * Parses Mermaid source with the real `mermaid` package (the library GitHub renders diagrams
  * with), as a test oracle for generated diagrams. `mermaid.parse` runs the diagram's real
  * grammar and database; its text sanitizer (DOMPurify) needs a DOM `window`, which happy-dom
- * provides: created once, before mermaid (and DOMPurify) are first loaded.
+ * provides: created once, before mermaid (and DOMPurify) are first loaded. Both are ES modules,
+ * loaded with `import()` from this CommonJS project.
  */
-import { Window } from "happy-dom";
 
-type Mermaid = typeof import("mermaid").default;
+interface Mermaid {
+  parse(text: string): Promise<{ diagramType: string } | false>;
+}
 let loaded: Promise<Mermaid> | undefined;
 
 function load(): Promise<Mermaid> {
-  if (!loaded) {
+  loaded ??= (async () => {
     const g = globalThis as Record<string, unknown>;
     if (g.window === undefined) {
+      const { Window } = await import("happy-dom");
       const window = new Window();
       g.window = window;
       g.document = window.document;
     }
-    loaded = import("mermaid").then((m) => m.default);
-  }
+    return (await import("mermaid")).default as unknown as Mermaid;
+  })();
   return loaded;
 }
 
