@@ -1,4 +1,4 @@
-import { owningComponent, type PlanDiff, type ResourceAction } from "./plan-diff";
+import { isComponent, owningComponent, type PlanDiff, type ResourceAction, STACK_TYPE } from "./plan-diff";
 import type { PlanDocument } from "./run-plan";
 
 /**
@@ -12,8 +12,6 @@ import type { PlanDocument } from "./run-plan";
 
 type PlanResource = PlanDocument["resources"][number];
 
-const STACK_TYPE = "pulumi:pulumi:Stack";
-const isComponent = (type: string) => type.startsWith("promptandpause:");
 
 /** `aws:ec2/subnet:Subnet` → `ec2 Subnet`; `cloudflare:index/ruleset:Ruleset` → `cloudflare Ruleset`; `pulumi-nodejs:dynamic/supabase:Project` → `supabase Project`. */
 export function kindLabel(type: string): string {

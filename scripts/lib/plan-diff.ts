@@ -66,8 +66,9 @@ export interface PlanDiff {
   policies: { appeared: PolicyViolation[]; resolved: PolicyViolation[] };
 }
 
-const STACK_TYPE = "pulumi:pulumi:Stack";
-const isComponent = (type: string) => type.startsWith("promptandpause:");
+export const STACK_TYPE = "pulumi:pulumi:Stack";
+/** Our components (`promptandpause:<layer>:<Name>`) have no cloud side. */
+export const isComponent = (type: string) => type.startsWith("promptandpause:");
 /** Cloud resources and providers; not the stack, not our components (they have no cloud side). */
 const isCloud = (r: PlanResource) => r.type !== STACK_TYPE && !isComponent(r.type);
 

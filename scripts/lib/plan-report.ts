@@ -1,5 +1,5 @@
 import { diagramLegend, kindLabel, layerOf, mermaidDiagram } from "./plan-diagram";
-import { owningComponent, type PlanDiff, type PropertyChange, type ResourceChange } from "./plan-diff";
+import { isComponent, owningComponent, type PlanDiff, type PropertyChange, type ResourceChange, STACK_TYPE } from "./plan-diff";
 import type { PolicyViolation } from "./plan-types";
 import type { PlanDocument } from "./run-plan";
 
@@ -15,11 +15,10 @@ export { layerOf };
 
 type PlanResource = PlanDocument["resources"][number];
 
-const STACK_TYPE = "pulumi:pulumi:Stack";
 
 /** Components are our `promptandpause:<layer>:<Name>` types; everything else is a cloud resource. */
 function isCustom(resource: PlanResource): boolean {
-  return !resource.type.startsWith("promptandpause:");
+  return !isComponent(resource.type);
 }
 
 /** The top-level component (direct child of the stack) that owns a resource. */
