@@ -101,6 +101,10 @@ export const REPLACE_RULES: Readonly<Record<string, ReplaceRule>> = {
     conditional: ["ipv6CidrBlock"],
     source: `${AWS}/ec2/vpc_subnet.go (00cda12): availability_zone(_id), cidr_block, ipv4/ipv6 IPAM settings, ipv6_native, outpost_arn, vpc_id ForceNew; ipv6_cidr_block by CustomizeDiff`,
   },
+  "aws:ec2/securityGroup:SecurityGroup": {
+    keys: ["description", "name", "namePrefix", "vpcId"],
+    source: `${AWS}/ec2/vpc_security_group.go (0160692): description, name, name_prefix, vpc_id ForceNew (rules are separate resources here)`,
+  },
   "aws:elasticache/replicationGroup:ReplicationGroup": {
     keys: ["atRestEncryptionEnabled", "dataTieringEnabled", "globalReplicationGroupId", "kmsKeyId", "networkType", "port", "replicationGroupId", "securityGroupNames", "snapshotArns", "snapshotName", "subnetGroupName"],
     conditional: ["engine", "engineVersion", "nodeGroupConfiguration"],

@@ -61,6 +61,7 @@ describe("replaceVerdict (the table and our dynamic providers' diff)", () => {
     ["aws:ec2/subnet:Subnet", { cidrBlock: "10.0.0.0/24" }, { cidrBlock: "10.0.1.0/24" }, "replace", ["cidrBlock"]],
     ["aws:ec2/subnet:Subnet", { ipv6CidrBlock: "2001:db8::/64" }, { ipv6CidrBlock: "2001:db8:1::/64" }, "may-replace", ["ipv6CidrBlock"]],
     ["aws:ec2/subnet:Subnet", { tags: { a: "1" } }, { tags: { a: "2" } }, "update", []],
+    ["aws:ec2/securityGroup:SecurityGroup", { description: "app" }, { description: "app servers" }, "replace", ["description"]],
     ["aws:elasticache/replicationGroup:ReplicationGroup", { engine: "valkey" }, { engine: "redis" }, "may-replace", ["engine"]],
     ["aws:s3/bucket:Bucket", { bucket: "a" }, { bucket: "b" }, "replace", ["bucket"]],
     ["aws:sqs/queue:Queue", { region: "eu-west-2" }, { region: "eu-west-1" }, "replace", ["region"]],
