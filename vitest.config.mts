@@ -16,7 +16,7 @@ const ISOLATED = [
 
 export default defineConfig({
   test: {
-    include: ["tests/**/*.test.ts"],
+    // No top-level `include`: a project that `extends` the root would get it concatenated to its own.
     pool: "forks",
     testTimeout: 60_000,
     hookTimeout: 180_000,
