@@ -14,13 +14,19 @@ let loaded: Promise<Mermaid> | undefined;
 function load(): Promise<Mermaid> {
   loaded ??= (async () => {
     const g = globalThis as Record<string, unknown>;
-    if (g.window === undefined) {
-      const { Window } = await import("happy-dom");
-      const window = new Window();
-      g.window = window;
-      g.document = window.document;
+    if (g.window !== undefined) return (await import("mermaid")).default as unknown as Mermaid;
+    const { Window } = await import("happy-dom");
+    const window = new Window();
+    g.window = window;
+    g.document = window.document;
+    try {
+      return (await import("mermaid")).default as unknown as Mermaid;
+    } finally {
+      // DOMPurify keeps the window it was created with; the globals go again, so later test files
+      // sharing this worker (vitest.config.mts) never see a browser-like environment.
+      delete g.window;
+      delete g.document;
     }
-    return (await import("mermaid")).default as unknown as Mermaid;
   })();
   return loaded;
 }

@@ -173,6 +173,8 @@ describe("mermaidDiagram", () => {
     expect(await parseMermaid(source)).toBe("flowchart-v2");
     expect(await parseMermaid(quoted)).toBe("flowchart-v2");
     expect(mermaidBlocks(`x\n\`\`\`mermaid\n${source}\n\`\`\`\n`)).toEqual([source]);
+    // The DOM mermaid needs is not left behind for later files sharing this worker.
+    expect("window" in globalThis || "document" in globalThis).toBe(false);
   });
 
   it("rejects what the parser rejects (the oracle is not a rubber stamp)", async () => {
