@@ -13,9 +13,7 @@ import { parseArgs } from "node:util";
 import { readPlanDocument } from "./lib/plan-document";
 import { diffPlans } from "./lib/plan-diff";
 import { diffMarkdownReport, diffSummaryText, markdownReport, summaryTable } from "./lib/plan-report";
-import { PolicyConfigError } from "./lib/policy-evaluator";
-import { runPlan } from "./lib/run-plan";
-import { StackFileError } from "./lib/stack-file";
+import type { PlanOutcome } from "./lib/run-plan";
 
 export const EXIT = { clean: 0, policyViolations: 1, invalidConfig: 2, failure: 3 } as const;
 
@@ -60,7 +58,12 @@ async function main(argv: string[]): Promise<number> {
     }
   }
 
-  let outcome: Awaited<ReturnType<typeof runPlan>>;
+  // Loaded only now, so that a usage error above answers without loading the SDKs and the program.
+  // (`require`, not `import()`: the bundle in scripts/launch.cjs is CommonJS and evaluates the module here.)
+  const { runPlan } = require("./lib/run-plan") as typeof import("./lib/run-plan");
+  const { PolicyConfigError } = require("./lib/policy-evaluator") as typeof import("./lib/policy-evaluator");
+  const { StackFileError } = require("./lib/stack-file") as typeof import("./lib/stack-file");
+  let outcome: PlanOutcome;
   try {
     outcome = await runPlan({ stack: args.stack, configFile: args.config && path.resolve(args.config) });
   } catch (err) {
