@@ -141,21 +141,30 @@ function dependentsText(r: ResourceChange): string {
   const d = r.dependents ?? [];
   if (d.length === 0) return "";
   const names = d.slice(0, MAX_DEPENDENTS).map((n) => `\`${n}\``).join(", ");
-  return `. ${d.length} resource(s) take values from it and change with it: ${names}${d.length > MAX_DEPENDENTS ? ", …" : ""}`;
+  return `${d.length} resource(s) take values from it and change with it: ${names}${d.length > MAX_DEPENDENTS ? ", …" : ""}.`;
 }
+
+/** Sentences joined, each ending with one full stop. */
+const sentences = (...parts: string[]) =>
+  parts
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => (/[.…]$/.test(p) ? p : `${p}.`))
+    .join(" ");
 
 function flagLine(r: ResourceChange): string {
   const what = [r.protect ? "protected" : "", r.stateful ? `holds ${r.stateful}` : ""].filter(Boolean).join(", ");
-  const reason = r.action === "remove" ? (r.protect ? "`pulumi up` stops on a protected resource until it is unprotected" : "its data goes with it") : why(r);
   const changes = r.changes.length ? `: ${r.changes.slice(0, 3).map(changeText).join("; ")}` : "";
-  return `- **⚠️ ${SYMBOL[r.action]} ${VERB[r.action]} \`${r.name}\` (${kindLabel(r.type)}) — ${what}${changes}. ${reason}${dependentsText(r)}**`;
+  const guard = r.protect ? "`pulumi up` refuses to delete a protected resource: unprotect it first if this is meant" : "";
+  const reason = r.action === "remove" ? (r.protect ? "" : "Its data goes with it") : why(r);
+  return `- **⚠️ ${SYMBOL[r.action]} ${VERB[r.action]} \`${r.name}\` (${kindLabel(r.type)}) — ${sentences(`${what}${changes}`, reason, guard, dependentsText(r))}**`;
 }
 
 function detail(r: ResourceChange): string[] {
   const where = r.component ? ` · component \`${r.component}\`` : "";
   const header = `**${SYMBOL[r.action]} ${VERB[r.action]} \`${r.name}\`** · ${kindLabel(r.type)} (\`${r.type}\`)${where}${r.protect ? " · protected" : ""}`;
   const out = [header];
-  const reason = `${why(r)}${dependentsText(r)}`.replace(/^\. /, "");
+  const reason = sentences(why(r), dependentsText(r));
   if (reason) out.push("", `_${reason}_`);
   if (r.changes.length || r.protectChange) {
     out.push("", "| property | base | this pull request |", "|---|---|---|");
