@@ -4,6 +4,8 @@ import { defineConfig } from "vitest/config";
  * Files that change process-wide state, each in a process of its own (vitest's default isolation):
  * environment variables read by the code under test, `vi.mock`, Pulumi mocks set directly
  * (without `recordProgram`, which resets config and mocks on every run), process listeners.
+ * Every other test file shares worker processes (vitest.config.mts); tests/workflows/test-isolation.test.ts
+ * reads this list and fails when one of those does any of this.
  */
 const ISOLATED = [
   "tests/app/stripe-provider.test.ts", // STRIPE_API_URL
