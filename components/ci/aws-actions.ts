@@ -40,6 +40,18 @@ export type PolicyGroup = (typeof POLICY_GROUPS)[number];
 
 export const SERVICE_ACTIONS: readonly ServiceActions[] = [
   {
+    // The optional egress filter (components/firewall/egress-filter.ts); its alert log is a
+    // CloudWatch log delivery (the logs entry's *LogDelivery and resource-policy actions).
+    prefix: "network-firewall",
+    group: "network",
+    read: ["DescribeFirewall", "DescribeFirewallPolicy", "DescribeLoggingConfiguration", "DescribeRuleGroup", "ListTagsForResource"],
+    write: [
+      "AssociateFirewallPolicy", "AssociateSubnets", "CreateFirewall", "CreateFirewallPolicy", "CreateRuleGroup", "DeleteFirewall",
+      "DeleteFirewallPolicy", "DeleteRuleGroup", "DisassociateSubnets", "TagResource", "UntagResource", "UpdateFirewallPolicy",
+      "UpdateLoggingConfiguration", "UpdateRuleGroup",
+    ],
+  },
+  {
     prefix: "ec2",
     group: "network",
     read: [
@@ -169,10 +181,11 @@ export const SERVICE_ACTIONS: readonly ServiceActions[] = [
   {
     prefix: "logs",
     group: "observability",
-    read: ["DescribeLogGroups", "DescribeMetricFilters", "ListTagsForResource", "ListTagsLogGroup"],
+    read: ["DescribeLogGroups", "DescribeMetricFilters", "DescribeResourcePolicies", "GetLogDelivery", "ListLogDeliveries", "ListTagsForResource", "ListTagsLogGroup"],
     write: [
-      "AssociateKmsKey", "CreateLogGroup", "DeleteLogGroup", "DeleteMetricFilter", "DeleteRetentionPolicy",
-      "DisassociateKmsKey", "PutMetricFilter", "PutRetentionPolicy", "TagResource", "UntagResource",
+      "AssociateKmsKey", "CreateLogDelivery", "CreateLogGroup", "DeleteLogDelivery", "DeleteLogGroup", "DeleteMetricFilter",
+      "DeleteRetentionPolicy", "DisassociateKmsKey", "PutMetricFilter", "PutResourcePolicy", "PutRetentionPolicy",
+      "TagResource", "UntagResource", "UpdateLogDelivery",
     ],
   },
   {
@@ -271,6 +284,7 @@ export const RESOURCE_MODULE_SERVICES: Readonly<Record<string, readonly string[]
   cloudtrail: ["cloudtrail"],
   inspector2: ["inspector2"],
   iam: ["iam"],
+  networkfirewall: ["network-firewall", "logs"],
 };
 
 /** `aws:ec2/vpc:Vpc` → `ec2`; undefined for non-AWS types. */

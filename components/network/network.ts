@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { physicalName } from "../shared/naming";
 import { mergeTags, type Tags } from "../shared/tags";
 import { SEGMENT_SPECS, SEGMENTS, type Segment } from "./segments";
-import { type PlannedSubnet, planSubnets } from "./subnets";
+import { azSubnetOf, type PlannedSubnet, planSubnets } from "./subnets";
 
 export type NatGatewayMode = "single" | "perAz";
 
@@ -31,6 +31,14 @@ export interface NetworkArgs {
   region: string;
   /** AWS account id (scopes the flow-log role's trust to this account: confused-deputy guard). */
   accountId: string;
+  /**
+   * Send the application segment's internet traffic through inspection subnets (for AWS Network
+   * Firewall, components/firewall/egress-filter.ts) instead of straight to the NAT gateway: the
+   * application route tables are made per AZ without a default route (the egress filter adds one
+   * to its endpoint), and each AZ gets an inspection subnet whose default route is the NAT.
+   * @default false
+   */
+  egressInspection?: boolean;
   /** Tags on every child, over the provider's default tags. */
   tags?: Tags;
 }
@@ -54,12 +62,14 @@ export class Network extends pulumi.ComponentResource {
   readonly networkAclIds: Record<Segment, pulumi.Output<string>>;
   readonly natGatewayIds: pulumi.Output<string>[];
   readonly flowLogId: pulumi.Output<string>;
+  /** With `egressInspection`: the inspection subnet of each AZ, and each AZ's application route table. */
+  readonly inspection?: { subnetIds: Record<string, pulumi.Output<string>>; applicationRouteTableIds: Record<string, pulumi.Output<string>>; publicRouteTableId: pulumi.Output<string> };
 
   private readonly args: Required<Omit<NetworkArgs, "tags">> & { tags: Tags };
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("promptandpause:network:Network", name, {}, opts);
-    this.args = { natGateways: "single", flowLogRetentionDays: 90, ...args, tags: args.tags ?? {} };
+    this.args = { natGateways: "single", flowLogRetentionDays: 90, egressInspection: false, ...args, tags: args.tags ?? {} };
     if (this.args.availabilityZones.length < 2) throw new Error(`Network ${name}: needs at least 2 availability zones (got ${this.args.availabilityZones.length})`);
 
     this.vpcCidr = args.cidr;
@@ -74,6 +84,7 @@ export class Network extends pulumi.ComponentResource {
     this.natGatewayIds = Object.values(nats).map((n) => n.id);
     this.routeTableIds = this.createRouteTables(name, vpc, subnets, igw, nats);
     this.networkAclIds = this.createNetworkAcls(name, vpc, subnets);
+    if (this.args.egressInspection) this.inspection = this.createInspectionSubnets(name, vpc, nats);
     this.createS3Endpoint(name, vpc);
     this.flowLogId = this.createFlowLogs(name, vpc).id;
 
@@ -156,7 +167,8 @@ export class Network extends pulumi.ComponentResource {
     for (const segment of SEGMENTS) {
       const internet = SEGMENT_SPECS[segment].internet;
       // One table per AZ only where the AZ's default route differs (per-AZ NAT); else one.
-      const perAz = internet === "nat" && this.args.natGateways === "perAz";
+      const inspected = segment === "application" && this.args.egressInspection;
+      const perAz = (internet === "nat" && this.args.natGateways === "perAz") || inspected;
       const groups: Array<{ key: string; azs: readonly string[] }> = perAz ? this.args.availabilityZones.map((az) => ({ key: `${segment}-${az}`, azs: [az] })) : [{ key: segment, azs: this.args.availabilityZones }];
       out[segment] = [];
       for (const group of groups) {
@@ -164,7 +176,7 @@ export class Network extends pulumi.ComponentResource {
         out[segment].push(table.id);
         if (internet === "internet-gateway") {
           new ec2.Route(`${name}-route-${group.key}-internet`, { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id }, { parent: this });
-        } else if (internet === "nat") {
+        } else if (internet === "nat" && !inspected) {
           const nat = nats[perAz ? (group.azs[0] as string) : firstAz] as ec2.NatGateway;
           new ec2.Route(`${name}-route-${group.key}-internet`, { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id }, { parent: this });
         }
@@ -174,6 +186,32 @@ export class Network extends pulumi.ComponentResource {
       }
     }
     return out;
+  }
+
+  /**
+   * One inspection subnet per AZ (components/network/segments.ts INSPECTION_BLOCK) routed to the
+   * AZ's NAT gateway, sharing the public segment's network ACL: what crosses it is exactly what
+   * crosses the NAT's subnet (application egress on the allowed ports and its replies).
+   */
+  private createInspectionSubnets(name: string, vpc: ec2.Vpc, nats: Record<string, ec2.NatGateway>): NonNullable<Network["inspection"]> {
+    const subnetIds: Record<string, pulumi.Output<string>> = {};
+    const applicationRouteTableIds: Record<string, pulumi.Output<string>> = {};
+    const firstAz = this.args.availabilityZones[0] as string;
+    this.args.availabilityZones.forEach((az, i) => {
+      const subnet = new ec2.Subnet(
+        `${name}-subnet-inspection-${az}`,
+        { vpcId: vpc.id, cidrBlock: azSubnetOf(this.args.cidr, "inspection", az), availabilityZone: az, mapPublicIpOnLaunch: false, tags: mergeTags(this.tagsFor("inspection", az), { segment: "inspection" }) },
+        { parent: this },
+      );
+      subnetIds[az] = subnet.id;
+      const table = new ec2.RouteTable(`${name}-rt-inspection-${az}`, { vpcId: vpc.id, tags: mergeTags(this.tagsFor("rt", "inspection", az), { segment: "inspection" }) }, { parent: this });
+      const nat = nats[this.args.natGateways === "perAz" ? az : firstAz] as ec2.NatGateway;
+      new ec2.Route(`${name}-route-inspection-${az}-internet`, { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id }, { parent: this });
+      new ec2.RouteTableAssociation(`${name}-rta-inspection-${az}`, { subnetId: subnet.id, routeTableId: table.id }, { parent: this });
+      new ec2.NetworkAclAssociation(`${name}-nacl-inspection-${az}`, { networkAclId: this.networkAclIds.public, subnetId: subnet.id }, { parent: this });
+      applicationRouteTableIds[az] = this.routeTableIds.application[i] as pulumi.Output<string>;
+    });
+    return { subnetIds, applicationRouteTableIds, publicRouteTableId: this.routeTableIds.public[0] as pulumi.Output<string> };
   }
 
   /** A dedicated, initially empty (deny-all) network ACL per segment; the firewall adds the rules. */

@@ -55,3 +55,11 @@ export const SEGMENT_SPECS: Record<Segment, SegmentSpec> = {
 /** AZ slots per segment block: the AZ subnet is the block prefix + 3, so eight slots (letters a–h). */
 export const AZ_SLOT_BITS = 3;
 export const MAX_AZ_SLOTS = 2 ** AZ_SLOT_BITS;
+
+/**
+ * Where AWS Network Firewall's endpoints sit when `network.egressFiltering` inspects the
+ * application segment's egress: the next reserved block after backup (x.x.144.0/21 in a /16,
+ * a /24 per AZ; Network Firewall needs a /28 per AZ at least). Not one of the guide's segments;
+ * its subnets share the public segment's network ACL, which admits exactly the flows they carry.
+ */
+export const INSPECTION_BLOCK = { blockDelta: 5, blockOffset: 18 } as const;

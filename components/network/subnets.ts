@@ -1,5 +1,5 @@
 import { parseCidr } from "../../policies/lib/cidr";
-import { AZ_SLOT_BITS, MAX_AZ_SLOTS, SEGMENT_SPECS, SEGMENTS, type Segment } from "./segments";
+import { AZ_SLOT_BITS, INSPECTION_BLOCK, MAX_AZ_SLOTS, SEGMENT_SPECS, SEGMENTS, type Segment } from "./segments";
 
 /**
  * The subnet plan: one pure function from the VPC block and the AZ names to every subnet.
@@ -31,11 +31,20 @@ export function azSlot(az: string): number | undefined {
 }
 
 /** The one contiguous range a segment owns in the VPC (every AZ's subnet of it lies inside). */
-export function segmentBlock(vpcCidr: string, segment: Segment): string {
+export function segmentBlock(vpcCidr: string, segment: Segment | "inspection"): string {
   const vpc = requireVpc(vpcCidr);
-  const spec = SEGMENT_SPECS[segment];
+  const spec = segment === "inspection" ? INSPECTION_BLOCK : SEGMENT_SPECS[segment];
   const prefix = vpc.prefix + spec.blockDelta;
   return `${ipv4Text(vpc.start + BigInt(spec.blockOffset) * size(prefix))}/${prefix}`;
+}
+
+/** The AZ's subnet of a block (the slot of the AZ's letter). */
+export function azSubnetOf(vpcCidr: string, segment: Segment | "inspection", az: string): string {
+  const slot = azSlot(az);
+  const block = parseCidr(segmentBlock(vpcCidr, segment));
+  if (slot === undefined || slot >= MAX_AZ_SLOTS || !block) throw new Error(`planSubnets: ${az} is not an AZ name ending in a–h`);
+  const prefix = block.prefix + AZ_SLOT_BITS;
+  return `${ipv4Text(block.start + BigInt(slot) * size(prefix))}/${prefix}`;
 }
 
 /** Every subnet of every segment in every AZ; throws on input the schema should have refused. */
@@ -43,14 +52,7 @@ export function planSubnets(vpcCidr: string, azs: readonly string[]): PlannedSub
   requireVpc(vpcCidr);
   const out: PlannedSubnet[] = [];
   for (const az of azs) {
-    const slot = azSlot(az);
-    if (slot === undefined || slot >= MAX_AZ_SLOTS) throw new Error(`planSubnets: ${az} is not an AZ name ending in a–h`);
-    for (const segment of SEGMENTS) {
-      const block = parseCidr(segmentBlock(vpcCidr, segment));
-      if (!block) throw new Error("unreachable: segment block");
-      const prefix = block.prefix + AZ_SLOT_BITS;
-      out.push({ segment, az, cidr: `${ipv4Text(block.start + BigInt(slot) * size(prefix))}/${prefix}`, key: `${segment}-${az}` });
-    }
+    for (const segment of SEGMENTS) out.push({ segment, az, cidr: azSubnetOf(vpcCidr, segment, az), key: `${segment}-${az}` });
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { AlertTopics } from "../../components/aws-shared/alert-topics";
+import { EgressFilter } from "../../components/firewall/egress-filter";
 import { Firewall } from "../../components/firewall/firewall";
 import { AdminHost } from "../../components/management/admin-host";
 import { Network } from "../../components/network/network";
@@ -27,9 +28,26 @@ export function composeNetwork(
   const alerts = new AlertTopics("alerts", { namePrefix, accountId: config.aws.accountId, operationsEmail: config.contacts.operations, securityEmail: config.contacts.security }, opts);
   const network = new Network(
     "network",
-    { namePrefix, cidr: config.network.cidr, availabilityZones: config.aws.availabilityZones, natGateways: config.network.natGateways, flowLogRetentionDays: config.network.flowLogRetentionDays, region: config.aws.region, accountId: config.aws.accountId },
+    {
+      namePrefix,
+      cidr: config.network.cidr,
+      availabilityZones: config.aws.availabilityZones,
+      natGateways: config.network.natGateways,
+      flowLogRetentionDays: config.network.flowLogRetentionDays,
+      region: config.aws.region,
+      accountId: config.aws.accountId,
+      egressInspection: config.network.egressFiltering.mode === "network-firewall",
+    },
     opts,
   );
+  if (network.inspection) {
+    const applicationCidrs = Object.fromEntries(network.subnets.filter((s) => s.segment === "application").map((s) => [s.az, s.cidr]));
+    new EgressFilter(
+      "egress-filter",
+      { namePrefix, vpcId: network.vpcId, ...network.inspection, applicationCidrs, allowedDomains: config.network.egressFiltering.allowedDomains, logRetentionDays: config.network.flowLogRetentionDays },
+      opts,
+    );
+  }
   const segments = new Set<Segment>(workloadSegments);
   if (config.network.adminHost.enabled) segments.add("management");
   const firewall = new Firewall(

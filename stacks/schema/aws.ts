@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_EGRESS_DOMAINS } from "../../components/firewall/egress-filter";
 import { AZ_NAME, VPC_PREFIX_RANGE } from "../../components/network/subnets";
 import type { ConfigIssue } from "../../components/shared/errors";
 import { type Cidr, hasHostBits, isWorldRange, overlappingPairs, parseCidr } from "../../policies/lib/cidr";
@@ -95,6 +96,23 @@ export const networkConfigSchema = z.strictObject({
     .prefault({}),
   /** Days CloudWatch keeps VPC flow logs. @default 90 */
   flowLogRetentionDays: logRetentionDays(90),
+  /**
+   * The guide's "443 to api_services" by name. `none`: security groups open 443/587 to any
+   * address (they cannot filter by name). `network-firewall`: AWS Network Firewall in front of
+   * the application segment's NAT admits only `allowedDomains` over HTTPS/HTTP, literal IPs
+   * included (≈ $288/month per AZ + $0.065/GB: docs/network.md "Egress by name"). @default none
+   */
+  egressFiltering: z
+    .strictObject({
+      mode: z.enum(["none", "network-firewall"]).default("none"),
+      /** Network Firewall domain-list targets; a leading `.` matches the domain and its subdomains. */
+      allowedDomains: z
+        .array(safeText({ max: 253, pattern: /^\.?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, problem: "must be a lowercase domain like api.openai.com, or .supabase.co for the domain and its subdomains" }))
+        .min(1)
+        .max(100)
+        .default([...DEFAULT_EGRESS_DOMAINS]),
+    })
+    .prefault({}),
   /**
    * Other networks this VPC must never overlap (the other stack's VPC, partners): routing between
    * overlapping ranges is impossible. @default []

@@ -214,3 +214,53 @@ describe("prod (3 AZs, one NAT per AZ)", () => {
     expect(next.size).toBe(15);
   });
 });
+
+describe("prod with network.egressFiltering: network-firewall (the guide's 443 to api_services by name)", () => {
+  let resources: PlannedResource[];
+  beforeAll(async () => {
+    resources = (await recordNetwork("prod", { egressFiltering: { mode: "network-firewall" } })).resources;
+  });
+  const azs = ["eu-west-2a", "eu-west-2b", "eu-west-2c"];
+
+  it("sends each AZ's application traffic to the firewall endpoint in its own AZ, never straight to a NAT", () => {
+    const firewall = one(resources, "aws:networkfirewall/firewall:Firewall");
+    for (const az of azs) {
+      const route = byName(resources, `egress-filter-route-application-${az}`);
+      expect(route.inputs.destinationCidrBlock).toBe("0.0.0.0/0");
+      expect(route.propertyDependencies.routeTableId).toEqual([byName(resources, `network-rt-application-${az}`).urn]);
+      expect(route.propertyDependencies.vpcEndpointId?.sort()).toEqual([firewall.urn, byName(resources, `network-subnet-inspection-${az}`).urn].sort());
+      // The mocked DescribeFirewall reports one endpoint per subnet mapping: the route takes the one in this AZ's inspection subnet.
+      expect(String(route.inputs.vpcEndpointId)).toMatch(/^vpce-/);
+    }
+    const applicationTables = new Set(azs.map((az) => byName(resources, `network-rt-application-${az}`).urn));
+    expect(ofType(resources, T.route).filter((r) => applicationTables.has(r.propertyDependencies.routeTableId?.[0] ?? "") && r.propertyDependencies.natGatewayId)).toEqual([]);
+  });
+
+  it("routes each inspection subnet to its AZ's NAT and returns each AZ's application range through the same endpoint", () => {
+    for (const az of azs) {
+      expect(byName(resources, `network-route-inspection-${az}-internet`).propertyDependencies.natGatewayId).toEqual([byName(resources, `network-nat-${az}`).urn]);
+      const back = byName(resources, `egress-filter-route-return-${az}`);
+      expect(back.propertyDependencies.routeTableId).toEqual([byName(resources, "network-rt-public").urn]);
+      expect(back.inputs.destinationCidrBlock).toBe(byName(resources, `network-subnet-application-${az}`).inputs.cidrBlock);
+      expect(back.inputs.vpcEndpointId).toBe(byName(resources, `egress-filter-route-application-${az}`).inputs.vpcEndpointId);
+    }
+    expect(ofType(resources, T.subnet).filter((s) => (s.inputs.tags as Record<string, string>).segment === "inspection").map((s) => s.inputs.cidrBlock)).toEqual(["10.10.144.0/24", "10.10.145.0/24", "10.10.146.0/24"]);
+  });
+
+  it("allows only the listed domains over TLS SNI and HTTP Host, and logs what it refuses", () => {
+    const group = one(resources, "aws:networkfirewall/ruleGroup:RuleGroup");
+    expect(group.inputs.type).toBe("STATEFUL");
+    const list = (group.inputs.ruleGroup as { rulesSource: { rulesSourceList: { generatedRulesType: string; targetTypes: string[]; targets: string[] } } }).rulesSource.rulesSourceList;
+    expect(list.generatedRulesType).toBe("ALLOWLIST");
+    expect(list.targetTypes).toEqual(["TLS_SNI", "HTTP_HOST"]);
+    expect(list.targets).toEqual(expect.arrayContaining(["api.openai.com", "api.anthropic.com", "api.stripe.com", ".supabase.co", ".amazonaws.com"]));
+    const logging = one(resources, "aws:networkfirewall/loggingConfiguration:LoggingConfiguration");
+    expect((logging.inputs.loggingConfiguration as { logDestinationConfigs: Array<{ logType: string }> }).logDestinationConfigs.map((c) => c.logType)).toEqual(["ALERT"]);
+  });
+
+  it("is off by default: no firewall and no inspection subnets", async () => {
+    const plain = (await recordNetwork("prod")).resources;
+    expect(ofType(plain, "aws:networkfirewall/firewall:Firewall")).toEqual([]);
+    expect(ofType(plain, T.subnet).filter((s) => (s.inputs.tags as Record<string, string>).segment === "inspection")).toEqual([]);
+  });
+});

@@ -64,6 +64,16 @@ function ec2Resource(prefix: string, kind: string, extra: MockOutputs = () => ({
 }
 
 const TABLE: MockOutputTable = {
+  /** One endpoint per subnet mapping, reported in the firewall's sync states (Network Firewall DescribeFirewall). */
+  "aws:networkfirewall/firewall:Firewall": (inputs, name) => {
+    const t = target(inputs);
+    const mappings = Array.isArray(inputs.subnetMappings) ? (inputs.subnetMappings as Array<{ subnetId?: string }>) : [];
+    return {
+      id: `arn:aws:network-firewall:${t.region}:${t.account}:firewall/${str(inputs.name, name)}`,
+      arn: `arn:aws:network-firewall:${t.region}:${t.account}:firewall/${str(inputs.name, name)}`,
+      firewallStatuses: [{ syncStates: mappings.map((m) => ({ availabilityZone: "", attachments: [{ endpointId: `vpce-${hex(String(m.subnetId))}`, subnetId: m.subnetId }] })) }],
+    };
+  },
   "pulumi:providers:aws": () => ({}),
   "aws:ec2/vpc:Vpc": ec2Resource("vpc", "vpc", (_i, name) => ({
     defaultNetworkAclId: `acl-${hex(`${name}-default-acl`)}`,
