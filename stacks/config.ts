@@ -6,6 +6,7 @@ import { appConfigSchema, checkAppConfig } from "./schema/app";
 import { contactsSchema } from "./schema/common";
 import { checkDatabaseConfig, databaseConfigSchema } from "./schema/database";
 import { checkEdgeConfig, edgeConfigSchema } from "./schema/edge";
+import { placeholderIssues } from "./placeholders";
 import {
   AI_PROVIDERS,
   aiKeySecret,
@@ -141,6 +142,8 @@ export function parseStackConfig(raw: RawStackConfig): PlatformConfig {
     }
   }
 
+  // Obvious stand-ins ("example", "changeme", "TODO", …) never deploy; undeclared secrets are not scanned (never echoed).
+  issues.push(...placeholderIssues(Object.fromEntries(Object.entries(ours).filter(([k]) => !undeclaredSecrets.has(k))), NAMESPACE));
   const parsed = platformConfigSchema.safeParse(ours);
   if (!parsed.success) issues.push(...zodIssuesToConfigIssues(parsed.error.issues, ours, NAMESPACE, undeclaredSecrets));
   const settings = parsed.success ? parsed.data : undefined;

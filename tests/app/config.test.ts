@@ -172,7 +172,7 @@ describe("promptandpause:app messages, as parseStackConfig prints them", () => {
       `${K}.functionRegions: does not include lhr1, the Vercel region next to the database (eu-west-2); every query would cross regions (got ["iad1"]). Add "lhr1" or remove ${K}.functionRegions to use it by default.`,
     ],
     ["nodeVersion", { nodeVersion: "18.x" }, `${K}.nodeVersion: must be one of "20.x", "22.x", "24.x" (got "18.x"). ${setIt(`${K}.nodeVersion`)}`],
-    ["logDrain endpoint not https", { logDrain: { endpoint: "http://logs.example.com/vercel" } }, `${K}.logDrain.endpoint: must be an https:// URL (got "http://logs.example.com/vercel"). ${setIt(`${K}.logDrain.endpoint`)}`],
+    ["logDrain endpoint not https", { logDrain: { endpoint: "http://logs.promptandpause.com/vercel" } }, `${K}.logDrain.endpoint: must be an https:// URL (got "http://logs.promptandpause.com/vercel"). ${setIt(`${K}.logDrain.endpoint`)}`],
     ["logDrain endpoint on a private host", { logDrain: { endpoint: "https://127.0.0.1/vercel" } }, `${K}.logDrain.endpoint: must be reachable from Vercel (a public HTTPS host) (got "https://127.0.0.1/vercel"). Use the log aggregator's public HTTPS intake URL.`],
     [
       "projectName",
@@ -189,7 +189,7 @@ describe("promptandpause:app messages, as parseStackConfig prints them", () => {
       { publicEnv: { POSTHOG_HOST: "https://eu.posthog.com" } },
       `${K}.publicEnv.POSTHOG_HOST: must start with NEXT_PUBLIC_ (only browser-visible values belong here; server secrets are Pulumi secrets) (got "POSTHOG_HOST"). Rename it NEXT_PUBLIC_POSTHOG_HOST, or if it is a secret remove it and add it to stacks/secrets.ts.`,
     ],
-    ["publicEnv key the platform sets", { publicEnv: { NEXT_PUBLIC_SITE_URL: "https://x.example" } }, `${K}.publicEnv.NEXT_PUBLIC_SITE_URL: is set by the platform from other layers' outputs (got "NEXT_PUBLIC_SITE_URL"). Remove it from ${K}.publicEnv.`],
+    ["publicEnv key the platform sets", { publicEnv: { NEXT_PUBLIC_SITE_URL: "https://x.promptandpause.dev" } }, `${K}.publicEnv.NEXT_PUBLIC_SITE_URL: is set by the platform from other layers' outputs (got "NEXT_PUBLIC_SITE_URL"). Remove it from ${K}.publicEnv.`],
     [
       "publicEnv key naming a secret",
       { publicEnv: { NEXT_PUBLIC_ADMIN_TOKEN: "x" } },
