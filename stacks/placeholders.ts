@@ -69,7 +69,7 @@ export function placeholderIssues(values: Readonly<Record<string, unknown>>, nam
         });
       }
     } else if (Array.isArray(value)) {
-      value.forEach((item, i) => visit(item, `${path}[${i}]`, depth + 1));
+      for (const [i, item] of value.entries()) visit(item, `${path}[${i}]`, depth + 1);
     } else if (typeof value === "object" && value !== null) {
       for (const [k, v] of Object.entries(value)) visit(v, path ? `${path}.${k}` : k, depth + 1);
     }
