@@ -19,6 +19,7 @@ import { statefulResourcesProtected } from "./rules/stateful-resources-protected
 import { supabaseAuth } from "./rules/supabase-auth";
 import { supabaseDatabase } from "./rules/supabase-database";
 import { supabaseHardening } from "./rules/supabase-hardening";
+import { vercelDeploymentIsolation } from "./rules/vercel-deployment-isolation";
 import { vercelEnvSecrets } from "./rules/vercel-env-secrets";
 import { vercelFunctionTimeout } from "./rules/vercel-function-timeout";
 import { wafBaseline } from "./rules/waf-baseline";
@@ -43,6 +44,7 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   wafBaseline,
   vercelFunctionTimeout,
   vercelEnvSecrets,
+  vercelDeploymentIsolation,
   supabaseAuth,
   supabaseDatabase,
   supabaseHardening,

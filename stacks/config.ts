@@ -9,6 +9,7 @@ import { contactsSchema, safeText } from "./schema/common";
 import { keyNameProblem, rawValueIssues } from "./schema/raw-bounds";
 import { checkDatabaseConfig, databaseConfigSchema } from "./schema/database";
 import { checkEdgeConfig, edgeConfigSchema } from "./schema/edge";
+import { placeholderIssues } from "./placeholders";
 import {
   AI_PROVIDERS,
   aiKeySecret,
@@ -193,6 +194,8 @@ export function parseStackConfig(raw: RawStackConfig): PlatformConfig {
     }
   }
 
+  // Obvious stand-ins ("example", "changeme", "TODO", …) never deploy; undeclared secrets are not scanned (never echoed).
+  issues.push(...placeholderIssues(Object.fromEntries(Object.entries(ours).filter(([k]) => !undeclaredSecrets.has(k))), NAMESPACE));
   const parsed = platformConfigSchema.safeParse(ours);
   if (!parsed.success) issues.push(...zodIssuesToConfigIssues(parsed.error.issues, ours, NAMESPACE, undeclaredSecrets));
   const settings = parsed.success ? parsed.data : undefined;

@@ -242,10 +242,13 @@ export const edgeConfigSchema = z.strictObject({
       }).default("camera=(), microphone=(), geolocation=(), payment=(self)"),
     })
     .prefault({}),
-  email: z.strictObject({
+  email: z
+    .strictObject({
     /**
      * DKIM records Resend shows for the domain (Domains → <domain> → DNS records): host (relative
-     * to the domain) and the public key value. Public data, not a secret.
+     * to the domain) and the public key value. Public data, not a secret. Leave it out until Resend
+     * shows the real value: no DKIM record is published, Resend cannot verify the domain (auth
+     * e-mails do not send) and the plan warns. @default [] (not known yet)
      */
     dkim: z
       .array(
@@ -262,7 +265,7 @@ export const edgeConfigSchema = z.strictObject({
           }),
         }),
       )
-      .min(1),
+      .default([]),
     /** Resend sending region (the SPF/MX return path is feedback-smtp.<region>.amazonses.com). @default "us-east-1" */
     resendRegion: z.enum(["us-east-1", "eu-west-1", "sa-east-1", "ap-northeast-1"]).default("us-east-1"),
     /** Return-path subdomain Resend sends from. @default "send" */
@@ -303,7 +306,8 @@ export const edgeConfigSchema = z.strictObject({
      * @default []
      */
     dmarcReportsFor: z.array(hostName).default([]),
-  }),
+  })
+    .prefault({}),
   /**
    * Cloudflare Tiered Cache: `"off"`, `"generic"` (Tiered Cache on, Generic Global topology: every
    * data center may be an upper tier) or `"smart"` (Tiered Cache on, Smart topology: one upper tier

@@ -193,7 +193,7 @@ describe("promptandpause:app messages, as parseStackConfig prints them", () => {
       { publicEnv: { POSTHOG_HOST: "https://eu.posthog.com" } },
       `${K}.publicEnv.POSTHOG_HOST: must start with NEXT_PUBLIC_ (only browser-visible values belong here; server secrets are Pulumi secrets) (got "POSTHOG_HOST"). Rename it NEXT_PUBLIC_POSTHOG_HOST, or if it is a secret remove it and add it to stacks/secrets.ts.`,
     ],
-    ["publicEnv key the platform sets", { publicEnv: { NEXT_PUBLIC_SITE_URL: "https://x.example" } }, `${K}.publicEnv.NEXT_PUBLIC_SITE_URL: is set by the platform from other layers' outputs (got "NEXT_PUBLIC_SITE_URL"). Remove it from ${K}.publicEnv.`],
+    ["publicEnv key the platform sets", { publicEnv: { NEXT_PUBLIC_SITE_URL: "https://x.promptandpause.dev" } }, `${K}.publicEnv.NEXT_PUBLIC_SITE_URL: is set by the platform from other layers' outputs (got "NEXT_PUBLIC_SITE_URL"). Remove it from ${K}.publicEnv.`],
     [
       "publicEnv key naming a secret",
       { publicEnv: { NEXT_PUBLIC_ADMIN_TOKEN: "x" } },

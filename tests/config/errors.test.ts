@@ -198,12 +198,12 @@ const rows: Row[] = [
   },
   {
     name: "off-domain redirect",
-    overrides: db({ auth: { extraRedirectUrls: [`https://${DOMAIN}/ok`, "https://evil.example.com/auth/callback"] } }),
-    line: `promptandpause:database.auth.extraRedirectUrls[1]: must be on ${DOMAIN} (an open redirect list lets attackers receive login tokens) (got "https://evil.example.com/auth/callback")`,
+    overrides: db({ auth: { extraRedirectUrls: [`https://${DOMAIN}/ok`, "https://evil-attacker.net/auth/callback"] } }),
+    line: `promptandpause:database.auth.extraRedirectUrls[1]: must be on ${DOMAIN} (an open redirect list lets attackers receive login tokens) (got "https://evil-attacker.net/auth/callback")`,
   },
   {
     name: "off-domain redirect posing as a subdomain",
-    overrides: db({ auth: { extraRedirectUrls: [`https://${DOMAIN}.evil.example/cb`] } }),
+    overrides: db({ auth: { extraRedirectUrls: [`https://${DOMAIN}.evil-attacker.net/cb`] } }),
     line: `promptandpause:database.auth.extraRedirectUrls[0]: must be on ${DOMAIN}`,
   },
   {
@@ -296,7 +296,7 @@ describe("all problems are reported at once", () => {
   it("reports a cross-key problem (off-domain redirect) together with a typo elsewhere (BUG: cross-key checks are skipped when any key is invalid)", () => {
     const raw = validRaw({
       "promptandpause:protectStatefulResources": "yes",
-      ...db({ auth: { extraRedirectUrls: ["https://evil.example.com/auth/callback"] } }),
+      ...db({ auth: { extraRedirectUrls: ["https://evil-attacker.net/auth/callback"] } }),
     });
     const paths = configErrorOf(raw).issues.map((i) => i.path);
     expect(paths).toEqual(expect.arrayContaining(["promptandpause:protectStatefulResources", "promptandpause:database.auth.extraRedirectUrls[0]"]));

@@ -123,13 +123,13 @@ export function vercelProject(timeout: number | null = 30): PlannedResource {
   });
 }
 
-export function envVar(name: string, key: string, value: string, sensitive: boolean): PlannedResource {
+export function envVar(name: string, key: string, value: string, sensitive: boolean, targets: string[] = ["production", "preview"]): PlannedResource {
   return planned("vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable", name, {
     projectId: "prj_1",
     key,
     value,
     sensitive,
-    targets: ["production", "preview"],
+    targets,
   });
 }
 
@@ -225,7 +225,8 @@ export function compliantStack(): PlannedResource[] {
     vercelProject(),
     vercelRoute(),
     envVar("app-env-supabase-url", "NEXT_PUBLIC_SUPABASE_URL", "https://abc.supabase.co", false),
-    envVar("app-env-stripe", "STRIPE_SECRET_KEY", fakeStripeSecret(), true),
+    // prod's secrets reach production deployments only (vercel-deployment-isolation)
+    envVar("app-env-stripe", "STRIPE_SECRET_KEY", fakeStripeSecret(), true, ["production"]),
     supabaseProject(),
     supabaseSettings(),
   ];

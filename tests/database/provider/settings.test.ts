@@ -181,6 +181,14 @@ describe("SupabaseSettings provider", () => {
     expect((await s.check({}, settingsInputs())).failures).toEqual([]);
   });
 
+  it("check refuses a session time-box given in seconds (sessions_timebox is hours: 604800 h would be ~69 years)", async () => {
+    const r = await s.check({}, settingsInputs({ auth: { siteUrl: "https://promptandpause.com", sessionTimeboxHours: 604800 } }));
+    expect(r.failures).toEqual([
+      { property: "auth.sessionTimeboxHours", reason: "must be a number of hours between 0 and 8760 (got 604800); sessions_timebox is hours, not seconds" },
+    ]);
+    expect((await s.check({}, settingsInputs({ auth: { siteUrl: "https://promptandpause.com", sessionTimeboxHours: 168 } }))).failures).toEqual([]);
+  });
+
   it("an API error on a settings call names the call and project and hides the SMTP password", async () => {
     server.inject({ operation: "PATCH /v1/projects/{ref}/config/auth", status: 400, body: { message: `smtp_pass ${SMTP_PASSWORD} is invalid` } });
     let message = "";
