@@ -228,3 +228,16 @@ describe("cache-rules: the private bypass must match every request under every p
     expect(await messages("cache-rules", replace(compliantStack(), bypassWith(patch)))).toEqual(expected);
   });
 });
+
+describe("edge-tls-baseline: a Configuration Rule may not lower the SSL mode for some requests", () => {
+  it("a set_config rule with ssl flexible on /api/* is refused", async () => {
+    const rule = { ref: "api-flexible", action: "set_config", expression: API_EXPR, actionParameters: { ssl: "flexible" } };
+    expect(await messages("edge-tls-baseline", [...compliantStack(), ruleset("edge-config", "http_config_settings", [rule])])).toEqual([
+      `rule ref "api-flexible" of ruleset "edge-config" sets ssl to "flexible" where "${API_EXPR}" matches; it must be one of strict for every request.`,
+    ]);
+  });
+  it("one that keeps strict passes", async () => {
+    const rule = { ref: "api-strict", action: "set_config", expression: API_EXPR, actionParameters: { ssl: "strict" } };
+    expect(await messages("edge-tls-baseline", [...compliantStack(), ruleset("edge-config", "http_config_settings", [rule])])).toEqual([]);
+  });
+});
