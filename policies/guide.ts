@@ -241,6 +241,8 @@ export const PHASES = {
   customWaf: "http_request_firewall_custom",
   rateLimit: "http_ratelimit",
   cache: "http_request_cache_settings",
+  /** Configuration Rules: per-request overrides of zone settings (SSL mode among them). */
+  config: "http_config_settings",
   responseHeaders: "http_response_headers_transform",
 } as const;
 

@@ -55,6 +55,8 @@ export interface RulesetActionParametersInputs {
     /** Per-tag overrides (`paranoia-level-2`, …). */
     categories?: { category: string; action?: string; enabled?: boolean }[];
   };
+  /** `set_config` (http_config_settings, Configuration Rules): the SSL mode for matching requests, overriding the zone's. */
+  ssl?: string;
   /** `set_cache_settings`: whether the edge caches. */
   cache?: boolean;
   edgeTtl?: { mode: string; default?: number; statusCodeTtls?: { value?: number }[] };

@@ -4,8 +4,8 @@
  * least 1.2, and Always Use HTTPS on (the guide's port 80 → HTTPS redirect).
  */
 import type { ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { TLS, TYPES } from "../guide";
-import { configWithDefaults, hasType, zoneSettings } from "../lib/util";
+import { PHASES, TLS, TYPES } from "../guide";
+import { configWithDefaults, enabledRules, hasType, ruleLabel, rulesetsInPhase, zoneSettings } from "../lib/util";
 
 export const configSchema = {
   properties: {
@@ -41,6 +41,15 @@ export function validateEdgeTlsBaseline(args: StackValidationArgs, reportViolati
   if (!ssl) missing("ssl", cfg.allowedSslModes[0] ?? "strict");
   else if (!cfg.allowedSslModes.includes(String(ssl.props.value))) {
     reportViolation(`Zone setting "${ssl.resource.name}" sets ssl to "${String(ssl.props.value)}"; it must be one of ${cfg.allowedSslModes.join(", ")} (Full (strict) validates the origin certificate).`, ssl.resource.urn);
+  }
+
+  // Configuration Rules override the zone's SSL mode for the requests they match: the floor holds
+  // there too (a "flexible" rule on /api/* would send API traffic to the origin unencrypted).
+  for (const { ruleset, rule, index } of enabledRules(rulesetsInPhase(args.resources, PHASES.config))) {
+    const mode = rule.action === "set_config" ? rule.actionParameters?.ssl : undefined;
+    if (mode !== undefined && !cfg.allowedSslModes.includes(mode)) {
+      reportViolation(`${ruleLabel(ruleset, rule, index)} sets ssl to "${mode}" where "${rule.expression}" matches; it must be one of ${cfg.allowedSslModes.join(", ")} for every request.`, ruleset.resource.urn);
+    }
   }
 
   const tls = settings.get("mintlsversion");

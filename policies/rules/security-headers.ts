@@ -84,7 +84,12 @@ function probePaths(cfg: Config): string[] {
 function expressionReach(expression: string, cfg: Config): "all" | "some" | "none" {
   const results = probePaths(cfg).map((path) => matchesProbe(expression, { path }));
   if (results.every((r) => r === true)) return "all";
-  return results.some((r) => r !== false) ? "some" : "none";
+  if (results.some((r) => r !== false)) return "some";
+  // A rule for one route the probes miss (`path eq "/api/embed"`, `ends_with(path, "/embed")`)
+  // still reaches /api/*: probe the API paths its own string literals suggest.
+  const literals = [...expression.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1] ?? "");
+  const suggested = literals.map((s) => (s.startsWith("/api/") ? s : s.startsWith("/") ? `/api${s}` : `/api/zz-probe${s}`));
+  return suggested.some((path) => matchesProbe(expression, { path }) !== false) ? "some" : "none";
 }
 
 /**

@@ -145,7 +145,7 @@ describe("hostile stack files: exit 2 naming the key, nothing echoed or injected
 });
 
 /** Crash cases: a child process, as `npm run plan` runs, with a heap cap and a deadline. */
-describe("hostile stack files that used to crash the plan", () => {
+describe.concurrent("hostile stack files that used to crash the plan", () => {
   const HEAP_MB = 512;
   const DEADLINE_MS = 20_000;
   const crash: Array<{ name: string; text: () => string; key: string }> = [
