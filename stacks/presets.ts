@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_FUNCTION_CPU_TYPE, VERCEL_CPU_TYPES } from "../components/app/defaults";
 import { GUIDE } from "./guide";
 
 /**
@@ -20,7 +21,7 @@ export const SUPABASE_INSTANCE_SIZES = [
   "nano", "micro", "small", "medium", "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge",
 ] as const;
 
-export const VERCEL_CPU_TYPES = ["standard_legacy", "standard", "performance"] as const;
+export { VERCEL_CPU_TYPES } from "../components/app/defaults";
 
 export const scaleValuesSchema = z.strictObject({
   database: z.strictObject({
@@ -54,7 +55,8 @@ export const SCALE_PRESETS = {
   /** "Current scale": 1 app instance, 1 database node, 1 Redis instance. */
   current: {
     database: { computeSize: "small", readReplicas: 0, ...guidePool },
-    app: { functionCpuType: "standard" },
+    /** "standard": also the App component's own default (components/app/defaults.ts). */
+    app: { functionCpuType: DEFAULT_FUNCTION_CPU_TYPE },
     cache: { shards: 1, replicasPerShard: 0 },
   },
   /** "Scale to 10x": primary + 2 replicas (= database_scaling.read_replicas), Redis cluster of 2. */

@@ -1,11 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as vercel from "@pulumiverse/vercel";
-import { GUIDE } from "../../stacks/guide";
-import { SCALE_PRESETS } from "../../stacks/presets";
-import { APP_DEFAULTS, type AppSettings, type DeploymentProtectionType } from "../../stacks/schema/app";
 import { throwIfIssues } from "../shared/errors";
+import { GUIDE } from "../shared/guide";
 import { physicalName } from "../shared/naming";
+import {
+  APP_DEFAULTS,
+  DEFAULT_FUNCTION_CPU_TYPE,
+  type DeploymentProtectionType,
+  type LogDrainEnvironment,
+  type LogDrainFormat,
+  type LogDrainSource,
+  type NodeVersion,
+  type SkewProtectionWindow,
+} from "./defaults";
 import { type EnvVarSpec, envVarRole, type VercelTarget, validateEnvVars } from "./env-vars";
 import { StripeWebhookEndpoint } from "./stripe/webhook-endpoint";
 
@@ -27,7 +35,7 @@ export const STRIPE_WEBHOOK_SECRET_ENV = "STRIPE_WEBHOOK_SECRET";
 /**
  * Arguments of {@link App}. The stack composition (stacks/compose/app.ts) passes every field from
  * the validated `promptandpause:app` config. Optional fields fall back to the schema's defaults
- * (`APP_DEFAULTS` in stacks/schema/app.ts, the one place they are written), so a standalone App
+ * (`APP_DEFAULTS` in components/app/defaults.ts, the one place they are written), so a standalone App
  * behaves exactly like a configured one.
  */
 export interface AppArgs {
@@ -37,23 +45,23 @@ export interface AppArgs {
   domain: string;
   /** Git repository Vercel builds and deploys from (the Vercel Git app must be installed on it). */
   gitRepository: { type: "github" | "gitlab" | "bitbucket"; repo: string };
-  /** Branch deployed to production. @default `APP_DEFAULTS.productionBranch` (stacks/schema/app.ts) */
+  /** Branch deployed to production. @default `APP_DEFAULTS.productionBranch` (components/app/defaults.ts) */
   productionBranch?: string;
   /** Folder of the Next.js app inside the repository. @default repository root */
   rootDirectory?: string;
-  /** Node.js version of builds and functions. @default `APP_DEFAULTS.nodeVersion` (stacks/schema/app.ts) */
-  nodeVersion?: AppSettings["nodeVersion"];
+  /** Node.js version of builds and functions. @default `APP_DEFAULTS.nodeVersion` (components/app/defaults.ts) */
+  nodeVersion?: NodeVersion;
   /**
    * Function timeout in seconds (guide: `app/api/**` maxDuration 30). The project default covers
    * every function, API routes included. Cost: billed per GB-second of run time.
-   * @default `APP_DEFAULTS.functionMaxDurationSeconds` (stacks/schema/app.ts; the guide's 30)
+   * @default `APP_DEFAULTS.functionMaxDurationSeconds` (components/app/defaults.ts; the guide's 30)
    */
   functionMaxDurationSeconds?: number;
   /** Vercel Functions regions; keep them next to the database. */
   functionRegions: string[];
   /**
    * Function CPU class (`standard_legacy`, `standard`, `performance`). Cost: higher = pricier.
-   * @default the "current" scale preset's (`SCALE_PRESETS.current.app.functionCpuType`, stacks/presets.ts)
+   * @default `DEFAULT_FUNCTION_CPU_TYPE` (components/app/defaults.ts; the "current" scale preset's)
    */
   functionCpuType?: string;
   /**
@@ -62,11 +70,11 @@ export interface AppArgs {
    * `OneOf("standard_protection_new", "standard_protection", "all_deployments",
    * "only_preview_deployments", "none")` (the camelCase in the SDK's doc comments is refused).
    * `none` is not offered: previews carry real (staging) data and keys.
-   * @default `APP_DEFAULTS.deploymentProtection` (stacks/schema/app.ts)
+   * @default `APP_DEFAULTS.deploymentProtection` (components/app/defaults.ts)
    */
   deploymentProtection?: DeploymentProtectionType;
-  /** Skew Protection window (`30 minutes`, `12 hours`, `1 day`, `7 days`). @default `APP_DEFAULTS.skewProtection` (stacks/schema/app.ts) */
-  skewProtection?: AppSettings["skewProtection"];
+  /** Skew Protection window (`30 minutes`, `12 hours`, `1 day`, `7 days`). @default `APP_DEFAULTS.skewProtection` (components/app/defaults.ts) */
+  skewProtection?: SkewProtectionWindow;
   /** Path pattern of the origin security headers. @default "/api/(.*)" (guide) */
   apiHeadersSource?: string;
   /**
@@ -85,13 +93,13 @@ export interface AppArgs {
   stripe: {
     /** Stripe secret key. Security: a secret Output, stored as a secret. */
     apiKey: pulumi.Input<string>;
-    /** Path of the webhook route on {@link domain}. @default `APP_DEFAULTS.stripe.webhookPath` (stacks/schema/app.ts) */
+    /** Path of the webhook route on {@link domain}. @default `APP_DEFAULTS.stripe.webhookPath` (components/app/defaults.ts) */
     webhookPath?: string;
     /** Events the app handles (never `*`). */
     events: string[];
     /** API version of rendered events. @default the account's default */
     apiVersion?: string;
-    /** Targets that receive `STRIPE_WEBHOOK_SECRET`. @default `APP_DEFAULTS.secretTargets` (stacks/schema/app.ts) */
+    /** Targets that receive `STRIPE_WEBHOOK_SECRET`. @default `APP_DEFAULTS.secretTargets` (components/app/defaults.ts) */
     secretTargets?: readonly VercelTarget[];
   };
   /**
@@ -103,13 +111,13 @@ export interface AppArgs {
   logDrain?: {
     /** HTTPS intake URL; must answer Vercel's `x-vercel-verify` check. */
     endpoint: string;
-    /** Log sources forwarded. @default `APP_DEFAULTS.logDrain.sources` (stacks/schema/app.ts) */
-    sources?: readonly LogDrainSettings["sources"][number][];
-    /** Deployment environments forwarded. @default `APP_DEFAULTS.logDrain.environments` (stacks/schema/app.ts) */
-    environments?: readonly LogDrainSettings["environments"][number][];
-    /** Payload format. @default `APP_DEFAULTS.logDrain.deliveryFormat` (stacks/schema/app.ts) */
-    deliveryFormat?: LogDrainSettings["deliveryFormat"];
-    /** Share of lines sent, (0, 1]. Cost: aggregators bill by volume. @default `APP_DEFAULTS.logDrain.samplingRate` (stacks/schema/app.ts) */
+    /** Log sources forwarded. @default `APP_DEFAULTS.logDrain.sources` (components/app/defaults.ts) */
+    sources?: readonly LogDrainSource[];
+    /** Deployment environments forwarded. @default `APP_DEFAULTS.logDrain.environments` (components/app/defaults.ts) */
+    environments?: readonly LogDrainEnvironment[];
+    /** Payload format. @default `APP_DEFAULTS.logDrain.deliveryFormat` (components/app/defaults.ts) */
+    deliveryFormat?: LogDrainFormat;
+    /** Share of lines sent, (0, 1]. Cost: aggregators bill by volume. @default `APP_DEFAULTS.logDrain.samplingRate` (components/app/defaults.ts) */
     samplingRate?: number;
   };
   /** Path of the app's health endpoint (the edge's health check target). @default "/api/health" */
@@ -158,13 +166,13 @@ export class App extends pulumi.ComponentResource {
   public readonly environmentVariables: Record<string, vercel.ProjectEnvironmentVariable>;
 
   constructor(name: string, args: AppArgs, opts?: pulumi.ComponentResourceOptions) {
-    // Defaults: the schema's (APP_DEFAULTS), the scale preset's CPU class, and the component's own
+    // Defaults: the schema's (APP_DEFAULTS), the current scale's CPU class, and the component's own
     // (header source/values from the guide, health path), each written once.
     const a: ResolvedArgs = {
       productionBranch: APP_DEFAULTS.productionBranch,
       nodeVersion: APP_DEFAULTS.nodeVersion,
       functionMaxDurationSeconds: APP_DEFAULTS.functionMaxDurationSeconds,
-      functionCpuType: SCALE_PRESETS.current.app.functionCpuType,
+      functionCpuType: DEFAULT_FUNCTION_CPU_TYPE,
       deploymentProtection: APP_DEFAULTS.deploymentProtection,
       skewProtection: APP_DEFAULTS.skewProtection,
       apiHeadersSource: "/api/(.*)",
@@ -351,9 +359,6 @@ export class App extends pulumi.ComponentResource {
     return { drain, secret };
   }
 }
-
-/** The validated `promptandpause:app.logDrain` settings (their types bound the component's args). */
-type LogDrainSettings = NonNullable<AppSettings["logDrain"]>;
 
 type ResolvedLogDrain = Required<NonNullable<AppArgs["logDrain"]>>;
 

@@ -1,18 +1,57 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { EdgeSettings } from "../../stacks/schema/edge";
-import { GUIDE } from "../../stacks/guide";
+import { GUIDE } from "../shared/guide";
 import { mergeTags, platformTags, type Tags, toCloudflareTags } from "../shared/tags";
+import type { CacheSettings } from "./cache-policy";
 import { CacheRules } from "./cache-rules";
 import { Dns } from "./dns";
+import type { DnsInputs } from "./dns-records";
+import type { HeaderSettings } from "./header-rules";
 import { HealthCheck } from "./health-check";
 import { Performance } from "./performance";
-import { RateLimits } from "./rate-limits";
+import type { PlanTier } from "./plans";
+import { RateLimits, type RateLimitsArgs } from "./rate-limits";
 import type { RulesetNaming } from "./ruleset";
 import { SecurityHeaders } from "./security-headers";
-import { PHASES, type Phase } from "./types";
+import { type HstsSettings, type MinTlsVersion, PHASES, type Phase, type TieredCacheMode } from "./types";
 import { Waf } from "./waf";
+import type { WafSettings } from "./waf-rules";
 import { assertWebhookExemption, type WebhookExemption } from "./webhook-exemption";
 import { ZoneSecurity } from "./zone-security";
+
+/**
+ * The edge settings the component reads, each typed by the child that uses it. The stack's
+ * validated `promptandpause:edge` (`EdgeSettings`, stacks/schema/edge.ts) is assignable to it.
+ */
+export interface EdgeSettingsArgs {
+  /** Cloudflare account that owns the zone. */
+  accountId: string;
+  /** Zone plan: decides the rate-limit rules and periods available. */
+  plan: PlanTier;
+  /** Lowest TLS version accepted from visitors. */
+  minTlsVersion: MinTlsVersion;
+  /** Strict-Transport-Security, at the zone and in the header rule. */
+  hsts: HstsSettings;
+  /** Sign the zone with DNSSEC. */
+  dnssec: boolean;
+  /** Tiered Cache mode. */
+  tieredCache: TieredCacheMode;
+  /** Mail records (Resend sending, inbound MX, SPF, DMARC). */
+  email: DnsInputs["email"];
+  /** Certificate authorities allowed to issue for the domain (CAA). */
+  caaIssuers: readonly string[];
+  /** The webhook routes' own rate limit and source IPs (used when `webhookPaths` is not empty). */
+  webhooks: Omit<WebhookExemption, "paths">;
+  /** OWASP and upload rules. */
+  waf: WafSettings;
+  /** Per-client rate-limit classes and the action over the limit. */
+  rateLimits: { classes: RateLimitsArgs["classes"]; action: string };
+  /** Edge cache rules, and the private browser TTLs of per-user paths. */
+  cache: CacheSettings & Pick<HeaderSettings, "privateBrowserTtls">;
+  /** Referrer-Policy and Permissions-Policy on every response. */
+  headers: Pick<HeaderSettings, "referrerPolicy" | "permissionsPolicy">;
+  /** Origin health check; `path` falls back to `origin.healthCheckPath`. */
+  healthCheck: { path?: string; expectedCodes: string[]; timeoutSeconds: number; consecutiveFails: number };
+}
 
 export interface EdgeArgs {
   /** Project name, for physical names and tags. */
@@ -21,8 +60,8 @@ export interface EdgeArgs {
   environment: string;
   /** Apex domain: the zone. */
   domain: string;
-  /** Validated `promptandpause:edge` settings (guide values as defaults). */
-  settings: EdgeSettings;
+  /** Edge settings: the stack passes its validated `promptandpause:edge` (guide values as defaults). */
+  settings: EdgeSettingsArgs;
   /** Security contact (CAA iodef) and DMARC report address. */
   contacts: { security: string; dmarcReports: string };
   /** Where the app lives: Vercel's apex address and CNAME target, and its health endpoint. */

@@ -1,9 +1,16 @@
 import { z } from "zod";
+import {
+  APP_DEFAULTS,
+  DEPLOYMENT_PROTECTION_TYPES,
+  LOG_DRAIN_ENVIRONMENTS,
+  LOG_DRAIN_FORMATS,
+  LOG_DRAIN_SOURCES,
+  NODE_VERSIONS,
+  SKEW_PROTECTION_WINDOWS,
+} from "../../components/app/defaults";
 import { ENV_VAR_NAME, isEnvVarName, SECRET_NAME_FRAGMENTS } from "../../components/app/env-vars";
 import { type ConfigIssue, hasUnsafeCharacters, SECRET_VALUE } from "../../components/shared/errors";
 import { describeNamingRule, isPhysicalName } from "../../components/shared/naming";
-import type { PlatformSettings } from "../config";
-import { GUIDE } from "../guide";
 import { AI_PROVIDERS } from "../secrets";
 import { secretKind, withArticle } from "../../policies/lib/secrets";
 import { gitBranchProblem, publicHttpsUrl, safeText } from "./common";
@@ -12,7 +19,7 @@ import type { SUPABASE_REGIONS } from "./database";
 /**
  * `promptandpause:app` — the guide's application layer and "Vercel Configuration": the Next.js
  * project on Vercel, its domains, environment variables, `/api/(.*)` headers, the Stripe webhook
- * and the log drain. Guide numbers are the defaults (from `stacks/guide.ts`).
+ * and the log drain. Guide numbers are the defaults (from `components/shared/guide.ts`).
  */
 
 /** Vercel Functions regions (https://vercel.com/docs/regions), with the AWS region each sits in. */
@@ -67,59 +74,18 @@ export const VERCEL_REGION_FOR_SUPABASE: Record<(typeof SUPABASE_REGIONS)[number
   "sa-east-1": "gru1",
 };
 
-/** Values the Vercel API accepts for a project's Skew Protection window. */
-export const SKEW_PROTECTION_WINDOWS = ["30 minutes", "12 hours", "1 day", "7 days"] as const;
-
-/**
- * `vercelAuthentication.deploymentType` values this repository allows: the provider's own values
- * minus `none` (previews unprotected) and `standard_protection` (legacy).
- */
-export const DEPLOYMENT_PROTECTION_TYPES = ["standard_protection_new", "all_deployments", "only_preview_deployments"] as const;
-export type DeploymentProtectionType = (typeof DEPLOYMENT_PROTECTION_TYPES)[number];
-
-/** Log sources a Vercel log drain can forward. */
-export const LOG_DRAIN_SOURCES = ["static", "edge", "external", "build", "lambda", "firewall", "redirect"] as const;
-
-/**
- * Stripe events the app's webhook handler processes (subscriptions billed through Checkout).
- * Least privilege: the endpoint receives nothing else, never `*`.
- */
-export const DEFAULT_STRIPE_EVENTS = [
-  "checkout.session.completed",
-  "customer.subscription.created",
-  "customer.subscription.updated",
-  "customer.subscription.deleted",
-  "invoice.paid",
-  "invoice.payment_failed",
-] as const;
+// Moved below the component (components/app/defaults.ts); re-exported for the stack's readers.
+export {
+  APP_DEFAULTS,
+  DEFAULT_STRIPE_EVENTS,
+  DEPLOYMENT_PROTECTION_TYPES,
+  type DeploymentProtectionType,
+  LOG_DRAIN_SOURCES,
+  SKEW_PROTECTION_WINDOWS,
+} from "../../components/app/defaults";
 
 /** Names that say "secret" — never acceptable behind `NEXT_PUBLIC_` (which ships to every browser). */
 export const SECRET_NAME_PATTERN = SECRET_NAME_FRAGMENTS;
-
-/**
- * Defaults of `promptandpause:app`, written once: the schema below fills them in, and the `App`
- * component (components/app/app.ts) falls back to the same values when used on its own.
- */
-export const APP_DEFAULTS = {
-  productionBranch: "main",
-  /** Node 20 reaches end of life in April 2026. */
-  nodeVersion: "22.x",
-  /** The guide's `app/api/**` maxDuration. */
-  functionMaxDurationSeconds: GUIDE.app.functionMaxDurationSeconds,
-  deploymentProtection: "standard_protection_new",
-  skewProtection: "12 hours",
-  aiProviders: ["openai"],
-  /** Never `development`: Vercel refuses sensitive variables there. */
-  secretTargets: ["production", "preview"],
-  stripe: { webhookPath: "/api/webhooks/stripe", events: DEFAULT_STRIPE_EVENTS },
-  logDrain: {
-    /** Every runtime source except `redirect`. */
-    sources: ["lambda", "edge", "static", "external", "build", "firewall"],
-    environments: ["production", "preview"],
-    deliveryFormat: "json",
-    samplingRate: 1,
-  },
-} as const; // Each value is type-checked against its field by the `.default(…)` that uses it below.
 
 export const appConfigSchema = z.strictObject({
   /** Vercel team (slug or id) that owns the project. */
@@ -159,7 +125,7 @@ export const appConfigSchema = z.strictObject({
   /** Folder of the Next.js app inside the repository. @default repository root */
   rootDirectory: safeText({ max: 255, pattern: /^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+$/, problem: "must be a relative path inside the repository (no leading '/', no '..')" }).optional(),
   /** Node.js major for builds and functions. @default "22.x" (Node 20 reaches end of life in April 2026) */
-  nodeVersion: z.enum(["20.x", "22.x", "24.x"]).default(APP_DEFAULTS.nodeVersion),
+  nodeVersion: z.enum(NODE_VERSIONS).default(APP_DEFAULTS.nodeVersion),
   /** Function timeout (guide: `app/api/**` maxDuration 30). Cost: billed per GB-second. @default 30 */
   functionMaxDurationSeconds: z.number().int().min(1).max(800).default(APP_DEFAULTS.functionMaxDurationSeconds),
   /** Vercel Functions regions. @default the Vercel region next to `promptandpause:database.region` */
@@ -229,9 +195,9 @@ export const appConfigSchema = z.strictObject({
     /** Sources forwarded. @default every runtime source except `redirect` */
     sources: z.array(z.enum(LOG_DRAIN_SOURCES)).min(1).default(() => [...APP_DEFAULTS.logDrain.sources]),
     /** Deployment environments forwarded. @default ["production", "preview"] */
-    environments: z.array(z.enum(["production", "preview"])).min(1).default(() => [...APP_DEFAULTS.logDrain.environments]),
+    environments: z.array(z.enum(LOG_DRAIN_ENVIRONMENTS)).min(1).default(() => [...APP_DEFAULTS.logDrain.environments]),
     /** Payload format. @default "json" */
-    deliveryFormat: z.enum(["json", "ndjson"]).default(APP_DEFAULTS.logDrain.deliveryFormat),
+    deliveryFormat: z.enum(LOG_DRAIN_FORMATS).default(APP_DEFAULTS.logDrain.deliveryFormat),
     /** Share of log lines sent (0–1]. Cost: the aggregator bills by volume. @default 1 */
     samplingRate: z.number().gt(0).max(1).default(APP_DEFAULTS.logDrain.samplingRate),
   })
@@ -300,8 +266,13 @@ function publicEnvNameIssue(key: string): Pick<ConfigIssue, "problem" | "fix"> |
   return undefined;
 }
 
+/** The other keys `checkAppConfig` reads: a slice of the platform settings (stacks/config.ts passes them all). */
+export interface AppCheckContext {
+  database: { region: (typeof SUPABASE_REGIONS)[number] };
+}
+
 /** Cross-key checks that need the rest of the configuration. */
-export function checkAppConfig(app: AppSettings, all: PlatformSettings): ConfigIssue[] {
+export function checkAppConfig(app: AppSettings, all: AppCheckContext): ConfigIssue[] {
   const issues: ConfigIssue[] = [...checkPublicEnv(app.publicEnv)];
   const duplicates = app.aiProviders.filter((p, i) => app.aiProviders.indexOf(p) !== i);
   for (const provider of new Set(duplicates)) {

@@ -3,7 +3,6 @@ import { DEFAULT_EGRESS_DOMAINS } from "../../components/firewall/egress-filter"
 import { AZ_NAME, VPC_PREFIX_RANGE } from "../../components/network/subnets";
 import type { ConfigIssue } from "../../components/shared/errors";
 import { type Cidr, hasHostBits, isWorldRange, overlappingPairs, parseCidr } from "../../policies/lib/cidr";
-import type { PlatformSettings } from "../config";
 import { safeText } from "./common";
 
 /**
@@ -126,7 +125,7 @@ export type NetworkSettings = z.output<typeof networkConfigSchema>;
 const key = (path: string) => `promptandpause:${path}`;
 
 /** Cross-key checks of `promptandpause:aws`: regions and zones. */
-export function checkAwsConfig(aws: PlatformSettings["aws"]): ConfigIssue[] {
+export function checkAwsConfig(aws: AwsSettings): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   if (aws.drRegion === aws.region) {
     issues.push({ path: key("aws.drRegion"), problem: "must differ from aws.region (a region outage would take the backups' replica with it)", got: aws.drRegion, fix: "Pick another region, e.g. eu-west-1 for eu-west-2." });
@@ -141,7 +140,7 @@ export function checkAwsConfig(aws: PlatformSettings["aws"]): ConfigIssue[] {
 }
 
 /** Cross-key checks of `promptandpause:network`: the VPC block and the networks it must not overlap. */
-export function checkNetworkConfig(network: PlatformSettings["network"]): ConfigIssue[] {
+export function checkNetworkConfig(network: NetworkSettings): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
 
   const vpc = parseCidr(network.cidr);

@@ -169,3 +169,9 @@ export const contactsSchema = z.strictObject({
   /** Receives DMARC aggregate reports for the mail domain. */
   dmarcReports: email,
 });
+
+/**
+ * Type-level assertion that a schema's output fits a component's own args type: `Fits<A, B>` is
+ * a type error unless A is assignable to B (components declare what they read).
+ */
+export type Fits<T extends U, U> = T;

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import type { ConfigIssue } from "../../components/shared/errors";
-import type { PlatformSettings } from "../config";
-import { GUIDE } from "../guide";
+import { GUIDE } from "../../components/shared/guide";
 import { cidr, email, safeText, url } from "./common";
 
 /**
@@ -79,8 +78,13 @@ export const databaseConfigSchema = z.strictObject({
 
 export type DatabaseSettings = z.output<typeof databaseConfigSchema>;
 
+/** The other keys `checkDatabaseConfig` reads: a slice of the platform settings (stacks/config.ts passes them all). */
+export interface DatabaseCheckContext {
+  domain: string;
+}
+
 /** Cross-key checks that need the rest of the configuration. */
-export function checkDatabaseConfig(db: DatabaseSettings, all: PlatformSettings): ConfigIssue[] {
+export function checkDatabaseConfig(db: DatabaseSettings, all: DatabaseCheckContext): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const siteUrl = db.auth.siteUrl ?? `https://${all.domain}`;
   db.auth.extraRedirectUrls.forEach((url, i) => {

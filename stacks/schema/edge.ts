@@ -5,14 +5,14 @@ import { MIN_TLS_VERSIONS, TIERED_CACHE_MODES } from "../../components/edge/type
 import { mapRateLimits } from "../../components/edge/rate-limit-mapping";
 import { SOURCE_IP_PROBLEM, sourceIpProblem, WEBHOOK_RATE_LIMIT_CLASS } from "../../components/edge/webhook-exemption";
 import { CACHE_BYPASS_API_REF, cacheRules } from "../../components/edge/cache-policy";
+import type { EdgeSettingsArgs } from "../../components/edge/edge";
 import { rateLimitRules } from "../../components/edge/rate-limit-mapping";
 import type { RuleSpec } from "../../components/edge/types";
 import { customWafRules, managedWafRules } from "../../components/edge/waf-rules";
 import { type WebhookExemption, webhookExemptionExpression } from "../../components/edge/webhook-exemption";
 import { type ConfigIssue, NOT_SHOWN } from "../../components/shared/errors";
-import type { PlatformSettings } from "../config";
-import { GUIDE } from "../guide";
-import { HEADER_VALUE, hostName, safeText } from "./common";
+import { GUIDE } from "../../components/shared/guide";
+import { type Fits, HEADER_VALUE, hostName, safeText } from "./common";
 
 /**
  * `promptandpause:edge` — the guide's "CDN & edge", "DDoS Protection", "CDN Configuration" and
@@ -66,7 +66,7 @@ const guideEdgeCacheRules = [
 
 function ttlOf(pattern: string): number {
   const rule = GUIDE.cacheRules.find((r) => r.pattern === pattern);
-  if (!rule) throw new Error(`stacks/guide.ts has no cache rule ${pattern}`);
+  if (!rule) throw new Error(`components/shared/guide.ts has no cache rule ${pattern}`);
   return rule.ttlSeconds;
 }
 
@@ -344,9 +344,21 @@ export const edgeConfigSchema = z.strictObject({
 });
 
 export type EdgeSettings = z.output<typeof edgeConfigSchema>;
+/** The Edge component's own settings type (components/edge/edge.ts): the schema's output must fit it. */
+export type EdgeSettingsFitEdge = Fits<EdgeSettings, EdgeSettingsArgs>;
+
+/**
+ * The other keys `checkEdgeConfig` reads: a slice of the platform settings (stacks/config.ts passes
+ * them all; `app` and `database` may be missing when they are invalid themselves).
+ */
+export interface EdgeCheckContext {
+  domain: string;
+  app?: { stripe: { webhookPath: string } };
+  database?: { storage: { fileSizeLimitMb: number } };
+}
 
 /** Cross-key checks, including the plan-tier checks, so they fail before anything is registered. */
-export function checkEdgeConfig(edge: EdgeSettings, all: PlatformSettings): ConfigIssue[] {
+export function checkEdgeConfig(edge: EdgeSettings, all: EdgeCheckContext): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const limits = PLAN_LIMITS[edge.plan];
 
@@ -450,7 +462,7 @@ export const MAX_EXPRESSION_LENGTH = 4096;
  * Builds every rule the edge would create from these settings (the components' own builders) and
  * names the setting behind each expression over {@link MAX_EXPRESSION_LENGTH}.
  */
-function expressionLengthIssues(edge: EdgeSettings, all: PlatformSettings): ConfigIssue[] {
+function expressionLengthIssues(edge: EdgeSettings, all: EdgeCheckContext): ConfigIssue[] {
   const webhookPaths = all.app ? [all.app.stripe.webhookPath] : [];
   const exemption: WebhookExemption | undefined = webhookPaths.length > 0 ? { paths: webhookPaths, ...edge.webhooks } : undefined;
   const exemptionText = exemption ? webhookExemptionExpression(exemption) : undefined;
