@@ -45,6 +45,7 @@ const scaleSchema = z
         database: scaleValuesSchema.shape.database.partial().optional(),
         app: scaleValuesSchema.shape.app.partial().optional(),
         cache: scaleValuesSchema.shape.cache.partial().optional(),
+        workers: scaleValuesSchema.shape.workers.partial().optional(),
       })
       .default({}),
   })

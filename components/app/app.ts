@@ -6,6 +6,7 @@ import { SCALE_PRESETS } from "../../stacks/presets";
 import { APP_DEFAULTS, type AppSettings, type DeploymentProtectionType } from "../../stacks/schema/app";
 import { throwIfIssues } from "../shared/errors";
 import { physicalName } from "../shared/naming";
+import { stripUndefined } from "../shared/objects";
 import { type EnvVarSpec, envVarRole, type VercelTarget, validateEnvVars } from "./env-vars";
 import { StripeWebhookEndpoint } from "./stripe/webhook-endpoint";
 
@@ -363,7 +364,3 @@ export function apiHeaderTransforms(headers: Record<string, string>): { type: st
   return Object.entries(headers).map(([key, value]) => ({ type: "response.headers", op: "set", target: JSON.stringify({ key }), args: JSON.stringify(value) }));
 }
 
-/** Drops keys whose value is undefined, so defaults are not overwritten by them. */
-function stripUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
