@@ -4,8 +4,11 @@
  */
 import type { EnforcementLevel, PolicyPackArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { version } from "./package.json";
+import { cacheEncryption } from "./rules/cache-encryption";
+import { cacheIngress } from "./rules/cache-ingress";
 import { cacheRules } from "./rules/cache-rules";
 import { edgeTlsBaseline } from "./rules/edge-tls-baseline";
+import { iamNoWildcard } from "./rules/iam-no-wildcard";
 import { rateLimits } from "./rules/rate-limits";
 import { securityHeaders } from "./rules/security-headers";
 import { statefulResourcesProtected } from "./rules/stateful-resources-protected";
@@ -15,6 +18,8 @@ import { supabaseHardening } from "./rules/supabase-hardening";
 import { vercelEnvSecrets } from "./rules/vercel-env-secrets";
 import { vercelFunctionTimeout } from "./rules/vercel-function-timeout";
 import { wafBaseline } from "./rules/waf-baseline";
+import { workerScaling } from "./rules/worker-scaling";
+import { workerTasks } from "./rules/worker-tasks";
 
 /** Pack name, as published (`pulumi policy publish`) and as reported in violations. */
 export const packName = "promptandpause-guide";
@@ -40,6 +45,11 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   supabaseDatabase,
   supabaseHardening,
   statefulResourcesProtected,
+  cacheEncryption,
+  cacheIngress,
+  workerTasks,
+  workerScaling,
+  iamNoWildcard,
 ];
 
 /** Everything `new PolicyPack(packName, packArgs)` needs. */

@@ -1,0 +1,96 @@
+/**
+ * iam-no-wildcard: IAM policies grant named actions on named resources. No `*` in an action
+ * (`*`, `sqs:*`, `sqs:Send*`), no NotAction/NotResource, `Resource: "*"` only for actions that
+ * take no resource-level permissions (e.g. ecr:GetAuthorizationToken), and no trust policy that
+ * lets any principal (`*`) assume a role.
+ */
+import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { RESOURCELESS_IAM_ACTIONS } from "../guide";
+import { AWS_TYPES, type IamPolicyDocumentInputs, type IamRoleInputs } from "../lib/aws-shapes";
+import { configWithDefaults } from "../lib/util";
+
+interface Statement {
+  Sid?: string;
+  Effect?: string;
+  Action?: string | string[];
+  NotAction?: unknown;
+  Resource?: string | string[];
+  NotResource?: unknown;
+  Principal?: unknown;
+}
+
+export const configSchema = {
+  properties: {
+    resourcelessActions: {
+      type: "array",
+      items: { type: "string", pattern: "^[a-z0-9-]+:[A-Za-z0-9]+$" },
+      description: "Actions without resource-level permissions, the only ones allowed on Resource \"*\".",
+      default: RESOURCELESS_IAM_ACTIONS,
+    },
+  },
+} as const;
+
+const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/** Every problem of one policy document (permissions, or a trust policy when `trust`). */
+export function documentProblems(text: string | object, trust: boolean, resourceless: readonly string[] = RESOURCELESS_IAM_ACTIONS): string[] {
+  let doc: { Statement?: Statement | Statement[] };
+  try {
+    doc = (typeof text === "string" ? JSON.parse(text) : text) as typeof doc;
+  } catch {
+    return ["is not valid JSON"];
+  }
+  const statements = doc.Statement === undefined ? [] : Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
+  const problems: string[] = [];
+  statements.forEach((s, i) => {
+    const label = `statement ${s.Sid ? `"${s.Sid}"` : `#${i}`}`;
+    if (s.Effect !== "Allow") return;
+    if (s.NotAction !== undefined) problems.push(`${label} uses NotAction (grants everything else)`);
+    if (s.NotResource !== undefined) problems.push(`${label} uses NotResource (grants every other resource)`);
+    const actions = list(s.Action);
+    for (const action of actions.filter((a) => a.includes("*"))) problems.push(`${label} grants the wildcard action "${action}"`);
+    if (trust) {
+      const principal = s.Principal;
+      if (principal === "*" || (typeof principal === "object" && principal !== null && Object.values(principal).some((v) => list(v as string | string[]).includes("*")))) {
+        problems.push(`${label} lets any principal ("*") assume the role`);
+      }
+      return;
+    }
+    if (list(s.Resource).includes("*")) {
+      const broad = actions.filter((a) => !resourceless.includes(a));
+      if (broad.length > 0) problems.push(`${label} grants ${broad.join(", ")} on Resource "*" (only ${resourceless.join(", ")} may use "*": they take no resource ARN)`);
+    }
+  });
+  return problems;
+}
+
+function check(args: ResourceValidationArgs, reportViolation: ReportViolation): void {
+  const documents: Array<{ where: string; text: string | object | undefined; trust: boolean }> = [];
+  if (args.type === AWS_TYPES.iamRole) {
+    const role = args.props as IamRoleInputs;
+    documents.push({ where: "assumeRolePolicy", text: role.assumeRolePolicy, trust: true });
+    (role.inlinePolicies ?? []).forEach((p, i) => {
+      documents.push({ where: `inlinePolicies[${i}]`, text: p.policy, trust: false });
+    });
+  } else if ([AWS_TYPES.iamRolePolicy, AWS_TYPES.iamPolicy, AWS_TYPES.iamUserPolicy, AWS_TYPES.iamGroupPolicy].includes(args.type as never)) {
+    documents.push({ where: "policy", text: (args.props as IamPolicyDocumentInputs).policy, trust: false });
+  } else {
+    args.notApplicable("Not an IAM role or policy.");
+    return;
+  }
+  const cfg = configWithDefaults({ resourcelessActions: [...RESOURCELESS_IAM_ACTIONS] }, args);
+  for (const d of documents) {
+    if (d.text === undefined || d.text === null) continue;
+    for (const problem of documentProblems(d.text, d.trust, cfg.resourcelessActions)) reportViolation(`IAM ${args.type.split(":").pop()} "${args.name}" ${d.where}: ${problem}. Name the actions and resource ARNs it needs.`);
+  }
+}
+
+export const iamNoWildcard: ResourceValidationPolicy = {
+  name: "iam-no-wildcard",
+  description: "IAM policies name their actions and resources: no wildcard actions, no NotAction/NotResource, Resource \"*\" only for actions without resource-level permissions, no role assumable by any principal.",
+  enforcementLevel: "mandatory",
+  configSchema: configSchema as unknown as ResourceValidationPolicy["configSchema"],
+  validateResource: check,
+};
+
+
