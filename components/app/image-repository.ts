@@ -25,7 +25,7 @@ export class ImageRepository extends pulumi.ComponentResource {
 
   constructor(name: string, args: ImageRepositoryArgs, opts?: pulumi.ComponentResourceOptions) {
     super("promptandpause:app:ImageRepository", name, {}, opts);
-    const repoName = physicalName("ecr-repository", [args.namePrefix, "workers"]);
+    const repoName = physicalName("aws-ecr-repository", [args.namePrefix, "workers"]);
     const repo = new ecr.Repository(
       `${name}-repository`,
       {

@@ -78,7 +78,7 @@ export class VercelQueueRole extends pulumi.ComponentResource {
         ? pulumi.output(args.oidcProviderArn)
         : new iam.OpenIdConnectProvider(`${name}-oidc`, { url: oidc.issuerUrl, clientIdLists: [oidc.audience], tags: tags(oidc.issuerPath) }, { parent: this }).arn;
 
-    const roleName = physicalName("iam-role", [args.namePrefix, "vercel-enqueue"]);
+    const roleName = physicalName("aws-iam-role", [args.namePrefix, "vercel-enqueue"]);
     const role = new iam.Role(
       `${name}-role`,
       {

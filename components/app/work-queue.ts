@@ -72,13 +72,13 @@ export class WorkQueue extends pulumi.ComponentResource {
     super("promptandpause:app:WorkQueue", name, {}, opts);
     const tags = (nameTag: string) => mergeTags({ component: "workers" }, args.tags, { Name: nameTag });
 
-    const dlqName = physicalName("sqs-queue", [a.namePrefix, "work", "dlq"]);
+    const dlqName = physicalName("aws-sqs-queue", [a.namePrefix, "work", "dlq"]);
     const dlq = new sqs.Queue(
       `${name}-dlq`,
       { name: dlqName, sqsManagedSseEnabled: true, messageRetentionSeconds: WORK_QUEUE_DEFAULTS.deadLetterRetentionSeconds, tags: tags(dlqName) },
       { parent: this },
     );
-    const queueName = physicalName("sqs-queue", [a.namePrefix, "work"]);
+    const queueName = physicalName("aws-sqs-queue", [a.namePrefix, "work"]);
     const queue = new sqs.Queue(
       `${name}-queue`,
       {
@@ -102,7 +102,7 @@ export class WorkQueue extends pulumi.ComponentResource {
     new cloudwatch.MetricAlarm(
       `${name}-dlq-alarm`,
       {
-        name: physicalName("cloudwatch-alarm", [dlqName, "not-empty"]),
+        name: physicalName("aws-cloudwatch-alarm", [dlqName, "not-empty"]),
         alarmDescription: `Jobs failed ${a.maxReceiveCount} times and were dead-lettered into ${dlqName}: inspect them, fix the worker, then redrive.`,
         namespace: "AWS/SQS",
         metricName: "ApproximateNumberOfMessagesVisible",

@@ -162,16 +162,16 @@ export class Workers extends pulumi.ComponentResource {
     super("promptandpause:app:Workers", name, {}, opts);
     const scaling = args.scaling;
     const tags = (nameTag: string) => mergeTags({ component: "workers" }, args.tags, { Name: nameTag });
-    const baseName = physicalName("ecs", [args.namePrefix, "workers"]);
+    const baseName = physicalName("aws-ecs", [args.namePrefix, "workers"]);
 
     const cluster = new ecs.Cluster(`${name}-cluster`, { name: baseName, settings: [{ name: "containerInsights", value: "enabled" }], tags: tags(baseName) }, { parent: this });
-    const logGroupName = physicalName("log-group", [`/ecs/${baseName}`]);
+    const logGroupName = physicalName("aws-log-group", [`/ecs/${baseName}`]);
     const logGroup = new cloudwatch.LogGroup(`${name}-logs`, { name: logGroupName, retentionInDays: args.logRetentionDays ?? 30, tags: tags(logGroupName) }, { parent: this });
 
     this.secretArns = {};
     for (const [key, value] of Object.entries(args.secrets ?? {})) {
       const role = key.toLowerCase().replace(/_/g, "-");
-      const secretName = physicalName("secretsmanager-secret", [args.namePrefix, "workers", role]);
+      const secretName = physicalName("aws-secretsmanager-secret", [args.namePrefix, "workers", role]);
       const secret = new secretsmanager.Secret(`${name}-secret-${role}`, { name: secretName, description: `Worker environment ${key}`, recoveryWindowInDays: 7, tags: tags(secretName) }, { parent: this });
       new secretsmanager.SecretVersion(`${name}-secret-${role}-value`, { secretId: secret.id, secretString: pulumi.secret(value) }, { parent: this });
       this.secretArns[key] = secret.arn;
@@ -182,7 +182,7 @@ export class Workers extends pulumi.ComponentResource {
       Version: "2012-10-17",
       Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": args.accountId } } }],
     });
-    const executionRole = new iam.Role(`${name}-execution-role`, { name: physicalName("iam-role", [args.namePrefix, "workers-execution"]), assumeRolePolicy: trust, tags: tags(`${baseName}-execution`) }, { parent: this });
+    const executionRole = new iam.Role(`${name}-execution-role`, { name: physicalName("aws-iam-role", [args.namePrefix, "workers-execution"]), assumeRolePolicy: trust, tags: tags(`${baseName}-execution`) }, { parent: this });
     new iam.RolePolicy(
       `${name}-execution-policy`,
       {
@@ -203,7 +203,7 @@ export class Workers extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const taskRole = new iam.Role(`${name}-task-role`, { name: physicalName("iam-role", [args.namePrefix, "workers-task"]), assumeRolePolicy: trust, tags: tags(`${baseName}-task`) }, { parent: this });
+    const taskRole = new iam.Role(`${name}-task-role`, { name: physicalName("aws-iam-role", [args.namePrefix, "workers-task"]), assumeRolePolicy: trust, tags: tags(`${baseName}-task`) }, { parent: this });
     new iam.RolePolicy(
       `${name}-task-policy`,
       {

@@ -184,20 +184,20 @@ export class Cache extends pulumi.ComponentResource {
     throwIfIssues(validateCacheArgs(a, name), `Cache "${name}": invalid arguments`);
     super("promptandpause:cache:Cache", name, {}, opts);
 
-    const groupId = physicalName("elasticache-replication-group", [a.namePrefix, "cache"]);
+    const groupId = physicalName("aws-elasticache-replication-group", [a.namePrefix, "cache"]);
     this.nodeIds = memberClusterIds(groupId, a.shards, a.replicasPerShard);
     this.port = a.port;
 
     const key = this.createKey(name, a);
     const subnetGroup = new elasticache.SubnetGroup(
       `${name}-subnets`,
-      { name: physicalName("elasticache-group", [a.namePrefix, "cache"]), description: "Database segment subnets of the cache", subnetIds: a.subnetIds, tags: this.tags(a, `${a.namePrefix}-cache`) },
+      { name: physicalName("aws-elasticache-group", [a.namePrefix, "cache"]), description: "Database segment subnets of the cache", subnetIds: a.subnetIds, tags: this.tags(a, `${a.namePrefix}-cache`) },
       { parent: this },
     );
     const parameters = this.createParameterGroup(name, a);
     const slowLog = new cloudwatch.LogGroup(
       `${name}-slow-log`,
-      { name: physicalName("log-group", [`/aws/elasticache/${groupId}/slow-log`]), retentionInDays: a.logRetentionDays, tags: this.tags(a, `${groupId}-slow-log`) },
+      { name: physicalName("aws-log-group", [`/aws/elasticache/${groupId}/slow-log`]), retentionInDays: a.logRetentionDays, tags: this.tags(a, `${groupId}-slow-log`) },
       { parent: this },
     );
     const token = new random.RandomPassword(
@@ -240,7 +240,7 @@ export class Cache extends pulumi.ComponentResource {
         maintenanceWindow: a.maintenanceWindow,
         snapshotWindow: a.snapshotWindow,
         snapshotRetentionLimit: a.snapshotRetentionDays,
-        finalSnapshotIdentifier: physicalName("elasticache-snapshot", [groupId, "final"]),
+        finalSnapshotIdentifier: physicalName("aws-elasticache-snapshot", [groupId, "final"]),
         autoMinorVersionUpgrade: true,
         applyImmediately: false,
         logDeliveryConfigurations: [{ destination: slowLog.name, destinationType: "cloudwatch-logs", logFormat: "json", logType: "slow-log" }],
@@ -270,7 +270,7 @@ export class Cache extends pulumi.ComponentResource {
       // Deleting the key makes every snapshot unreadable: protected with the group.
       { parent: this, ...statefulOptions(a.protect) },
     );
-    new kms.Alias(`${name}-key-alias`, { name: `alias/${physicalName("kms-alias", [a.namePrefix, "cache"])}`, targetKeyId: key.keyId }, { parent: this });
+    new kms.Alias(`${name}-key-alias`, { name: `alias/${physicalName("aws-kms-alias", [a.namePrefix, "cache"])}`, targetKeyId: key.keyId }, { parent: this });
     return key;
   }
 
@@ -281,7 +281,7 @@ export class Cache extends pulumi.ComponentResource {
       `${name}-parameters`,
       {
         // The family is in the name: a major upgrade creates the new group before the old one goes.
-        name: physicalName("elasticache-group", [a.namePrefix, "cache", family]),
+        name: physicalName("aws-elasticache-group", [a.namePrefix, "cache", family]),
         family,
         description: `${a.namePrefix} cache, cluster mode`,
         parameters: [{ name: "cluster-enabled", value: "yes" }],
@@ -313,7 +313,7 @@ export class Cache extends pulumi.ComponentResource {
         new cloudwatch.MetricAlarm(
           `${name}-alarm-${spec.role}-${node}`,
           {
-            name: physicalName("cloudwatch-alarm", [nodeId, spec.role]),
+            name: physicalName("aws-cloudwatch-alarm", [nodeId, spec.role]),
             alarmDescription: `Cache node ${nodeId}: ${spec.what}.`,
             namespace: "AWS/ElastiCache",
             metricName: spec.metricName,

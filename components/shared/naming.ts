@@ -38,31 +38,46 @@ export const NAMING_RULES = {
   /** Vercel log drains and other Vercel integrations share the project rule. */
   "vercel-log-drain": { maxLength: 100, allowed: /[a-z0-9._-]/, lowercase: true, source: "Vercel log drain name" },
   /**
+   * EC2 `Name` tags: tag values are up to 256 Unicode characters (EC2 "Tag restrictions"); we keep
+   * them short, lower case and dash-separated so they read the same in every console.
+   */
+  "aws-name-tag": { maxLength: 128, allowed: /[a-z0-9-]/, lowercase: true, source: "EC2 User Guide, Tag restrictions (value up to 256 characters)" },
+  /**
+   * Security-group names: up to 255 characters of `a-zA-Z0-9 ._-:/()#,@[]+=&;{}!$*`, and not
+   * starting with `sg-` (EC2 API CreateSecurityGroup, GroupName). Ours start with the project name.
+   */
+  "aws-security-group": { maxLength: 255, allowed: /[a-z0-9._-]/, lowercase: true, source: "EC2 API Reference, CreateSecurityGroup GroupName" },
+  /** IAM role names: up to 64 characters of `[\w+=,.@-]` (IAM API CreateRole, RoleName). */
+  "aws-iam-role": { maxLength: 64, allowed: /[a-zA-Z0-9+=,.@_-]/, lowercase: false, source: "IAM API Reference, CreateRole RoleName" },
+  /** CloudWatch log groups: 1–512 characters of `[\.\-_/#A-Za-z0-9]` (CloudWatch Logs API CreateLogGroup). */
+  "aws-log-group": { maxLength: 512, allowed: /[a-zA-Z0-9._#/-]/, lowercase: false, source: "CloudWatch Logs API Reference, CreateLogGroup logGroupName" },
+  /** SNS topics: up to 256 alphanumerics, hyphens and underscores (SNS API CreateTopic, Name). */
+  "aws-sns-topic": { maxLength: 256, allowed: /[a-zA-Z0-9_-]/, lowercase: false, source: "SNS API Reference, CreateTopic Name" },
+  /**
+   * KMS alias names after `alias/`: up to 256 characters in all of `[a-zA-Z0-9/_-]`, and not
+   * `alias/aws/…` (KMS API CreateAlias, AliasName). The `alias/` prefix is added by the caller.
+   */
+  "aws-kms-alias": { maxLength: 250, allowed: /[a-zA-Z0-9_-]/, lowercase: false, source: "KMS API Reference, CreateAlias AliasName" },
+  /**
    * ElastiCache replication group id (also the prefix of every member cluster id,
    * `<id>-0001-001`): 1–40 letters, digits or hyphens, first a letter, no `--`, no trailing `-`,
    * stored lower case (CreateReplicationGroup `ReplicationGroupId` constraints).
    */
-  "elasticache-replication-group": { maxLength: 40, allowed: /[a-z0-9-]/, lowercase: true, source: "ElastiCache API CreateReplicationGroup ReplicationGroupId" },
+  "aws-elasticache-replication-group": { maxLength: 40, allowed: /[a-z0-9-]/, lowercase: true, source: "ElastiCache API CreateReplicationGroup ReplicationGroupId" },
   /** Cache subnet group / parameter group names: up to 255 letters, digits, hyphens, lower case (CreateCacheSubnetGroup, CreateCacheParameterGroup). */
-  "elasticache-group": { maxLength: 255, allowed: /[a-z0-9-]/, lowercase: true, source: "ElastiCache API CreateCacheSubnetGroup CacheSubnetGroupName" },
+  "aws-elasticache-group": { maxLength: 255, allowed: /[a-z0-9-]/, lowercase: true, source: "ElastiCache API CreateCacheSubnetGroup CacheSubnetGroupName" },
   /** Snapshot names (the final snapshot): 1–255, same alphabet as cluster ids (CreateSnapshot SnapshotName). */
-  "elasticache-snapshot": { maxLength: 255, allowed: /[a-z0-9-]/, lowercase: true, source: "ElastiCache API DeleteReplicationGroup FinalSnapshotIdentifier" },
-  /** IAM role names: 1–64 of `[\w+=,.@-]` (IAM API CreateRole RoleName). */
-  "iam-role": { maxLength: 64, allowed: /[A-Za-z0-9+=,.@_-]/, lowercase: false, source: "IAM API CreateRole RoleName" },
+  "aws-elasticache-snapshot": { maxLength: 255, allowed: /[a-z0-9-]/, lowercase: true, source: "ElastiCache API DeleteReplicationGroup FinalSnapshotIdentifier" },
   /** SQS standard queue names: 1–80 alphanumerics, hyphens, underscores (CreateQueue QueueName). */
-  "sqs-queue": { maxLength: 80, allowed: /[A-Za-z0-9_-]/, lowercase: false, source: "SQS API CreateQueue QueueName" },
+  "aws-sqs-queue": { maxLength: 80, allowed: /[A-Za-z0-9_-]/, lowercase: false, source: "SQS API CreateQueue QueueName" },
   /** ECS cluster and service names: up to 255 letters, digits, hyphens, underscores (CreateCluster, CreateService). */
-  "ecs": { maxLength: 255, allowed: /[A-Za-z0-9_-]/, lowercase: false, source: "ECS API CreateCluster clusterName / CreateService serviceName" },
+  "aws-ecs": { maxLength: 255, allowed: /[A-Za-z0-9_-]/, lowercase: false, source: "ECS API CreateCluster clusterName / CreateService serviceName" },
   /** ECR repository names: 2–256, lower case, digits, `.`, `_`, `-`, `/` (CreateRepository repositoryName). */
-  "ecr-repository": { maxLength: 256, allowed: /[a-z0-9._/-]/, lowercase: true, source: "ECR API CreateRepository repositoryName" },
-  /** CloudWatch Logs group names: 1–512 of `[\.\-_/#A-Za-z0-9]` (CreateLogGroup logGroupName). */
-  "log-group": { maxLength: 512, allowed: /[A-Za-z0-9._/#-]/, lowercase: false, source: "CloudWatch Logs API CreateLogGroup logGroupName" },
+  "aws-ecr-repository": { maxLength: 256, allowed: /[a-z0-9._/-]/, lowercase: true, source: "ECR API CreateRepository repositoryName" },
   /** CloudWatch alarm names: 1–255 printable characters; kept to a safe subset (PutMetricAlarm AlarmName). */
-  "cloudwatch-alarm": { maxLength: 255, allowed: /[A-Za-z0-9._:-]/, lowercase: false, source: "CloudWatch API PutMetricAlarm AlarmName" },
-  /** KMS alias names after `alias/`: 1–250 of `[a-zA-Z0-9/_-]` (CreateAlias AliasName, 256 with the prefix). */
-  "kms-alias": { maxLength: 250, allowed: /[A-Za-z0-9/_-]/, lowercase: false, source: "KMS API CreateAlias AliasName" },
+  "aws-cloudwatch-alarm": { maxLength: 255, allowed: /[A-Za-z0-9._:-]/, lowercase: false, source: "CloudWatch API PutMetricAlarm AlarmName" },
   /** Secrets Manager secret names: 1–512 of `[A-Za-z0-9/_+=.@-]` (CreateSecret Name). */
-  "secretsmanager-secret": { maxLength: 512, allowed: /[A-Za-z0-9/_+=.@-]/, lowercase: false, source: "Secrets Manager API CreateSecret Name" },
+  "aws-secretsmanager-secret": { maxLength: 512, allowed: /[A-Za-z0-9/_+=.@-]/, lowercase: false, source: "Secrets Manager API CreateSecret Name" },
 } as const satisfies Record<string, NamingRule>;
 
 export type NamedService = keyof typeof NAMING_RULES;

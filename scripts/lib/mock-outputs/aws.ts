@@ -1,108 +1,267 @@
-import type { MockOutputTable } from "./types";
-import { mockId } from "./vercel";
+import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+import type { MockOutputs, MockOutputTable } from "./types";
 
 /**
- * Computed outputs of the mocked AWS API (@pulumi/aws 7.x): what the provider adds to the inputs
- * (ids, ARNs, endpoints), in the formats the AWS API documents. Ids derive from the logical name,
- * so plans are reproducible. The account and region are fixed fakes: the mocks cannot see the
- * provider's configuration (a resource's own `region` input wins).
+ * What the AWS APIs return for the resources the platform creates: ids in each service's own
+ * format (`vpc-` + 17 hex, `subnet-…`, KMS key UUIDs), ARNs in each service's documented shape,
+ * and the computed attributes other resources read (a VPC's default ACL/route table/security
+ * group, an EIP's allocation id, a launch template's version, a queue's URL, a replication
+ * group's configuration endpoint). Account and region come from the stack's own
+ * `promptandpause:aws` settings, as the real provider would take them from its configuration;
+ * a resource's own `region` input (v7) wins, as it does for real.
+ * Any other `aws:` type gets an id and an ARN of the generic shape, never an error: the plan
+ * must show every resource, and the policies read inputs, not these outputs.
  */
 
-export const MOCK_AWS = { accountId: "123456789012", region: "eu-west-2" } as const;
+interface AwsTarget {
+  account: string;
+  region: string;
+}
 
-const region = (inputs: Record<string, unknown>): string => String(inputs.region ?? MOCK_AWS.region);
-const arn = (inputs: Record<string, unknown>, service: string, resource: string, global = false): string =>
-  `arn:aws:${service}:${global ? "" : region(inputs)}:${MOCK_AWS.accountId}:${resource}`;
-const nameOf = (inputs: Record<string, unknown>, name: string, key = "name"): string => String(inputs[key] ?? name);
+function target(inputs: Record<string, unknown>): AwsTarget {
+  let settings: { accountId?: string; region?: string } = {};
+  try {
+    const raw = pulumi.runtime.allConfig()["promptandpause:aws"];
+    if (raw) settings = JSON.parse(raw) as typeof settings;
+  } catch {
+    // No or unreadable settings: the config check reports that; the mock still answers.
+  }
+  const region = typeof inputs.region === "string" && inputs.region ? inputs.region : (settings.region ?? "eu-west-2");
+  return { account: settings.accountId ?? "000000000000", region };
+}
 
-/** Cache layer resources (components/cache, components/app workers, queue, roles). */
-export const awsCacheLayerMockOutputs: MockOutputTable = {
+/** `length` lowercase hex digits, stable per name (EC2 ids are a prefix + 17 hex digits). */
+function hex(name: string, length = 17): string {
+  return createHash("sha256").update(name).digest("hex").slice(0, length);
+}
+
+/** A UUID shape, stable per name (KMS key ids, GuardDuty-style ids use 32 hex). */
+function uuid(name: string): string {
+  const h = hex(name, 32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+/** An address in TEST-NET-3 (RFC 5737): never a real host. */
+function testNetAddress(name: string): string {
+  return `203.0.113.${(Number.parseInt(hex(name, 2), 16) % 254) + 1}`;
+}
+
+const str = (v: unknown, fallback: string): string => (typeof v === "string" && v.length > 0 ? v : fallback);
+
+/** A resource whose id is an EC2-style prefixed id, with an ARN under `ec2:…:<kind>/<id>`. */
+function ec2Resource(prefix: string, kind: string, extra: MockOutputs = () => ({})): MockOutputs {
+  return (inputs, name) => {
+    const t = target(inputs);
+    const id = `${prefix}-${hex(name)}`;
+    return { id, arn: `arn:aws:ec2:${t.region}:${t.account}:${kind}/${id}`, ownerId: t.account, ...extra(inputs, name) };
+  };
+}
+
+const TABLE: MockOutputTable = {
+  "pulumi:providers:aws": () => ({}),
+  "aws:ec2/vpc:Vpc": ec2Resource("vpc", "vpc", (_i, name) => ({
+    defaultNetworkAclId: `acl-${hex(`${name}-default-acl`)}`,
+    defaultRouteTableId: `rtb-${hex(`${name}-default-rtb`)}`,
+    mainRouteTableId: `rtb-${hex(`${name}-default-rtb`)}`,
+    defaultSecurityGroupId: `sg-${hex(`${name}-default-sg`)}`,
+  })),
+  "aws:ec2/subnet:Subnet": ec2Resource("subnet", "subnet"),
+  "aws:ec2/internetGateway:InternetGateway": ec2Resource("igw", "internet-gateway"),
+  "aws:ec2/eip:Eip": ec2Resource("eipalloc", "elastic-ip", (_i, name) => ({ allocationId: `eipalloc-${hex(name)}`, publicIp: testNetAddress(name), domain: "vpc" })),
+  "aws:ec2/natGateway:NatGateway": ec2Resource("nat", "natgateway", (_i, name) => ({ publicIp: testNetAddress(name), privateIp: "10.0.64.10" })),
+  "aws:ec2/routeTable:RouteTable": ec2Resource("rtb", "route-table"),
+  "aws:ec2/route:Route": (_i, name) => ({ id: `r-rtb-${hex(name)}1080289494`, state: "active" }),
+  "aws:ec2/routeTableAssociation:RouteTableAssociation": (_i, name) => ({ id: `rtbassoc-${hex(name)}` }),
+  "aws:ec2/networkAcl:NetworkAcl": ec2Resource("acl", "network-acl"),
+  "aws:ec2/networkAclAssociation:NetworkAclAssociation": (_i, name) => ({ id: `aclassoc-${hex(name)}` }),
+  "aws:ec2/networkAclRule:NetworkAclRule": (_i, name) => ({ id: `nacl-${hex(name, 10)}` }),
+  "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl": (inputs) => ({ id: str(inputs.defaultNetworkAclId, "acl-default") }),
+  "aws:ec2/defaultRouteTable:DefaultRouteTable": (inputs) => ({ id: str(inputs.defaultRouteTableId, "rtb-default") }),
+  "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": ec2Resource("sg", "security-group"),
+  "aws:ec2/securityGroup:SecurityGroup": ec2Resource("sg", "security-group"),
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": ec2Resource("sgr", "security-group-rule"),
+  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": ec2Resource("sgr", "security-group-rule"),
+  "aws:ec2/vpcEndpoint:VpcEndpoint": ec2Resource("vpce", "vpc-endpoint", (_i, name) => ({ prefixListId: `pl-${hex(name, 8)}`, state: "available" })),
+  "aws:ec2/flowLog:FlowLog": ec2Resource("fl", "vpc-flow-log"),
+  "aws:ec2/launchTemplate:LaunchTemplate": ec2Resource("lt", "launch-template", () => ({ latestVersion: 1, defaultVersion: 1 })),
+  "aws:ec2/networkInterface:NetworkInterface": ec2Resource("eni", "network-interface", (_i, name) => ({ privateIp: "10.0.64.20", macAddress: `02:${hex(name, 10).replace(/(..)(?!$)/g, "$1:")}` })),
+  "aws:ec2/eipAssociation:EipAssociation": (_i, name) => ({ id: `eipassoc-${hex(name)}` }),
+  "aws:ec2/customerGateway:CustomerGateway": ec2Resource("cgw", "customer-gateway"),
+  "aws:ec2/vpnGateway:VpnGateway": ec2Resource("vgw", "vpn-gateway"),
+  "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter": (inputs) => ({ id: str(inputs.vpcPeeringConnectionId, "pcx-mock"), acceptStatus: "active" }),
+  "aws:ec2/vpnConnection:VpnConnection": ec2Resource("vpn", "vpn-connection", (_i, name) => ({
+    tunnel1Address: testNetAddress(`${name}-t1`),
+    tunnel2Address: testNetAddress(`${name}-t2`),
+    tunnel1InsideCidr: "169.254.10.0/30",
+    tunnel2InsideCidr: "169.254.11.0/30",
+    customerGatewayConfiguration: "<vpn_connection/>",
+  })),
+  "aws:iam/role:Role": (inputs, name) => {
+    const t = target(inputs);
+    const roleName = str(inputs.name, `${name}-${hex(name, 7)}`);
+    return { id: roleName, name: roleName, arn: `arn:aws:iam::${t.account}:role/${roleName}`, uniqueId: `AROA${hex(name, 17).toUpperCase()}` };
+  },
+  "aws:iam/instanceProfile:InstanceProfile": (inputs, name) => {
+    const t = target(inputs);
+    const profileName = str(inputs.name, `${name}-${hex(name, 7)}`);
+    return { id: profileName, name: profileName, arn: `arn:aws:iam::${t.account}:instance-profile/${profileName}` };
+  },
+  "aws:iam/policy:Policy": (inputs, name) => {
+    const t = target(inputs);
+    const policyName = str(inputs.name, `${name}-${hex(name, 7)}`);
+    return { id: `arn:aws:iam::${t.account}:policy/${policyName}`, name: policyName, arn: `arn:aws:iam::${t.account}:policy/${policyName}` };
+  },
+  "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (inputs) => {
+    const t = target(inputs);
+    const host = str(inputs.url, "https://token.actions.githubusercontent.com").replace(/^https:\/\//, "");
+    return { id: `arn:aws:iam::${t.account}:oidc-provider/${host}`, arn: `arn:aws:iam::${t.account}:oidc-provider/${host}` };
+  },
   "aws:kms/key:Key": (inputs, name) => {
-    const keyId = `${mockId("", name, 8)}-${mockId("", `${name}-b`, 4)}-${mockId("", `${name}-c`, 4)}-${mockId("", `${name}-d`, 4)}-${mockId("", `${name}-e`, 12)}`;
-    return { id: keyId, keyId, arn: arn(inputs, "kms", `key/${keyId}`) };
+    const t = target(inputs);
+    const keyId = uuid(name);
+    return { id: keyId, keyId, arn: `arn:aws:kms:${t.region}:${t.account}:key/${keyId}` };
   },
-  "aws:kms/alias:Alias": (inputs) => ({ id: String(inputs.name), arn: arn(inputs, "kms", String(inputs.name)), targetKeyArn: arn(inputs, "kms", `key/${String(inputs.targetKeyId)}`) }),
-  "aws:elasticache/subnetGroup:SubnetGroup": (inputs, name) => ({ id: nameOf(inputs, name), arn: arn(inputs, "elasticache", `subnetgroup:${nameOf(inputs, name)}`), vpcId: "vpc-mock" }),
-  "aws:elasticache/parameterGroup:ParameterGroup": (inputs, name) => ({ id: nameOf(inputs, name), arn: arn(inputs, "elasticache", `parametergroup:${nameOf(inputs, name)}`) }),
-  "aws:elasticache/replicationGroup:ReplicationGroup": (inputs, name) => {
-    const id = nameOf(inputs, name, "replicationGroupId");
-    const shards = Number(inputs.numNodeGroups ?? 1);
-    const replicas = Number(inputs.replicasPerNodeGroup ?? 0);
-    const members: string[] = [];
-    for (let s = 1; s <= shards; s++) for (let n = 1; n <= 1 + replicas; n++) members.push(`${id}-${String(s).padStart(4, "0")}-${String(n).padStart(3, "0")}`);
-    return {
-      id,
-      arn: arn(inputs, "elasticache", `replicationgroup:${id}`),
-      // Cluster mode: only the configuration endpoint (`clustercfg.<id>.<hash>.<region code>.cache.amazonaws.com`).
-      configurationEndpointAddress: `clustercfg.${id}.${mockId("", name, 6)}.euw2.cache.amazonaws.com`,
-      primaryEndpointAddress: "",
-      readerEndpointAddress: "",
-      engineVersionActual: `${String(inputs.engineVersion ?? "8.1")}.0`,
-      memberClusters: members,
-      clusterEnabled: inputs.clusterMode === "enabled",
-    };
+  "aws:kms/replicaKey:ReplicaKey": (inputs, name) => {
+    const t = target(inputs);
+    const keyId = `mrk-${hex(name, 32)}`;
+    return { id: keyId, keyId, arn: `arn:aws:kms:${t.region}:${t.account}:key/${keyId}` };
   },
-  "aws:cloudwatch/logGroup:LogGroup": (inputs, name) => ({ id: nameOf(inputs, name), arn: arn(inputs, "logs", `log-group:${nameOf(inputs, name)}`) }),
-  "aws:cloudwatch/metricAlarm:MetricAlarm": (inputs, name) => ({ id: nameOf(inputs, name), arn: arn(inputs, "cloudwatch", `alarm:${nameOf(inputs, name)}`) }),
-  "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter": (inputs) => ({
-    id: String(inputs.vpcPeeringConnectionId),
-    acceptStatus: "active",
-    vpcId: "vpc-mock",
-    peerVpcId: "vpc-vercelsecurecompute",
-    peerOwnerId: "210987654321",
-    peerRegion: region(inputs),
+  "aws:kms/alias:Alias": (inputs) => {
+    const t = target(inputs);
+    return { id: str(inputs.name, "alias/mock"), arn: `arn:aws:kms:${t.region}:${t.account}:${str(inputs.name, "alias/mock")}` };
+  },
+  "aws:sns/topic:Topic": (inputs, name) => {
+    const t = target(inputs);
+    const arn = `arn:aws:sns:${t.region}:${t.account}:${str(inputs.name, name)}`;
+    return { id: arn, arn, owner: t.account };
+  },
+  "aws:sns/topicSubscription:TopicSubscription": (inputs, name) => ({
+    id: `${str(inputs.topic, "arn:aws:sns:::topic")}:${uuid(name)}`,
+    arn: `${str(inputs.topic, "arn:aws:sns:::topic")}:${uuid(name)}`,
+    // E-mail subscriptions wait for the recipient's confirmation (SNS Subscribe API).
+    pendingConfirmation: inputs.protocol === "email",
   }),
-  "aws:ec2/route:Route": (inputs) => ({ id: `r-${String(inputs.routeTableId)}${String(inputs.destinationCidrBlock)}`, state: "active", origin: "CreateRoute" }),
-  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": (inputs, name) => {
-    const ruleId = mockId("sgr-", name, 17);
-    return { id: ruleId, securityGroupRuleId: ruleId, arn: arn(inputs, "ec2", `security-group-rule/${ruleId}`) };
+  "aws:cloudwatch/logGroup:LogGroup": (inputs, name) => {
+    const t = target(inputs);
+    const groupName = str(inputs.name, `${name}-${hex(name, 7)}`);
+    return { id: groupName, name: groupName, arn: `arn:aws:logs:${t.region}:${t.account}:log-group:${groupName}` };
+  },
+  "aws:autoscaling/group:Group": (inputs, name) => {
+    const t = target(inputs);
+    const groupName = str(inputs.name, `${name}-${hex(name, 7)}`);
+    return { id: groupName, name: groupName, arn: `arn:aws:autoscaling:${t.region}:${t.account}:autoScalingGroup:${uuid(name)}:autoScalingGroupName/${groupName}` };
+  },
+  "aws:s3/bucket:Bucket": (inputs, name) => {
+    const t = target(inputs);
+    const bucket = str(inputs.bucket, `${name}-${hex(name, 7)}`);
+    return { id: bucket, bucket, arn: `arn:aws:s3:::${bucket}`, region: t.region, bucketDomainName: `${bucket}.s3.amazonaws.com`, bucketRegionalDomainName: `${bucket}.s3.${t.region}.amazonaws.com` };
   },
   "aws:sqs/queue:Queue": (inputs, name) => {
-    const queueName = nameOf(inputs, name);
-    const url = `https://sqs.${region(inputs)}.amazonaws.com/${MOCK_AWS.accountId}/${queueName}`;
-    return { id: url, url, arn: arn(inputs, "sqs", queueName) };
+    const t = target(inputs);
+    const queueName = str(inputs.name, `${name}-${hex(name, 7)}`);
+    return { id: `https://sqs.${t.region}.amazonaws.com/${t.account}/${queueName}`, url: `https://sqs.${t.region}.amazonaws.com/${t.account}/${queueName}`, name: queueName, arn: `arn:aws:sqs:${t.region}:${t.account}:${queueName}` };
   },
-  "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy": (inputs) => ({ id: String(inputs.queueUrl) }),
-  "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (inputs) => {
-    const host = String(inputs.url).replace(/^https:\/\//, "");
-    return { id: arn(inputs, "iam", `oidc-provider/${host}`, true), arn: arn(inputs, "iam", `oidc-provider/${host}`, true), thumbprintLists: [] };
-  },
-  "aws:iam/role:Role": (inputs, name) => ({ id: nameOf(inputs, name), arn: arn(inputs, "iam", `role/${nameOf(inputs, name)}`, true), uniqueId: mockId("AROA", name, 17).toUpperCase() }),
-  "aws:iam/rolePolicy:RolePolicy": (inputs, name) => ({ id: `${String(inputs.role)}:${nameOf(inputs, name)}`, name: nameOf(inputs, name) }),
-  "aws:ecr/repository:Repository": (inputs, name) => ({
-    id: nameOf(inputs, name),
-    arn: arn(inputs, "ecr", `repository/${nameOf(inputs, name)}`),
-    registryId: MOCK_AWS.accountId,
-    repositoryUrl: `${MOCK_AWS.accountId}.dkr.ecr.${region(inputs)}.amazonaws.com/${nameOf(inputs, name)}`,
-  }),
-  "aws:ecr/lifecyclePolicy:LifecyclePolicy": (inputs) => ({ id: String(inputs.repository), registryId: MOCK_AWS.accountId }),
-  "aws:ecs/cluster:Cluster": (inputs, name) => {
-    const clusterArn = arn(inputs, "ecs", `cluster/${nameOf(inputs, name)}`);
-    return { id: clusterArn, arn: clusterArn };
-  },
-  "aws:ecs/taskDefinition:TaskDefinition": (inputs) => {
-    const family = String(inputs.family);
-    return { id: family, arn: arn(inputs, "ecs", `task-definition/${family}:1`), arnWithoutRevision: arn(inputs, "ecs", `task-definition/${family}`), revision: 1 };
-  },
-  "aws:ecs/service:Service": (inputs, name) => {
-    const cluster = String(inputs.cluster ?? "default").split("/").pop();
-    return { id: arn(inputs, "ecs", `service/${cluster}/${nameOf(inputs, name)}`), name: nameOf(inputs, name) };
-  },
-  "aws:secretsmanager/secret:Secret": (inputs, name) => {
-    const secretArn = arn(inputs, "secretsmanager", `secret:${nameOf(inputs, name)}-${mockId("", name, 6)}`);
-    return { id: secretArn, arn: secretArn };
-  },
-  "aws:secretsmanager/secretVersion:SecretVersion": (inputs, name) => {
-    const versionId = mockId("", name, 32);
-    return { id: `${String(inputs.secretId)}|${versionId}`, arn: String(inputs.secretId), versionId, versionStages: ["AWSCURRENT"] };
-  },
-  "aws:appautoscaling/target:Target": (inputs) => ({ id: String(inputs.resourceId), arn: arn(inputs, "application-autoscaling", `scalable-target/${mockId("", String(inputs.resourceId), 20)}`) }),
-  "aws:appautoscaling/policy:Policy": (inputs, name) => ({
-    id: nameOf(inputs, name),
-    arn: arn(inputs, "autoscaling", `scalingPolicy:${mockId("", name, 36)}:resource/${String(inputs.resourceId)}:policyName/${nameOf(inputs, name)}`),
-    alarmArns: [],
-  }),
 };
 
-/** Every AWS type mocked so far (the lead's foundation adds its own table here). */
-export const awsMockOutputs: MockOutputTable = { ...awsCacheLayerMockOutputs };
+/** `<prefix>-<shard 4 digits>-<node 3 digits>`, as ElastiCache names cluster-mode members. */
+function memberIds(id: string, shards: number, replicas: number): string[] {
+  const ids: string[] = [];
+  for (let s = 1; s <= shards; s++) for (let n = 1; n <= 1 + replicas; n++) ids.push(`${id}-${String(s).padStart(4, "0")}-${String(n).padStart(3, "0")}`);
+  return ids;
+}
+
+/** The cache layer and the application tier (components/cache, components/app workers, queue, roles). */
+const CACHE_LAYER: MockOutputTable = {
+  "aws:elasticache/subnetGroup:SubnetGroup": (inputs, name) => {
+    const t = target(inputs);
+    const groupName = str(inputs.name, name);
+    return { id: groupName, arn: `arn:aws:elasticache:${t.region}:${t.account}:subnetgroup:${groupName}`, vpcId: `vpc-${hex("vpc")}` };
+  },
+  "aws:elasticache/parameterGroup:ParameterGroup": (inputs, name) => {
+    const t = target(inputs);
+    const groupName = str(inputs.name, name);
+    return { id: groupName, arn: `arn:aws:elasticache:${t.region}:${t.account}:parametergroup:${groupName}` };
+  },
+  "aws:elasticache/replicationGroup:ReplicationGroup": (inputs, name) => {
+    const t = target(inputs);
+    const id = str(inputs.replicationGroupId, name);
+    // Cluster mode: clients use the configuration endpoint `clustercfg.<id>.<hash>.<region code>.cache.amazonaws.com`;
+    // the primary/reader endpoints are empty (CreateReplicationGroup, DescribeReplicationGroups).
+    const clusterMode = inputs.clusterMode === "enabled";
+    return {
+      id,
+      arn: `arn:aws:elasticache:${t.region}:${t.account}:replicationgroup:${id}`,
+      configurationEndpointAddress: clusterMode ? `clustercfg.${id}.${hex(name, 6)}.${t.region.replace(/^(\w\w)\w*-(\w)\w*-(\d)$/, "$1$2$3")}.cache.amazonaws.com` : "",
+      primaryEndpointAddress: clusterMode ? "" : `master.${id}.${hex(name, 6)}.cache.amazonaws.com`,
+      engineVersionActual: `${str(inputs.engineVersion, "8.1")}.0`,
+      memberClusters: memberIds(id, Number(inputs.numNodeGroups ?? 1), Number(inputs.replicasPerNodeGroup ?? 0)),
+      clusterEnabled: clusterMode,
+    };
+  },
+  "aws:cloudwatch/metricAlarm:MetricAlarm": (inputs, name) => {
+    const t = target(inputs);
+    const alarmName = str(inputs.name, name);
+    return { id: alarmName, arn: `arn:aws:cloudwatch:${t.region}:${t.account}:alarm:${alarmName}` };
+  },
+  "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy": (inputs) => ({ id: str(inputs.queueUrl, "queue-url") }),
+  "aws:iam/rolePolicy:RolePolicy": (inputs, name) => ({ id: `${str(inputs.role, "role")}:${str(inputs.name, name)}`, name: str(inputs.name, name) }),
+  "aws:ecr/repository:Repository": (inputs, name) => {
+    const t = target(inputs);
+    const repo = str(inputs.name, name);
+    return { id: repo, arn: `arn:aws:ecr:${t.region}:${t.account}:repository/${repo}`, registryId: t.account, repositoryUrl: `${t.account}.dkr.ecr.${t.region}.amazonaws.com/${repo}` };
+  },
+  "aws:ecr/lifecyclePolicy:LifecyclePolicy": (inputs) => ({ id: str(inputs.repository, "repository"), registryId: target(inputs).account }),
+  "aws:ecs/cluster:Cluster": (inputs, name) => {
+    const t = target(inputs);
+    const arn = `arn:aws:ecs:${t.region}:${t.account}:cluster/${str(inputs.name, name)}`;
+    return { id: arn, arn };
+  },
+  "aws:ecs/taskDefinition:TaskDefinition": (inputs, name) => {
+    const t = target(inputs);
+    const family = str(inputs.family, name);
+    return { id: family, arn: `arn:aws:ecs:${t.region}:${t.account}:task-definition/${family}:1`, arnWithoutRevision: `arn:aws:ecs:${t.region}:${t.account}:task-definition/${family}`, revision: 1 };
+  },
+  "aws:ecs/service:Service": (inputs, name) => {
+    const t = target(inputs);
+    const cluster = str(inputs.cluster, "default").split("/").pop();
+    return { id: `arn:aws:ecs:${t.region}:${t.account}:service/${cluster}/${str(inputs.name, name)}`, name: str(inputs.name, name) };
+  },
+  "aws:secretsmanager/secret:Secret": (inputs, name) => {
+    const t = target(inputs);
+    // Secrets Manager appends a 6-character random suffix to the name in the ARN.
+    const arn = `arn:aws:secretsmanager:${t.region}:${t.account}:secret:${str(inputs.name, name)}-${hex(name, 6)}`;
+    return { id: arn, arn };
+  },
+  "aws:secretsmanager/secretVersion:SecretVersion": (inputs, name) => {
+    const versionId = uuid(name);
+    return { id: `${str(inputs.secretId, "secret")}|${versionId}`, arn: str(inputs.secretId, "secret"), versionId, versionStages: ["AWSCURRENT"] };
+  },
+  "aws:appautoscaling/target:Target": (inputs, name) => {
+    const t = target(inputs);
+    return { id: str(inputs.resourceId, name), arn: `arn:aws:application-autoscaling:${t.region}:${t.account}:scalable-target/${hex(name, 28)}` };
+  },
+  "aws:appautoscaling/policy:Policy": (inputs, name) => {
+    const t = target(inputs);
+    const policyName = str(inputs.name, name);
+    return { id: policyName, arn: `arn:aws:autoscaling:${t.region}:${t.account}:scalingPolicy:${uuid(name)}:resource/${str(inputs.resourceId, "")}:policyName/${policyName}`, alarmArns: [] };
+  },
+};
+
+/** Service and resource part of a generic ARN from a type token (`aws:ecs/cluster:Cluster` → `ecs`, `cluster`). */
+function genericOutputs(type: string): MockOutputs {
+  const [, module = "unknown", resource = "resource"] = /^aws:([^/]+)\/([^:]+):/.exec(type) ?? [];
+  return (inputs, name) => {
+    const t = target(inputs);
+    const resourceName = str(inputs.name, name);
+    return { id: `${name}-${hex(name, 8)}`, arn: `arn:aws:${module}:${t.region}:${t.account}:${resource}/${resourceName}` };
+  };
+}
+
+/** Specific AWS resources; every other `aws:` type gets {@link awsGenericOutputs}. */
+export const awsMockOutputs: MockOutputTable = { ...TABLE, ...CACHE_LAYER };
+
+/** Id and ARN of the generic shape for an `aws:` type without its own entry; undefined for other providers. */
+export function awsGenericOutputs(type: string): MockOutputs | undefined {
+  return type.startsWith("aws:") ? genericOutputs(type) : undefined;
+}
