@@ -4,6 +4,7 @@ import { type ConfigIssue, NOT_SET, SECRET_VALUE, throwIfIssues } from "../compo
 import { resolveScale, SCALE_PRESET_NAMES, type ScaleValues, scaleValuesSchema } from "./presets";
 import { appConfigSchema, checkAppConfig } from "./schema/app";
 import { awsConfigSchema, checkAwsConfig, networkConfigSchema } from "./schema/aws";
+import { cacheConfigSchema, checkCacheLayerConfig, workersConfigSchema } from "./schema/cache";
 import { contactsSchema } from "./schema/common";
 import { checkDatabaseConfig, databaseConfigSchema } from "./schema/database";
 import { checkEdgeConfig, edgeConfigSchema } from "./schema/edge";
@@ -12,7 +13,9 @@ import {
   aiKeySecret,
   knownSecretKeys,
   type PlatformSecrets,
+  REDIS_URL_SECRET,
   REQUIRED_SECRETS,
+  redisUrlProblem,
   type RequiredSecretName,
   setSecretHint,
 } from "./secrets";
@@ -68,6 +71,8 @@ export const platformConfigSchema = z.strictObject({
   database: databaseConfigSchema,
   aws: awsConfigSchema,
   network: networkConfigSchema,
+  cache: cacheConfigSchema,
+  workers: workersConfigSchema,
 });
 
 export type PlatformSettings = z.output<typeof platformConfigSchema>;
@@ -149,7 +154,7 @@ export function parseStackConfig(raw: RawStackConfig): PlatformConfig {
   if (!parsed.success) issues.push(...zodIssuesToConfigIssues(parsed.error.issues, ours, NAMESPACE, undeclaredSecrets));
   const settings = parsed.success ? parsed.data : undefined;
   issues.push(...runCrossKeyChecks(settings ?? parseEachKey(ours)));
-  const secrets = readSecrets(raw, settings?.app.aiProviders ?? declaredAiProviders(raw.values), issues);
+  const secrets = readSecrets(raw, settings?.app.aiProviders ?? declaredAiProviders(raw.values), usesSecureCompute(raw.values), issues);
 
   throwIfIssues(issues);
   if (!settings || !secrets) throw new Error("unreachable: settings parsed without issues");
@@ -166,6 +171,7 @@ const CROSS_KEY_CHECKS: ReadonlyArray<{ needs: readonly (keyof PlatformSettings)
   { needs: ["app", "database"], check: (all) => checkAppConfig(all.app, all) },
   { needs: ["database", "domain"], check: (all) => checkDatabaseConfig(all.database, all) },
   { needs: ["aws", "network"], check: (all) => checkAwsConfig(all) },
+  { needs: ["workers", "app", "network", "aws", "scale"], check: (all) => checkCacheLayerConfig(all, resolveScale(all.scale.preset, all.scale.overrides)) },
 ];
 
 function runCrossKeyChecks(settings: Partial<PlatformSettings>): ConfigIssue[] {
@@ -188,13 +194,22 @@ export function declaredAiProviders(values: Record<string, unknown>): string[] {
   return parsed.success ? parsed.data : [];
 }
 
-/** Every secret key this configuration needs: the required ones plus one per listed AI provider. */
-export function requiredSecretKeys(values: Record<string, unknown>): string[] {
-  const ai = declaredAiProviders(values).map((p) => aiKeySecret(p as (typeof AI_PROVIDERS)[number]).key);
-  return [...Object.values(REQUIRED_SECRETS).map((s) => s.key), ...ai];
+/** Whether the stack reaches ElastiCache from Vercel (`promptandpause:app.secureCompute` is set). */
+export function usesSecureCompute(values: Record<string, unknown>): boolean {
+  const app = values[`${NAMESPACE}:app`];
+  return typeof app === "object" && app !== null && (app as Record<string, unknown>).secureCompute !== undefined;
 }
 
-function readSecrets(raw: RawStackConfig, aiProviders: readonly string[], issues: ConfigIssue[]): PlatformSecrets | undefined {
+/**
+ * Every secret key this configuration needs: the required ones, the app's Redis URL unless
+ * Secure Compute brings the app to ElastiCache, and one per listed AI provider.
+ */
+export function requiredSecretKeys(values: Record<string, unknown>): string[] {
+  const ai = declaredAiProviders(values).map((p) => aiKeySecret(p as (typeof AI_PROVIDERS)[number]).key);
+  return [...Object.values(REQUIRED_SECRETS).map((s) => s.key), ...(usesSecureCompute(values) ? [] : [REDIS_URL_SECRET.key]), ...ai];
+}
+
+function readSecrets(raw: RawStackConfig, aiProviders: readonly string[], secureCompute: boolean, issues: ConfigIssue[]): PlatformSecrets | undefined {
   const before = issues.length;
   const read = (key: string): pulumi.Output<string> | undefined => {
     const value = raw.values[key];
@@ -214,6 +229,23 @@ function readSecrets(raw: RawStackConfig, aiProviders: readonly string[], issues
     const value = read(spec.key);
     if (value) required[name] = value;
   }
+  // The app's Redis: the stack secret, or ElastiCache through Secure Compute — never both silently.
+  let redisUrl: pulumi.Output<string> | undefined;
+  if (secureCompute) {
+    if (raw.values[REDIS_URL_SECRET.key] !== undefined) {
+      issues.push({
+        path: REDIS_URL_SECRET.key,
+        problem: "is set but promptandpause:app.secureCompute is configured: the app's REDIS_URL then comes from the ElastiCache cluster, and two Redis URLs would silently disagree",
+        got: SECRET_VALUE,
+        fix: `Remove it with: pulumi config rm ${REDIS_URL_SECRET.key} (or remove app.secureCompute to keep the serverless Redis).`,
+      });
+    }
+  } else {
+    redisUrl = read(REDIS_URL_SECRET.key);
+    const plain = raw.values[REDIS_URL_SECRET.key];
+    const problem = redisUrl && typeof plain === "string" ? redisUrlProblem(plain) : undefined;
+    if (problem) issues.push({ path: REDIS_URL_SECRET.key, problem, got: SECRET_VALUE, fix: `Use the provider's TLS URL: pulumi config set --secret ${REDIS_URL_SECRET.key} rediss://…` });
+  }
   const aiApiKeys: PlatformSecrets["aiApiKeys"] = {};
   for (const provider of AI_PROVIDERS) {
     const key = aiKeySecret(provider).key;
@@ -224,7 +256,7 @@ function readSecrets(raw: RawStackConfig, aiProviders: readonly string[], issues
       issues.push({ path: key, problem: `is set but ${provider} is not in promptandpause:app.aiProviders`, got: SECRET_VALUE, fix: `Add "${provider}" to app.aiProviders or remove it with: pulumi config rm ${key}` });
     }
   }
-  return issues.length === before ? { required, aiApiKeys } : undefined;
+  return issues.length === before ? { required, aiApiKeys, ...(redisUrl ? { redisUrl } : {}) } : undefined;
 }
 
 /** Turns zod's issues into `<key path>: <problem> (got <value>)`, one per bad key. */

@@ -6,7 +6,7 @@ import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import * as pulumi from "@pulumi/pulumi";
 import { SECRET_NAME_PATTERNS } from "../../policies/guide";
 import { matchingPattern, secretKind, withArticle } from "../../policies/lib/secrets";
-import { LOG_RETENTION_DAYS, type LogRetentionDays, type PolicyDocument } from "../shared/aws";
+import { LOG_RETENTION_DAYS, type PolicyDocument } from "../shared/aws";
 import { type ConfigIssue, SECRET_VALUE, throwIfIssues } from "../shared/errors";
 import { physicalName } from "../shared/naming";
 import { mergeTags, type Tags } from "../shared/tags";
@@ -78,7 +78,7 @@ export interface WorkersArgs {
    */
   scaling: WorkerScaling;
   /** Days the container logs are kept. @default 30 */
-  logRetentionDays?: LogRetentionDays;
+  logRetentionDays?: number;
   /** The scale preset these bounds come from, as a tag on the scaling target (the `worker-scaling` policy reads it). */
   scalePreset?: string;
   /** Tags on every child. */

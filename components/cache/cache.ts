@@ -3,8 +3,9 @@ import * as elasticache from "@pulumi/aws/elasticache";
 import * as kms from "@pulumi/aws/kms";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { alarmTargets, LOG_RETENTION_DAYS, type LogRetentionDays } from "../shared/aws";
+import { alarmTargets, LOG_RETENTION_DAYS } from "../shared/aws";
 import { type ConfigIssue, throwIfIssues } from "../shared/errors";
+import { kmsKeyPolicy } from "../shared/kms-policy";
 import { physicalName } from "../shared/naming";
 import { stripUndefined } from "../shared/objects";
 import { statefulOptions } from "../shared/stateful";
@@ -31,7 +32,7 @@ export const CACHE_DEFAULTS = {
   maintenanceWindow: "sun:02:00-sun:04:00",
   snapshotWindow: "00:00-01:00",
   snapshotRetentionDays: 7,
-  logRetentionDays: 30 as LogRetentionDays,
+  logRetentionDays: 30,
   kmsDeletionWindowDays: 30,
   alarms: { engineCpuPercent: 80, memoryPercent: 80, evictionsPer5Minutes: 1000, replicationLagSeconds: 30 },
 } as const;
@@ -40,6 +41,8 @@ export const CACHE_DEFAULTS = {
 export interface CacheArgs {
   /** Prefix of every physical name, e.g. `promptandpause-prod`. */
   namePrefix: string;
+  /** AWS account id (12 digits): the KMS key policy names the account's actions one by one (no `kms:*`). */
+  accountId: string;
   /** Subnets of the database segment (one per AZ). The cache gets no route to the internet from them. */
   subnetIds: pulumi.Input<string>[];
   /**
@@ -70,7 +73,7 @@ export interface CacheArgs {
   /** Days automatic snapshots are kept (1–35). @default 7. Cost: snapshot storage beyond the free allowance. */
   snapshotRetentionDays?: number;
   /** Days the slow log is kept in CloudWatch Logs (an accepted retention value). @default 30 */
-  logRetentionDays?: LogRetentionDays;
+  logRetentionDays?: number;
   /** Days before a deleted KMS key is really deleted (7–30). @default 30 */
   kmsDeletionWindowDays?: number;
   /** Protect the replication group and its key from deletion (prod). @default false */
@@ -127,6 +130,7 @@ export function validateCacheArgs(a: Resolved, component: string): ConfigIssue[]
   }
   if (!(LOG_RETENTION_DAYS as readonly number[]).includes(a.logRetentionDays)) issues.push({ path: at("logRetentionDays"), problem: `must be one of CloudWatch Logs' values ${LOG_RETENTION_DAYS.join(", ")}`, got: a.logRetentionDays });
   if (!Number.isInteger(a.kmsDeletionWindowDays) || a.kmsDeletionWindowDays < 7 || a.kmsDeletionWindowDays > 30) issues.push({ path: at("kmsDeletionWindowDays"), problem: "must be 7-30 days", got: a.kmsDeletionWindowDays });
+  if (!/^\d{12}$/.test(a.accountId)) issues.push({ path: at("accountId"), problem: "must be a 12-digit AWS account id", got: a.accountId });
   if (a.subnetIds.length === 0) issues.push({ path: at("subnetIds"), problem: "needs at least one database-segment subnet", got: a.subnetIds });
   if (a.replicasPerShard > 0 && a.subnetIds.length < 2) issues.push({ path: at("subnetIds"), problem: "needs subnets in at least two AZs for Multi-AZ replicas", got: a.subnetIds.length });
   if (a.securityGroupIds.length === 0) issues.push({ path: at("securityGroupIds"), problem: "needs the database segment's security group (without one the default group would apply)", got: a.securityGroupIds });
@@ -266,7 +270,15 @@ export class Cache extends pulumi.ComponentResource {
   private createKey(name: string, a: Resolved): kms.Key {
     const key = new kms.Key(
       `${name}-key`,
-      { description: `${a.namePrefix} cache: data at rest and snapshots`, enableKeyRotation: true, deletionWindowInDays: a.kmsDeletionWindowDays, tags: this.tags(a, `${a.namePrefix}-cache`) },
+      {
+        description: `${a.namePrefix} cache: data at rest and snapshots`,
+        enableKeyRotation: true,
+        deletionWindowInDays: a.kmsDeletionWindowDays,
+        // ElastiCache uses the key through grants made with the caller's permissions (ElastiCache
+        // "At-rest encryption": kms:CreateGrant, kms:DescribeKey), which the account statement allows.
+        policy: kmsKeyPolicy(a.accountId),
+        tags: this.tags(a, `${a.namePrefix}-cache`),
+      },
       // Deleting the key makes every snapshot unreadable: protected with the group.
       { parent: this, ...statefulOptions(a.protect) },
     );

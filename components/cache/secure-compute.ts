@@ -22,6 +22,16 @@ export interface SecureComputePeeringArgs {
   routeTables: Record<string, pulumi.Input<string>[]>;
   /** Security group of the cache (the database segment's): gets ingress on {@link port} from {@link cidr} only. */
   cacheSecurityGroupId: pulumi.Input<string>;
+  /**
+   * The database segment's network ACL: NACLs are stateless, so the Secure Compute CIDR needs an
+   * inbound rule for the cache port and an outbound rule for the replies (ephemeral 1024–65535).
+   */
+  databaseNetworkAclId: pulumi.Input<string>;
+  /**
+   * First NACL rule number of the two rules. The firewall numbers its flows `slot × 100 + n`
+   * (slots 1–7 today); 2000 is this layer's block, outside every flow's. @default 2000
+   */
+  naclRuleNumber?: number;
   /** Cache port. @default 6379 */
   port?: number;
   /** Tags on every child. */
@@ -42,7 +52,7 @@ export function validateSecureComputeArgs(args: SecureComputePeeringArgs, compon
 /**
  * Vercel Secure Compute → the cache: accepts the peering Vercel requested, routes the Secure
  * Compute CIDR through it from the given route tables, and opens the cache port to that CIDR only
- * (one rule, never wider). `@pulumiverse/vercel` has no Secure Compute resource: the network and
+ * (one security-group rule, never wider, and the database segment's NACL pair for it). `@pulumiverse/vercel` has no Secure Compute resource: the network and
  * the peering request are ordered through Vercel (Enterprise).
  */
 export class SecureComputePeering extends pulumi.ComponentResource {
@@ -65,6 +75,18 @@ export class SecureComputePeering extends pulumi.ComponentResource {
         new ec2.Route(`${name}-route-${segment}-${i + 1}`, { routeTableId, destinationCidrBlock: args.cidr, vpcPeeringConnectionId: accepter.id }, { parent: this });
       });
     }
+    const ruleNumber = args.naclRuleNumber ?? 2000;
+    new ec2.NetworkAclRule(
+      `${name}-nacl-in`,
+      { networkAclId: args.databaseNetworkAclId, egress: false, ruleNumber, protocol: "tcp", ruleAction: "allow", cidrBlock: args.cidr, fromPort: port, toPort: port },
+      { parent: this, deleteBeforeReplace: true },
+    );
+    new ec2.NetworkAclRule(
+      `${name}-nacl-reply`,
+      // Replies to the Secure Compute clients' ephemeral ports (NACLs do not track connections).
+      { networkAclId: args.databaseNetworkAclId, egress: true, ruleNumber: ruleNumber + 1, protocol: "tcp", ruleAction: "allow", cidrBlock: args.cidr, fromPort: 1024, toPort: 65535 },
+      { parent: this, deleteBeforeReplace: true },
+    );
     new vpc.SecurityGroupIngressRule(
       `${name}-cache-ingress`,
       {

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 // plan nothing extra (tests use `yaml` to edit stack files with their comments kept).
 import { load as parseYaml } from "js-yaml";
 import { requiredSecretKeys } from "../../stacks/config";
-import { setSecretHint } from "../../stacks/secrets";
+import { SECRET_PLACEHOLDER, secretPlaceholder, setSecretHint } from "../../stacks/secrets";
 
 /**
  * Reads a `Pulumi.<stack>.yaml` the way the Pulumi CLI hands it to a program: full
@@ -13,7 +13,7 @@ import { setSecretHint } from "../../stacks/secrets";
  * reported as warnings, since `pulumi up` would stop on them.
  */
 
-export const SECRET_PLACEHOLDER = "offline-plan-placeholder-secret";
+export { SECRET_PLACEHOLDER };
 
 export interface StackSettings {
   config: Record<string, string>;
@@ -57,7 +57,7 @@ export function toStackSettings(section: Record<string, unknown>, project: strin
     const key = rawKey.includes(":") ? rawKey : `${project}:${rawKey}`;
     values[key] = value;
     if (containsSecure(value)) {
-      config[key] = SECRET_PLACEHOLDER;
+      config[key] = secretPlaceholder(key);
       secretKeys.push(key);
     } else {
       config[key] = typeof value === "string" ? value : JSON.stringify(value);
@@ -66,7 +66,7 @@ export function toStackSettings(section: Record<string, unknown>, project: strin
   const warnings: string[] = [];
   for (const key of requiredSecretKeys(values)) {
     if (key in config) continue;
-    config[key] = SECRET_PLACEHOLDER;
+    config[key] = secretPlaceholder(key);
     secretKeys.push(key);
     warnings.push(`${key} is not set in this stack; the plan uses a placeholder, \`pulumi up\` would stop. ${setSecretHint(key)}`);
   }

@@ -24,6 +24,7 @@ const TOPIC = "arn:aws:sns:eu-west-2:123456789012:promptandpause-prod-alerts";
 function args(overrides: Partial<CacheArgs> = {}): CacheArgs {
   return {
     namePrefix: "promptandpause-prod",
+    accountId: "123456789012",
     subnetIds: ["subnet-db-a", "subnet-db-b"],
     securityGroupIds: ["sg-database"],
     shards: 1,
@@ -158,7 +159,7 @@ describe("Cache argument checks", () => {
     ["a major-only version", { engineVersion: "8" }, 'cache.engineVersion: must be major.minor, e.g. 8.1 (ElastiCache needs the minor from version 7 on) (got "8").'],
     ["a 30-minute snapshot window", { snapshotWindow: "00:00-00:30" }, 'cache.snapshotWindow: must be at least 60 minutes long (ElastiCache minimum) (got "00:00-00:30").'],
     ["snapshots off", { snapshotRetentionDays: 0 }, "cache.snapshotRetentionDays: must be 1-35 days (0 would turn daily snapshots off) (got 0)."],
-    ["a log retention CloudWatch refuses", { logRetentionDays: 31 as 30 }, "cache.logRetentionDays: must be one of CloudWatch Logs' values"],
+    ["a log retention CloudWatch refuses", { logRetentionDays: 31 }, "cache.logRetentionDays: must be one of CloudWatch Logs' values"],
     ["replicas in one AZ", { replicasPerShard: 1, subnetIds: ["subnet-db-a"] }, "cache.subnetIds: needs subnets in at least two AZs for Multi-AZ replicas (got 1)."],
     ["no security group", { securityGroupIds: [] }, "cache.securityGroupIds: needs the database segment's security group"],
   ])("refuses %s", async (_t, overrides, message) => {
@@ -202,6 +203,7 @@ describe("SecureComputePeering", () => {
     cidr: "10.200.0.0/20",
     routeTables: { database: [pulumi.output("rtb-db-a"), pulumi.output("rtb-db-b")], application: [pulumi.output("rtb-app-a")] },
     cacheSecurityGroupId: "sg-database",
+    databaseNetworkAclId: "acl-database",
   };
   let resources: PlannedResource[];
   beforeAll(async () => {
@@ -219,6 +221,11 @@ describe("SecureComputePeering", () => {
     ]);
     for (const r of routes) expect(r.dependencies).toContain(accepter.urn);
     expect(one(resources, T.ingress).inputs).toMatchObject({ securityGroupId: "sg-database", ipProtocol: "tcp", fromPort: 6379, toPort: 6379, cidrIpv4: "10.200.0.0/20" });
+    // Stateless NACL: the port in, the replies out, both limited to the CIDR.
+    expect(ofType(resources, "aws:ec2/networkAclRule:NetworkAclRule").map((r) => r.inputs)).toEqual([
+      { networkAclId: "acl-database", egress: false, ruleNumber: 2000, protocol: "tcp", ruleAction: "allow", cidrBlock: "10.200.0.0/20", fromPort: 6379, toPort: 6379 },
+      { networkAclId: "acl-database", egress: true, ruleNumber: 2001, protocol: "tcp", ruleAction: "allow", cidrBlock: "10.200.0.0/20", fromPort: 1024, toPort: 65535 },
+    ]);
   });
 
   it.each<[string, Partial<SecureComputePeeringArgs>, string]>([

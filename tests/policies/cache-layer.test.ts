@@ -50,8 +50,8 @@ beforeAll(async () => {
       const appSg = new ec2.SecurityGroup("network-sg-application", { vpcId: "vpc-1", description: "application", tags: { segment: "application" } });
       const dbSg = new ec2.SecurityGroup("network-sg-database", { vpcId: "vpc-1", description: "database", tags: { segment: "database" } });
       new vpcRule.SecurityGroupIngressRule("network-db-from-app", { securityGroupId: dbSg.id, ipProtocol: "tcp", fromPort: 6379, toPort: 6379, referencedSecurityGroupId: appSg.id });
-      new Cache("cache", { namePrefix: "pp-prod", subnetIds: ["subnet-a", "subnet-b"], securityGroupIds: [dbSg.id], shards: 2, replicasPerShard: 1, nodeType: "cache.m7g.large", alertTopicArn: TOPIC, protect: true });
-      new SecureComputePeering("secure-compute", { peeringConnectionId: "pcx-0a1b2c3d4e5f67890", cidr: SECURE_COMPUTE, routeTables: { database: ["rtb-1"] }, cacheSecurityGroupId: dbSg.id });
+      new Cache("cache", { namePrefix: "pp-prod", accountId: "123456789012", subnetIds: ["subnet-a", "subnet-b"], securityGroupIds: [dbSg.id], shards: 2, replicasPerShard: 1, nodeType: "cache.m7g.large", alertTopicArn: TOPIC, protect: true });
+      new SecureComputePeering("secure-compute", { peeringConnectionId: "pcx-0a1b2c3d4e5f67890", cidr: SECURE_COMPUTE, routeTables: { database: ["rtb-1"] }, cacheSecurityGroupId: dbSg.id, databaseNetworkAclId: "acl-db" });
       const repo = new ImageRepository("workers-images", { namePrefix: "pp-prod" });
       const queue = new WorkQueue("work", { namePrefix: "pp-prod", alertTopicArn: TOPIC });
       new VercelQueueRole("vercel-enqueue", { namePrefix: "pp-prod", teamSlug: "promptandpause", projectName: "pp-prod", environments: ["production"], queueArn: queue.queueArn });
