@@ -20,6 +20,12 @@ export const configSchema = {
       description: "CIDR blocks allowed to reach the cache port: the stack's Vercel Secure Compute network (promptandpause:app.secureCompute.cidr), else none.",
       default: [],
     },
+    allowPeeredNetworks: {
+      type: "boolean",
+      description:
+        "Also allow a CIDR this stack routes through a VPC peering it accepts (Vercel Secure Compute: accepter + routes from app.secureCompute). Set false to allow only allowedCidrs.",
+      default: true,
+    },
     applicationSecurityGroupTag: {
       type: "object",
       properties: { key: { type: "string", minLength: 1 }, value: { type: "string", minLength: 1 } },
@@ -33,6 +39,7 @@ export const configSchema = {
 
 interface Config {
   allowedCidrs: string[];
+  allowPeeredNetworks: boolean;
   applicationSecurityGroupTag: { key: string; value: string };
 }
 
@@ -121,13 +128,31 @@ function ingressSources(resources: PolicyResource[], port: number): Source[] {
   return out;
 }
 
+/** Destinations this stack routes through a VPC peering it accepts (the Secure Compute network). */
+function peeredCidrs(resources: PolicyResource[]): string[] {
+  const accepters = new Set<string>();
+  for (const r of resources) {
+    if (r.type !== AWS_TYPES.peeringAccepter) continue;
+    accepters.add(r.urn);
+    const id = (r.props as { vpcPeeringConnectionId?: string }).vpcPeeringConnectionId;
+    if (id) accepters.add(id);
+  }
+  const out: string[] = [];
+  for (const r of resources) {
+    if (r.type !== AWS_TYPES.route) continue;
+    const p = r.props as { destinationCidrBlock?: string; vpcPeeringConnectionId?: string };
+    if (p.destinationCidrBlock && overlaps(keysOf(r, "vpcPeeringConnectionId", [p.vpcPeeringConnectionId]), accepters)) out.push(p.destinationCidrBlock);
+  }
+  return [...new Set(out)];
+}
+
 export function validateCacheIngress(args: StackValidationArgs, reportViolation: ReportViolation): void {
   const groups = args.resources.filter((r) => r.type === AWS_TYPES.replicationGroup);
   if (groups.length === 0) {
     args.notApplicable("The stack has no ElastiCache replication group.");
     return;
   }
-  const cfg = configWithDefaults<Config>({ allowedCidrs: [], applicationSecurityGroupTag: { key: "segment", value: "application" } }, args);
+  const cfg = configWithDefaults<Config>({ allowedCidrs: [], allowPeeredNetworks: true, applicationSecurityGroupTag: { key: "segment", value: "application" } }, args);
   const cacheGroups = new Set<string>();
   for (const g of groups) for (const k of keysOf(g, "securityGroupIds", (g.props as ReplicationGroupInputs).securityGroupIds ?? [])) cacheGroups.add(k);
   const port = (groups[0]?.props as ReplicationGroupInputs | undefined)?.port ?? CACHE_PORT;
@@ -138,7 +163,9 @@ export function validateCacheIngress(args: StackValidationArgs, reportViolation:
     }
     if (r.type === AWS_TYPES.securityGroup && (r.props as SecurityGroupInputs).tags?.[cfg.applicationSecurityGroupTag.key] === cfg.applicationSecurityGroupTag.value) allowedGroups.add(r.urn);
   }
-  const allowedCidrs = cfg.allowedCidrs.map(parseCidr).filter((c) => c !== undefined);
+  const peered = cfg.allowPeeredNetworks ? peeredCidrs(args.resources) : [];
+  const allowedTexts = [...new Set([...cfg.allowedCidrs, ...peered])];
+  const allowedCidrs = allowedTexts.map(parseCidr).filter((c) => c !== undefined);
   for (const source of ingressSources(args.resources, port)) {
     if (!overlaps(source.groupKeys, cacheGroups) || !source.reachesPort) continue;
     const where = `${source.label} opens the cache's security group ${source.groupText} on port ${port}`;
@@ -149,7 +176,7 @@ export function validateCacheIngress(args: StackValidationArgs, reportViolation:
     for (const text of source.cidrs) {
       const cidr = parseCidr(text);
       if (!cidr || !allowedCidrs.some((allowed) => cidrContains(allowed, cidr))) {
-        const allowed = cfg.allowedCidrs.length > 0 ? `the configured Secure Compute CIDRs (${cfg.allowedCidrs.join(", ")})` : "any allowed CIDR (no Secure Compute CIDR is configured)";
+        const allowed = allowedTexts.length > 0 ? `the Secure Compute CIDRs (${allowedTexts.join(", ")})` : "any allowed CIDR (no Secure Compute CIDR is configured or peered)";
         reportViolation(`${where} to ${text}, outside ${allowed}. Add the Secure Compute CIDR to this policy's allowedCidrs, or remove the rule.`, source.urn);
       }
     }

@@ -17,8 +17,11 @@ export function composeCache(ctx: LayerContext, shared: AwsSharedOutputs, networ
   if (!aws) throw new Error("composeCache: ctx.providers.aws is missing (stacks/platform.ts createProviders)");
   const databaseSg = network.securityGroupIds.database;
   if (!databaseSg) throw new Error('composeCache: the database segment has no security group (composeNetwork must list "database")');
+  const random = ctx.providers.random;
+  if (!random) throw new Error("composeCache: ctx.providers.random is missing (stacks/platform.ts createProviders)");
   const namePrefix = `${config.project}-${config.environment}`;
-  const opts = { providers: [aws] };
+  // The AUTH token is a RandomPassword: default providers are disabled, so random's is passed too.
+  const opts = { providers: [aws, random] };
 
   const cache = new Cache(
     "cache",

@@ -75,7 +75,7 @@ describe("Cache at the current preset (1 shard, no replicas)", () => {
       subnetGroupName: "promptandpause-prod-cache",
       parameterGroupName: "promptandpause-prod-cache-valkey8",
     });
-    expect(group.inputs.kmsKeyId).toMatch(/^arn:aws:kms:eu-west-2:123456789012:key\//);
+    expect(group.inputs.kmsKeyId).toMatch(/^arn:aws:kms:eu-west-2:\d{12}:key\//);
     expect(group.propertyDependencies.kmsKeyId).toContain(key.urn);
     expect(key.inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });
   });

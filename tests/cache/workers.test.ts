@@ -71,9 +71,9 @@ describe("the application tier", () => {
     const queue = one(resources, T.queue, "work-queue");
     const dlq = one(resources, T.queue, "work-dlq");
     expect(queue.inputs).toMatchObject({ name: "promptandpause-prod-work", sqsManagedSseEnabled: true, visibilityTimeoutSeconds: 300, receiveWaitTimeSeconds: 20 });
-    expect(JSON.parse(String(queue.inputs.redrivePolicy))).toEqual({ deadLetterTargetArn: "arn:aws:sqs:eu-west-2:123456789012:promptandpause-prod-work-dlq", maxReceiveCount: 5 });
+    expect(JSON.parse(String(queue.inputs.redrivePolicy))).toEqual({ deadLetterTargetArn: "arn:aws:sqs:eu-west-2:000000000000:promptandpause-prod-work-dlq", maxReceiveCount: 5 });
     expect(dlq.inputs).toMatchObject({ sqsManagedSseEnabled: true, messageRetentionSeconds: 1_209_600 });
-    expect(JSON.parse(String(one(resources, T.allow).inputs.redriveAllowPolicy))).toEqual({ redrivePermission: "byQueue", sourceQueueArns: ["arn:aws:sqs:eu-west-2:123456789012:promptandpause-prod-work"] });
+    expect(JSON.parse(String(one(resources, T.allow).inputs.redriveAllowPolicy))).toEqual({ redrivePermission: "byQueue", sourceQueueArns: ["arn:aws:sqs:eu-west-2:000000000000:promptandpause-prod-work"] });
     const alarm = one(resources, T.alarm, "work-dlq-alarm");
     expect(alarm.inputs).toMatchObject({ namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: "promptandpause-prod-work-dlq" }, threshold: 0, comparisonOperator: "GreaterThanThreshold", alarmActions: [TOPIC], okActions: [TOPIC] });
   });
@@ -85,7 +85,7 @@ describe("the application tier", () => {
     expect(trust.Statement).toEqual([
       {
         Effect: "Allow",
-        Principal: { Federated: "arn:aws:iam::123456789012:oidc-provider/oidc.vercel.com/promptandpause" },
+        Principal: { Federated: "arn:aws:iam::000000000000:oidc-provider/oidc.vercel.com/promptandpause" },
         Action: "sts:AssumeRoleWithWebIdentity",
         Condition: {
           StringEquals: {
@@ -96,7 +96,7 @@ describe("the application tier", () => {
       },
     ]);
     const policy = JSON.parse(String(one(resources, T.rolePolicy, "vercel-enqueue-send").inputs.policy));
-    expect(policy.Statement).toEqual([{ Sid: "EnqueueJobs", Effect: "Allow", Action: "sqs:SendMessage", Resource: "arn:aws:sqs:eu-west-2:123456789012:promptandpause-prod-work" }]);
+    expect(policy.Statement).toEqual([{ Sid: "EnqueueJobs", Effect: "Allow", Action: "sqs:SendMessage", Resource: "arn:aws:sqs:eu-west-2:000000000000:promptandpause-prod-work" }]);
   });
 
   it("keeps images in an ECR repository with immutable tags, scanned on push", () => {
@@ -107,13 +107,13 @@ describe("the application tier", () => {
     const task = one(resources, T.task);
     expect(task.inputs).toMatchObject({ networkMode: "awsvpc", requiresCompatibilities: ["FARGATE"], cpu: "256", memory: "512" });
     const [container] = JSON.parse(String(task.inputs.containerDefinitions));
-    expect(container.image).toBe(`123456789012.dkr.ecr.eu-west-2.amazonaws.com/promptandpause-prod-workers@${DIGEST}`);
+    expect(container.image).toBe(`000000000000.dkr.ecr.eu-west-2.amazonaws.com/promptandpause-prod-workers@${DIGEST}`);
     expect(container.environment).toEqual([
-      { name: "WORK_QUEUE_URL", value: "https://sqs.eu-west-2.amazonaws.com/123456789012/promptandpause-prod-work" },
+      { name: "WORK_QUEUE_URL", value: "https://sqs.eu-west-2.amazonaws.com/000000000000/promptandpause-prod-work" },
       { name: "SUPABASE_URL", value: "https://abc.supabase.co" },
     ]);
     const secret = one(resources, T.secret);
-    expect(container.secrets).toEqual([{ name: "RESEND_API_KEY", valueFrom: expect.stringMatching(/^arn:aws:secretsmanager:eu-west-2:123456789012:secret:promptandpause-prod-workers-resend-api-key-/) }]);
+    expect(container.secrets).toEqual([{ name: "RESEND_API_KEY", valueFrom: expect.stringMatching(/^arn:aws:secretsmanager:eu-west-2:000000000000:secret:promptandpause-prod-workers-resend-api-key-/) }]);
     expect(String(task.inputs.containerDefinitions)).not.toContain(RESEND);
     expect(one(resources, T.secretVersion).secretPaths).toContain("secretString");
     expect(secret.inputs.name).toBe("promptandpause-prod-workers-resend-api-key");
@@ -142,13 +142,13 @@ describe("the application tier", () => {
   it("gives the task role only the queue-consuming actions and the execution role only image, logs and its secrets", () => {
     const task = JSON.parse(String(one(resources, T.rolePolicy, "workers-task-policy").inputs.policy));
     expect(task.Statement).toEqual([
-      { Sid: "ConsumeJobs", Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"], Resource: "arn:aws:sqs:eu-west-2:123456789012:promptandpause-prod-work" },
+      { Sid: "ConsumeJobs", Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"], Resource: "arn:aws:sqs:eu-west-2:000000000000:promptandpause-prod-work" },
     ]);
     const execution = JSON.parse(String(one(resources, T.rolePolicy, "workers-execution-policy").inputs.policy));
     expect(execution.Statement.map((s: { Sid: string; Resource: unknown }) => [s.Sid, s.Resource])).toEqual([
       ["EcrLogin", "*"],
-      ["PullImage", "arn:aws:ecr:eu-west-2:123456789012:repository/promptandpause-prod-workers"],
-      ["WriteLogs", "arn:aws:logs:eu-west-2:123456789012:log-group:/ecs/promptandpause-prod-workers:log-stream:*"],
+      ["PullImage", "arn:aws:ecr:eu-west-2:000000000000:repository/promptandpause-prod-workers"],
+      ["WriteLogs", "arn:aws:logs:eu-west-2:000000000000:log-group:/ecs/promptandpause-prod-workers:log-stream:*"],
       ["ReadWorkerSecrets", [expect.stringMatching(/^arn:aws:secretsmanager:/)]],
     ]);
     const trust = JSON.parse(String(one(resources, T.role, "workers-task-role").inputs.assumeRolePolicy));

@@ -125,7 +125,7 @@ describe("cache-ingress", () => {
   it.each<[string, Record<string, unknown>, (sg: string) => string]>([
     ["a world range", { cidrIpv4: "0.0.0.0/0" }, (sg) => `Ingress rule "x" opens the cache's security group ${sg} on port 6379 to a world-sized range (0.0.0.0/0). Only the application segment and the Vercel Secure Compute network may reach the cache.`],
     ["a world range in halves (IPv6)", { cidrIpv6: "::/1" }, (sg) => `Ingress rule "x" opens the cache's security group ${sg} on port 6379 to a world-sized range (::/1). Only the application segment and the Vercel Secure Compute network may reach the cache.`],
-    ["an office range", { cidrIpv4: "203.0.113.0/24" }, (sg) => `Ingress rule "x" opens the cache's security group ${sg} on port 6379 to 203.0.113.0/24, outside the configured Secure Compute CIDRs (10.200.0.0/20). Add the Secure Compute CIDR to this policy's allowedCidrs, or remove the rule.`],
+    ["an office range", { cidrIpv4: "203.0.113.0/24" }, (sg) => `Ingress rule "x" opens the cache's security group ${sg} on port 6379 to 203.0.113.0/24, outside the Secure Compute CIDRs (10.200.0.0/20). Add the Secure Compute CIDR to this policy's allowedCidrs, or remove the rule.`],
     ["another security group", { referencedSecurityGroupId: "sg-management" }, (sg) => `Ingress rule "x" opens the cache's security group ${sg} on port 6379 to security group sg-management, which is not the application segment's. Only the application segment and the Vercel Secure Compute network may reach the cache.`],
     ["all traffic from a world range", { ipProtocol: "-1", cidrIpv4: "0.0.0.0/0" }, (sg) => `Ingress rule "x" opens the cache's security group ${sg} on port 6379 to a world-sized range (0.0.0.0/0). Only the application segment and the Vercel Secure Compute network may reach the cache.`],
   ])("refuses %s", async (_t, inputs, message) => {
@@ -137,10 +137,18 @@ describe("cache-ingress", () => {
     expect(await violationsOf("cache-ingress", [...tier, extraRule("pg", { fromPort: 5432, toPort: 5432, cidrIpv4: "0.0.0.0/0" })], CONFIG)).toEqual([]);
   });
 
-  it("refuses the Secure Compute rule when the stack's policy config does not list its CIDR", async () => {
-    const found = await violationsOf("cache-ingress", tier, { "cache-ingress": { allowedCidrs: [] } });
+  it("allows the CIDR the stack routes through its accepted peering, unless the policy config turns that off", async () => {
+    expect(await violationsOf("cache-ingress", tier, { "cache-ingress": { allowedCidrs: [] } })).toEqual([]);
+    const found = await violationsOf("cache-ingress", tier, { "cache-ingress": { allowedCidrs: [], allowPeeredNetworks: false } });
     expect(found.map((v) => v.message.split("\n")[1])).toEqual([
-      `Ingress rule "secure-compute-cache-ingress" opens the cache's security group ${dbSgId()} on port 6379 to 10.200.0.0/20, outside any allowed CIDR (no Secure Compute CIDR is configured). Add the Secure Compute CIDR to this policy's allowedCidrs, or remove the rule.`,
+      `Ingress rule "secure-compute-cache-ingress" opens the cache's security group ${dbSgId()} on port 6379 to 10.200.0.0/20, outside any allowed CIDR (no Secure Compute CIDR is configured or peered). Add the Secure Compute CIDR to this policy's allowedCidrs, or remove the rule.`,
+    ]);
+  });
+
+  it("does not let a peering vouch for a wider range than it routes", async () => {
+    const found = await violationsOf("cache-ingress", [...tier, extraRule("wide", { cidrIpv4: "10.200.0.0/16" })], { "cache-ingress": { allowedCidrs: [] } });
+    expect(found.map((v) => v.message.split("\n")[1])).toEqual([
+      `Ingress rule "wide" opens the cache's security group ${dbSgId()} on port 6379 to 10.200.0.0/16, outside the Secure Compute CIDRs (10.200.0.0/20). Add the Secure Compute CIDR to this policy's allowedCidrs, or remove the rule.`,
     ]);
   });
 });
