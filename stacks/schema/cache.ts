@@ -25,7 +25,11 @@ export const cacheConfigSchema = z
      * TLS in transit. Only "required" is accepted: "preferred" still admits plaintext clients and
      * off sends the AUTH token in clear text (the cache-encryption policy refuses both too). @default "required"
      */
-    transitEncryption: z.literal("required", { error: 'must be "required": the cache never accepts plaintext connections ("preferred" still does; the cache-encryption policy refuses it too)' }).default("required"),
+    transitEncryption: z
+      .unknown()
+      .refine((v) => v === "required", { error: 'must be "required": the cache never accepts plaintext connections ("preferred" still does, false turns TLS off; the cache-encryption policy refuses both too)' })
+      .transform(() => "required" as const)
+      .default("required"),
     /** Days daily snapshots are kept (1–35). @default 7 */
     snapshotRetentionDays: z.number().int().min(1).max(35).default(CACHE_DEFAULTS.snapshotRetentionDays),
     /** Days the slow log is kept in CloudWatch Logs. @default 30 */
