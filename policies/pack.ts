@@ -8,7 +8,13 @@ import { cacheEncryption } from "./rules/cache-encryption";
 import { cacheIngress } from "./rules/cache-ingress";
 import { cacheRules } from "./rules/cache-rules";
 import { edgeTlsBaseline } from "./rules/edge-tls-baseline";
-import { iamNoWildcard } from "./rules/iam-no-wildcard";
+import { iamNoWildcardActions } from "./rules/iam-no-wildcard-actions";
+import { networkAdminPortsClosed } from "./rules/network-admin-ports-closed";
+import { networkDatabaseIsolated } from "./rules/network-database-isolated";
+import { networkDefaultSgClosed } from "./rules/network-default-sg-closed";
+import { networkFlowLogs } from "./rules/network-flow-logs";
+import { networkNoWorldIngress } from "./rules/network-no-world-ingress";
+import { iamLeastPrivilege } from "./rules/iam-least-privilege";
 import { rateLimits } from "./rules/rate-limits";
 import { securityHeaders } from "./rules/security-headers";
 import { statefulResourcesProtected } from "./rules/stateful-resources-protected";
@@ -45,11 +51,17 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   supabaseDatabase,
   supabaseHardening,
   statefulResourcesProtected,
+  networkAdminPortsClosed,
+  networkNoWorldIngress,
+  networkDatabaseIsolated,
+  networkFlowLogs,
+  networkDefaultSgClosed,
+  iamNoWildcardActions,
   cacheEncryption,
   cacheIngress,
   workerTasks,
   workerScaling,
-  iamNoWildcard,
+  iamLeastPrivilege,
 ];
 
 /** Everything `new PolicyPack(packName, packArgs)` needs. */

@@ -4,20 +4,18 @@
  * every SDK args type is assignable to its shape here, so a renamed field breaks the build.
  * Kept in the pack (no import of @pulumi/aws) so the pack depends on @pulumi/policy only.
  */
+import { AWS_TYPES } from "../guide";
 import { resourceType } from "./shapes";
 
-export const AWS_TYPES = {
+/** The foundation's AWS type tokens (policies/guide.ts) plus the cache layer's. */
+export const CACHE_LAYER_TYPES = {
+  ...AWS_TYPES,
   replicationGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
-  securityGroup: "aws:ec2/securityGroup:SecurityGroup",
-  securityGroupRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
-  ingressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
   peeringAccepter: "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter",
-  route: "aws:ec2/route:Route",
   ecsService: "aws:ecs/service:Service",
   taskDefinition: "aws:ecs/taskDefinition:TaskDefinition",
   scalingTarget: "aws:appautoscaling/target:Target",
   scalingPolicy: "aws:appautoscaling/policy:Policy",
-  iamRole: "aws:iam/role:Role",
   iamRolePolicy: "aws:iam/rolePolicy:RolePolicy",
   iamPolicy: "aws:iam/policy:Policy",
   iamUserPolicy: "aws:iam/userPolicy:UserPolicy",
@@ -119,6 +117,4 @@ export interface IamPolicyDocumentInputs {
   policy: string | object;
 }
 
-export const ReplicationGroupType = resourceType<ReplicationGroupInputs>(AWS_TYPES.replicationGroup);
-export const EcsServiceType = resourceType<EcsServiceInputs>(AWS_TYPES.ecsService);
-export const TaskDefinitionType = resourceType<TaskDefinitionInputs>(AWS_TYPES.taskDefinition);
+export const ReplicationGroupType = resourceType<ReplicationGroupInputs>(CACHE_LAYER_TYPES.replicationGroup);

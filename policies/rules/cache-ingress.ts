@@ -8,7 +8,7 @@
  */
 import type { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { CACHE_PORT } from "../guide";
-import { AWS_TYPES, type EcsServiceInputs, type IngressRuleInputs, type ReplicationGroupInputs, type SecurityGroupInputs, type SecurityGroupRuleInputs } from "../lib/aws-shapes";
+import { CACHE_LAYER_TYPES as AWS_TYPES, type EcsServiceInputs, type IngressRuleInputs, type ReplicationGroupInputs, type SecurityGroupInputs, type SecurityGroupRuleInputs } from "../lib/aws-shapes";
 import { cidrContains, isWorldRange, parseCidr } from "../lib/cidr";
 import { configWithDefaults } from "../lib/util";
 

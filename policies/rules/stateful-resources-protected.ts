@@ -5,7 +5,7 @@
  */
 import type { ResourceValidationArgs, ResourceValidationPolicy, ReportViolation } from "@pulumi/policy";
 import { TYPES } from "../guide";
-import { AWS_TYPES } from "../lib/aws-shapes";
+import { CACHE_LAYER_TYPES as AWS_TYPES } from "../lib/aws-shapes";
 import { configWithDefaults } from "../lib/util";
 
 export const configSchema = {

@@ -8,7 +8,7 @@
  */
 import type { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { WORKER_SCALING } from "../guide";
-import { AWS_TYPES, type ScalingPolicyInputs, type ScalingTargetInputs } from "../lib/aws-shapes";
+import { CACHE_LAYER_TYPES as AWS_TYPES, type ScalingPolicyInputs, type ScalingTargetInputs } from "../lib/aws-shapes";
 import { configWithDefaults } from "../lib/util";
 
 export const configSchema = {

@@ -7,7 +7,7 @@
  */
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { SECRET_NAME_PATTERNS } from "../guide";
-import { AWS_TYPES, type EcsServiceInputs, type TaskDefinitionInputs } from "../lib/aws-shapes";
+import { CACHE_LAYER_TYPES as AWS_TYPES, type EcsServiceInputs, type TaskDefinitionInputs } from "../lib/aws-shapes";
 import { matchingPattern, secretKind, withArticle } from "../lib/secrets";
 import { configWithDefaults } from "../lib/util";
 

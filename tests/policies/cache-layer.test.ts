@@ -40,7 +40,7 @@ expectTypeOf<pulumi.Unwrap<iam.RolePolicyArgs>>().toExtend<IamPolicyDocumentInpu
 const TOPIC = "arn:aws:sns:eu-west-2:123456789012:alerts";
 const SECURE_COMPUTE = "10.200.0.0/20";
 const CONFIG = { "cache-ingress": { allowedCidrs: [SECURE_COMPUTE] }, "stateful-resources-protected": { requireProtection: true } };
-const MINE = ["cache-encryption", "cache-ingress", "worker-tasks", "worker-scaling", "iam-no-wildcard", "stateful-resources-protected"];
+const MINE = ["cache-encryption", "cache-ingress", "worker-tasks", "worker-scaling", "iam-least-privilege", "iam-no-wildcard-actions", "stateful-resources-protected"];
 
 let tier: PlannedResource[];
 
@@ -223,7 +223,7 @@ describe("worker-scaling", () => {
   });
 });
 
-describe("iam-no-wildcard", () => {
+describe("iam-least-privilege", () => {
   const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
   const ROLE = "aws:iam/role:Role";
   const withStatement = (statement: Record<string, unknown>) => (i: Record<string, unknown>) => {
@@ -232,20 +232,24 @@ describe("iam-no-wildcard", () => {
     i.policy = JSON.stringify(doc);
   };
   it.each<[string, string, string, (i: Record<string, unknown>) => void, string]>([
-    ["every action", ROLE_POLICY, "vercel-enqueue-send", withStatement({ Sid: "All", Effect: "Allow", Action: "*", Resource: "arn:aws:sqs:eu-west-2:1:q" }), 'IAM RolePolicy "vercel-enqueue-send" policy: statement "All" grants the wildcard action "*". Name the actions and resource ARNs it needs.'],
-    ["a service wildcard", ROLE_POLICY, "workers-task-policy", withStatement({ Effect: "Allow", Action: ["sqs:*"], Resource: "arn:aws:sqs:eu-west-2:1:q" }), 'IAM RolePolicy "workers-task-policy" policy: statement #0 grants the wildcard action "sqs:*". Name the actions and resource ARNs it needs.'],
-    ["send on every queue", ROLE_POLICY, "vercel-enqueue-send", withStatement({ Effect: "Allow", Action: "sqs:SendMessage", Resource: "*" }), 'IAM RolePolicy "vercel-enqueue-send" policy: statement #0 grants sqs:SendMessage on Resource "*" (only ecr:GetAuthorizationToken may use "*": they take no resource ARN). Name the actions and resource ARNs it needs.'],
-    ["NotAction", ROLE_POLICY, "vercel-enqueue-send", withStatement({ Effect: "Allow", NotAction: "iam:*", Resource: "arn:aws:sqs:eu-west-2:1:q" }), 'IAM RolePolicy "vercel-enqueue-send" policy: statement #0 uses NotAction (grants everything else). Name the actions and resource ARNs it needs.'],
+    ["send on every queue", ROLE_POLICY, "vercel-enqueue-send", withStatement({ Effect: "Allow", Action: "sqs:SendMessage", Resource: "*" }), 'IAM RolePolicy "vercel-enqueue-send" policy: statement #0 grants sqs:SendMessage on Resource "*" (only ecr:GetAuthorizationToken may use "*": they take no resource ARN). Name the resource ARNs it needs.'],
+    ["NotResource", ROLE_POLICY, "workers-task-policy", withStatement({ Sid: "Consume", Effect: "Allow", Action: "sqs:ReceiveMessage", NotResource: "arn:aws:sqs:eu-west-2:1:other" }), 'IAM RolePolicy "workers-task-policy" policy: statement "Consume" uses NotResource (grants every other resource). Name the resource ARNs it needs.'],
     [
       "a role anyone may assume",
       ROLE,
       "workers-task-role",
       (i) => (i.assumeRolePolicy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }] })),
-      'IAM Role "workers-task-role" assumeRolePolicy: statement #0 lets any principal ("*") assume the role. Name the actions and resource ARNs it needs.',
+      'IAM Role "workers-task-role" assumeRolePolicy: statement #0 lets any principal ("*") assume the role. Name the resource ARNs it needs.',
     ],
   ])("refuses %s", async (_t, type, suffix, change, message) => {
     const { resources, urn } = mutate(type, suffix, change);
-    expect(await violationsOf("iam-no-wildcard", resources, CONFIG)).toEqual([violation("iam-no-wildcard", message, urn)]);
+    expect(await violationsOf("iam-least-privilege", resources, CONFIG)).toEqual([violation("iam-least-privilege", message, urn)]);
+  });
+
+  it("leaves wildcard actions to iam-no-wildcard-actions, which refuses them in these roles too", async () => {
+    const { resources } = mutate(ROLE_POLICY, "vercel-enqueue-send", withStatement({ Effect: "Allow", Action: "sqs:*", Resource: "arn:aws:sqs:eu-west-2:1:q" }));
+    expect(await violationsOf("iam-least-privilege", resources, CONFIG)).toEqual([]);
+    expect((await violationsOf("iam-no-wildcard-actions", resources, CONFIG)).map((v) => v.message.split("\n")[1])).toEqual(['vercel-enqueue-send: policy has Allow of "sqs:*". List the actions the workload needs by name.']);
   });
 });
 

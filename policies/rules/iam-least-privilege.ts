@@ -1,12 +1,13 @@
 /**
- * iam-no-wildcard: IAM policies grant named actions on named resources. No `*` in an action
- * (`*`, `sqs:*`, `sqs:Send*`), no NotAction/NotResource, `Resource: "*"` only for actions that
- * take no resource-level permissions (e.g. ecr:GetAuthorizationToken), and no trust policy that
- * lets any principal (`*`) assume a role.
+ * iam-least-privilege: IAM policies grant their actions on named resources. `Resource: "*"` only
+ * for actions that take no resource-level permissions (e.g. ecr:GetAuthorizationToken), no
+ * NotResource, and no trust policy that lets any principal (`*`) assume a role. Wildcard ACTIONS
+ * and NotAction are `iam-no-wildcard-actions`' (the foundation's); this one adds the resource
+ * and principal side for IAM roles and policies (key and resource policies name themselves `*`).
  */
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { RESOURCELESS_IAM_ACTIONS } from "../guide";
-import { AWS_TYPES, type IamPolicyDocumentInputs, type IamRoleInputs } from "../lib/aws-shapes";
+import { CACHE_LAYER_TYPES as AWS_TYPES, type IamPolicyDocumentInputs, type IamRoleInputs } from "../lib/aws-shapes";
 import { configWithDefaults } from "../lib/util";
 
 interface Statement {
@@ -45,10 +46,8 @@ export function documentProblems(text: string | object, trust: boolean, resource
   statements.forEach((s, i) => {
     const label = `statement ${s.Sid ? `"${s.Sid}"` : `#${i}`}`;
     if (s.Effect !== "Allow") return;
-    if (s.NotAction !== undefined) problems.push(`${label} uses NotAction (grants everything else)`);
     if (s.NotResource !== undefined) problems.push(`${label} uses NotResource (grants every other resource)`);
     const actions = list(s.Action);
-    for (const action of actions.filter((a) => a.includes("*"))) problems.push(`${label} grants the wildcard action "${action}"`);
     if (trust) {
       const principal = s.Principal;
       if (principal === "*" || (typeof principal === "object" && principal !== null && Object.values(principal).some((v) => list(v as string | string[]).includes("*")))) {
@@ -66,7 +65,7 @@ export function documentProblems(text: string | object, trust: boolean, resource
 
 function check(args: ResourceValidationArgs, reportViolation: ReportViolation): void {
   const documents: Array<{ where: string; text: string | object | undefined; trust: boolean }> = [];
-  if (args.type === AWS_TYPES.iamRole) {
+  if (args.type === AWS_TYPES.role) {
     const role = args.props as IamRoleInputs;
     documents.push({ where: "assumeRolePolicy", text: role.assumeRolePolicy, trust: true });
     (role.inlinePolicies ?? []).forEach((p, i) => {
@@ -81,13 +80,13 @@ function check(args: ResourceValidationArgs, reportViolation: ReportViolation): 
   const cfg = configWithDefaults({ resourcelessActions: [...RESOURCELESS_IAM_ACTIONS] }, args);
   for (const d of documents) {
     if (d.text === undefined || d.text === null) continue;
-    for (const problem of documentProblems(d.text, d.trust, cfg.resourcelessActions)) reportViolation(`IAM ${args.type.split(":").pop()} "${args.name}" ${d.where}: ${problem}. Name the actions and resource ARNs it needs.`);
+    for (const problem of documentProblems(d.text, d.trust, cfg.resourcelessActions)) reportViolation(`IAM ${args.type.split(":").pop()} "${args.name}" ${d.where}: ${problem}. Name the resource ARNs it needs.`);
   }
 }
 
-export const iamNoWildcard: ResourceValidationPolicy = {
-  name: "iam-no-wildcard",
-  description: "IAM policies name their actions and resources: no wildcard actions, no NotAction/NotResource, Resource \"*\" only for actions without resource-level permissions, no role assumable by any principal.",
+export const iamLeastPrivilege: ResourceValidationPolicy = {
+  name: "iam-least-privilege",
+  description: "IAM roles and policies grant actions on named resources: Resource \"*\" only for actions without resource-level permissions, no NotResource, no role assumable by any principal.",
   enforcementLevel: "mandatory",
   configSchema: configSchema as unknown as ResourceValidationPolicy["configSchema"],
   validateResource: check,
