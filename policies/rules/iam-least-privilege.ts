@@ -46,6 +46,9 @@ export function documentProblems(text: string | object, trust: boolean, resource
   statements.forEach((s, i) => {
     const label = `statement ${s.Sid ? `"${s.Sid}"` : `#${i}`}`;
     if (s.Effect !== "Allow") return;
+    // A statement with a wildcard action or NotAction is already refused by iam-no-wildcard-actions:
+    // one violation per statement; its resources are checked once its actions are named.
+    if (s.NotAction !== undefined || list(s.Action).some((a) => a.includes("*"))) return;
     if (s.NotResource !== undefined) problems.push(`${label} uses NotResource (grants every other resource)`);
     const actions = list(s.Action);
     if (trust) {
