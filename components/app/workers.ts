@@ -165,7 +165,7 @@ export class Workers extends pulumi.ComponentResource {
     const baseName = physicalName("aws-ecs", [args.namePrefix, "workers"]);
 
     const cluster = new ecs.Cluster(`${name}-cluster`, { name: baseName, settings: [{ name: "containerInsights", value: "enabled" }], tags: tags(baseName) }, { parent: this });
-    const logGroupName = physicalName("aws-log-group", [`/ecs/${baseName}`]);
+    const logGroupName = physicalName("aws-log-group", [baseName]);
     const logGroup = new cloudwatch.LogGroup(`${name}-logs`, { name: logGroupName, retentionInDays: args.logRetentionDays ?? 30, tags: tags(logGroupName) }, { parent: this });
 
     this.secretArns = {};

@@ -150,7 +150,7 @@ export function validateCacheArgs(a: Resolved, component: string): ConfigIssue[]
  * cache is ONE node without failover; 10x adds one replica per shard in another AZ (Multi-AZ).
  *
  * Cost (eu-west-2, on demand, Valkey; docs/cache.md has the table): nodes × node-hour × 730,
- * plus snapshot storage beyond one free snapshot per node, slow-log ingestion and the KMS key.
+ * plus snapshot storage ($0.085 per GB-month), slow-log ingestion and the KMS key.
  */
 export class Cache extends pulumi.ComponentResource {
   /** Replication group id (lower case, ≤ 40). */
@@ -201,7 +201,7 @@ export class Cache extends pulumi.ComponentResource {
     const parameters = this.createParameterGroup(name, a);
     const slowLog = new cloudwatch.LogGroup(
       `${name}-slow-log`,
-      { name: physicalName("aws-log-group", [`/aws/elasticache/${groupId}/slow-log`]), retentionInDays: a.logRetentionDays, tags: this.tags(a, `${groupId}-slow-log`) },
+      { name: physicalName("aws-log-group", [groupId, "slow-log"]), retentionInDays: a.logRetentionDays, tags: this.tags(a, `${groupId}-slow-log`) },
       { parent: this },
     );
     const token = new random.RandomPassword(

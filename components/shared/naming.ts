@@ -50,7 +50,7 @@ export const NAMING_RULES = {
   /** IAM role names: up to 64 characters of `[\w+=,.@-]` (IAM API CreateRole, RoleName). */
   "aws-iam-role": { maxLength: 64, allowed: /[a-zA-Z0-9+=,.@_-]/, lowercase: false, source: "IAM API Reference, CreateRole RoleName" },
   /** CloudWatch log groups: 1–512 characters of `[\.\-_/#A-Za-z0-9]` (CloudWatch Logs API CreateLogGroup). */
-  "aws-log-group": { maxLength: 512, allowed: /[a-zA-Z0-9._#/-]/, lowercase: false, source: "CloudWatch Logs API Reference, CreateLogGroup logGroupName" },
+  "aws-log-group": { maxLength: 512, allowed: /[a-zA-Z0-9._#-]/, lowercase: false, source: "CloudWatch Logs API Reference, CreateLogGroup logGroupName" },
   /** SNS topics: up to 256 alphanumerics, hyphens and underscores (SNS API CreateTopic, Name). */
   "aws-sns-topic": { maxLength: 256, allowed: /[a-zA-Z0-9_-]/, lowercase: false, source: "SNS API Reference, CreateTopic Name" },
   /**
@@ -72,12 +72,12 @@ export const NAMING_RULES = {
   "aws-sqs-queue": { maxLength: 80, allowed: /[A-Za-z0-9_-]/, lowercase: false, source: "SQS API CreateQueue QueueName" },
   /** ECS cluster and service names: up to 255 letters, digits, hyphens, underscores (CreateCluster, CreateService). */
   "aws-ecs": { maxLength: 255, allowed: /[A-Za-z0-9_-]/, lowercase: false, source: "ECS API CreateCluster clusterName / CreateService serviceName" },
-  /** ECR repository names: 2–256, lower case, digits, `.`, `_`, `-`, `/` (CreateRepository repositoryName). */
-  "aws-ecr-repository": { maxLength: 256, allowed: /[a-z0-9._/-]/, lowercase: true, source: "ECR API CreateRepository repositoryName" },
+  /** ECR repository names: 2–256, lower case, digits, `.`, `_`, `-` (and `/` for namespaces, which we do not use; CreateRepository repositoryName). */
+  "aws-ecr-repository": { maxLength: 256, allowed: /[a-z0-9._-]/, lowercase: true, source: "ECR API CreateRepository repositoryName" },
   /** CloudWatch alarm names: 1–255 printable characters; kept to a safe subset (PutMetricAlarm AlarmName). */
   "aws-cloudwatch-alarm": { maxLength: 255, allowed: /[A-Za-z0-9._:-]/, lowercase: false, source: "CloudWatch API PutMetricAlarm AlarmName" },
-  /** Secrets Manager secret names: 1–512 of `[A-Za-z0-9/_+=.@-]` (CreateSecret Name). */
-  "aws-secretsmanager-secret": { maxLength: 512, allowed: /[A-Za-z0-9/_+=.@-]/, lowercase: false, source: "Secrets Manager API CreateSecret Name" },
+  /** Secrets Manager secret names: 1–512 of `[A-Za-z0-9/_+=.@-]` (CreateSecret Name); we use no `/` paths. */
+  "aws-secretsmanager-secret": { maxLength: 512, allowed: /[A-Za-z0-9_+=.@-]/, lowercase: false, source: "Secrets Manager API CreateSecret Name" },
 } as const satisfies Record<string, NamingRule>;
 
 export type NamedService = keyof typeof NAMING_RULES;

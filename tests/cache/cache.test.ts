@@ -82,7 +82,7 @@ describe("Cache at the current preset (1 shard, no replicas)", () => {
 
   it("delivers the slow log as JSON to a log group with retention", () => {
     const log = one(resources, T.logGroup);
-    expect(log.inputs).toEqual(expect.objectContaining({ name: "/aws/elasticache/promptandpause-prod-cache/slow-log", retentionInDays: 30 }));
+    expect(log.inputs).toEqual(expect.objectContaining({ name: "promptandpause-prod-cache-slow-log", retentionInDays: 30 }));
     expect(one(resources, T.group).inputs.logDeliveryConfigurations).toEqual([{ destination: log.inputs.name, destinationType: "cloudwatch-logs", logFormat: "json", logType: "slow-log" }]);
   });
 

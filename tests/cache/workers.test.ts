@@ -117,7 +117,7 @@ describe("the application tier", () => {
     expect(String(task.inputs.containerDefinitions)).not.toContain(RESEND);
     expect(one(resources, T.secretVersion).secretPaths).toContain("secretString");
     expect(secret.inputs.name).toBe("promptandpause-prod-workers-resend-api-key");
-    expect(container.logConfiguration).toEqual({ logDriver: "awslogs", options: { "awslogs-group": "/ecs/promptandpause-prod-workers", "awslogs-region": "eu-west-2", "awslogs-stream-prefix": "worker" } });
+    expect(container.logConfiguration).toEqual({ logDriver: "awslogs", options: { "awslogs-group": "promptandpause-prod-workers", "awslogs-region": "eu-west-2", "awslogs-stream-prefix": "worker" } });
     expect(one(resources, "aws:cloudwatch/logGroup:LogGroup").inputs.retentionInDays).toBe(30);
     expect(one(resources, T.cluster).inputs.settings).toEqual([{ name: "containerInsights", value: "enabled" }]);
   });
@@ -148,7 +148,7 @@ describe("the application tier", () => {
     expect(execution.Statement.map((s: { Sid: string; Resource: unknown }) => [s.Sid, s.Resource])).toEqual([
       ["EcrLogin", "*"],
       ["PullImage", "arn:aws:ecr:eu-west-2:000000000000:repository/promptandpause-prod-workers"],
-      ["WriteLogs", "arn:aws:logs:eu-west-2:000000000000:log-group:/ecs/promptandpause-prod-workers:log-stream:*"],
+      ["WriteLogs", "arn:aws:logs:eu-west-2:000000000000:log-group:promptandpause-prod-workers:log-stream:*"],
       ["ReadWorkerSecrets", [expect.stringMatching(/^arn:aws:secretsmanager:/)]],
     ]);
     const trust = JSON.parse(String(one(resources, T.role, "workers-task-role").inputs.assumeRolePolicy));
