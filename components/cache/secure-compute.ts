@@ -43,7 +43,7 @@ export function validateSecureComputeArgs(args: SecureComputePeeringArgs, compon
   const issues: ConfigIssue[] = [];
   if (!/^pcx-[0-9a-f]{8,17}$/.test(args.peeringConnectionId)) issues.push({ path: `${component}.peeringConnectionId`, problem: "must be a VPC peering connection id like pcx-0a1b2c3d4e5f67890", got: args.peeringConnectionId });
   const cidr = parseCidr(args.cidr);
-  if (!cidr || cidr.version !== 4) issues.push({ path: `${component}.cidr`, problem: "must be an IPv4 CIDR block", got: args.cidr });
+  if (cidr?.version !== 4) issues.push({ path: `${component}.cidr`, problem: "must be an IPv4 CIDR block", got: args.cidr });
   else if (isWorldRange([args.cidr])) issues.push({ path: `${component}.cidr`, problem: "is a world-sized range; the cache may only be opened to the Secure Compute network", got: args.cidr });
   if (Object.values(args.routeTables).flat().length === 0) issues.push({ path: `${component}.routeTables`, problem: "needs the database and application route tables", got: args.routeTables });
   return issues;

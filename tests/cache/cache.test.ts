@@ -78,6 +78,9 @@ describe("Cache at the current preset (1 shard, no replicas)", () => {
     expect(group.inputs.kmsKeyId).toMatch(/^arn:aws:kms:eu-west-2:\d{12}:key\//);
     expect(group.propertyDependencies.kmsKeyId).toContain(key.urn);
     expect(key.inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });
+    const policy = JSON.parse(String(key.inputs.policy));
+    expect(policy.Statement[0]).toMatchObject({ Principal: { AWS: "arn:aws:iam::123456789012:root" } });
+    expect(policy.Statement[0].Action).not.toContain("kms:*");
   });
 
   it("delivers the slow log as JSON to a log group with retention", () => {
