@@ -42,7 +42,7 @@ export function composeWorkers(
   );
 
   const secrets: Record<string, pulumi.Input<string>> = {
-    SUPABASE_SERVICE_ROLE_KEY: database.serviceRoleKey,
+    SUPABASE_SECRET_KEY: database.secretKey,
     RESEND_API_KEY: config.secrets.required.resendApiKey,
     // Inside the VPC the workers always use ElastiCache.
     REDIS_URL: cache.url,

@@ -40,7 +40,7 @@ export const cacheConfigSchema = z
 export type CacheSettings = z.output<typeof cacheConfigSchema>;
 
 /** Variables the platform sets on every worker; config may not redefine them. */
-export const WORKER_PLATFORM_ENV = ["WORK_QUEUE_URL", "SUPABASE_URL", "REDIS_URL", "SUPABASE_SERVICE_ROLE_KEY", "RESEND_API_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GOOGLE_GENERATIVE_AI_API_KEY"] as const;
+export const WORKER_PLATFORM_ENV = ["WORK_QUEUE_URL", "SUPABASE_URL", "REDIS_URL", "SUPABASE_SECRET_KEY", "RESEND_API_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GOOGLE_GENERATIVE_AI_API_KEY"] as const;
 
 export const workersConfigSchema = z
   .strictObject({
