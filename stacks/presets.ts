@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { GUIDE } from "./guide";
+import { safeText } from "./schema/common";
 
 /**
  * Scale presets from the guide's "Scaling Strategy" tables. A stack picks one with
@@ -55,7 +56,7 @@ export const scaleValuesSchema = z.strictObject({
     /** Replicas per shard (0–5, the ElastiCache limit). 0 = no failover; ≥ 1 = Multi-AZ with automatic failover. */
     replicasPerShard: z.number().int().min(0).max(5),
     /** ElastiCache node type, e.g. `cache.t4g.small` (https://aws.amazon.com/elasticache/pricing/). */
-    nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { error: "must be an ElastiCache node type like cache.t4g.small" }),
+    nodeType: safeText({ max: 40, pattern: /^cache\.[a-z0-9]+\.[a-z0-9]+$/, problem: "must be an ElastiCache node type like cache.t4g.small" }),
   }),
   workers: z.strictObject({
     /** Fewest running worker tasks (Application Auto Scaling minCapacity). */

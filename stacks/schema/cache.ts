@@ -6,6 +6,7 @@ import { cidrContains, overlappingPairs, parseCidr } from "../../policies/lib/ci
 import type { PlatformSettings } from "../config";
 import type { ScaleValues } from "../presets";
 import { AWS_REGIONS, checkNoVpcOverlap, checkNotWorld, ipv4Cidr, logRetentionDays, RFC1918 } from "./aws";
+import { safeText } from "./common";
 
 /**
  * `promptandpause:cache` (ElastiCache), `promptandpause:workers` (the ECS Fargate tier) and
@@ -20,7 +21,7 @@ export const cacheConfigSchema = z
     /** Engine. Valkey: same protocol, 20 % cheaper, encrypted at rest by default (docs/cache.md). @default "valkey" */
     engine: z.enum(CACHE_ENGINES).default(CACHE_DEFAULTS.engine),
     /** Engine version `major.minor` (ElastiCache needs the minor from 7 on). @default "8.1" */
-    engineVersion: z.string().regex(/^\d{1,2}\.\d{1,2}$/, { error: "must be major.minor, e.g. 8.1" }).default(CACHE_DEFAULTS.engineVersion),
+    engineVersion: safeText({ max: 5, pattern: /^\d{1,2}\.\d{1,2}$/, problem: "must be major.minor, e.g. 8.1" }).default(CACHE_DEFAULTS.engineVersion),
     /**
      * TLS in transit. Only "required" is accepted: "preferred" still admits plaintext clients and
      * off sends the AUTH token in clear text (the cache-encryption policy refuses both too). @default "required"
@@ -50,7 +51,7 @@ export const workersConfigSchema = z
      */
     enabled: z.boolean().optional(),
     /** Image digest `sha256:<64 hex>` in the workers' ECR repository (never a tag: tags can be moved). */
-    imageDigest: z.string().regex(/^sha256:[0-9a-f]{64}$/, { error: "must be an image digest sha256:<64 lowercase hex> (docker buildx imagetools inspect <image> shows it)" }).optional(),
+    imageDigest: safeText({ max: 71, pattern: /^sha256:[0-9a-f]{64}$/, problem: "must be an image digest sha256:<64 lowercase hex> (docker buildx imagetools inspect <image> shows it)" }).optional(),
     /** Task CPU units. Cost: $0.04656 per vCPU-hour (eu-west-2). @default 256 */
     cpu: z.union([z.literal(256), z.literal(512), z.literal(1024), z.literal(2048), z.literal(4096)], { error: "must be a Fargate CPU size: 256, 512, 1024, 2048 or 4096" }).default(256),
     /** Task memory, MiB (a size Fargate pairs with `cpu`). Cost: $0.00511 per GB-hour. @default 512 */
@@ -59,7 +60,13 @@ export const workersConfigSchema = z
      * Plain environment for the workers (never secrets: those come from the platform's secrets
      * through Secrets Manager). Secret-looking names or values are refused. @default {}
      */
-    environment: z.record(z.string(), z.string().max(4096)).default({}),
+    environment: z
+      .record(
+        safeText({ max: 128, pattern: /^[A-Za-z0-9_]+$/, problem: "must be an environment variable name (letters, digits, _)" }),
+        // Printable ASCII and spaces (ECS passes the value as is; no control characters in a task definition).
+        safeText({ min: 0, max: 4096, pattern: /^[\x20-\x7e]*$/, problem: "must be printable ASCII" }),
+      )
+      .default({}),
     /** Days the container logs are kept. @default 30 */
     logRetentionDays: logRetentionDays(30),
   })
@@ -72,7 +79,7 @@ export const secureComputeSchema = z.strictObject({
   /** The Secure Compute network's IPv4 CIDR (chosen when it was ordered from Vercel). */
   cidr: ipv4Cidr,
   /** The peering connection Vercel requested (`pcx-…`); this stack accepts it. */
-  peeringConnectionId: z.string().regex(/^pcx-[0-9a-f]{8,17}$/, { error: "must be a VPC peering connection id like pcx-0a1b2c3d4e5f67890" }),
+  peeringConnectionId: safeText({ max: 21, pattern: /^pcx-[0-9a-f]{8,17}$/, problem: "must be a VPC peering connection id like pcx-0a1b2c3d4e5f67890" }),
   /** Region of the Secure Compute network. @default promptandpause:aws.region */
   region: z.enum(AWS_REGIONS).optional(),
 });
