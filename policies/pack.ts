@@ -8,6 +8,7 @@ import { cacheEncryption } from "./rules/cache-encryption";
 import { cacheIngress } from "./rules/cache-ingress";
 import { cacheRules } from "./rules/cache-rules";
 import { edgeTlsBaseline } from "./rules/edge-tls-baseline";
+import { githubOidcTrustPinned } from "./rules/github-oidc-trust-pinned";
 import { iamNoWildcardActions } from "./rules/iam-no-wildcard-actions";
 import { networkAdminPortsClosed } from "./rules/network-admin-ports-closed";
 import { networkDatabaseIsolated } from "./rules/network-database-isolated";
@@ -57,6 +58,7 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   networkFlowLogs,
   networkDefaultSgClosed,
   iamNoWildcardActions,
+  githubOidcTrustPinned,
   cacheEncryption,
   cacheIngress,
   workerTasks,

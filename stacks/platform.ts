@@ -5,6 +5,7 @@ import * as random from "@pulumi/random";
 import * as vercel from "@pulumiverse/vercel";
 import { composeApp } from "./compose/app";
 import { composeCache } from "./compose/cache";
+import { composeCi } from "./compose/ci";
 import { composeDatabase } from "./compose/database";
 import { composeEdge } from "./compose/edge";
 import { composeNetwork } from "./compose/network";
@@ -30,6 +31,7 @@ export function buildPlatform(config: PlatformConfig) {
   const workers = composeWorkers(ctx, aws.shared, aws.network, database.outputs, cache.outputs);
   const app = composeApp(ctx, database.outputs, { cache: cache.outputs, queue: workers.queue });
   const edge = composeEdge(ctx, app.outputs);
+  const ci = composeCi(ctx);
 
   return {
     environment: config.environment,
@@ -38,6 +40,7 @@ export function buildPlatform(config: PlatformConfig) {
     app: app.stackOutputs,
     edge: edge.stackOutputs,
     aws: { ...aws.stackOutputs, ...cache.stackOutputs, ...workers.stackOutputs },
+    ci: ci.stackOutputs,
   };
 }
 
