@@ -302,9 +302,3 @@ export const WORKER_SCALING = {
 
 /** The cache port (Redis/Valkey); the database segment's group opens it to the application segment only. */
 export const CACHE_PORT = 6379;
-
-/**
- * IAM actions that take no resource-level permissions, so `Resource: "*"` is the only way to
- * grant them (Service Authorization Reference: "Resource types" column empty).
- */
-export const RESOURCELESS_IAM_ACTIONS: readonly string[] = ["ecr:GetAuthorizationToken"];

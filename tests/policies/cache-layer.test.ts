@@ -232,14 +232,13 @@ describe("iam-least-privilege", () => {
     i.policy = JSON.stringify(doc);
   };
   it.each<[string, string, string, (i: Record<string, unknown>) => void, string]>([
-    ["send on every queue", ROLE_POLICY, "vercel-enqueue-send", withStatement({ Effect: "Allow", Action: "sqs:SendMessage", Resource: "*" }), 'IAM RolePolicy "vercel-enqueue-send" policy: statement #0 grants sqs:SendMessage on Resource "*" (only ecr:GetAuthorizationToken may use "*": they take no resource ARN). Name the resource ARNs it needs.'],
-    ["NotResource", ROLE_POLICY, "workers-task-policy", withStatement({ Sid: "Consume", Effect: "Allow", Action: "sqs:ReceiveMessage", NotResource: "arn:aws:sqs:eu-west-2:1:other" }), 'IAM RolePolicy "workers-task-policy" policy: statement "Consume" uses NotResource (grants every other resource). Name the resource ARNs it needs.'],
+    ["NotResource", ROLE_POLICY, "workers-task-policy", withStatement({ Sid: "Consume", Effect: "Allow", Action: "sqs:ReceiveMessage", NotResource: "arn:aws:sqs:eu-west-2:1:other" }), 'IAM RolePolicy "workers-task-policy" policy: statement "Consume" uses NotResource (grants every other resource). Name the resources and principals it needs.'],
     [
       "a role anyone may assume",
       ROLE,
       "workers-task-role",
       (i) => (i.assumeRolePolicy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }] })),
-      'IAM Role "workers-task-role" assumeRolePolicy: statement #0 lets any principal ("*") assume the role. Name the resource ARNs it needs.',
+      'IAM Role "workers-task-role" assumeRolePolicy: statement #0 lets any principal ("*") assume the role. Name the resources and principals it needs.',
     ],
   ])("refuses %s", async (_t, type, suffix, change, message) => {
     const { resources, urn } = mutate(type, suffix, change);
