@@ -109,7 +109,6 @@ describe("the tier-on fixture (Secure Compute + workers)", () => {
     for (const type of [
       "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter",
       "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy",
-      "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
       "aws:ecs/service:Service",
       "aws:ecs/taskDefinition:TaskDefinition",
       T.target,
@@ -117,6 +116,8 @@ describe("the tier-on fixture (Secure Compute + workers)", () => {
       expect(ofType(resources, type), type).toHaveLength(1);
     }
     expect(ofType(resources, "aws:appautoscaling/policy:Policy")).toHaveLength(2);
+    // Vercel's team issuer, next to the CI layer's GitHub one.
+    expect(ofType(resources, "aws:iam/openIdConnectProvider:OpenIdConnectProvider").filter((p) => p.inputs.url === "https://oidc.vercel.com/promptandpause")).toHaveLength(1);
     // The application segment's group now exists, and the workers run in it.
     const appSg = resources.find((r) => r.type === "aws:ec2/securityGroup:SecurityGroup" && (r.inputs.tags as Record<string, string>).segment === "application");
     expect(appSg).toBeDefined();
