@@ -279,3 +279,28 @@ export const FIREWALL = {
   /** Segment that must have no internet route (the guide's DATABASE). */
   isolatedSegments: ["database"],
 } as const;
+
+/**
+ * The cache layer and the application tier (guide "Scaling Strategy", "Auto-scaling
+ * Configuration"; DESIGN.md "AWS side"). Worker bounds per scale preset: the scaling table's
+ * application instances are the floor, the ceiling is max(max_instances 10, 2 × floor)
+ * (stacks/presets.ts workerBounds; tests/policies/cache-layer.test.ts checks both agree).
+ */
+export const WORKER_SCALING = {
+  presets: {
+    current: { minCapacity: 1, maxCapacity: 10 },
+    "10x": { minCapacity: 5, maxCapacity: 10 },
+    "100x": { minCapacity: 20, maxCapacity: 40 },
+  } as Readonly<Record<string, { minCapacity: number; maxCapacity: number }>>,
+  /** target_cpu 70 %, target_memory 80 %. */
+  targetCpuPercent: 70,
+  targetMemoryPercent: 80,
+  /** scale_up_cooldown 300 s, scale_down_cooldown 600 s. */
+  scaleOutCooldownSeconds: 300,
+  scaleInCooldownSeconds: 600,
+  /** Tag on the scaling target naming the preset its bounds come from. */
+  presetTag: "scale-preset",
+} as const;
+
+/** The cache port (Redis/Valkey); the database segment's group opens it to the application segment only. */
+export const CACHE_PORT = 6379;

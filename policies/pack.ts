@@ -4,6 +4,8 @@
  */
 import type { EnforcementLevel, PolicyPackArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { version } from "./package.json";
+import { cacheEncryption } from "./rules/cache-encryption";
+import { cacheIngress } from "./rules/cache-ingress";
 import { cacheRules } from "./rules/cache-rules";
 import { edgeTlsBaseline } from "./rules/edge-tls-baseline";
 import { githubOidcTrustPinned } from "./rules/github-oidc-trust-pinned";
@@ -13,6 +15,7 @@ import { networkDatabaseIsolated } from "./rules/network-database-isolated";
 import { networkDefaultSgClosed } from "./rules/network-default-sg-closed";
 import { networkFlowLogs } from "./rules/network-flow-logs";
 import { networkNoWorldIngress } from "./rules/network-no-world-ingress";
+import { iamLeastPrivilege } from "./rules/iam-least-privilege";
 import { rateLimits } from "./rules/rate-limits";
 import { securityHeaders } from "./rules/security-headers";
 import { statefulResourcesProtected } from "./rules/stateful-resources-protected";
@@ -23,6 +26,8 @@ import { vercelDeploymentIsolation } from "./rules/vercel-deployment-isolation";
 import { vercelEnvSecrets } from "./rules/vercel-env-secrets";
 import { vercelFunctionTimeout } from "./rules/vercel-function-timeout";
 import { wafBaseline } from "./rules/waf-baseline";
+import { workerScaling } from "./rules/worker-scaling";
+import { workerTasks } from "./rules/worker-tasks";
 
 /** Pack name, as published (`pulumi policy publish`) and as reported in violations. */
 export const packName = "promptandpause-guide";
@@ -56,6 +61,11 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   networkDefaultSgClosed,
   iamNoWildcardActions,
   githubOidcTrustPinned,
+  cacheEncryption,
+  cacheIngress,
+  workerTasks,
+  workerScaling,
+  iamLeastPrivilege,
 ];
 
 /** Everything `new PolicyPack(packName, packArgs)` needs. */

@@ -5,6 +5,7 @@ import { resolveScale, SCALE_PRESET_NAMES, type ScaleValues, scaleValuesSchema }
 import { appConfigSchema, checkAppConfig } from "./schema/app";
 import { awsConfigSchema, checkAwsConfig, checkNetworkConfig, networkConfigSchema } from "./schema/aws";
 import { checkCiConfig, ciConfigSchema } from "./schema/ci";
+import { cacheConfigSchema, checkCacheLayerConfig, workersConfigSchema } from "./schema/cache";
 import { contactsSchema, safeText } from "./schema/common";
 import { keyNameProblem, rawValueIssues } from "./schema/raw-bounds";
 import { checkDatabaseConfig, databaseConfigSchema } from "./schema/database";
@@ -15,7 +16,9 @@ import {
   aiKeySecret,
   knownSecretKeys,
   type PlatformSecrets,
+  REDIS_URL_SECRET,
   REQUIRED_SECRETS,
+  redisUrlProblem,
   type RequiredSecretName,
   setSecretHint,
 } from "./secrets";
@@ -74,6 +77,7 @@ const scaleSchema = z
         database: scaleValuesSchema.shape.database.partial().optional(),
         app: scaleValuesSchema.shape.app.partial().optional(),
         cache: scaleValuesSchema.shape.cache.partial().optional(),
+        workers: scaleValuesSchema.shape.workers.partial().optional(),
       })
       .default({}),
   })
@@ -97,6 +101,8 @@ export const platformConfigSchema = z.strictObject({
   network: networkConfigSchema,
   /** The roles GitHub Actions assumes for this stack (components/ci). */
   ci: ciConfigSchema,
+  cache: cacheConfigSchema,
+  workers: workersConfigSchema,
 });
 
 export type PlatformSettings = z.output<typeof platformConfigSchema>;
@@ -200,7 +206,7 @@ export function parseStackConfig(raw: RawStackConfig): PlatformConfig {
   if (!parsed.success) issues.push(...zodIssuesToConfigIssues(parsed.error.issues, ours, NAMESPACE, undeclaredSecrets));
   const settings = parsed.success ? parsed.data : undefined;
   issues.push(...runCrossKeyChecks(settings ?? parseEachKey(ours)));
-  const secrets = readSecrets(raw, settings?.app.aiProviders ?? declaredAiProviders(raw.values), issues);
+  const secrets = readSecrets(raw, settings?.app.aiProviders ?? declaredAiProviders(raw.values), usesSecureCompute(raw.values), issues);
 
   throwIfIssues(issues);
   if (!settings || !secrets) throw new Error("unreachable: settings parsed without issues");
@@ -219,6 +225,7 @@ const CROSS_KEY_CHECKS: ReadonlyArray<{ needs: readonly (keyof PlatformSettings)
   { needs: ["aws"], check: (all) => checkAwsConfig(all.aws) },
   { needs: ["network"], check: (all) => checkNetworkConfig(all.network) },
   { needs: ["ci", "aws"], check: (all) => checkCiConfig(all.ci, all.aws.accountId) },
+  { needs: ["workers", "app", "network", "aws", "scale"], check: (all) => checkCacheLayerConfig(all, resolveScale(all.scale.preset, all.scale.overrides)) },
 ];
 
 function runCrossKeyChecks(settings: Partial<PlatformSettings>): ConfigIssue[] {
@@ -241,13 +248,22 @@ export function declaredAiProviders(values: Record<string, unknown>): string[] {
   return parsed.success ? parsed.data : [];
 }
 
-/** Every secret key this configuration needs: the required ones plus one per listed AI provider. */
-export function requiredSecretKeys(values: Record<string, unknown>): string[] {
-  const ai = declaredAiProviders(values).map((p) => aiKeySecret(p as (typeof AI_PROVIDERS)[number]).key);
-  return [...Object.values(REQUIRED_SECRETS).map((s) => s.key), ...ai];
+/** Whether the stack reaches ElastiCache from Vercel (`promptandpause:app.secureCompute` is set). */
+export function usesSecureCompute(values: Record<string, unknown>): boolean {
+  const app = values[`${NAMESPACE}:app`];
+  return typeof app === "object" && app !== null && (app as Record<string, unknown>).secureCompute !== undefined;
 }
 
-function readSecrets(raw: RawStackConfig, aiProviders: readonly string[], issues: ConfigIssue[]): PlatformSecrets | undefined {
+/**
+ * Every secret key this configuration needs: the required ones, the app's Redis URL unless
+ * Secure Compute brings the app to ElastiCache, and one per listed AI provider.
+ */
+export function requiredSecretKeys(values: Record<string, unknown>): string[] {
+  const ai = declaredAiProviders(values).map((p) => aiKeySecret(p as (typeof AI_PROVIDERS)[number]).key);
+  return [...Object.values(REQUIRED_SECRETS).map((s) => s.key), ...(usesSecureCompute(values) ? [] : [REDIS_URL_SECRET.key]), ...ai];
+}
+
+function readSecrets(raw: RawStackConfig, aiProviders: readonly string[], secureCompute: boolean, issues: ConfigIssue[]): PlatformSecrets | undefined {
   const before = issues.length;
   const read = (key: string): pulumi.Output<string> | undefined => {
     const value = raw.values[key];
@@ -267,6 +283,23 @@ function readSecrets(raw: RawStackConfig, aiProviders: readonly string[], issues
     const value = read(spec.key);
     if (value) required[name] = value;
   }
+  // The app's Redis: the stack secret, or ElastiCache through Secure Compute — never both silently.
+  let redisUrl: pulumi.Output<string> | undefined;
+  if (secureCompute) {
+    if (raw.values[REDIS_URL_SECRET.key] !== undefined) {
+      issues.push({
+        path: REDIS_URL_SECRET.key,
+        problem: "is set but promptandpause:app.secureCompute is configured: the app's REDIS_URL then comes from the ElastiCache cluster, and two Redis URLs would silently disagree",
+        got: SECRET_VALUE,
+        fix: `Remove it with: pulumi config rm ${REDIS_URL_SECRET.key} (or remove app.secureCompute to keep the serverless Redis).`,
+      });
+    }
+  } else {
+    redisUrl = read(REDIS_URL_SECRET.key);
+    const plain = raw.values[REDIS_URL_SECRET.key];
+    const problem = redisUrl && typeof plain === "string" ? redisUrlProblem(plain) : undefined;
+    if (problem) issues.push({ path: REDIS_URL_SECRET.key, problem, got: SECRET_VALUE, fix: `Use the provider's TLS URL: pulumi config set --secret ${REDIS_URL_SECRET.key} rediss://…` });
+  }
   const aiApiKeys: PlatformSecrets["aiApiKeys"] = {};
   for (const provider of AI_PROVIDERS) {
     const key = aiKeySecret(provider).key;
@@ -277,7 +310,7 @@ function readSecrets(raw: RawStackConfig, aiProviders: readonly string[], issues
       issues.push({ path: key, problem: `is set but ${provider} is not in promptandpause:app.aiProviders`, got: SECRET_VALUE, fix: `Add "${provider}" to app.aiProviders or remove it with: pulumi config rm ${key}` });
     }
   }
-  return issues.length === before ? { required, aiApiKeys } : undefined;
+  return issues.length === before ? { required, aiApiKeys, ...(redisUrl ? { redisUrl } : {}) } : undefined;
 }
 
 /** Turns zod's issues into `<key path>: <problem> (got <value>)`, one per bad key. */

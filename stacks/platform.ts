@@ -4,10 +4,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as vercel from "@pulumiverse/vercel";
 import { composeApp } from "./compose/app";
+import { composeCache } from "./compose/cache";
 import { composeCi } from "./compose/ci";
 import { composeDatabase } from "./compose/database";
 import { composeEdge } from "./compose/edge";
 import { composeNetwork } from "./compose/network";
+import { composeWorkers } from "./compose/workers";
+import { workersEnabled } from "./schema/cache";
 import type { LayerContext } from "./compose/types";
 import { platformTags } from "../components/shared/tags";
 import type { PlatformConfig } from "./config";
@@ -21,10 +24,12 @@ export function buildPlatform(config: PlatformConfig) {
   const providers = createProviders(config);
   const ctx: LayerContext = { config, providers };
 
-  // The cache (database segment) always exists; later layers add their segments here.
-  const aws = composeNetwork(ctx, ["database"]);
+  // The cache (database segment) always exists; the workers add the application segment.
+  const aws = composeNetwork(ctx, workersEnabled(config.workers) ? ["application", "database"] : ["database"]);
   const database = composeDatabase(ctx);
-  const app = composeApp(ctx, database.outputs);
+  const cache = composeCache(ctx, aws.shared, aws.network);
+  const workers = composeWorkers(ctx, aws.shared, aws.network, database.outputs, cache.outputs);
+  const app = composeApp(ctx, database.outputs, { cache: cache.outputs, queue: workers.queue });
   const edge = composeEdge(ctx, app.outputs);
   const ci = composeCi(ctx);
 
@@ -34,7 +39,7 @@ export function buildPlatform(config: PlatformConfig) {
     database: database.stackOutputs,
     app: app.stackOutputs,
     edge: edge.stackOutputs,
-    aws: aws.stackOutputs,
+    aws: { ...aws.stackOutputs, ...cache.stackOutputs, ...workers.stackOutputs },
     ci: ci.stackOutputs,
   };
 }

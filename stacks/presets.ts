@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DEFAULT_FUNCTION_CPU_TYPE, VERCEL_CPU_TYPES } from "../components/app/defaults";
 import { GUIDE } from "./guide";
+import { safeText } from "./schema/common";
 
 /**
  * Scale presets from the guide's "Scaling Strategy" tables. A stack picks one with
@@ -12,7 +13,19 @@ import { GUIDE } from "./guide";
  *   "5 nodes (sharded)" becomes one primary and four read replicas on a larger compute size.
  * - "Application instances" → Vercel Functions scale per request; instances have no knob there.
  *   The row maps to the function CPU class (more instances' worth of work per invocation).
- * - "Redis instances" → cache shards (ElastiCache cluster mode at 10x and beyond).
+ * - "Redis instances" → cache SHARDS (node groups of an ElastiCache cluster that runs in cluster mode
+ *   from day one, so 1 → 2 → 5 is online resharding, never a replacement). The guide counts
+ *   replicas where it means them ("3 Database nodes (primary + 2 replicas)") and says "cluster" for
+ *   the Redis rows, which in Redis means a sharded Redis Cluster: its "instances" are the
+ *   primaries that each own a slice of the key space. Replicas are this platform's addition, for
+ *   failover: none at `current` (one node, NO failover: a node failure loses the cache until
+ *   ElastiCache replaces the node), one per shard from 10x (Multi-AZ, automatic failover).
+ *   Nodes = shards × (1 + replicas): 1 → 4 → 10. docs/cache.md has the reasoning and the cost.
+ * - "Application instances" also size the ECS Fargate workers (stacks/compose/workers.ts): the
+ *   table's count is the scaling floor (`minTasks`), and `maxTasks = max(guide max_instances 10,
+ *   2 × minTasks)`: 1–10 and 5–10 keep the guide's auto-scaling block as written; at 100x the
+ *   table's 20 instances cannot fit under the guide's max of 10, so the scale-specific row wins
+ *   and the ceiling keeps the 2× headroom 10x has (20–40). docs/cache.md "Workers".
  * - Connection pool and max connections stay the guide's 20 / 100 at every scale
  *   ("Auto-scaling Configuration": database_scaling).
  */
@@ -39,10 +52,18 @@ export const scaleValuesSchema = z.strictObject({
     functionCpuType: z.enum(VERCEL_CPU_TYPES),
   }),
   cache: z.strictObject({
-    /** Redis shards (guide: "Redis instances"). */
+    /** Cache shards = node groups (guide: "Redis instances"). ElastiCache allows up to 500 per cluster. */
     shards: z.number().int().min(1).max(500),
-    /** Replicas per shard. */
+    /** Replicas per shard (0–5, the ElastiCache limit). 0 = no failover; ≥ 1 = Multi-AZ with automatic failover. */
     replicasPerShard: z.number().int().min(0).max(5),
+    /** ElastiCache node type, e.g. `cache.t4g.small` (https://aws.amazon.com/elasticache/pricing/). */
+    nodeType: safeText({ max: 40, pattern: /^cache\.[a-z0-9]+\.[a-z0-9]+$/, problem: "must be an ElastiCache node type like cache.t4g.small" }),
+  }),
+  workers: z.strictObject({
+    /** Fewest running worker tasks (Application Auto Scaling minCapacity). */
+    minTasks: z.number().int().min(1).max(1000),
+    /** Most running worker tasks (Application Auto Scaling maxCapacity). */
+    maxTasks: z.number().int().min(1).max(1000),
   }),
 });
 
@@ -51,27 +72,42 @@ export type ScalePresetName = keyof typeof SCALE_PRESETS;
 
 const guidePool = { poolSize: GUIDE.databaseScaling.connectionPoolSize, maxConnections: GUIDE.databaseScaling.maxConnections };
 
+/**
+ * Worker task bounds for a row of the scaling table: the row's application instances are the
+ * floor, the ceiling is the guide's `max_instances` or twice the floor, whichever is larger.
+ */
+export function workerBounds(applicationInstances: number): { minTasks: number; maxTasks: number } {
+  return { minTasks: applicationInstances, maxTasks: Math.max(GUIDE.autoScaling.maxInstances, 2 * applicationInstances) };
+}
+
+/** "Application instances" per row of the guide's scaling table. */
+export const GUIDE_APPLICATION_INSTANCES = { current: GUIDE.autoScaling.minInstances, "10x": 5, "100x": 20 } as const;
+
 export const SCALE_PRESETS = {
   /** "Current scale": 1 app instance, 1 database node, 1 Redis instance. */
   current: {
     database: { computeSize: "small", readReplicas: 0, ...guidePool },
     /** "standard": also the App component's own default (components/app/defaults.ts). */
     app: { functionCpuType: DEFAULT_FUNCTION_CPU_TYPE },
-    cache: { shards: 1, replicasPerShard: 0 },
+    cache: { shards: 1, replicasPerShard: 0, nodeType: "cache.t4g.small" },
+    workers: workerBounds(GUIDE_APPLICATION_INSTANCES.current),
   },
   /** "Scale to 10x": primary + 2 replicas (= database_scaling.read_replicas), Redis cluster of 2. */
   "10x": {
     database: { computeSize: "large", readReplicas: GUIDE.databaseScaling.readReplicas, ...guidePool },
     app: { functionCpuType: "standard" },
-    cache: { shards: 2, replicasPerShard: 1 },
+    cache: { shards: 2, replicasPerShard: 1, nodeType: "cache.m7g.large" },
+    workers: workerBounds(GUIDE_APPLICATION_INSTANCES["10x"]),
   },
   /** "Scale to 100x": 5 database nodes, Redis cluster of 5, 20 app instances' worth of CPU. */
   "100x": {
     database: { computeSize: "4xlarge", readReplicas: 4, ...guidePool },
     app: { functionCpuType: "performance" },
-    cache: { shards: 5, replicasPerShard: 1 },
+    cache: { shards: 5, replicasPerShard: 1, nodeType: "cache.m7g.large" },
+    workers: workerBounds(GUIDE_APPLICATION_INSTANCES["100x"]),
   },
 } as const satisfies Record<string, ScaleValues>;
+// (`workerBounds` returns plain numbers, so the presets stay assignable to ScaleValues.)
 
 export const SCALE_PRESET_NAMES = Object.keys(SCALE_PRESETS) as [ScalePresetName, ...ScalePresetName[]];
 
@@ -82,6 +118,7 @@ export function resolveScale(preset: ScalePresetName, overrides: DeepPartial<Sca
     database: { ...base.database, ...overrides.database },
     app: { ...base.app, ...overrides.app },
     cache: { ...base.cache, ...overrides.cache },
+    workers: { ...base.workers, ...overrides.workers },
   };
 }
 

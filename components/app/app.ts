@@ -14,6 +14,7 @@ import {
   type NodeVersion,
   type SkewProtectionWindow,
 } from "./defaults";
+import { stripUndefined } from "../shared/objects";
 import { type EnvVarSpec, envVarRole, type VercelTarget, validateEnvVars } from "./env-vars";
 import { StripeWebhookEndpoint } from "./stripe/webhook-endpoint";
 
@@ -377,7 +378,3 @@ export function apiHeaderTransforms(headers: Record<string, string>): { type: st
   return Object.entries(headers).map(([key, value]) => ({ type: "response.headers", op: "set", target: JSON.stringify({ key }), args: JSON.stringify(value) }));
 }
 
-/** Drops keys whose value is undefined, so defaults are not overwritten by them. */
-function stripUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}

@@ -65,6 +65,26 @@ export const NAMING_RULES = {
    * covers one label only).
    */
   "aws-s3-bucket": { maxLength: 63, allowed: /[a-z0-9-]/, lowercase: true, source: "S3 User Guide, general purpose bucket naming rules (dots left out)" },
+  /**
+   * ElastiCache replication group id (also the prefix of every member cluster id,
+   * `<id>-0001-001`): 1–40 letters, digits or hyphens, first a letter, no `--`, no trailing `-`,
+   * stored lower case (CreateReplicationGroup `ReplicationGroupId` constraints).
+   */
+  "aws-elasticache-replication-group": { maxLength: 40, allowed: /[a-z0-9-]/, lowercase: true, source: "ElastiCache API CreateReplicationGroup ReplicationGroupId" },
+  /** Cache subnet group / parameter group names: up to 255 letters, digits, hyphens, lower case (CreateCacheSubnetGroup, CreateCacheParameterGroup). */
+  "aws-elasticache-group": { maxLength: 255, allowed: /[a-z0-9-]/, lowercase: true, source: "ElastiCache API CreateCacheSubnetGroup CacheSubnetGroupName" },
+  /** Snapshot names (the final snapshot): 1–255, same alphabet as cluster ids (CreateSnapshot SnapshotName). */
+  "aws-elasticache-snapshot": { maxLength: 255, allowed: /[a-z0-9-]/, lowercase: true, source: "ElastiCache API DeleteReplicationGroup FinalSnapshotIdentifier" },
+  /** SQS standard queue names: 1–80 alphanumerics, hyphens, underscores (CreateQueue QueueName). */
+  "aws-sqs-queue": { maxLength: 80, allowed: /[A-Za-z0-9_-]/, lowercase: false, source: "SQS API CreateQueue QueueName" },
+  /** ECS cluster and service names: up to 255 letters, digits, hyphens, underscores (CreateCluster, CreateService). */
+  "aws-ecs": { maxLength: 255, allowed: /[A-Za-z0-9_-]/, lowercase: false, source: "ECS API CreateCluster clusterName / CreateService serviceName" },
+  /** ECR repository names: 2–256, lower case, digits, `.`, `_`, `-` (and `/` for namespaces, which we do not use; CreateRepository repositoryName). */
+  "aws-ecr-repository": { maxLength: 256, allowed: /[a-z0-9._-]/, lowercase: true, source: "ECR API CreateRepository repositoryName" },
+  /** CloudWatch alarm names: 1–255 printable characters; kept to a safe subset (PutMetricAlarm AlarmName). */
+  "aws-cloudwatch-alarm": { maxLength: 255, allowed: /[A-Za-z0-9._:-]/, lowercase: false, source: "CloudWatch API PutMetricAlarm AlarmName" },
+  /** Secrets Manager secret names: 1–512 of `[A-Za-z0-9/_+=.@-]` (CreateSecret Name); we use no `/` paths. */
+  "aws-secretsmanager-secret": { maxLength: 512, allowed: /[A-Za-z0-9_+=.@-]/, lowercase: false, source: "Secrets Manager API CreateSecret Name" },
 } as const satisfies Record<string, NamingRule>;
 
 export type NamedService = keyof typeof NAMING_RULES;

@@ -5,6 +5,7 @@
  */
 import type { ResourceValidationArgs, ResourceValidationPolicy, ReportViolation } from "@pulumi/policy";
 import { TYPES } from "../guide";
+import { CACHE_LAYER_TYPES as AWS_TYPES } from "../lib/aws-shapes";
 import { configWithDefaults } from "../lib/util";
 
 export const configSchema = {
@@ -21,13 +22,14 @@ export const configSchema = {
 function statefulKind(args: ResourceValidationArgs): string | undefined {
   if (args.type === TYPES.zone) return "Cloudflare zone";
   if (args.type === TYPES.supabaseProject) return "Supabase project";
+  if (args.type === AWS_TYPES.replicationGroup) return "ElastiCache replication group";
   return undefined;
 }
 
 export function validateProtection(args: ResourceValidationArgs, reportViolation: ReportViolation): void {
   const kind = statefulKind(args);
   if (!kind) {
-    args.notApplicable(`Policy only applies to resources of type '${TYPES.zone}' and '${TYPES.supabaseProject}'`);
+    args.notApplicable(`Policy only applies to resources of type '${TYPES.zone}', '${TYPES.supabaseProject}' and '${AWS_TYPES.replicationGroup}'`);
     return;
   }
   const { requireProtection } = configWithDefaults({ requireProtection: true }, args);
@@ -38,7 +40,7 @@ export function validateProtection(args: ResourceValidationArgs, reportViolation
 
 export const statefulResourcesProtected: ResourceValidationPolicy = {
   name: "stateful-resources-protected",
-  description: "Stateful resources (Supabase project, Cloudflare zone) are protected from deletion where the environment requires it.",
+  description: "Stateful resources (Supabase project, Cloudflare zone, ElastiCache replication group) are protected from deletion where the environment requires it.",
   enforcementLevel: "mandatory",
   configSchema: configSchema as unknown as ResourceValidationPolicy["configSchema"],
   validateResource: validateProtection,

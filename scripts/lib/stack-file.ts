@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { load as parseYaml } from "js-yaml";
 import { type ConfigIssue, escapeText, NOT_SHOWN, throwIfIssues } from "../../components/shared/errors";
 import { rawConfigIssues, requiredSecretKeys } from "../../stacks/config";
-import { setSecretHint } from "../../stacks/secrets";
+import { SECRET_PLACEHOLDER, secretPlaceholder, setSecretHint } from "../../stacks/secrets";
 
 /**
  * Reads a `Pulumi.<stack>.yaml` the way the Pulumi CLI hands it to a program: full
@@ -14,7 +14,7 @@ import { setSecretHint } from "../../stacks/secrets";
  * reported as warnings, since `pulumi up` would stop on them.
  */
 
-export const SECRET_PLACEHOLDER = "offline-plan-placeholder-secret";
+export { SECRET_PLACEHOLDER };
 
 export interface StackSettings {
   config: Record<string, string>;
@@ -83,7 +83,7 @@ export function toStackSettings(section: Record<string, unknown>, project: strin
   throwIfIssues(issues, "Invalid stack settings file");
   for (const [key, value] of Object.entries(values)) {
     if (containsSecure(value)) {
-      config[key] = SECRET_PLACEHOLDER;
+      config[key] = secretPlaceholder(key);
       secretKeys.push(key);
     } else {
       config[key] = typeof value === "string" ? value : JSON.stringify(value);
@@ -92,7 +92,7 @@ export function toStackSettings(section: Record<string, unknown>, project: strin
   const warnings: string[] = [];
   for (const key of requiredSecretKeys(values)) {
     if (key in config) continue;
-    config[key] = SECRET_PLACEHOLDER;
+    config[key] = secretPlaceholder(key);
     secretKeys.push(key);
     warnings.push(`${key} is not set in this stack; the plan uses a placeholder, \`pulumi up\` would stop. ${setSecretHint(key)}`);
   }

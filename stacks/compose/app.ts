@@ -5,7 +5,7 @@ import { physicalName } from "../../components/shared/naming";
 import type { PlatformConfig } from "../config";
 import { resolveFunctionRegions } from "../schema/app";
 import { AI_PROVIDERS, type AiProvider } from "../secrets";
-import type { AppOutputs, DatabaseOutputs } from "./contracts";
+import type { AppOutputs, CacheOutputs, DatabaseOutputs, WorkQueueOutputs } from "./contracts";
 import type { LayerContext } from "./types";
 
 /** The env var each AI provider's SDK reads its key from (Vercel AI SDK conventions). */
@@ -23,7 +23,7 @@ const ALL_TARGETS: VercelTarget[] = ["production", "preview", "development"];
  * ones are secret Outputs and are never turned into strings here.
  * `STRIPE_WEBHOOK_SECRET` is added by the App component from the endpoint it creates.
  */
-export function appEnvironmentVariables(config: PlatformConfig, database: DatabaseOutputs): EnvVarSpec[] {
+export function appEnvironmentVariables(config: PlatformConfig, database: DatabaseOutputs, tier: AppTierInputs = {}): EnvVarSpec[] {
   const secretTargets: VercelTarget[] = [...config.app.secretTargets];
   const secret = (key: string, value: pulumi.Output<string>, comment: string): EnvVarSpec => ({ key, value: pulumi.secret(value), targets: secretTargets, secret: true, comment });
   const publicVar = (key: string, value: pulumi.Input<string>, comment: string): EnvVarSpec => ({ key, value, targets: ALL_TARGETS, secret: false, comment });
@@ -36,8 +36,19 @@ export function appEnvironmentVariables(config: PlatformConfig, database: Databa
     secret("SUPABASE_SECRET_KEY", database.secretKey, "Supabase secret key (service role), bypasses RLS: server only (database layer)"),
     secret("STRIPE_SECRET_KEY", config.secrets.required.stripeSecretKey, "Stripe secret key (promptandpause:stripeSecretKey)"),
     secret("RESEND_API_KEY", config.secrets.required.resendApiKey, "Resend API key (promptandpause:resendApiKey)"),
-    secret("REDIS_URL", config.secrets.required.redisUrl, "Redis URL with password (promptandpause:redisUrl)"),
+    tier.cache
+      ? secret("REDIS_URL", tier.cache.appRedisUrl, config.app.secureCompute ? "ElastiCache URL with its AUTH token, through Vercel Secure Compute (cache layer)" : "Serverless Redis URL with password (promptandpause:redisUrl)")
+      : secret("REDIS_URL", requireRedisUrl(config), "Serverless Redis URL with password (promptandpause:redisUrl)"),
   ];
+  if (tier.queue) {
+    // Not secrets: the role is only assumable with this project's Vercel OIDC token.
+    const queueVar = (key: string, value: pulumi.Input<string>, comment: string): EnvVarSpec => ({ key, value, targets: secretTargets, secret: false, comment });
+    vars.push(
+      queueVar("AWS_ROLE_ARN", tier.queue.roleArn, "Role the app assumes with its Vercel OIDC token to enqueue (workers layer)"),
+      queueVar("WORK_QUEUE_URL", tier.queue.queueUrl, "SQS queue the workers consume (workers layer)"),
+      queueVar("AWS_REGION", tier.queue.region, "AWS region of the queue (overrides the function region's preset AWS_REGION)"),
+    );
+  }
   for (const provider of AI_PROVIDERS) {
     if (!config.app.aiProviders.includes(provider)) continue;
     const key = config.secrets.aiApiKeys[provider];
@@ -50,15 +61,31 @@ export function appEnvironmentVariables(config: PlatformConfig, database: Databa
   return vars;
 }
 
+/** What the AWS layers hand the app: the Redis it uses and, with the workers, the queue it enqueues into. */
+export interface AppTierInputs {
+  cache?: CacheOutputs;
+  queue?: WorkQueueOutputs;
+}
+
+function requireRedisUrl(config: PlatformConfig): pulumi.Output<string> {
+  if (!config.secrets.redisUrl) throw new Error("app: no REDIS_URL: promptandpause:redisUrl is not set and no cache layer output was passed (the config loader should have refused this).");
+  return config.secrets.redisUrl;
+}
+
+/** The Vercel project's name: configured, else `<project>-<environment>` (Vercel's OIDC `sub` names it too). */
+export function vercelProjectName(config: PlatformConfig): string {
+  return config.app.projectName ?? physicalName("vercel-project", [config.project, config.environment]);
+}
+
 /** The app layer: the Vercel project and everything around it, fed by the database layer. */
-export function composeApp(ctx: LayerContext, database: DatabaseOutputs): { outputs: AppOutputs; stackOutputs: Record<string, pulumi.Input<unknown>> } {
+export function composeApp(ctx: LayerContext, database: DatabaseOutputs, tier: AppTierInputs = {}): { outputs: AppOutputs; stackOutputs: Record<string, pulumi.Input<unknown>> } {
   const { config } = ctx;
   const vercelProvider = ctx.providers.vercel;
   if (!vercelProvider) throw new Error("app: ctx.providers.vercel is missing (stacks/platform.ts createProviders)");
   const randomProvider = ctx.providers.random;
   if (!randomProvider) throw new Error("app: ctx.providers.random is missing (stacks/platform.ts createProviders)");
 
-  const projectName = config.app.projectName ?? physicalName("vercel-project", [config.project, config.environment]);
+  const projectName = vercelProjectName(config);
   const app = new App(
     "app",
     {
@@ -73,7 +100,7 @@ export function composeApp(ctx: LayerContext, database: DatabaseOutputs): { outp
       functionCpuType: config.scale.app.functionCpuType,
       deploymentProtection: config.app.deploymentProtection,
       skewProtection: config.app.skewProtection,
-      environmentVariables: appEnvironmentVariables(config, database),
+      environmentVariables: appEnvironmentVariables(config, database, tier),
       stripe: {
         apiKey: config.secrets.required.stripeSecretKey,
         webhookPath: config.app.stripe.webhookPath,

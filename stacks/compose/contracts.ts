@@ -73,3 +73,23 @@ export interface NetworkOutputs {
    */
   securityGroupIds: Partial<Record<Segment, pulumi.Output<string>>>;
 }
+
+/** Cache layer → app and workers. */
+export interface CacheOutputs {
+  /** Secret: `rediss://:<token>@<configuration endpoint>:6379` (cluster mode: a cluster client). */
+  url: pulumi.Output<string>;
+  configurationEndpoint: pulumi.Output<string>;
+  /**
+   * Secret: the REDIS_URL the Vercel app uses: the cache's URL with Secure Compute, else the
+   * stack's serverless Redis (`promptandpause:redisUrl`).
+   */
+  appRedisUrl: pulumi.Output<string>;
+}
+
+/** Workers tier → app layer: what the Vercel app needs to enqueue through Vercel OIDC. */
+export interface WorkQueueOutputs {
+  /** Role the app assumes with its Vercel OIDC token (`AWS_ROLE_ARN`). */
+  roleArn: pulumi.Output<string>;
+  queueUrl: pulumi.Output<string>;
+  region: string;
+}

@@ -13,6 +13,7 @@ import { type ConfigIssue, hasUnsafeCharacters, SECRET_VALUE } from "../../compo
 import { describeNamingRule, isPhysicalName } from "../../components/shared/naming";
 import { AI_PROVIDERS } from "../secrets";
 import { secretKind, withArticle } from "../../policies/lib/secrets";
+import { secureComputeSchema } from "./cache";
 import { gitBranchProblem, publicHttpsUrl, safeText } from "./common";
 import type { SUPABASE_REGIONS } from "./database";
 
@@ -184,6 +185,13 @@ export const appConfigSchema = z.strictObject({
    * `x-vercel-verify: <team verification code>` (stack output `app.logDrainVerificationCode`),
    * or `pulumi up` fails. See docs/app.md "Log drain". @default no drain
    */
+  /**
+   * Vercel Secure Compute (Enterprise): the network Vercel runs the functions in, peered to this
+   * stack's VPC so the app uses ElastiCache. Set → the app's REDIS_URL comes from the cache (and
+   * promptandpause:redisUrl must not be set); absent → the app uses the serverless Redis in
+   * promptandpause:redisUrl (rediss://). @default absent
+   */
+  secureCompute: secureComputeSchema.optional(),
   logDrain: z
     .strictObject({
     /**

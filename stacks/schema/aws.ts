@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DEFAULT_EGRESS_DOMAINS } from "../../components/firewall/egress-filter";
+import { LOG_RETENTION_DAYS } from "../../components/shared/aws";
 import { AZ_NAME, VPC_PREFIX_RANGE } from "../../components/network/subnets";
 import type { ConfigIssue } from "../../components/shared/errors";
 import { type Cidr, hasHostBits, isWorldRange, overlappingPairs, parseCidr } from "../../policies/lib/cidr";
@@ -23,8 +24,8 @@ export const AWS_REGIONS = [
   "me-central-1", "mx-central-1", "sa-east-1",
 ] as const;
 
-/** Retention values CloudWatch Logs accepts (CloudWatch Logs API, PutRetentionPolicy retentionInDays). */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+/** Retention values CloudWatch Logs accepts (CloudWatch Logs API, PutRetentionPolicy retentionInDays); one list, in components/shared/aws.ts. */
+export { LOG_RETENTION_DAYS };
 
 export const logRetentionDays = (fallback: (typeof LOG_RETENTION_DAYS)[number]) =>
   z
@@ -47,7 +48,7 @@ const adminCidr = safeText({
 });
 
 /** Private address space (RFC 1918): a VPC on public addresses would shadow those hosts on the internet. */
-const RFC1918 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((t) => parseCidr(t) as Cidr);
+export const RFC1918 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((t) => parseCidr(t) as Cidr);
 
 export const awsConfigSchema = z.strictObject({
   /** The AWS account this stack deploys into; the provider refuses any other (`allowedAccountIds`). */

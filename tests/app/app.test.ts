@@ -49,8 +49,8 @@ function testConfig(appOverrides: Record<string, unknown> = {}): PlatformConfig 
       required: {
         stripeSecretKey: pulumi.secret(SECRETS.stripe),
         resendApiKey: pulumi.secret(SECRETS.resend),
-        redisUrl: pulumi.secret(SECRETS.redis),
       },
+      redisUrl: pulumi.secret(SECRETS.redis),
       aiApiKeys: { openai: pulumi.secret(SECRETS.openai), anthropic: pulumi.secret(SECRETS.anthropic) },
     },
   } as unknown as PlatformConfig;

@@ -72,10 +72,12 @@ describe("config defaults are the guide's numbers", () => {
 
   it("hands secrets to the platform as secret Outputs only", async () => {
     const secrets = config().secrets.required;
-    expect(Object.keys(secrets).sort()).toEqual(["cloudflareApiToken", "redisUrl", "resendApiKey", "stripeSecretKey", "supabaseAccessToken", "vercelApiToken"]);
+    expect(Object.keys(secrets).sort()).toEqual(["cloudflareApiToken", "resendApiKey", "stripeSecretKey", "supabaseAccessToken", "vercelApiToken"]);
     for (const [name, output] of Object.entries(secrets)) {
       expect(await isSecretOutput(output), name).toBe(true);
     }
+    // Without app.secureCompute the app's Redis is the stack secret.
+    expect(await isSecretOutput(config().secrets.redisUrl as never)).toBe(true);
     expect(Object.keys(config().secrets.aiApiKeys).sort()).toEqual(["anthropic", "openai"]);
     expect(await isSecretOutput(config().secrets.aiApiKeys.openai as never)).toBe(true);
     // The value passes through unchanged (here: the offline placeholder).

@@ -43,7 +43,8 @@ describe("readStackFile: a stack file as the Pulumi CLI hands it to the program"
   it("fills every missing required secret with a placeholder and warns with the key and the fix", () => {
     const missing = ["vercel:apiToken", "promptandpause:supabaseAccessToken", "promptandpause:resendApiKey", "promptandpause:redisUrl"];
     for (const key of missing) {
-      expect(settings.config[key], key).toBe(SECRET_PLACEHOLDER);
+      // The app's Redis URL gets a placeholder of its checked format (rediss://…).
+      expect(settings.config[key], key).toBe(key === "promptandpause:redisUrl" ? `rediss://:${SECRET_PLACEHOLDER}@redis.invalid:6379` : SECRET_PLACEHOLDER);
       expect(settings.secretKeys, key).toContain(key);
       const warning = settings.warnings.find((w) => w.startsWith(`${key} is not set`));
       expect(warning, key).toBeDefined();

@@ -179,6 +179,90 @@ const TABLE: MockOutputTable = {
   },
 };
 
+/** `<prefix>-<shard 4 digits>-<node 3 digits>`, as ElastiCache names cluster-mode members. */
+function memberIds(id: string, shards: number, replicas: number): string[] {
+  const ids: string[] = [];
+  for (let s = 1; s <= shards; s++) for (let n = 1; n <= 1 + replicas; n++) ids.push(`${id}-${String(s).padStart(4, "0")}-${String(n).padStart(3, "0")}`);
+  return ids;
+}
+
+/** The cache layer and the application tier (components/cache, components/app workers, queue, roles). */
+const CACHE_LAYER: MockOutputTable = {
+  "aws:elasticache/subnetGroup:SubnetGroup": (inputs, name) => {
+    const t = target(inputs);
+    const groupName = str(inputs.name, name);
+    return { id: groupName, arn: `arn:aws:elasticache:${t.region}:${t.account}:subnetgroup:${groupName}`, vpcId: `vpc-${hex("vpc")}` };
+  },
+  "aws:elasticache/parameterGroup:ParameterGroup": (inputs, name) => {
+    const t = target(inputs);
+    const groupName = str(inputs.name, name);
+    return { id: groupName, arn: `arn:aws:elasticache:${t.region}:${t.account}:parametergroup:${groupName}` };
+  },
+  "aws:elasticache/replicationGroup:ReplicationGroup": (inputs, name) => {
+    const t = target(inputs);
+    const id = str(inputs.replicationGroupId, name);
+    // Cluster mode: clients use the configuration endpoint `clustercfg.<id>.<hash>.<region code>.cache.amazonaws.com`;
+    // the primary/reader endpoints are empty (CreateReplicationGroup, DescribeReplicationGroups).
+    const clusterMode = inputs.clusterMode === "enabled";
+    return {
+      id,
+      arn: `arn:aws:elasticache:${t.region}:${t.account}:replicationgroup:${id}`,
+      configurationEndpointAddress: clusterMode ? `clustercfg.${id}.${hex(name, 6)}.${t.region.replace(/^(\w\w)\w*-(\w)\w*-(\d)$/, "$1$2$3")}.cache.amazonaws.com` : "",
+      primaryEndpointAddress: clusterMode ? "" : `master.${id}.${hex(name, 6)}.cache.amazonaws.com`,
+      engineVersionActual: `${str(inputs.engineVersion, "8.1")}.0`,
+      memberClusters: memberIds(id, Number(inputs.numNodeGroups ?? 1), Number(inputs.replicasPerNodeGroup ?? 0)),
+      clusterEnabled: clusterMode,
+    };
+  },
+  "aws:cloudwatch/metricAlarm:MetricAlarm": (inputs, name) => {
+    const t = target(inputs);
+    const alarmName = str(inputs.name, name);
+    return { id: alarmName, arn: `arn:aws:cloudwatch:${t.region}:${t.account}:alarm:${alarmName}` };
+  },
+  "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy": (inputs) => ({ id: str(inputs.queueUrl, "queue-url") }),
+  "aws:iam/rolePolicy:RolePolicy": (inputs, name) => ({ id: `${str(inputs.role, "role")}:${str(inputs.name, name)}`, name: str(inputs.name, name) }),
+  "aws:ecr/repository:Repository": (inputs, name) => {
+    const t = target(inputs);
+    const repo = str(inputs.name, name);
+    return { id: repo, arn: `arn:aws:ecr:${t.region}:${t.account}:repository/${repo}`, registryId: t.account, repositoryUrl: `${t.account}.dkr.ecr.${t.region}.amazonaws.com/${repo}` };
+  },
+  "aws:ecr/lifecyclePolicy:LifecyclePolicy": (inputs) => ({ id: str(inputs.repository, "repository"), registryId: target(inputs).account }),
+  "aws:ecs/cluster:Cluster": (inputs, name) => {
+    const t = target(inputs);
+    const arn = `arn:aws:ecs:${t.region}:${t.account}:cluster/${str(inputs.name, name)}`;
+    return { id: arn, arn };
+  },
+  "aws:ecs/taskDefinition:TaskDefinition": (inputs, name) => {
+    const t = target(inputs);
+    const family = str(inputs.family, name);
+    return { id: family, arn: `arn:aws:ecs:${t.region}:${t.account}:task-definition/${family}:1`, arnWithoutRevision: `arn:aws:ecs:${t.region}:${t.account}:task-definition/${family}`, revision: 1 };
+  },
+  "aws:ecs/service:Service": (inputs, name) => {
+    const t = target(inputs);
+    const cluster = str(inputs.cluster, "default").split("/").pop();
+    return { id: `arn:aws:ecs:${t.region}:${t.account}:service/${cluster}/${str(inputs.name, name)}`, name: str(inputs.name, name) };
+  },
+  "aws:secretsmanager/secret:Secret": (inputs, name) => {
+    const t = target(inputs);
+    // Secrets Manager appends a 6-character random suffix to the name in the ARN.
+    const arn = `arn:aws:secretsmanager:${t.region}:${t.account}:secret:${str(inputs.name, name)}-${hex(name, 6)}`;
+    return { id: arn, arn };
+  },
+  "aws:secretsmanager/secretVersion:SecretVersion": (inputs, name) => {
+    const versionId = uuid(name);
+    return { id: `${str(inputs.secretId, "secret")}|${versionId}`, arn: str(inputs.secretId, "secret"), versionId, versionStages: ["AWSCURRENT"] };
+  },
+  "aws:appautoscaling/target:Target": (inputs, name) => {
+    const t = target(inputs);
+    return { id: str(inputs.resourceId, name), arn: `arn:aws:application-autoscaling:${t.region}:${t.account}:scalable-target/${hex(name, 28)}` };
+  },
+  "aws:appautoscaling/policy:Policy": (inputs, name) => {
+    const t = target(inputs);
+    const policyName = str(inputs.name, name);
+    return { id: policyName, arn: `arn:aws:autoscaling:${t.region}:${t.account}:scalingPolicy:${uuid(name)}:resource/${str(inputs.resourceId, "")}:policyName/${policyName}`, alarmArns: [] };
+  },
+};
+
 /** Service and resource part of a generic ARN from a type token (`aws:ecs/cluster:Cluster` → `ecs`, `cluster`). */
 function genericOutputs(type: string): MockOutputs {
   const [, module = "unknown", resource = "resource"] = /^aws:([^/]+)\/([^:]+):/.exec(type) ?? [];
@@ -190,7 +274,7 @@ function genericOutputs(type: string): MockOutputs {
 }
 
 /** Specific AWS resources; every other `aws:` type gets {@link awsGenericOutputs}. */
-export const awsMockOutputs: MockOutputTable = TABLE;
+export const awsMockOutputs: MockOutputTable = { ...TABLE, ...CACHE_LAYER };
 
 /** Id and ARN of the generic shape for an `aws:` type without its own entry; undefined for other providers. */
 export function awsGenericOutputs(type: string): MockOutputs | undefined {

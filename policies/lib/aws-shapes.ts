@@ -1,0 +1,120 @@
+/**
+ * The @pulumi/aws 7.x input shapes the cache-layer policies read (camelCase, inputs resolved), as
+ * subsets of the SDK's args types; `tests/policies/aws-shapes.test.ts` checks at compile time that
+ * every SDK args type is assignable to its shape here, so a renamed field breaks the build.
+ * Kept in the pack (no import of @pulumi/aws) so the pack depends on @pulumi/policy only.
+ */
+import { AWS_TYPES } from "../guide";
+import { resourceType } from "./shapes";
+
+/** The foundation's AWS type tokens (policies/guide.ts) plus the cache layer's. */
+export const CACHE_LAYER_TYPES = {
+  ...AWS_TYPES,
+  replicationGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
+  peeringAccepter: "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter",
+  ecsService: "aws:ecs/service:Service",
+  taskDefinition: "aws:ecs/taskDefinition:TaskDefinition",
+  scalingTarget: "aws:appautoscaling/target:Target",
+  scalingPolicy: "aws:appautoscaling/policy:Policy",
+  iamRolePolicy: "aws:iam/rolePolicy:RolePolicy",
+  iamPolicy: "aws:iam/policy:Policy",
+  iamUserPolicy: "aws:iam/userPolicy:UserPolicy",
+  iamGroupPolicy: "aws:iam/groupPolicy:GroupPolicy",
+} as const;
+
+/** `elasticache.ReplicationGroupArgs`. `authToken` is read only for presence, never printed. */
+export interface ReplicationGroupInputs {
+  replicationGroupId?: string;
+  transitEncryptionEnabled?: boolean;
+  transitEncryptionMode?: string;
+  atRestEncryptionEnabled?: boolean;
+  kmsKeyId?: string;
+  authToken?: string;
+  userGroupIds?: string[];
+  securityGroupIds?: string[];
+  port?: number;
+}
+
+/** `vpc.SecurityGroupIngressRuleArgs`. */
+export interface IngressRuleInputs {
+  securityGroupId: string;
+  ipProtocol: string;
+  fromPort?: number;
+  toPort?: number;
+  cidrIpv4?: string;
+  cidrIpv6?: string;
+  prefixListId?: string;
+  referencedSecurityGroupId?: string;
+}
+
+/** `ec2.SecurityGroupRuleArgs` (the legacy rule resource). */
+export interface SecurityGroupRuleInputs {
+  type: string;
+  securityGroupId: string;
+  protocol: string;
+  fromPort: number;
+  toPort: number;
+  cidrBlocks?: string[];
+  ipv6CidrBlocks?: string[];
+  prefixListIds?: string[];
+  sourceSecurityGroupId?: string;
+  self?: boolean;
+}
+
+/** `ec2.SecurityGroupArgs`, the inline-rule part and tags. */
+export interface SecurityGroupInputs {
+  name?: string;
+  tags?: Record<string, string>;
+  ingress?: Array<{ protocol: string; fromPort: number; toPort: number; cidrBlocks?: string[]; ipv6CidrBlocks?: string[]; securityGroups?: string[]; self?: boolean; prefixListIds?: string[] }>;
+}
+
+/** `ecs.ServiceArgs`. */
+export interface EcsServiceInputs {
+  name?: string;
+  networkConfiguration?: { subnets: string[]; securityGroups?: string[]; assignPublicIp?: boolean };
+}
+
+/** `ecs.TaskDefinitionArgs`. `containerDefinitions` is a JSON string. */
+export interface TaskDefinitionInputs {
+  family: string;
+  containerDefinitions: string;
+}
+
+/** `appautoscaling.TargetArgs`. */
+export interface ScalingTargetInputs {
+  serviceNamespace: string;
+  scalableDimension: string;
+  resourceId: string;
+  minCapacity: number;
+  maxCapacity: number;
+  tags?: Record<string, string>;
+}
+
+/** `appautoscaling.PolicyArgs`. */
+export interface ScalingPolicyInputs {
+  resourceId: string;
+  serviceNamespace: string;
+  policyType?: string;
+  targetTrackingScalingPolicyConfiguration?: {
+    targetValue: number;
+    scaleInCooldown?: number;
+    scaleOutCooldown?: number;
+    disableScaleIn?: boolean;
+    predefinedMetricSpecification?: { predefinedMetricType: string };
+  };
+}
+
+/** `iam.RoleArgs`: the trust policy and inline policies (JSON strings). */
+export interface IamRoleInputs {
+  name?: string;
+  /** JSON text, or the SDK's PolicyDocument object. */
+  assumeRolePolicy: string | object;
+  inlinePolicies?: Array<{ name?: string; policy?: string }>;
+}
+
+/** `iam.RolePolicyArgs` / `iam.PolicyArgs` / user and group policies: `policy` is JSON text or a PolicyDocument object. */
+export interface IamPolicyDocumentInputs {
+  policy: string | object;
+}
+
+export const ReplicationGroupType = resourceType<ReplicationGroupInputs>(CACHE_LAYER_TYPES.replicationGroup);

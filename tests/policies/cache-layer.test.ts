@@ -1,0 +1,263 @@
+/**
+ * The cache-layer policies over resources the real components register (real SDK shapes): the
+ * compliant tier passes; one changed field → the exact violation.
+ */
+import type * as appautoscaling from "@pulumi/aws/appautoscaling";
+import * as ec2 from "@pulumi/aws/ec2";
+import type * as ecs from "@pulumi/aws/ecs";
+import type * as elasticache from "@pulumi/aws/elasticache";
+import type * as iam from "@pulumi/aws/iam";
+import type * as vpc from "@pulumi/aws/vpc";
+import * as vpcRule from "@pulumi/aws/vpc";
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, expectTypeOf, it } from "vitest";
+import { ImageRepository } from "../../components/app/image-repository";
+import { VercelQueueRole } from "../../components/app/vercel-queue-role";
+import { WorkQueue } from "../../components/app/work-queue";
+import { Workers } from "../../components/app/workers";
+import { Cache } from "../../components/cache/cache";
+import { SecureComputePeering } from "../../components/cache/secure-compute";
+import { WORKER_SCALING } from "../../policies/guide";
+import type { EcsServiceInputs, IamPolicyDocumentInputs, IamRoleInputs, IngressRuleInputs, ReplicationGroupInputs, ScalingPolicyInputs, ScalingTargetInputs, SecurityGroupInputs, TaskDefinitionInputs } from "../../policies/lib/aws-shapes";
+import type { PlannedResource } from "../../scripts/lib/plan-types";
+import { GUIDE } from "../../stacks/guide";
+import { SCALE_PRESETS } from "../../stacks/presets";
+import { one, recordProgram } from "../helpers/pulumi";
+import { planned } from "./fixtures";
+import { violation, violationsOf } from "./helpers";
+
+// Compile-time: every SDK args type fits the pack's shape (enforced by `npm run typecheck`).
+expectTypeOf<pulumi.Unwrap<elasticache.ReplicationGroupArgs>>().toExtend<ReplicationGroupInputs>();
+expectTypeOf<pulumi.Unwrap<vpc.SecurityGroupIngressRuleArgs>>().toExtend<IngressRuleInputs>();
+expectTypeOf<pulumi.Unwrap<ec2.SecurityGroupArgs>>().toExtend<SecurityGroupInputs>();
+expectTypeOf<pulumi.Unwrap<ecs.ServiceArgs>>().toExtend<EcsServiceInputs>();
+expectTypeOf<pulumi.Unwrap<ecs.TaskDefinitionArgs>>().toExtend<TaskDefinitionInputs>();
+expectTypeOf<pulumi.Unwrap<appautoscaling.TargetArgs>>().toExtend<ScalingTargetInputs>();
+expectTypeOf<pulumi.Unwrap<appautoscaling.PolicyArgs>>().toExtend<ScalingPolicyInputs>();
+expectTypeOf<pulumi.Unwrap<iam.RoleArgs>>().toExtend<IamRoleInputs>();
+expectTypeOf<pulumi.Unwrap<iam.RolePolicyArgs>>().toExtend<IamPolicyDocumentInputs>();
+
+const TOPIC = "arn:aws:sns:eu-west-2:123456789012:alerts";
+const SECURE_COMPUTE = "10.200.0.0/20";
+const CONFIG = { "cache-ingress": { allowedCidrs: [SECURE_COMPUTE] }, "stateful-resources-protected": { requireProtection: true } };
+const MINE = ["cache-encryption", "cache-ingress", "worker-tasks", "worker-scaling", "iam-least-privilege", "iam-no-wildcard-actions", "stateful-resources-protected"];
+
+let tier: PlannedResource[];
+
+beforeAll(async () => {
+  tier = (
+    await recordProgram(() => {
+      const appSg = new ec2.SecurityGroup("network-sg-application", { vpcId: "vpc-1", description: "application", tags: { segment: "application" } });
+      const dbSg = new ec2.SecurityGroup("network-sg-database", { vpcId: "vpc-1", description: "database", tags: { segment: "database" } });
+      new vpcRule.SecurityGroupIngressRule("network-db-from-app", { securityGroupId: dbSg.id, ipProtocol: "tcp", fromPort: 6379, toPort: 6379, referencedSecurityGroupId: appSg.id });
+      new Cache("cache", { namePrefix: "pp-prod", accountId: "123456789012", subnetIds: ["subnet-a", "subnet-b"], securityGroupIds: [dbSg.id], shards: 2, replicasPerShard: 1, nodeType: "cache.m7g.large", alertTopicArn: TOPIC, protect: true });
+      new SecureComputePeering("secure-compute", { peeringConnectionId: "pcx-0a1b2c3d4e5f67890", cidr: SECURE_COMPUTE, routeTables: { database: ["rtb-1"] }, cacheSecurityGroupId: dbSg.id, databaseNetworkAclId: "acl-db" });
+      const repo = new ImageRepository("workers-images", { namePrefix: "pp-prod" });
+      const queue = new WorkQueue("work", { namePrefix: "pp-prod", alertTopicArn: TOPIC });
+      new VercelQueueRole("vercel-enqueue", { namePrefix: "pp-prod", teamSlug: "promptandpause", projectName: "pp-prod", environments: ["production"], queueArn: queue.queueArn });
+      new Workers("workers", {
+        namePrefix: "pp-prod",
+        accountId: "123456789012",
+        region: "eu-west-2",
+        repository: { url: repo.repositoryUrl, arn: repo.repositoryArn },
+        imageDigest: `sha256:${"cd".repeat(32)}`,
+        subnetIds: ["subnet-app"],
+        securityGroupIds: [appSg.id],
+        queue: { url: queue.queueUrl, arn: queue.queueArn },
+        secrets: { RESEND_API_KEY: pulumi.secret("re_fakeresend_key000000") },
+        minTasks: 5,
+        maxTasks: 10,
+        scaling: { targetCpuPercent: 70, targetMemoryPercent: 80, scaleOutCooldownSeconds: 300, scaleInCooldownSeconds: 600 },
+        scalePreset: "10x",
+      });
+    })
+  ).resources;
+});
+
+/** The tier with one resource's inputs changed. */
+function mutate(type: string, suffix: string, change: (inputs: Record<string, unknown>) => void): { resources: PlannedResource[]; urn: string } {
+  const target = one(tier, type, suffix);
+  const inputs = structuredClone(target.inputs);
+  change(inputs);
+  return { resources: tier.map((r) => (r === target ? { ...r, inputs } : r)), urn: target.urn };
+}
+
+async function mine(resources: PlannedResource[], config: Record<string, unknown> = CONFIG) {
+  const all = await Promise.all(MINE.map((p) => violationsOf(p, resources, config)));
+  return all.flat();
+}
+
+const GROUP = "aws:elasticache/replicationGroup:ReplicationGroup";
+const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const TASK = "aws:ecs/taskDefinition:TaskDefinition";
+
+describe("the compliant tier", () => {
+  it("passes every cache-layer policy", async () => {
+    expect(await mine(tier)).toEqual([]);
+  });
+});
+
+describe("cache-encryption", () => {
+  it.each<[string, (i: Record<string, unknown>) => void, string]>([
+    ["transit encryption off", (i) => (i.transitEncryptionEnabled = false), 'Replication group "cache-group" must set transitEncryptionEnabled to true (got false): without TLS the AUTH token and every cached value cross the network in clear text.'],
+    ["TLS only preferred", (i) => (i.transitEncryptionMode = "preferred"), 'Replication group "cache-group" must set transitEncryptionMode to "required" (got "preferred"): "preferred" still accepts unencrypted connections.'],
+    ["at-rest encryption off", (i) => (i.atRestEncryptionEnabled = false), 'Replication group "cache-group" must set atRestEncryptionEnabled to true (got false).'],
+    ["the AWS-owned key", (i) => delete i.kmsKeyId, 'Replication group "cache-group" must set kmsKeyId to a customer-managed KMS key (with rotation) for data at rest and snapshots.'],
+    ["no AUTH", (i) => delete i.authToken, 'Replication group "cache-group" has no authentication: set authToken (a RandomPassword, secret) or userGroupIds (RBAC).'],
+  ])("%s", async (_t, change, message) => {
+    const { resources, urn } = mutate(GROUP, "cache-group", change);
+    expect(await violationsOf("cache-encryption", resources, CONFIG)).toEqual([violation("cache-encryption", message, urn)]);
+  });
+
+  it("never puts the token into a message", async () => {
+    const { resources } = mutate(GROUP, "cache-group", (i) => (i.transitEncryptionEnabled = false));
+    const token = String(one(tier, GROUP).inputs.authToken);
+    expect(token.length).toBeGreaterThan(15);
+    expect(JSON.stringify(await violationsOf("cache-encryption", resources, CONFIG))).not.toContain(token);
+  });
+});
+
+describe("cache-ingress", () => {
+  const dbSgId = () => String(one(tier, INGRESS, "secure-compute-cache-ingress").inputs.securityGroupId);
+  const extraRule = (name: string, inputs: Record<string, unknown>) =>
+    planned(INGRESS, name, inputs.ipProtocol === "-1" ? { securityGroupId: dbSgId(), ...inputs } : { securityGroupId: dbSgId(), ipProtocol: "tcp", fromPort: 6379, toPort: 6379, ...inputs });
+
+  it.each<[string, Record<string, unknown>, (sg: string) => string]>([
+    ["a world range", { cidrIpv4: "0.0.0.0/0" }, (sg) => `Ingress rule "x" opens the cache's security group ${sg} on port 6379 to a world-sized range (0.0.0.0/0). Only the application segment and the Vercel Secure Compute network may reach the cache.`],
+    ["a world range in halves (IPv6)", { cidrIpv6: "::/1" }, (sg) => `Ingress rule "x" opens the cache's security group ${sg} on port 6379 to a world-sized range (::/1). Only the application segment and the Vercel Secure Compute network may reach the cache.`],
+    ["an office range", { cidrIpv4: "203.0.113.0/24" }, (sg) => `Ingress rule "x" opens the cache's security group ${sg} on port 6379 to 203.0.113.0/24, outside the Secure Compute CIDRs (10.200.0.0/20). Add the Secure Compute CIDR to this policy's allowedCidrs, or remove the rule.`],
+    ["another security group", { referencedSecurityGroupId: "sg-management" }, (sg) => `Ingress rule "x" opens the cache's security group ${sg} on port 6379 to security group sg-management, which is not the application segment's. Only the application segment and the Vercel Secure Compute network may reach the cache.`],
+    ["all traffic from a world range", { ipProtocol: "-1", cidrIpv4: "0.0.0.0/0" }, (sg) => `Ingress rule "x" opens the cache's security group ${sg} on port 6379 to a world-sized range (0.0.0.0/0). Only the application segment and the Vercel Secure Compute network may reach the cache.`],
+  ])("refuses %s", async (_t, inputs, message) => {
+    const rule = extraRule("x", inputs);
+    expect(await violationsOf("cache-ingress", [...tier, rule], CONFIG)).toEqual([violation("cache-ingress", message(dbSgId()), rule.urn)]);
+  });
+
+  it("ignores other ports of the shared database group", async () => {
+    expect(await violationsOf("cache-ingress", [...tier, extraRule("pg", { fromPort: 5432, toPort: 5432, cidrIpv4: "0.0.0.0/0" })], CONFIG)).toEqual([]);
+  });
+
+  it("allows the CIDR the stack routes through its accepted peering, unless the policy config turns that off", async () => {
+    expect(await violationsOf("cache-ingress", tier, { "cache-ingress": { allowedCidrs: [] } })).toEqual([]);
+    const found = await violationsOf("cache-ingress", tier, { "cache-ingress": { allowedCidrs: [], allowPeeredNetworks: false } });
+    expect(found.map((v) => v.message.split("\n")[1])).toEqual([
+      `Ingress rule "secure-compute-cache-ingress" opens the cache's security group ${dbSgId()} on port 6379 to 10.200.0.0/20, outside any allowed CIDR (no Secure Compute CIDR is configured or peered). Add the Secure Compute CIDR to this policy's allowedCidrs, or remove the rule.`,
+    ]);
+  });
+
+  it("does not let a peering vouch for a wider range than it routes", async () => {
+    const found = await violationsOf("cache-ingress", [...tier, extraRule("wide", { cidrIpv4: "10.200.0.0/16" })], { "cache-ingress": { allowedCidrs: [] } });
+    expect(found.map((v) => v.message.split("\n")[1])).toEqual([
+      `Ingress rule "wide" opens the cache's security group ${dbSgId()} on port 6379 to 10.200.0.0/16, outside the Secure Compute CIDRs (10.200.0.0/20). Add the Secure Compute CIDR to this policy's allowedCidrs, or remove the rule.`,
+    ]);
+  });
+});
+
+describe("worker-tasks", () => {
+  const containerChange = (change: (c: Record<string, unknown>) => void) => (i: Record<string, unknown>) => {
+    const defs = JSON.parse(String(i.containerDefinitions));
+    change(defs[0]);
+    i.containerDefinitions = JSON.stringify(defs);
+  };
+  it.each<[string, string, string, (i: Record<string, unknown>) => void, string]>([
+    ["a public IP", "aws:ecs/service:Service", "workers-service", (i) => ((i.networkConfiguration as Record<string, unknown>).assignPublicIp = true), 'ECS service "workers-service" sets networkConfiguration.assignPublicIp to true; tasks must stay private in the application segment (set it to false and leave through the NAT gateway).'],
+    [
+      "a secret-named variable in plain environment",
+      TASK,
+      "workers-task",
+      containerChange((c) => (c.environment as unknown[]).push({ name: "OPENAI_API_KEY", value: "x" })),
+      'Task definition "workers-task", container "worker": environment variable OPENAI_API_KEY is named like a secret (matches /API_KEY/i) but is plaintext in the task definition. Store it in Secrets Manager and pass it through secrets[].valueFrom.',
+    ],
+    [
+      "a secret value under a harmless name",
+      TASK,
+      "workers-task",
+      containerChange((c) => (c.environment as unknown[]).push({ name: "MAIL", value: "re_fakeresend_key000000" })),
+      'Task definition "workers-task", container "worker": environment variable MAIL holds a value that looks like a Resend API key, in plaintext. Move it to Secrets Manager (secrets[].valueFrom) and rotate it.',
+    ],
+    [
+      "a secret that is not an ARN",
+      TASK,
+      "workers-task",
+      containerChange((c) => ((c.secrets as Array<Record<string, string>>)[0] = { name: "RESEND_API_KEY", valueFrom: "re_fakeresend_key000000" })),
+      'Task definition "workers-task", container "worker": secret RESEND_API_KEY must come from a Secrets Manager or SSM Parameter Store ARN (got a valueFrom that is not one).',
+    ],
+  ])("refuses %s", async (_t, type, suffix, change, message) => {
+    const { resources, urn } = mutate(type, suffix, change);
+    const found = await violationsOf("worker-tasks", resources, CONFIG);
+    expect(found).toEqual([violation("worker-tasks", message, urn)]);
+    expect(JSON.stringify(found)).not.toContain("re_fakeresend_key000000");
+  });
+});
+
+describe("worker-scaling", () => {
+  const TARGET = "aws:appautoscaling/target:Target";
+  const POLICY = "aws:appautoscaling/policy:Policy";
+  it.each<[string, string, string, (i: Record<string, unknown>) => void, string]>([
+    ["max above the 10x ceiling", TARGET, "workers-scaling-target", (i) => (i.maxCapacity = 11), 'Scaling target "workers-scaling-target" sets maxCapacity 11; the 10x preset allows at most 10 tasks.'],
+    ["min below the 10x floor", TARGET, "workers-scaling-target", (i) => (i.minCapacity = 4), 'Scaling target "workers-scaling-target" sets minCapacity 4; the 10x preset keeps at least 5 tasks running.'],
+    ["no preset tag", TARGET, "workers-scaling-target", (i) => (i.tags = {}), 'Scaling target "workers-scaling-target" has no "scale-preset" tag; tag it with the stack\'s preset (100x, 10x, current) so its bounds can be checked.'],
+    ["a CPU target above 70 %", POLICY, "workers-scaling-cpu", (i) => ((i.targetTrackingScalingPolicyConfiguration as Record<string, unknown>).targetValue = 75), 'Scaling policy "workers-scaling-cpu" aims for 75 % cpu; the guide scales out at 70 %.'],
+    ["a short scale-in cooldown", POLICY, "workers-scaling-memory", (i) => ((i.targetTrackingScalingPolicyConfiguration as Record<string, unknown>).scaleInCooldown = 60), 'Scaling policy "workers-scaling-memory" sets scaleInCooldown 60 s; the guide\'s scale_down_cooldown is 600 s.'],
+  ])("refuses %s", async (_t, type, suffix, change, message) => {
+    const { resources, urn } = mutate(type, suffix, change);
+    expect(await violationsOf("worker-scaling", resources, CONFIG)).toEqual([violation("worker-scaling", message, urn)]);
+  });
+
+  it("refuses a target without its memory policy", async () => {
+    const target = one(tier, TARGET);
+    const found = await violationsOf("worker-scaling", tier.filter((r) => !r.name.endsWith("workers-scaling-memory")), CONFIG);
+    expect(found).toEqual([violation("worker-scaling", 'Scaling target "workers-scaling-target" has no memory target-tracking policy (ECSServiceAverageMemoryUtilization); the guide scales on CPU 70 % and memory 80 %.', target.urn)]);
+  });
+
+  it("its preset bounds are the presets' worker bounds, and its targets the guide's", () => {
+    const fromPresets = Object.fromEntries(Object.entries(SCALE_PRESETS).map(([name, p]) => [name, { minCapacity: p.workers.minTasks, maxCapacity: p.workers.maxTasks }]));
+    expect(WORKER_SCALING.presets).toEqual(fromPresets);
+    expect(fromPresets).toEqual({ current: { minCapacity: 1, maxCapacity: 10 }, "10x": { minCapacity: 5, maxCapacity: 10 }, "100x": { minCapacity: 20, maxCapacity: 40 } });
+    expect([WORKER_SCALING.targetCpuPercent, WORKER_SCALING.targetMemoryPercent, WORKER_SCALING.scaleOutCooldownSeconds, WORKER_SCALING.scaleInCooldownSeconds]).toEqual([
+      GUIDE.autoScaling.targetCpuPercent,
+      GUIDE.autoScaling.targetMemoryPercent,
+      GUIDE.autoScaling.scaleUpCooldownSeconds,
+      GUIDE.autoScaling.scaleDownCooldownSeconds,
+    ]);
+  });
+});
+
+describe("iam-least-privilege", () => {
+  const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+  const ROLE = "aws:iam/role:Role";
+  const withStatement = (statement: Record<string, unknown>) => (i: Record<string, unknown>) => {
+    const doc = JSON.parse(String(i.policy));
+    doc.Statement = [statement];
+    i.policy = JSON.stringify(doc);
+  };
+  it.each<[string, string, string, (i: Record<string, unknown>) => void, string]>([
+    ["NotResource", ROLE_POLICY, "workers-task-policy", withStatement({ Sid: "Consume", Effect: "Allow", Action: "sqs:ReceiveMessage", NotResource: "arn:aws:sqs:eu-west-2:1:other" }), 'IAM RolePolicy "workers-task-policy" policy: statement "Consume" uses NotResource (grants every other resource). Name the resources and principals it needs.'],
+    [
+      "a role anyone may assume",
+      ROLE,
+      "workers-task-role",
+      (i) => (i.assumeRolePolicy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }] })),
+      'IAM Role "workers-task-role" assumeRolePolicy: statement #0 lets any principal ("*") assume the role. Name the resources and principals it needs.',
+    ],
+  ])("refuses %s", async (_t, type, suffix, change, message) => {
+    const { resources, urn } = mutate(type, suffix, change);
+    expect(await violationsOf("iam-least-privilege", resources, CONFIG)).toEqual([violation("iam-least-privilege", message, urn)]);
+  });
+
+  it("leaves wildcard actions to iam-no-wildcard-actions, which refuses them in these roles too", async () => {
+    const { resources } = mutate(ROLE_POLICY, "vercel-enqueue-send", withStatement({ Effect: "Allow", Action: "sqs:*", Resource: "arn:aws:sqs:eu-west-2:1:q" }));
+    expect(await violationsOf("iam-least-privilege", resources, CONFIG)).toEqual([]);
+    expect((await violationsOf("iam-no-wildcard-actions", resources, CONFIG)).map((v) => v.message.split("\n")[1])).toEqual(['vercel-enqueue-send: policy has Allow of "sqs:*". List the actions the workload needs by name.']);
+  });
+});
+
+describe("stateful-resources-protected", () => {
+  it("refuses an unprotected replication group where protection is required", async () => {
+    const group = one(tier, GROUP);
+    const resources = tier.map((r) => (r === group ? { ...r, protect: false } : r));
+    expect(await violationsOf("stateful-resources-protected", resources, CONFIG)).toEqual([
+      violation("stateful-resources-protected", 'ElastiCache replication group "cache-group" is not protected. Register it with protect: true (the stack\'s protection setting) so `pulumi destroy` or a replacement cannot delete it.', group.urn),
+    ]);
+  });
+});
