@@ -45,8 +45,8 @@ export const NAMING_RULES = {
   "s3-bucket": { maxLength: 63, allowed: /[a-z0-9-]/, lowercase: true, source: "AWS S3 User Guide: general purpose bucket naming rules" },
   /** IAM role names: up to 64 of `[\w+=,.@-]`. AWS IAM API Reference, CreateRole RoleName. */
   "iam-role": { maxLength: 64, allowed: /[A-Za-z0-9+=,.@_-]/, lowercase: false, source: "AWS IAM API Reference: CreateRole RoleName" },
-  /** KMS alias names after `alias/`: up to 256 of `[a-zA-Z0-9/_-]` (the prefix counts). AWS KMS API Reference, CreateAlias AliasName. */
-  "kms-alias": { maxLength: 250, allowed: /[a-zA-Z0-9/_-]/, lowercase: false, source: "AWS KMS API Reference: CreateAlias AliasName (256 with alias/)" },
+  /** KMS alias names after `alias/`: up to 256 of `[a-zA-Z0-9/_-]` (the prefix counts). AWS KMS API Reference, CreateAlias AliasName. We generate no "/" inside the name. */
+  "kms-alias": { maxLength: 250, allowed: /[a-zA-Z0-9_-]/, lowercase: false, source: "AWS KMS API Reference: CreateAlias AliasName (256 with alias/)" },
   /** CloudWatch alarm names: 1–255 characters. AWS CloudWatch API Reference, PutMetricAlarm AlarmName. */
   "cloudwatch-alarm": { maxLength: 255, allowed: /[A-Za-z0-9 ._:()-]/, lowercase: false, source: "AWS CloudWatch API Reference: PutMetricAlarm AlarmName" },
 } as const satisfies Record<string, NamingRule>;
