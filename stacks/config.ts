@@ -3,6 +3,7 @@ import { z } from "zod";
 import { type ConfigIssue, NOT_SET, SECRET_VALUE, throwIfIssues } from "../components/shared/errors";
 import { resolveScale, SCALE_PRESET_NAMES, type ScaleValues, scaleValuesSchema } from "./presets";
 import { appConfigSchema, checkAppConfig } from "./schema/app";
+import { backupsConfigSchema, checkBackupsConfig } from "./schema/backups";
 import { contactsSchema } from "./schema/common";
 import { checkDatabaseConfig, databaseConfigSchema } from "./schema/database";
 import { checkEdgeConfig, edgeConfigSchema } from "./schema/edge";
@@ -64,6 +65,7 @@ export const platformConfigSchema = z.strictObject({
   edge: edgeConfigSchema,
   app: appConfigSchema,
   database: databaseConfigSchema,
+  backups: backupsConfigSchema,
 });
 
 export type PlatformSettings = z.output<typeof platformConfigSchema>;
@@ -161,6 +163,7 @@ const CROSS_KEY_CHECKS: ReadonlyArray<{ needs: readonly (keyof PlatformSettings)
   { needs: ["edge", "domain"], check: (all) => checkEdgeConfig(all.edge, all) },
   { needs: ["app", "database"], check: (all) => checkAppConfig(all.app, all) },
   { needs: ["database", "domain"], check: (all) => checkDatabaseConfig(all.database, all) },
+  { needs: ["backups"], check: (all) => checkBackupsConfig(all.backups) },
 ];
 
 function runCrossKeyChecks(settings: Partial<PlatformSettings>): ConfigIssue[] {

@@ -6,17 +6,10 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { RESTORE_BUDGET_MINUTES } from "../../../components/backups/rto";
 import { compareToManifest, describeDatabase, type Manifest } from "./manifest";
 import { connect, libpqEnv, type PgTarget, pgTool, run, serverMajor, withDatabase } from "./postgres";
 import { type BucketTarget, downloadFile, getBuffer, listKeys } from "./s3";
-
-/** The guide's recovery time objective. */
-export const RTO_MINUTES = 240;
-/**
- * Minutes of the RTO left for the restore itself: the other five recovery steps' budgets in
- * docs/runbooks/disaster-recovery.md (detect 15, initiate failover 30, verify 15, DNS 10, monitor 5).
- */
-export const RESTORE_BUDGET_MINUTES = RTO_MINUTES - (15 + 30 + 15 + 10 + 5);
 
 /** Options of one drill run. */
 export interface DrillOptions {
