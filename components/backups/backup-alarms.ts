@@ -51,7 +51,7 @@ export class BackupAlarms extends pulumi.ComponentResource {
       okActions: [args.alertTopicArn],
       tags: mergeTags(args.tags),
     };
-    const alarmName = (what: string) => physicalName("cloudwatch-alarm", [args.namePrefix, what]);
+    const alarmName = (what: string) => physicalName("aws-cloudwatch-alarm", [args.namePrefix, what]);
 
     this.heartbeatAlarmArn = new cloudwatch.MetricAlarm(
       `${name}-heartbeat`,

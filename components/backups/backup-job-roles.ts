@@ -61,7 +61,7 @@ export class BackupJobRoles extends pulumi.ComponentResource {
     const r = new iam.Role(
       `${name}-${role}`,
       {
-        name: physicalName("iam-role", [args.namePrefix, `backup-${role}`]),
+        name: physicalName("aws-iam-role", [args.namePrefix, `backup-${role}`]),
         description: role === "writer" ? "Daily backup jobs (GitHub Actions): write-only to the backup bucket" : "Monthly restore drill (GitHub Actions): reads database dumps",
         assumeRolePolicy: githubTrustPolicy(args.githubOidcProviderArn, args.repository, args.environment),
         maxSessionDuration: args.maxSessionDurationSeconds ?? 3600,

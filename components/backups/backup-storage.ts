@@ -106,7 +106,7 @@ export class BackupStorage extends pulumi.ComponentResource {
       },
       { parent: this, ...statefulOptions(protect) },
     );
-    new kms.Alias(`${name}-key-alias`, { name: `alias/${physicalName("kms-alias", [args.namePrefix, "backups"])}`, targetKeyId: key.keyId }, { parent: this });
+    new kms.Alias(`${name}-key-alias`, { name: `alias/${physicalName("aws-kms-alias", [args.namePrefix, "backups"])}`, targetKeyId: key.keyId }, { parent: this });
     const replicaKey = new kms.ReplicaKey(
       `${name}-replica-key`,
       {
@@ -123,7 +123,7 @@ export class BackupStorage extends pulumi.ComponentResource {
 
   private createBucket(name: string, role: "primary" | "replica", region: string, args: BackupStorageArgs, keyArn: pulumi.Output<string>, protect: boolean): Side {
     const id = `${name}-${role}`;
-    const bucketName = physicalName("s3-bucket", [args.namePrefix, "backups", args.accountId, region]);
+    const bucketName = physicalName("aws-s3-bucket", [args.namePrefix, "backups", args.accountId, region]);
     const bucket = new s3.Bucket(
       id,
       { bucket: bucketName, region, objectLockEnabled: true, forceDestroy: false, tags: mergeTags(args.tags, { Name: bucketName, "backup-role": role }) },
@@ -156,7 +156,7 @@ export class BackupStorage extends pulumi.ComponentResource {
     const role = new iam.Role(
       `${name}-replication-role`,
       {
-        name: physicalName("iam-role", [args.namePrefix, "backup-replication"]),
+        name: physicalName("aws-iam-role", [args.namePrefix, "backup-replication"]),
         description: "S3 replication of the backup bucket to the DR region",
         assumeRolePolicy: JSON.stringify({
           Version: "2012-10-17",
