@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as vercel from "@pulumiverse/vercel";
 import { composeApp } from "./compose/app";
+import { composeBackups } from "./compose/backups";
 import { composeDatabase } from "./compose/database";
 import { composeEdge } from "./compose/edge";
 import { composeNetwork } from "./compose/network";
@@ -25,6 +26,7 @@ export function buildPlatform(config: PlatformConfig) {
   const database = composeDatabase(ctx);
   const app = composeApp(ctx, database.outputs);
   const edge = composeEdge(ctx, app.outputs);
+  const backups = composeBackups(ctx, aws.shared);
 
   return {
     environment: config.environment,
@@ -33,6 +35,7 @@ export function buildPlatform(config: PlatformConfig) {
     app: app.stackOutputs,
     edge: edge.stackOutputs,
     aws: aws.stackOutputs,
+    backups: backups.stackOutputs,
   };
 }
 
