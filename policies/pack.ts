@@ -4,8 +4,10 @@
  */
 import type { EnforcementLevel, PolicyPackArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { version } from "./package.json";
+import { backupBuckets } from "./rules/backup-buckets";
 import { cacheRules } from "./rules/cache-rules";
 import { edgeTlsBaseline } from "./rules/edge-tls-baseline";
+import { iamNoWildcardActions } from "./rules/iam-no-wildcard-actions";
 import { rateLimits } from "./rules/rate-limits";
 import { securityHeaders } from "./rules/security-headers";
 import { statefulResourcesProtected } from "./rules/stateful-resources-protected";
@@ -40,6 +42,8 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   supabaseDatabase,
   supabaseHardening,
   statefulResourcesProtected,
+  backupBuckets,
+  iamNoWildcardActions,
 ];
 
 /** Everything `new PolicyPack(packName, packArgs)` needs. */

@@ -11,7 +11,20 @@ import type { ConfigIssue } from "../../components/shared/errors";
 
 const days = z.number().int().min(1).max(36_500);
 
+/** A guarantee a stack file may restate but never turn off. */
+const alwaysOn = (what: string) =>
+  z
+    .boolean()
+    .refine((on) => on, { error: `cannot be turned off: ${what}. Remove the key (it is always on)` })
+    .optional();
+
 export const backupsConfigSchema = z.strictObject({
+  /** Always true: Object Lock needs versioning, and versions are what make an overwrite recoverable. */
+  versioning: alwaysOn("the backup buckets are always versioned (Object Lock requires it)"),
+  /** Always true: every backup object is locked for retention.objectLockDays. */
+  objectLock: alwaysOn("every backup object is Object-Locked; shorten retention.objectLockDays instead"),
+  /** Always true: the bucket is replicated to aws.drRegion (the guide's cross-region replication). */
+  drReplica: alwaysOn("the backups are always replicated to promptandpause:aws.drRegion (a region loss must not take them)"),
   retention: z.strictObject({
     /**
      * Object Lock mode. GOVERNANCE (staging): removable by a principal with

@@ -25,6 +25,10 @@ describe("refused settings", () => {
     ["expiry before the lock ends", backups({ retention: { objectLockDays: 300 } }), "promptandpause:backups.retention.expireAfterDays: must be at least objectLockDays (300)"],
     ["an unknown lock mode", backups({ retention: { objectLockMode: "governance" } }), "promptandpause:backups.retention.objectLockMode:"],
     ["a repository that is not owner/repo", backups({ github: { repository: "infrastructure" } }), 'promptandpause:backups.github.repository: must be owner/repo as GitHub spells it (got "infrastructure")'],
+    ["versioning turned off", backups({ versioning: false }), "promptandpause:backups.versioning: cannot be turned off: the backup buckets are always versioned"],
+    ["object lock turned off", backups({ objectLock: false }), "promptandpause:backups.objectLock: cannot be turned off: every backup object is Object-Locked"],
+    ["the DR replica turned off", backups({ drReplica: false }), "promptandpause:backups.drReplica: cannot be turned off: the backups are always replicated"],
+    ["the DR region equal to the primary", { "promptandpause:aws": patched("promptandpause:aws", { drRegion: "eu-west-2" }) }, "promptandpause:aws.drRegion: must differ from aws.region"],
     ["a drill alarm past the restore budget", backups({ drillRestoreAlarmMinutes: 200 }), "promptandpause:backups.drillRestoreAlarmMinutes:"],
   ])("%s", (_what, overrides, line) => {
     const lines = problemLines(configErrorOf(validRaw(overrides)));
