@@ -1,5 +1,6 @@
 /**
- * Monthly restore test (the guide's "Backup restoration test"): fetch the newest dump from the
+ * The restore drill, weekly in .github/workflows/backup.yml (the guide's weekly "backup
+ * verification" and monthly "backup restoration test"): fetch the newest dump from the
  * backup bucket, restore it into a scratch PostgreSQL, verify it against its manifest (tables,
  * row counts, checksums, RLS, policies, partitions), and report restore time, throughput and the
  * database size up to which the 4 h RTO holds. Exits 1 naming every mismatch.

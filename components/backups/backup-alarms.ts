@@ -76,14 +76,14 @@ export class BackupAlarms extends pulumi.ComponentResource {
       {
         ...common,
         name: alarmName("restore-drill-failed"),
-        alarmDescription: "The monthly restore drill found a mismatch or could not restore. Its report names every problem. Runbook: docs/runbooks/backups.md",
+        alarmDescription: "The weekly restore drill found a mismatch or could not restore. Its report names every problem. Runbook: docs/runbooks/backups.md",
         metricName: "RestoreDrillSucceeded",
         statistic: "Minimum",
         period: 86_400,
         evaluationPeriods: 1,
         threshold: 1,
         comparisonOperator: "LessThanThreshold",
-        // The drill runs monthly: days without a drill are not failures.
+        // The drill runs weekly: days without a drill are not failures.
         treatMissingData: "notBreaching",
       },
       { parent: this },

@@ -10,7 +10,7 @@ import { mergeTags, type Tags } from "../shared/tags";
  *   prefixes only, nothing that reads, deletes, overwrites a lock or bypasses governance mode
  *   (denied explicitly, so a broader policy attached later cannot grant it); the KMS calls
  *   SSE-KMS uploads need, only through S3; the heartbeat metric in its namespace only.
- * - drill: the monthly restore drill. List and read `database/` only, decrypt only through S3,
+ * - drill: the weekly restore drill. List and read `database/` only, decrypt only through S3,
  *   and publish its result metrics.
  * Trust is pinned to one repository and one GitHub environment (`sub` =
  * `repo:<owner>/<repo>:environment:<env>`, `aud` = `sts.amazonaws.com`: GitHub's OIDC docs).
@@ -45,7 +45,7 @@ export const WRITER_PREFIXES = ["database/", "storage/", "config/"] as const;
 export class BackupJobRoles extends pulumi.ComponentResource {
   /** Role of the daily backup jobs. */
   public readonly writerRoleArn: pulumi.Output<string>;
-  /** Role of the monthly restore drill. */
+  /** Role of the weekly restore drill. */
   public readonly drillRoleArn: pulumi.Output<string>;
 
   constructor(name: string, args: BackupJobRolesArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -62,7 +62,7 @@ export class BackupJobRoles extends pulumi.ComponentResource {
       `${name}-${role}`,
       {
         name: physicalName("aws-iam-role", [args.namePrefix, `backup-${role}`]),
-        description: role === "writer" ? "Daily backup jobs (GitHub Actions): write-only to the backup bucket" : "Monthly restore drill (GitHub Actions): reads database dumps",
+        description: role === "writer" ? "Daily backup jobs (GitHub Actions): write-only to the backup bucket" : "Weekly restore drill (GitHub Actions): reads database dumps",
         assumeRolePolicy: githubTrustPolicy(args.githubOidcProviderArn, args.repository, args.environment),
         maxSessionDuration: args.maxSessionDurationSeconds ?? 3600,
         tags: mergeTags(args.tags, { Name: `${args.namePrefix}-backup-${role}` }),

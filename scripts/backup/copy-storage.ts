@@ -19,17 +19,8 @@
  */
 import { createHash } from "node:crypto";
 import { GetObjectCommand, ListBucketsCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import type { StorageEntry } from "./copy-storage-types";
 import { type BucketTarget, bucketFromEnv, putBuffer, requireEnv, s3Client, stampPath } from "./lib/s3";
-
-/** One copied object in the storage manifest. */
-export interface StorageEntry {
-  bucket: string;
-  key: string;
-  bytes: number;
-  contentType?: string;
-  sha256: string;
-  blob: string;
-}
 
 async function sourceBuckets(source: S3Client, listed: string | undefined): Promise<string[]> {
   if (listed) return listed.split(",").map((b) => b.trim()).filter(Boolean);

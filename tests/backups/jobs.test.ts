@@ -63,6 +63,26 @@ describe("copy-storage", () => {
     expect(new Set(manifest.objects.map((o) => o.blob)).size).toBe(2);
   });
 
+  it("restore-storage puts every object of the newest manifest back into a new project's Storage, byte for byte", async () => {
+    const fresh = await startS3([SOURCE]);
+    try {
+      const r = await runScript("scripts/backup/restore-storage.ts", [], {
+        ...env,
+        SUPABASE_S3_ENDPOINT: fresh.endpoint,
+        SUPABASE_S3_REGION: "eu-west-2",
+        SUPABASE_S3_ACCESS_KEY_ID: "S3RVER",
+        SUPABASE_S3_SECRET_ACCESS_KEY: "S3RVER",
+      });
+      expect(r.stderr).not.toContain("restore-storage:");
+      expect(r.code).toBe(0);
+      expect(lastJson<{ restored: number; failed: string[] }>(r.stdout)).toMatchObject({ restored: 3, failed: [] });
+      const restored = { client: s3Client({ endpoint: fresh.endpoint, region: "eu-west-2", accessKeyId: "S3RVER", secretAccessKey: "S3RVER" }), bucket: SOURCE, prefix: "" };
+      for (const [key, body] of Object.entries(objects)) expect((await getBuffer(restored, key)).equals(body)).toBe(true);
+    } finally {
+      await fresh.stop();
+    }
+  });
+
   it("exits 2 naming the missing Supabase setting", async () => {
     const r = await runScript("scripts/backup/copy-storage.ts", [], env);
     expect(r.code).toBe(2);

@@ -13,7 +13,7 @@
  */
 import { createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, type KeyObject } from "node:crypto";
 
-const ALG = "X25519-HKDF-SHA256-A256GCM";
+const ALG = "X25519-HKDF-SHA256-A256GCM" as const;
 const INFO = Buffer.from("promptandpause config backup v1");
 
 /** The stored form (JSON). */
