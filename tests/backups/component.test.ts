@@ -35,7 +35,7 @@ const policyOf = (r: PlannedResource) => JSON.parse(String(inputs(r).policy ?? i
 const bucketNamed = (role: "primary" | "replica") => one(resources, "aws:s3/bucket:Bucket", `-${role}`);
 
 beforeAll(async () => {
-  run = await recordProgram(() => new Backups("backups", ARGS), { skipEngineExtras: true });
+  run = await recordProgram(() => new Backups("backups", ARGS), { skipEngineExtras: true, config: { "promptandpause:aws": JSON.stringify({ accountId: "123456789012", region: "eu-west-2" }) } });
   resources = run.resources;
 });
 

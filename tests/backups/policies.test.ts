@@ -36,7 +36,7 @@ beforeAll(async () => {
         drillRestoreAlarmMinutes: 120,
         protect: true,
       }),
-    { skipEngineExtras: true },
+    { skipEngineExtras: true, config: { "promptandpause:aws": JSON.stringify({ accountId: "123456789012", region: "eu-west-2" }) } },
   );
   base = run.resources;
 });
