@@ -9,7 +9,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { type Job, parseWorkflow } from "../workflows/checks";
+import { ghExpr, type Job, parseWorkflow } from "../workflows/checks";
 import { REPO_ROOT } from "./support";
 
 const wf = parseWorkflow(readFileSync(join(REPO_ROOT, ".github", "workflows", "backup.yml"), "utf8"));
@@ -20,9 +20,9 @@ describe("jobs", () => {
   it.each(["backup", "drill"])("%s: OIDC token only here, in the stack's backup environment, with the role from that environment", (id) => {
     const j = job(id);
     expect(j.permissions).toEqual({ contents: "read", "id-token": "write" });
-    expect(j.environment).toBe("backup-${{ matrix.stack }}");
+    expect(j.environment).toBe(`backup-${ghExpr("matrix.stack")}`);
     const creds = (j.steps ?? []).find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
-    expect(creds?.with?.["role-to-assume"]).toBe(id === "backup" ? "${{ vars.BACKUP_WRITER_ROLE_ARN }}" : "${{ vars.BACKUP_DRILL_ROLE_ARN }}");
+    expect(creds?.with?.["role-to-assume"]).toBe(ghExpr(id === "backup" ? "vars.BACKUP_WRITER_ROLE_ARN" : "vars.BACKUP_DRILL_ROLE_ARN"));
     expect(wf.permissions).toEqual({ contents: "read" });
   });
 
