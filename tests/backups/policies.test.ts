@@ -108,6 +108,12 @@ describe("iam-no-wildcard-actions", () => {
     expect(await violationsOf("iam-no-wildcard-actions", writerPolicy(statement))).toEqual([violation("iam-no-wildcard-actions", `"backups-roles-writer-policy" policy: ${problem}.`, urn())]);
   });
 
+  it("tolerates only the wildcards the stack's policy config lists", async () => {
+    const resources = writerPolicy({ Sid: "All", Effect: "Allow", Action: ["s3:*", "kms:*"], Resource: "*" });
+    const violations = await violationsOf("iam-no-wildcard-actions", resources, { "iam-no-wildcard-actions": { allowedWildcards: ["s3:*"] } });
+    expect(violations).toEqual([violation("iam-no-wildcard-actions", `"backups-roles-writer-policy" policy: statement "All" allows "kms:*": list the actions it needs.`, urn())]);
+  });
+
   it("allows a broad Deny", async () => {
     expect(await violationsOf("iam-no-wildcard-actions", writerPolicy({ Effect: "Deny", Action: "s3:*", Resource: "*" }))).toEqual([]);
   });
