@@ -1,80 +1,94 @@
 /**
- * iam-no-wildcard-actions: no IAM policy document allows `*` or `<service>:*` actions, or uses
- * `NotAction` in an Allow (which grants everything not listed). Checked on role inline policies,
- * managed policies, roles' trust and inline policies, and S3 bucket policies. Deny statements may
- * be broad (`s3:*` in a TLS-only deny narrows access). Wildcards inside an action name
- * (`s3:GetObject*`) are allowed; they stay within one service's named operations.
+ * iam-no-wildcard-actions: no policy document in the stack allows a wildcard action (`*`,
+ * `s3:*`, `ec2:Describe*`) or uses NotAction in an Allow, and AWS-managed policies are attached
+ * only from a reviewed list of ones without wildcard actions. Every document-bearing input of
+ * every AWS resource is read (IAM role/user/group policies, trust policies, KMS key policies,
+ * bucket, topic, queue, repository and secret policies), so a new resource type cannot slip by.
+ * Deny statements may use wildcards (denying everything without TLS is the point of them).
  */
-import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationArgs, ResourceValidationPolicy, ReportViolation } from "@pulumi/policy";
+import { AWS_TYPES } from "../guide";
+import { arr } from "../lib/aws";
 import { configWithDefaults } from "../lib/util";
+
+/**
+ * AWS-managed policies whose documents list their actions by name (read from the IAM console's
+ * policy JSON, 2026): the SSM agent core, the ECS task-execution role, the VPC flow-logs-free
+ * service roles the platform uses.
+ */
+export const REVIEWED_MANAGED_POLICIES = [
+  "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+  "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
+] as const;
 
 export const configSchema = {
   properties: {
-    allowedWildcards: {
-      type: "array",
-      items: { type: "string", pattern: "^(\\*|[A-Za-z0-9-]+:\\*)$" },
-      description: "Wildcard actions tolerated anyway (each an exception to justify in review). None by default.",
-      default: [],
-    },
+    allowedManagedPolicies: { type: "array", items: { type: "string" }, description: "AWS-managed policy ARNs reviewed to have no wildcard action.", default: [...REVIEWED_MANAGED_POLICIES] },
   },
 } as const;
 
-/** Resource types whose inputs hold policy documents, and the input names that do. */
-export const POLICY_INPUTS: Record<string, readonly string[]> = {
-  "aws:iam/rolePolicy:RolePolicy": ["policy"],
-  "aws:iam/policy:Policy": ["policy"],
-  "aws:iam/userPolicy:UserPolicy": ["policy"],
-  "aws:iam/groupPolicy:GroupPolicy": ["policy"],
-  "aws:iam/role:Role": ["assumeRolePolicy"],
-  "aws:s3/bucketPolicy:BucketPolicy": ["policy"],
-  "aws:sns/topicPolicy:TopicPolicy": ["policy"],
-  "aws:kms/key:Key": ["policy"],
-};
+/** Inputs that carry a policy document, at any depth (`inlinePolicies[].policy` included). */
+const DOCUMENT_KEYS = new Set(["policy", "assumeRolePolicy", "accessPolicies", "sourcePolicyDocuments", "overridePolicyDocuments"]);
 
-const WILDCARD = /^(\*|[A-Za-z0-9-]+:\*)$/;
-const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
-
-/** Problems in one policy document (a JSON string or an object); empty when it is fine or not JSON. */
-export function wildcardProblems(document: unknown, allowed: readonly string[] = []): string[] {
-  let doc: unknown = document;
-  if (typeof document === "string") {
-    try {
-      doc = JSON.parse(document);
-    } catch {
-      return [];
+function documents(value: unknown, key: string | undefined, out: Array<{ path: string; doc: unknown }>, path: string, depth = 0): void {
+  if (depth > 8) return;
+  if (typeof value === "string" && key && DOCUMENT_KEYS.has(key)) {
+    const text = value.trim();
+    if (text.startsWith("{")) {
+      try {
+        out.push({ path, doc: JSON.parse(text) });
+      } catch {
+        // Not JSON (an ARN or a name): nothing to check.
+      }
     }
+    return;
   }
-  const statements = asList((doc as { Statement?: unknown } | null)?.Statement);
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => {
+      documents(v, key, out, `${path}[${i}]`, depth + 1);
+    });
+  } else if (value && typeof value === "object") {
+    if (key && DOCUMENT_KEYS.has(key) && "Statement" in (value as object)) out.push({ path, doc: value });
+    else for (const [k, v] of Object.entries(value as Record<string, unknown>)) documents(v, k, out, path ? `${path}.${k}` : k, depth + 1);
+  }
+}
+
+/** Allow statements' wildcard actions and NotActions, as messages. */
+export function wildcardProblems(doc: unknown): string[] {
   const problems: string[] = [];
-  statements.forEach((s, i) => {
-    const st = (s ?? {}) as { Sid?: string; Effect?: string; Action?: unknown; NotAction?: unknown };
-    if (st.Effect !== "Allow") return;
-    const label = st.Sid ? `statement "${st.Sid}"` : `statement ${i}`;
-    const wild = asList(st.Action).filter((a) => typeof a === "string" && WILDCARD.test(a) && !allowed.includes(a));
-    if (wild.length > 0) problems.push(`${label} allows ${wild.map((a) => `"${String(a)}"`).join(", ")}: list the actions it needs`);
-    if (st.NotAction !== undefined) problems.push(`${label} allows NotAction (everything except the listed actions): list the actions it needs`);
-  });
+  const statements = arr<Record<string, unknown>>((doc as { Statement?: unknown })?.Statement ?? []);
+  const list = Array.isArray((doc as { Statement?: unknown })?.Statement) ? statements : [(doc as { Statement?: Record<string, unknown> })?.Statement].filter(Boolean) as Record<string, unknown>[];
+  for (const s of list) {
+    if (s.Effect !== "Allow") continue;
+    if (s.NotAction !== undefined) problems.push(`an Allow with NotAction (${JSON.stringify(s.NotAction)}) grants everything else`);
+    const actions = typeof s.Action === "string" ? [s.Action] : arr(s.Action);
+    for (const action of actions) if (typeof action === "string" && action.includes("*")) problems.push(`Allow of "${action}"`);
+  }
   return problems;
 }
 
 export function validateNoWildcardActions(args: ResourceValidationArgs, reportViolation: ReportViolation): void {
-  const keys = POLICY_INPUTS[args.type];
-  if (!keys) {
-    args.notApplicable("Policy only applies to resources that carry IAM policy documents.");
+  if (!args.type.startsWith("aws:")) {
+    args.notApplicable("Policy only applies to AWS resources.");
     return;
   }
-  const { allowedWildcards } = configWithDefaults<{ allowedWildcards: string[] }>({ allowedWildcards: [] }, args);
-  const props = args.props as Record<string, unknown>;
-  const documents: [string, unknown][] = keys.map((k) => [k, props[k]]);
-  for (const [i, inline] of asList(props.inlinePolicies).entries()) documents.push([`inlinePolicies[${i}].policy`, (inline as { policy?: unknown }).policy]);
-  for (const [key, doc] of documents) {
-    for (const problem of wildcardProblems(doc, allowedWildcards)) reportViolation(`"${args.name}" ${key}: ${problem}.`);
+  const found: Array<{ path: string; doc: unknown }> = [];
+  documents(args.props, undefined, found, "");
+  for (const { path, doc } of found) {
+    for (const problem of wildcardProblems(doc)) reportViolation(`${args.name}: ${path} has ${problem}. List the actions the workload needs by name.`);
+  }
+  const { allowedManagedPolicies } = configWithDefaults({ allowedManagedPolicies: [...REVIEWED_MANAGED_POLICIES] as string[] }, args);
+  const managed = args.type === AWS_TYPES.rolePolicyAttachment ? [args.props.policyArn] : args.type === AWS_TYPES.role ? arr(args.props.managedPolicyArns) : [];
+  for (const arn of managed) {
+    if (typeof arn === "string" && arn.startsWith("arn:aws:iam::aws:policy/") && !allowedManagedPolicies.includes(arn)) {
+      reportViolation(`${args.name} attaches the AWS-managed policy ${arn}, which is not reviewed to be free of wildcard actions. Write a policy with the needed actions, or review it and add it to allowedManagedPolicies.`);
+    }
   }
 }
 
 export const iamNoWildcardActions: ResourceValidationPolicy = {
   name: "iam-no-wildcard-actions",
-  description: "IAM policy documents never allow `*` or `<service>:*` actions, nor NotAction.",
+  description: "No IAM, key or resource policy allows a wildcard action, and only reviewed AWS-managed policies are attached.",
   enforcementLevel: "mandatory",
   configSchema: configSchema as unknown as ResourceValidationPolicy["configSchema"],
   validateResource: validateNoWildcardActions,
