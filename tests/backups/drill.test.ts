@@ -5,6 +5,9 @@
  * PostgreSQL 17 server and passes on both; a corrupted restore (partition dropped, rows deleted,
  * RLS disabled) fails naming each difference. Three servers, started once for the file.
  */
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Manifest } from "../../scripts/backup/lib/manifest";
@@ -125,11 +128,11 @@ describe("restore-drill", () => {
       await c.query(`delete from public.reflections_${year} where mood = 'calm'`);
       await c.query("alter table public.reflections disable row level security");
     });
-    const report = "/tmp/pp-drill-bad-report.json";
+    const report = join(mkdtempSync(join(tmpdir(), "pp-drill-")), "report.json");
     const r = await runScript("scripts/restore-drill.ts", ["--database", "drill_bad", "--verify-only", "--report", report], drillEnv(target17));
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("restore drill FAILED");
-    const { problems } = JSON.parse((await import("node:fs")).readFileSync(report, "utf8")) as Report;
+    const { problems } = JSON.parse(readFileSync(report, "utf8")) as Report;
     expect(problems).toHaveLength(3);
     expect(problems[0]).toMatch(/^reflections: row-level security disabled after restore, enabled in the manifest$/);
     expect(problems).toEqual(
