@@ -7,6 +7,7 @@ import { version } from "./package.json";
 import { backupBuckets } from "./rules/backup-buckets";
 import { cacheRules } from "./rules/cache-rules";
 import { edgeTlsBaseline } from "./rules/edge-tls-baseline";
+import { githubOidcTrustPinned } from "./rules/github-oidc-trust-pinned";
 import { iamNoWildcardActions } from "./rules/iam-no-wildcard-actions";
 import { networkAdminPortsClosed } from "./rules/network-admin-ports-closed";
 import { networkDatabaseIsolated } from "./rules/network-database-isolated";
@@ -54,6 +55,7 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   networkDefaultSgClosed,
   backupBuckets,
   iamNoWildcardActions,
+  githubOidcTrustPinned,
 ];
 
 /** Everything `new PolicyPack(packName, packArgs)` needs. */

@@ -5,6 +5,7 @@ import * as random from "@pulumi/random";
 import * as vercel from "@pulumiverse/vercel";
 import { composeApp } from "./compose/app";
 import { composeBackups } from "./compose/backups";
+import { composeCi } from "./compose/ci";
 import { composeDatabase } from "./compose/database";
 import { composeEdge } from "./compose/edge";
 import { composeNetwork } from "./compose/network";
@@ -26,7 +27,8 @@ export function buildPlatform(config: PlatformConfig) {
   const database = composeDatabase(ctx);
   const app = composeApp(ctx, database.outputs);
   const edge = composeEdge(ctx, app.outputs);
-  const backups = composeBackups(ctx, aws.shared);
+  const ci = composeCi(ctx);
+  const backups = composeBackups(ctx, aws.shared, ci.githubOidcProviderArn);
 
   return {
     environment: config.environment,
@@ -35,6 +37,7 @@ export function buildPlatform(config: PlatformConfig) {
     app: app.stackOutputs,
     edge: edge.stackOutputs,
     aws: aws.stackOutputs,
+    ci: ci.stackOutputs,
     backups: backups.stackOutputs,
   };
 }

@@ -59,11 +59,12 @@ export const NAMING_RULES = {
    */
   "aws-kms-alias": { maxLength: 250, allowed: /[a-zA-Z0-9_-]/, lowercase: false, source: "KMS API Reference, CreateAlias AliasName" },
   /**
-   * S3 general purpose buckets: 3–63 characters, lower-case letters, digits, dots and hyphens,
-   * starting and ending with a letter or digit; names are global across all AWS accounts. Dots
-   * are left out here (they break virtual-hosted TLS). AWS S3 User Guide, "General purpose bucket naming rules".
+   * S3 general purpose buckets: 3-63 characters, lower-case letters, digits, `.` and `-`, starting
+   * and ending with a letter or digit (S3 User Guide, "General purpose bucket naming rules").
+   * We leave out `.`: dotted names break virtual-hosted-style TLS (the wildcard certificate
+   * covers one label only).
    */
-  "aws-s3-bucket": { maxLength: 63, allowed: /[a-z0-9-]/, lowercase: true, source: "AWS S3 User Guide: general purpose bucket naming rules" },
+  "aws-s3-bucket": { maxLength: 63, allowed: /[a-z0-9-]/, lowercase: true, source: "S3 User Guide, general purpose bucket naming rules (dots left out)" },
   /** CloudWatch alarm names: 1–255 characters. AWS CloudWatch API Reference, PutMetricAlarm AlarmName. */
   "aws-cloudwatch-alarm": { maxLength: 255, allowed: /[A-Za-z0-9 ._:()-]/, lowercase: false, source: "AWS CloudWatch API Reference: PutMetricAlarm AlarmName" },
 } as const satisfies Record<string, NamingRule>;

@@ -33,7 +33,7 @@ export function composeBackups(
       volume: b.volume,
       prices: b.prices,
       githubOidcProviderArn,
-      repository: b.github.repository,
+      repository: b.github.repository ?? config.ci.repository,
       githubEnvironment: b.github.environment ?? `backup-${config.environment}`,
       alertTopicArn: shared.alertTopicArn,
       drillRestoreAlarmMinutes: b.drillRestoreAlarmMinutes,

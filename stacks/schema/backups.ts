@@ -59,14 +59,17 @@ export const backupsConfigSchema = z.strictObject({
     .prefault({}),
   /** Where the scheduled jobs run (.github/workflows/backup.yml). */
   github: z.strictObject({
-    /** `owner/repo` whose workflow may assume the backup roles. */
-    repository: z.string().regex(/^[A-Za-z0-9_.-]{1,39}\/[A-Za-z0-9_.-]{1,100}$/, { error: "must be owner/repo as GitHub spells it" }),
+    /** `owner/repo` whose workflow may assume the backup roles. @default promptandpause:ci.repository */
+    repository: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,39}\/[A-Za-z0-9_.-]{1,100}$/, { error: "must be owner/repo as GitHub spells it" })
+      .optional(),
     /** GitHub environment of the jobs. @default "backup-<environment>" */
     environment: z
       .string()
       .regex(/^[A-Za-z0-9_.-]{1,255}$/, { error: "must be a GitHub environment name (letters, digits, . _ -)" })
       .optional(),
-  }),
+  }).prefault({}),
   /**
    * Restore-drill duration that alarms, minutes. At most the restore step's share of the 4 h RTO
    * (165 min; docs/runbooks/disaster-recovery.md). @default 120
