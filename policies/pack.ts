@@ -6,6 +6,7 @@ import type { EnforcementLevel, PolicyPackArgs, ResourceValidationPolicy, StackV
 import { version } from "./package.json";
 import { cacheEncryption } from "./rules/cache-encryption";
 import { cacheIngress } from "./rules/cache-ingress";
+import { backupBuckets } from "./rules/backup-buckets";
 import { cacheRules } from "./rules/cache-rules";
 import { edgeTlsBaseline } from "./rules/edge-tls-baseline";
 import { githubOidcTrustPinned } from "./rules/github-oidc-trust-pinned";
@@ -59,6 +60,7 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   networkDatabaseIsolated,
   networkFlowLogs,
   networkDefaultSgClosed,
+  backupBuckets,
   iamNoWildcardActions,
   githubOidcTrustPinned,
   cacheEncryption,

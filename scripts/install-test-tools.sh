@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian tools the test suite runs for real (`npm test` runs this first, as its
 # `pretest` step, so a fresh machine needs nothing else):
-#   pg_dump / pg_restore 15   backup dumps and the restore drill (postgresql-client-15)
+#   pg_dump / pg_dumpall / pg_restore / psql 15
+#                             backup dumps, roles and the restore drill (postgresql-client-15)
 #   wg                        `wg-quick strip` accepts the generated WireGuard config (wireguard-tools)
 #   shellcheck                the WireGuard gateway's user-data script
 #   openssl                   test certificate authorities for the diagnostics' TLS checks
@@ -11,6 +12,8 @@ set -euo pipefail
 declare -A needed=(
   [pg_dump]=postgresql-client-15
   [pg_restore]=postgresql-client-15
+  [pg_dumpall]=postgresql-client-15
+  [psql]=postgresql-client-15
   [wg]=wireguard-tools
   [wg-quick]=wireguard-tools
   [shellcheck]=shellcheck

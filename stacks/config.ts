@@ -4,6 +4,7 @@ import { type ConfigIssue, isSecretKeyName, NOT_SET, NOT_SHOWN, SECRET_VALUE, th
 import { resolveScale, SCALE_PRESET_NAMES, type ScaleValues, scaleValuesSchema } from "./presets";
 import { appConfigSchema, checkAppConfig } from "./schema/app";
 import { awsConfigSchema, checkAwsConfig, checkNetworkConfig, networkConfigSchema } from "./schema/aws";
+import { backupsConfigSchema, checkBackupsConfig } from "./schema/backups";
 import { checkCiConfig, ciConfigSchema } from "./schema/ci";
 import { cacheConfigSchema, checkCacheLayerConfig, workersConfigSchema } from "./schema/cache";
 import { contactsSchema, safeText } from "./schema/common";
@@ -103,6 +104,7 @@ export const platformConfigSchema = z.strictObject({
   ci: ciConfigSchema,
   cache: cacheConfigSchema,
   workers: workersConfigSchema,
+  backups: backupsConfigSchema,
 });
 
 export type PlatformSettings = z.output<typeof platformConfigSchema>;
@@ -226,6 +228,7 @@ const CROSS_KEY_CHECKS: ReadonlyArray<{ needs: readonly (keyof PlatformSettings)
   { needs: ["network"], check: (all) => checkNetworkConfig(all.network) },
   { needs: ["ci", "aws"], check: (all) => checkCiConfig(all.ci, all.aws.accountId) },
   { needs: ["workers", "app", "network", "aws", "scale"], check: (all) => checkCacheLayerConfig(all, resolveScale(all.scale.preset, all.scale.overrides)) },
+  { needs: ["backups"], check: (all) => checkBackupsConfig(all.backups) },
 ];
 
 function runCrossKeyChecks(settings: Partial<PlatformSettings>): ConfigIssue[] {

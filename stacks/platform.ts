@@ -5,6 +5,7 @@ import * as random from "@pulumi/random";
 import * as vercel from "@pulumiverse/vercel";
 import { composeApp } from "./compose/app";
 import { composeCache } from "./compose/cache";
+import { composeBackups } from "./compose/backups";
 import { composeCi } from "./compose/ci";
 import { composeDatabase } from "./compose/database";
 import { composeEdge } from "./compose/edge";
@@ -32,6 +33,7 @@ export function buildPlatform(config: PlatformConfig) {
   const app = composeApp(ctx, database.outputs, { cache: cache.outputs, queue: workers.queue });
   const edge = composeEdge(ctx, app.outputs);
   const ci = composeCi(ctx);
+  const backups = composeBackups(ctx, aws.shared, ci.githubOidcProviderArn);
 
   return {
     environment: config.environment,
@@ -41,6 +43,7 @@ export function buildPlatform(config: PlatformConfig) {
     edge: edge.stackOutputs,
     aws: { ...aws.stackOutputs, ...cache.stackOutputs, ...workers.stackOutputs },
     ci: ci.stackOutputs,
+    backups: backups.stackOutputs,
   };
 }
 

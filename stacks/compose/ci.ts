@@ -9,7 +9,7 @@ import type { LayerContext } from "./types";
  * keys the roles reach are the ones of the stack being deployed (`pulumi.getStack()`): data about
  * where this stack's state lives, not a branch on its name.
  */
-export function composeCi(ctx: LayerContext): { stackOutputs: Record<string, pulumi.Input<unknown>> } {
+export function composeCi(ctx: LayerContext): { githubOidcProviderArn: pulumi.Output<string>; stackOutputs: Record<string, pulumi.Input<unknown>> } {
   const { config } = ctx;
   const aws = ctx.providers.aws;
   if (!aws) throw new Error("composeCi: ctx.providers.aws is missing (stacks/platform.ts createProviders)");
@@ -31,5 +31,5 @@ export function composeCi(ctx: LayerContext): { stackOutputs: Record<string, pul
     },
     opts,
   );
-  return { stackOutputs: { githubOidcProviderArn: oidc.arn, deployRoleArn: roles.deployRoleArn, previewRoleArn: roles.previewRoleArn } };
+  return { githubOidcProviderArn: oidc.arn, stackOutputs: { githubOidcProviderArn: oidc.arn, deployRoleArn: roles.deployRoleArn, previewRoleArn: roles.previewRoleArn } };
 }

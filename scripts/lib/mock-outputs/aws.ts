@@ -134,13 +134,20 @@ const TABLE: MockOutputTable = {
   },
   "aws:kms/key:Key": (inputs, name) => {
     const t = target(inputs);
-    const keyId = uuid(name);
+    // Multi-Region keys have ids `mrk-` + 32 hex; their replicas share the id (KMS multi-Region keys).
+    const keyId = inputs.multiRegion === true ? `mrk-${hex(name, 32)}` : uuid(name);
     return { id: keyId, keyId, arn: `arn:aws:kms:${t.region}:${t.account}:key/${keyId}` };
   },
   "aws:kms/replicaKey:ReplicaKey": (inputs, name) => {
     const t = target(inputs);
-    const keyId = `mrk-${hex(name, 32)}`;
+    const primaryId = str(inputs.primaryKeyArn, "").split("/").at(-1);
+    const keyId = primaryId?.startsWith("mrk-") ? primaryId : `mrk-${hex(name, 32)}`;
     return { id: keyId, keyId, arn: `arn:aws:kms:${t.region}:${t.account}:key/${keyId}` };
+  },
+  "aws:cloudwatch/metricAlarm:MetricAlarm": (inputs, name) => {
+    const t = target(inputs);
+    const alarmName = str(inputs.name, `${name}-${hex(name, 7)}`);
+    return { id: alarmName, arn: `arn:aws:cloudwatch:${t.region}:${t.account}:alarm:${alarmName}` };
   },
   "aws:kms/alias:Alias": (inputs) => {
     const t = target(inputs);
