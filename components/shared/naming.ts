@@ -37,6 +37,17 @@ export const NAMING_RULES = {
   "cloudflare-ruleset": { maxLength: 100, allowed: /[a-zA-Z0-9 ._:()-]/, lowercase: false, source: "Cloudflare Rulesets API name" },
   /** Vercel log drains and other Vercel integrations share the project rule. */
   "vercel-log-drain": { maxLength: 100, allowed: /[a-z0-9._-]/, lowercase: true, source: "Vercel log drain name" },
+  /** CloudWatch Logs `CreateLogGroup.logGroupName`: 1-512 of `[\.\-_/#A-Za-z0-9]`. */
+  "cloudwatch-log-group": { maxLength: 512, allowed: /[a-zA-Z0-9._/#-]/, lowercase: false, source: "CloudWatch Logs API CreateLogGroup logGroupName pattern [\\.\\-_/#A-Za-z0-9]+" },
+  /** EC2 `CreateLaunchTemplate.LaunchTemplateName`: 3-128 of `[a-zA-Z0-9().\-/_]`. */
+  "ec2-launch-template": { maxLength: 128, allowed: /[a-zA-Z0-9()./_-]/, lowercase: false, source: "EC2 API CreateLaunchTemplate LaunchTemplateName pattern [a-zA-Z0-9\\(\\)\\.\\-/_]+, length 3-128" },
+  /** Auto Scaling `AutoScalingGroupName`: 1-255 characters, no `:` (Auto Scaling API reference). */
+  "autoscaling-group": { maxLength: 255, allowed: /[a-zA-Z0-9._-]/, lowercase: false, source: "Auto Scaling API CreateAutoScalingGroup AutoScalingGroupName (1-255, no colon)" },
+  /**
+   * SSM Parameter Store names: up to 1011 characters after the hierarchy (2048 total), of
+   * `a-zA-Z0-9_.-/`, at most 15 levels; must not start with `aws` or `ssm` (Parameter Store naming).
+   */
+  "ssm-parameter": { maxLength: 1011, allowed: /[a-zA-Z0-9_./-]/, lowercase: false, source: "SSM Parameter Store 'Parameter naming constraints'" },
 } as const satisfies Record<string, NamingRule>;
 
 export type NamedService = keyof typeof NAMING_RULES;
