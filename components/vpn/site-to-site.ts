@@ -2,7 +2,7 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as pulumi from "@pulumi/pulumi";
 import { ALLOWED_TUNNEL_VALUES } from "../../policies/lib/vpn";
-import { physicalName } from "../shared/naming";
+import { cidrLabel, physicalName } from "../shared/naming";
 import { mergeTags, type Tags } from "../shared/tags";
 
 /** One IPSec phase's proposals (values as AWS spells them, case-sensitive). */
@@ -154,7 +154,7 @@ export class SiteToSiteVpn extends pulumi.ComponentResource {
 
     if (a.bgpAsn === undefined) {
       for (const cidr of a.officeCidrs) {
-        new ec2.VpnConnectionRoute(`${name}-route-${cidr.replace(/[./]/g, "-")}`, { vpnConnectionId: connection.id, destinationCidrBlock: cidr }, { parent: this });
+        new ec2.VpnConnectionRoute(`${name}-route-${cidrLabel(cidr)}`, { vpnConnectionId: connection.id, destinationCidrBlock: cidr }, { parent: this });
       }
     }
     // Only the reachable segments learn the office routes (static or BGP, the VGW propagates both).

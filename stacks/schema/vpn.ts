@@ -90,7 +90,7 @@ export const wireguardSchema = z.strictObject({
    */
   imageParameter: z
     .string()
-    .regex(/^\/aws\/service\/[A-Za-z0-9_.\/-]{1,200}$/, { error: "must be a public AMI parameter under /aws/service/" })
+    .regex(/^\/aws\/service\/[A-Za-z0-9_./-]{1,200}$/, { error: "must be a public AMI parameter under /aws/service/" })
     .default("/aws/service/debian/release/12/latest/arm64"),
   /** AZ of the gateway's interface (and instance). @default the stack's first availability zone */
   availabilityZone: z

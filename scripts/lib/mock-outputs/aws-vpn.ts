@@ -57,10 +57,13 @@ export const awsVpnMockOutputs: MockOutputTable = {
     // Fake keys, only inside the (secret) device configuration, as AWS returns it.
     const psk = (n: number) => `mockPsk${n}${digest(name, `psk${n}`).toString("hex").slice(0, 24)}`;
     const xml = `<?xml version="1.0" encoding="UTF-8"?><vpn_connection id="${id}">${[
-      [o1, t1, psk(1)],
-      [o2, t2, psk(2)],
+      [o1, t1.aws, psk(1)],
+      [o2, t2.aws, psk(2)],
     ]
-      .map(([o, t, k]) => `<ipsec_tunnel><vpn_gateway><tunnel_outside_address><ip_address>${o}</ip_address></tunnel_outside_address></vpn_gateway><ike><pre_shared_key>${k}</pre_shared_key></ike></ipsec_tunnel>`)
+      .map(
+        ([o, inside, k]) =>
+          `<ipsec_tunnel><vpn_gateway><tunnel_outside_address><ip_address>${o}</ip_address></tunnel_outside_address><tunnel_inside_address><ip_address>${inside}</ip_address></tunnel_inside_address></vpn_gateway><ike><pre_shared_key>${k}</pre_shared_key></ike></ipsec_tunnel>`,
+      )
       .join("")}</vpn_connection>`;
     return {
       id,
