@@ -37,15 +37,30 @@ export const NAMING_RULES = {
   "cloudflare-ruleset": { maxLength: 100, allowed: /[a-zA-Z0-9 ._:()-]/, lowercase: false, source: "Cloudflare Rulesets API name" },
   /** Vercel log drains and other Vercel integrations share the project rule. */
   "vercel-log-drain": { maxLength: 100, allowed: /[a-z0-9._-]/, lowercase: true, source: "Vercel log drain name" },
-  /** CloudWatch Logs `CreateLogGroup.logGroupName`: 1-512 of `[\.\-_/#A-Za-z0-9]`. */
-  "cloudwatch-log-group": { maxLength: 512, allowed: /[a-zA-Z0-9._/#-]/, lowercase: false, source: "CloudWatch Logs API CreateLogGroup logGroupName pattern [\\.\\-_/#A-Za-z0-9]+" },
-  /** EC2 `CreateLaunchTemplate.LaunchTemplateName`: 3-128 of `[a-zA-Z0-9().\-/_]`. */
-  "ec2-launch-template": { maxLength: 128, allowed: /[a-zA-Z0-9()./_-]/, lowercase: false, source: "EC2 API CreateLaunchTemplate LaunchTemplateName pattern [a-zA-Z0-9\\(\\)\\.\\-/_]+, length 3-128" },
-  /** Auto Scaling `AutoScalingGroupName`: 1-255 characters, no `:` (Auto Scaling API reference). */
-  "autoscaling-group": { maxLength: 255, allowed: /[a-zA-Z0-9._-]/, lowercase: false, source: "Auto Scaling API CreateAutoScalingGroup AutoScalingGroupName (1-255, no colon)" },
   /**
-   * SSM Parameter Store names: up to 1011 characters after the hierarchy (2048 total), of
-   * `a-zA-Z0-9_.-/`, at most 15 levels; must not start with `aws` or `ssm` (Parameter Store naming).
+   * EC2 `Name` tags: tag values are up to 256 Unicode characters (EC2 "Tag restrictions"); we keep
+   * them short, lower case and dash-separated so they read the same in every console.
+   */
+  "aws-name-tag": { maxLength: 128, allowed: /[a-z0-9-]/, lowercase: true, source: "EC2 User Guide, Tag restrictions (value up to 256 characters)" },
+  /**
+   * Security-group names: up to 255 characters of `a-zA-Z0-9 ._-:/()#,@[]+=&;{}!$*`, and not
+   * starting with `sg-` (EC2 API CreateSecurityGroup, GroupName). Ours start with the project name.
+   */
+  "aws-security-group": { maxLength: 255, allowed: /[a-z0-9._-]/, lowercase: true, source: "EC2 API Reference, CreateSecurityGroup GroupName" },
+  /** IAM role names: up to 64 characters of `[\w+=,.@-]` (IAM API CreateRole, RoleName). */
+  "aws-iam-role": { maxLength: 64, allowed: /[a-zA-Z0-9+=,.@_-]/, lowercase: false, source: "IAM API Reference, CreateRole RoleName" },
+  /** CloudWatch log groups: 1–512 characters of `[\.\-_/#A-Za-z0-9]` (CloudWatch Logs API CreateLogGroup). */
+  "aws-log-group": { maxLength: 512, allowed: /[a-zA-Z0-9._#-]/, lowercase: false, source: "CloudWatch Logs API Reference, CreateLogGroup logGroupName" },
+  /** SNS topics: up to 256 alphanumerics, hyphens and underscores (SNS API CreateTopic, Name). */
+  "aws-sns-topic": { maxLength: 256, allowed: /[a-zA-Z0-9_-]/, lowercase: false, source: "SNS API Reference, CreateTopic Name" },
+  /**
+   * KMS alias names after `alias/`: up to 256 characters in all of `[a-zA-Z0-9/_-]`, and not
+   * `alias/aws/…` (KMS API CreateAlias, AliasName). The `alias/` prefix is added by the caller.
+   */
+  "aws-kms-alias": { maxLength: 250, allowed: /[a-zA-Z0-9_-]/, lowercase: false, source: "KMS API Reference, CreateAlias AliasName" },
+  /**
+   * SSM Parameter Store names: a path of `a-zA-Z0-9_.-/` (at most 15 levels, 1011 characters after
+   * the hierarchy), not starting with `aws` or `ssm` (SSM User Guide, "Parameter naming constraints").
    */
   "ssm-parameter": { maxLength: 1011, allowed: /[a-zA-Z0-9_./-]/, lowercase: false, source: "SSM Parameter Store 'Parameter naming constraints'" },
 } as const satisfies Record<string, NamingRule>;

@@ -125,14 +125,14 @@ export class SiteToSiteVpn extends pulumi.ComponentResource {
         ipAddress: a.officePublicIp,
         // Static routing needs no ASN (AWS then records 65000); BGP needs the office's.
         ...(a.bgpAsn === undefined ? {} : { bgpAsn: String(a.bgpAsn) }),
-        tags: mergeTags(a.tags, { Name: `${a.namePrefix}-office` }),
+        tags: mergeTags(a.tags, { Name: physicalName("aws-name-tag", [a.namePrefix, "office"]) }),
       },
       { parent: this },
     );
-    const gateway = new ec2.VpnGateway(`${name}-gateway`, { vpcId: a.vpcId, amazonSideAsn: String(a.amazonSideAsn), tags: mergeTags(a.tags, { Name: `${a.namePrefix}-vgw` }) }, { parent: this });
+    const gateway = new ec2.VpnGateway(`${name}-gateway`, { vpcId: a.vpcId, amazonSideAsn: String(a.amazonSideAsn), tags: mergeTags(a.tags, { Name: physicalName("aws-name-tag", [a.namePrefix, "vgw"]) }) }, { parent: this });
     const logGroup = new cloudwatch.LogGroup(
       `${name}-tunnel-logs`,
-      { name: physicalName("cloudwatch-log-group", [`/aws/vpn/${a.namePrefix}`, name]), retentionInDays: a.logRetentionDays, tags: a.tags },
+      { name: physicalName("aws-log-group", [a.namePrefix, name, "tunnels"]), retentionInDays: a.logRetentionDays, tags: a.tags },
       { parent: this },
     );
 
@@ -147,7 +147,7 @@ export class SiteToSiteVpn extends pulumi.ComponentResource {
         presharedKeyStorage: "SecretsManager",
         ...tunnelOptions(1, a, logGroup.arn),
         ...tunnelOptions(2, a, logGroup.arn),
-        tags: mergeTags(a.tags, { Name: `${a.namePrefix}-office` }),
+        tags: mergeTags(a.tags, { Name: physicalName("aws-name-tag", [a.namePrefix, "office-vpn"]) }),
       },
       { parent: this, additionalSecretOutputs: ["customerGatewayConfiguration", "tunnel1PresharedKey", "tunnel2PresharedKey"] },
     );

@@ -106,12 +106,12 @@ export class WireGuardGateway extends pulumi.ComponentResource {
     renderGatewayUserData(a, { networkInterfaceId: "eni-00000000000000000", mac: "00:00:00:00:00:00", privateIp: "0.0.0.0", parameter: "/placeholder" });
 
     super("promptandpause:vpn:WireGuardGateway", name, {}, opts);
-    const gatewayTag = `${a.namePrefix}-${name}`;
+    const gatewayTag = physicalName("aws-name-tag", [a.namePrefix, name]);
     const tags = mergeTags(a.tags, { [GATEWAY_TAG_KEY]: gatewayTag });
 
     const parameter = this.createPrivateKey(name, a, tags);
     const eni = this.createInterface(name, a, tags);
-    const eip = new ec2.Eip(`${name}-eip`, { domain: "vpc", tags: mergeTags(tags, { Name: `${gatewayTag}` }) }, { parent: this });
+    const eip = new ec2.Eip(`${name}-eip`, { domain: "vpc", tags: mergeTags(tags, { Name: gatewayTag }) }, { parent: this });
     // The address belongs to the interface, not to any instance.
     const association = new ec2.EipAssociation(`${name}-eip-association`, { allocationId: eip.allocationId, networkInterfaceId: eni.id }, { parent: this });
     for (const [label, routeTableId] of Object.entries(a.routeTableIds)) {
@@ -137,7 +137,7 @@ export class WireGuardGateway extends pulumi.ComponentResource {
     const privateKey = pulumi.secret(bytes.base64);
     const key = new kms.Key(
       `${name}-key`,
-      { description: `WireGuard gateway ${a.namePrefix}-${name}: encrypts its private key in SSM`, enableKeyRotation: true, deletionWindowInDays: 30, tags },
+      { description: `WireGuard gateway ${a.namePrefix}-${name}: encrypts its private key in SSM Parameter Store`, enableKeyRotation: true, deletionWindowInDays: 30, tags },
       { parent: this },
     );
     const parameter = new ssm.Parameter(
@@ -162,7 +162,12 @@ export class WireGuardGateway extends pulumi.ComponentResource {
     const roleTags = mergeTags(tags, { [WIREGUARD_ROLE_TAG.key]: WIREGUARD_ROLE_TAG.value });
     const sg = new ec2.SecurityGroup(
       `${name}-sg`,
-      { vpcId: a.vpcId, description: `WireGuard gateway ${a.namePrefix}-${name}: UDP ${WIREGUARD_PORT} from the development network`, tags: mergeTags(roleTags, { Name: `${a.namePrefix}-${name}` }) },
+      {
+        name: physicalName("aws-security-group", [a.namePrefix, name]),
+        vpcId: a.vpcId,
+        description: `WireGuard gateway: UDP ${WIREGUARD_PORT} from the development network`,
+        tags: mergeTags(roleTags, { Name: physicalName("aws-name-tag", [a.namePrefix, name]) }),
+      },
       { parent: this },
     );
     for (const cidr of a.developmentCidrs) {
@@ -185,7 +190,7 @@ export class WireGuardGateway extends pulumi.ComponentResource {
     new vpc.SecurityGroupEgressRule(`${name}-egress-vpc`, { securityGroupId: sg.id, description: "Tunnel traffic into the VPC", ipProtocol: "-1", cidrIpv4: a.vpcCidr, tags: roleTags }, { parent: this });
     return new ec2.NetworkInterface(
       `${name}-eni`,
-      { subnetId: a.publicSubnet.id, securityGroups: [sg.id], sourceDestCheck: false, description: `WireGuard gateway ${a.namePrefix}-${name} (attached by the instance at boot)`, tags: mergeTags(tags, { Name: `${a.namePrefix}-${name}` }) },
+      { subnetId: a.publicSubnet.id, securityGroups: [sg.id], sourceDestCheck: false, description: "WireGuard gateway interface (attached by the instance at boot)", tags: mergeTags(tags, { Name: physicalName("aws-name-tag", [a.namePrefix, name]) }) },
       // The attachment is made by the instance, not by Pulumi: never undo it on update.
       { parent: this, ignoreChanges: ["attachments"] },
     );
@@ -196,6 +201,7 @@ export class WireGuardGateway extends pulumi.ComponentResource {
     const role = new iam.Role(
       `${name}-role`,
       {
+        name: physicalName("aws-iam-role", [a.namePrefix, name]),
         description: `WireGuard gateway ${gatewayTag}`,
         assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
         tags,
@@ -233,14 +239,19 @@ export class WireGuardGateway extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    return new iam.InstanceProfile(`${name}-instance-profile`, { role: role.name, tags }, { parent: this });
+    return new iam.InstanceProfile(`${name}-instance-profile`, { name: physicalName("aws-iam-role", [a.namePrefix, name]), role: role.name, tags }, { parent: this });
   }
 
   /** Launch template (IMDSv2, encrypted gp3, SSM-resolved AMI) and an auto-scaling group of one that replaces the instance on every template change. */
   private createInstances(name: string, a: Resolved, eni: ec2.NetworkInterface, parameter: ssm.Parameter, profile: iam.InstanceProfile, tags: Tags, after: pulumi.Resource[]): void {
     const instanceSg = new ec2.SecurityGroup(
       `${name}-instance-sg`,
-      { vpcId: a.vpcId, description: `WireGuard gateway ${a.namePrefix}-${name} instance: HTTPS out (packages, EC2 and SSM APIs)`, tags: mergeTags(tags, { Name: `${a.namePrefix}-${name}-instance` }) },
+      {
+        name: physicalName("aws-security-group", [a.namePrefix, name, "instance"]),
+        vpcId: a.vpcId,
+        description: "WireGuard gateway instance: HTTPS out (packages, EC2 and SSM APIs)",
+        tags: mergeTags(tags, { Name: physicalName("aws-name-tag", [a.namePrefix, name, "instance"]) }),
+      },
       { parent: this },
     );
     new vpc.SecurityGroupEgressRule(`${name}-instance-egress-https`, { securityGroupId: instanceSg.id, description: "HTTPS: apt, EC2 and SSM APIs", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0", tags }, { parent: this });
@@ -248,11 +259,11 @@ export class WireGuardGateway extends pulumi.ComponentResource {
     const userData = pulumi
       .all([eni.id, eni.macAddress, eni.privateIp, parameter.name])
       .apply(([networkInterfaceId, mac, privateIp, parameterName]) => Buffer.from(renderGatewayUserData(a, { networkInterfaceId, mac, privateIp, parameter: parameterName })).toString("base64"));
-    const instanceTags = mergeTags(tags, { Name: `${a.namePrefix}-${name}` });
+    const instanceTags = mergeTags(tags, { Name: physicalName("aws-name-tag", [a.namePrefix, name]) });
     const template = new ec2.LaunchTemplate(
       `${name}-launch-template`,
       {
-        name: physicalName("ec2-launch-template", [a.namePrefix, name]),
+        name: physicalName("aws-name-tag", [a.namePrefix, name]),
         description: `WireGuard gateway ${a.namePrefix}-${name}`,
         imageId: `resolve:ssm:${a.imageParameter}`,
         instanceType: a.instanceType,
@@ -274,7 +285,7 @@ export class WireGuardGateway extends pulumi.ComponentResource {
     new autoscaling.Group(
       `${name}-group`,
       {
-        name: physicalName("autoscaling-group", [a.namePrefix, name]),
+        name: physicalName("aws-name-tag", [a.namePrefix, name]),
         minSize: 1,
         maxSize: 1,
         desiredCapacity: 1,

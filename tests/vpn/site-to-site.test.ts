@@ -13,6 +13,8 @@ const T = {
   logGroup: "aws:cloudwatch/logGroup:LogGroup",
   alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
 };
+/** The account the AWS mocks answer with when the test sets no promptandpause:aws config. */
+const MOCK_ACCOUNT = "000000000000";
 const TOPIC = "arn:aws:sns:eu-west-2:111111111111:promptandpause-prod-alerts";
 
 const baseArgs = {
@@ -63,9 +65,9 @@ describe("static routing with defaults", () => {
 
   it("logs both tunnels to the component's CloudWatch log group", () => {
     const logGroup = one(resources, T.logGroup);
-    expect(logGroup.inputs).toMatchObject({ name: "/aws/vpn/promptandpause-prod-vpn-office", retentionInDays: 90 });
+    expect(logGroup.inputs).toMatchObject({ name: "promptandpause-prod-vpn-office-tunnels", retentionInDays: 90 });
     const inputs = one(resources, T.connection).inputs;
-    const arn = `arn:aws:logs:eu-west-2:111111111111:log-group:/aws/vpn/promptandpause-prod-vpn-office`;
+    const arn = `arn:aws:logs:eu-west-2:${MOCK_ACCOUNT}:log-group:promptandpause-prod-vpn-office-tunnels`;
     for (const n of [1, 2]) expect(inputs[`tunnel${n}LogOptions`]).toEqual({ cloudwatchLogOptions: { logEnabled: true, logGroupArn: arn, logOutputFormat: "json" } });
   });
 
@@ -103,7 +105,7 @@ describe("static routing with defaults", () => {
       awsSideAsn: 64512,
       ikeVersion: "IKEv2",
       awsCidrs: baseArgs.reachableCidrs,
-      presharedKeysSecretArn: expect.stringMatching(/^arn:aws:secretsmanager:eu-west-2:111111111111:secret:vpn-/),
+      presharedKeysSecretArn: expect.stringMatching(/^arn:aws:secretsmanager:eu-west-2:\d{12}:secret:vpn-office-connection-psk-/),
     });
     expect(office.tunnels).toHaveLength(2);
     for (const t of office.tunnels) {

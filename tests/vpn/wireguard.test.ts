@@ -30,6 +30,8 @@ const T = {
   instance: "aws:ec2/instance:Instance",
 };
 
+/** The account the AWS mocks answer with when the test sets no promptandpause:aws config. */
+const MOCK_ACCOUNT = "000000000000";
 const pub = (): string => execFileSync("wg", ["pubkey"], { input: execFileSync("wg", ["genkey"]) }).toString().trim();
 
 const ARGS: WireGuardGatewayArgs = {
@@ -139,7 +141,7 @@ describe("WireGuardGateway", () => {
 
   it("lets the instance attach only this interface, read only this parameter, decrypt only with its context", () => {
     const policy = JSON.parse(String(one(resources, T.rolePolicy).inputs.policy)) as { Statement: { Action: string; Resource: string | string[]; Condition?: unknown }[] };
-    const parameterArn = "arn:aws:ssm:eu-west-2:111111111111:parameter/promptandpause-staging/wireguard/wireguard/private-key";
+    const parameterArn = `arn:aws:ssm:eu-west-2:${MOCK_ACCOUNT}:parameter/promptandpause-staging/wireguard/wireguard/private-key`;
     expect(policy.Statement.map((s) => s.Action)).toEqual(["ec2:AttachNetworkInterface", "ec2:DescribeNetworkInterfaces", "ssm:GetParameter", "kms:Decrypt"]);
     expect(policy.Statement.every((s) => !s.Action.includes("*"))).toBe(true);
     expect(policy.Statement[0]?.Resource).toEqual([expect.stringMatching(/:network-interface\/eni-/), "arn:aws:ec2:eu-west-2:111111111111:instance/*"]);
