@@ -179,6 +179,11 @@ export const TYPES = {
    */
   supabaseProject: "pulumi-nodejs:dynamic/supabase:Project",
   supabaseSettings: "pulumi-nodejs:dynamic/supabase:Settings",
+  /** AWS (@pulumi/aws 7.x) resources the VPN and baseline policies read. */
+  vpnConnection: "aws:ec2/vpnConnection:VpnConnection",
+  securityGroupIngressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+  launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
+  ec2Instance: "aws:ec2/instance:Instance",
 } as const;
 
 /** Cloudflare ruleset phases the pack reads. */

@@ -14,7 +14,11 @@ import { supabaseDatabase } from "./rules/supabase-database";
 import { supabaseHardening } from "./rules/supabase-hardening";
 import { vercelEnvSecrets } from "./rules/vercel-env-secrets";
 import { vercelFunctionTimeout } from "./rules/vercel-function-timeout";
+import { imdsv2Required } from "./rules/instance-imdsv2";
+import { vpnPresharedKeys } from "./rules/vpn-preshared-keys";
+import { vpnTunnelCrypto } from "./rules/vpn-tunnel-crypto";
 import { wafBaseline } from "./rules/waf-baseline";
+import { wireguardIngress } from "./rules/wireguard-ingress";
 
 /** Pack name, as published (`pulumi policy publish`) and as reported in violations. */
 export const packName = "promptandpause-guide";
@@ -40,6 +44,10 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   supabaseDatabase,
   supabaseHardening,
   statefulResourcesProtected,
+  vpnTunnelCrypto,
+  vpnPresharedKeys,
+  wireguardIngress,
+  imdsv2Required,
 ];
 
 /** Everything `new PolicyPack(packName, packArgs)` needs. */

@@ -7,6 +7,7 @@ import { awsConfigSchema, checkAwsConfig, networkConfigSchema } from "./schema/a
 import { contactsSchema } from "./schema/common";
 import { checkDatabaseConfig, databaseConfigSchema } from "./schema/database";
 import { checkEdgeConfig, edgeConfigSchema } from "./schema/edge";
+import { checkVpnConfig, vpnConfigSchema } from "./schema/vpn";
 import {
   AI_PROVIDERS,
   aiKeySecret,
@@ -67,6 +68,8 @@ export const platformConfigSchema = z.strictObject({
   database: databaseConfigSchema,
   aws: awsConfigSchema,
   network: networkConfigSchema,
+  /** Office → production IPSec and development → staging WireGuard; each off unless set. */
+  vpn: vpnConfigSchema,
 });
 
 export type PlatformSettings = z.output<typeof platformConfigSchema>;
@@ -165,6 +168,8 @@ const CROSS_KEY_CHECKS: ReadonlyArray<{ needs: readonly (keyof PlatformSettings)
   { needs: ["app", "database"], check: (all) => checkAppConfig(all.app, all) },
   { needs: ["database", "domain"], check: (all) => checkDatabaseConfig(all.database, all) },
   { needs: ["aws", "network"], check: (all) => checkAwsConfig(all) },
+  // The tunnel checks run on their own; the overlap and zone checks join in when network/aws are valid.
+  { needs: ["vpn"], check: (all) => checkVpnConfig(all.vpn, { vpcCidr: (all as Partial<PlatformSettings>).network?.cidr, availabilityZones: (all as Partial<PlatformSettings>).aws?.availabilityZones }) },
 ];
 
 function runCrossKeyChecks(settings: Partial<PlatformSettings>): ConfigIssue[] {

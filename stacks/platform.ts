@@ -7,6 +7,7 @@ import { composeApp } from "./compose/app";
 import { composeDatabase } from "./compose/database";
 import { composeEdge } from "./compose/edge";
 import { composeNetwork } from "./compose/network";
+import { composeVpn } from "./compose/vpn";
 import type { LayerContext } from "./compose/types";
 import { platformTags } from "../components/shared/tags";
 import type { PlatformConfig } from "./config";
@@ -22,6 +23,7 @@ export function buildPlatform(config: PlatformConfig) {
 
   // The cache (database segment) always exists; later layers add their segments here.
   const aws = composeNetwork(ctx, ["database"]);
+  const vpn = composeVpn(ctx, aws.shared, aws.network);
   const database = composeDatabase(ctx);
   const app = composeApp(ctx, database.outputs);
   const edge = composeEdge(ctx, app.outputs);
@@ -33,6 +35,7 @@ export function buildPlatform(config: PlatformConfig) {
     app: app.stackOutputs,
     edge: edge.stackOutputs,
     aws: aws.stackOutputs,
+    vpn: vpn.stackOutputs,
   };
 }
 

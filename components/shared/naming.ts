@@ -107,11 +107,6 @@ export function describeNamingRule(service: NamedService): string {
   return `1-${rule.maxLength} characters from [${chars}]${rule.lowercase ? " (lower case)" : ""}, not starting or ending with a separator, without repeated '-'`;
 }
 
-/** A CIDR as a logical-name fragment (`203.0.113.0/24` → `203-0-113-0-24`): children keyed by their CIDR, never by list position. */
-export function cidrLabel(cidr: string): string {
-  return cidr.replace(/[^a-zA-Z0-9]+/g, "-").replace(/^-|-$/g, "");
-}
-
 /** 8 hex chars of FNV-1a: stable across runs and machines, enough to keep shortened names apart. */
 function shortHash(text: string): string {
   let hash = 0x811c9dc5;

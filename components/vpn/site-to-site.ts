@@ -2,7 +2,10 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as pulumi from "@pulumi/pulumi";
 import { ALLOWED_TUNNEL_VALUES } from "../../policies/lib/vpn";
-import { cidrLabel, physicalName } from "../shared/naming";
+import { cidrKey } from "../firewall/nacl-rules";
+import type { Segment } from "../network/segments";
+import { physicalName } from "../shared/naming";
+import { createNaclRules, siteToSiteNaclRules } from "./nacl";
 import { mergeTags, type Tags } from "../shared/tags";
 
 /** One IPSec phase's proposals (values as AWS spells them, case-sensitive). */
@@ -41,6 +44,12 @@ export interface SiteToSiteVpnArgs {
   routeTableIds: Record<string, pulumi.Input<string>>;
   /** The CIDRs behind {@link routeTableIds} (what the office routes into the tunnel; reported in {@link SiteToSiteVpn.officeConfiguration}). */
   reachableCidrs: string[];
+  /**
+   * The segments' network ACLs and which segments the office reaches: each reachable segment's
+   * ACL admits the office networks (all protocols; security groups pick the ports).
+   * @default none: no ACL rules (a VPC without dedicated ACLs)
+   */
+  networkAcls?: { ids: Partial<Record<Segment, pulumi.Input<string>>>; reachableSegments: readonly Segment[] };
   /** IKE versions. @default ["ikev2"] */
   ikeVersions?: string[];
   /** Phase 1 (IKE SA) proposals. @default the platform's allow-list (policies/lib/vpn.ts) */
@@ -154,13 +163,14 @@ export class SiteToSiteVpn extends pulumi.ComponentResource {
 
     if (a.bgpAsn === undefined) {
       for (const cidr of a.officeCidrs) {
-        new ec2.VpnConnectionRoute(`${name}-route-${cidrLabel(cidr)}`, { vpnConnectionId: connection.id, destinationCidrBlock: cidr }, { parent: this });
+        new ec2.VpnConnectionRoute(`${name}-route-${cidrKey(cidr)}`, { vpnConnectionId: connection.id, destinationCidrBlock: cidr }, { parent: this });
       }
     }
     // Only the reachable segments learn the office routes (static or BGP, the VGW propagates both).
     for (const [label, routeTableId] of Object.entries(a.routeTableIds)) {
       new ec2.VpnGatewayRoutePropagation(`${name}-propagation-${label}`, { vpnGatewayId: gateway.id, routeTableId }, { parent: this, dependsOn: [connection] });
     }
+    if (a.networkAcls) createNaclRules(this, name, siteToSiteNaclRules(a.officeCidrs, a.networkAcls.reachableSegments), a.networkAcls.ids);
     for (const alarm of TUNNEL_ALARMS) {
       new cloudwatch.MetricAlarm(
         `${name}-alarm-${alarm.role}`,

@@ -9,7 +9,10 @@ import * as random from "@pulumi/random";
 import { isWorldRange, parseCidr } from "../../policies/lib/cidr";
 import { WIREGUARD_PORT, WIREGUARD_ROLE_TAG } from "../../policies/lib/vpn";
 import { type ConfigIssue, throwIfIssues } from "../shared/errors";
-import { cidrLabel, physicalName } from "../shared/naming";
+import { cidrKey } from "../firewall/nacl-rules";
+import type { Segment } from "../network/segments";
+import { physicalName } from "../shared/naming";
+import { createNaclRules, wireguardNaclRules } from "./nacl";
 import { mergeTags, type Tags } from "../shared/tags";
 import { renderClientConfig, renderServerConfig, validatePeers, type WireGuardPeer } from "./wireguard-config";
 import { wireGuardPublicKey } from "./wireguard-keys";
@@ -43,6 +46,12 @@ export interface WireGuardGatewayArgs {
   peers: WireGuardPeer[];
   /** Route tables that get a route to the tunnel network via the gateway interface, keyed by a stable label (`application-0`). */
   routeTableIds: Record<string, pulumi.Input<string>>;
+  /**
+   * The segments' network ACLs and the reachable segments' blocks: the public ACL admits UDP 51820
+   * from {@link developmentCidrs} and forwards to those segments, whose ACLs admit the tunnel.
+   * @default none: no ACL rules (a VPC without dedicated ACLs)
+   */
+  networkAcls?: { ids: Partial<Record<Segment, pulumi.Input<string>>>; reachableBlocks: Partial<Record<Segment, string>> };
   /** What clients route into the tunnel (the reachable segments' CIDRs). */
   clientAllowedIps: string[];
   /** Cost: t4g.nano ≈ $0.0046/h in eu-west-2 (≈ $3.4/month). @default "t4g.nano" */
@@ -117,6 +126,7 @@ export class WireGuardGateway extends pulumi.ComponentResource {
     for (const [label, routeTableId] of Object.entries(a.routeTableIds)) {
       new ec2.Route(`${name}-route-${label}`, { routeTableId, destinationCidrBlock: a.tunnelCidr, networkInterfaceId: eni.id }, { parent: this });
     }
+    if (a.networkAcls) createNaclRules(this, name, wireguardNaclRules(a.developmentCidrs, a.tunnelCidr, a.networkAcls.reachableBlocks), a.networkAcls.ids);
     const profile = this.createInstanceRole(name, a, eni, parameter.parameter, parameter.key, gatewayTag, tags);
     this.createInstances(name, a, eni, parameter.parameter, profile, tags, [association, profile]);
 
@@ -173,7 +183,7 @@ export class WireGuardGateway extends pulumi.ComponentResource {
     for (const cidr of a.developmentCidrs) {
       const v6 = parseCidr(cidr)?.version === 6;
       new vpc.SecurityGroupIngressRule(
-        `${name}-ingress-${cidrLabel(cidr)}`,
+        `${name}-ingress-${cidrKey(cidr)}`,
         {
           securityGroupId: sg.id,
           description: "WireGuard from the development network",

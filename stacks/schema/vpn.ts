@@ -1,8 +1,10 @@
 import { z } from "zod";
+import { SEGMENTS, type Segment } from "../../components/network/segments";
 import { type WireGuardPeer, validatePeers } from "../../components/vpn/wireguard-config";
 import type { ConfigIssue } from "../../components/shared/errors";
 import { hasHostBits, isWorldRange, overlappingPairs, parseCidr } from "../../policies/lib/cidr";
 import { ALLOWED_TUNNEL_VALUES, awsAccepted, type IpsecPhase, isAllowedTunnelValue, TUNNEL_VALUE_REASONS, type TunnelSetting, WIREGUARD_PORT } from "../../policies/lib/vpn";
+import { ipv4Cidr, logRetentionDays } from "./aws";
 import { cidr } from "./common";
 
 /**
@@ -12,20 +14,12 @@ import { cidr } from "./common";
  * and private ranges are refused as the office's public address).
  */
 
-/** The VPC's segments (components/network/segments.ts once the network layer lands). */
-export const VPN_SEGMENTS = ["public", "application", "database", "management", "backup"] as const;
-export type VpnSegment = (typeof VPN_SEGMENTS)[number];
-
-/** Segments a VPN reaches unless configured: the admin hosts and the application servers. */
-export const DEFAULT_REACHABLE_SEGMENTS: readonly VpnSegment[] = ["management", "application"];
-
-/** CloudWatch Logs `retentionInDays` values (PutRetentionPolicy API). */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+/** Segments a VPN reaches unless configured: the admin host and the application servers. */
+export const DEFAULT_REACHABLE_SEGMENTS: readonly Segment[] = ["management", "application"];
 
 const KEY = "promptandpause:vpn";
 
-const ipv4Cidr = z.cidrv4({ error: "must be an IPv4 CIDR block like 192.168.10.0/24" });
-const segments = z.array(z.enum(VPN_SEGMENTS)).min(1).default([...DEFAULT_REACHABLE_SEGMENTS]);
+const segments = z.array(z.enum(SEGMENTS)).min(1).default([...DEFAULT_REACHABLE_SEGMENTS]);
 
 /** One IPSec phase's proposals. Values are checked against AWS's and the platform's lists in {@link checkVpnConfig}. */
 const phaseSchema = z
@@ -58,7 +52,7 @@ export const siteToSiteSchema = z.strictObject({
   phase1: phaseSchema,
   phase2: phaseSchema,
   /** Days the tunnel logs are kept in CloudWatch. Cost: $0.03/GB-month stored. @default 90 */
-  logRetentionDays: z.literal(LOG_RETENTION_DAYS).default(90),
+  logRetentionDays: logRetentionDays(90),
 });
 
 export const wireguardSchema = z.strictObject({
