@@ -1,0 +1,122 @@
+/**
+ * The VPNs in the real offline plan: the committed stacks keep both off; the fixture overlays
+ * (tests/fixtures/stacks/*-vpn.yaml) turn on prod's IPSec VPN and staging's WireGuard gateway,
+ * and both plan clean under the whole pack; a stack file that weakens a tunnel is refused before
+ * anything is registered, naming the key.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import yaml from "js-yaml";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ofType, planStack, REPO_ROOT } from "../helpers/pulumi";
+import type { PlanOutcome } from "../../scripts/lib/run-plan";
+
+const dir = mkdtempSync(path.join(tmpdir(), "vpn-plan-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+type StackYaml = { config: Record<string, unknown> };
+const load = (file: string) => yaml.load(readFileSync(file, "utf8")) as StackYaml;
+
+/** The committed stack file with the fixture overlay's keys on top (and `vpn` edited by `edit`), written to a temp file. */
+function stackFile(stack: "prod" | "staging", overlay: string | undefined, edit: (vpn: Record<string, Record<string, unknown>>) => void = () => {}): string {
+  const base = load(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`));
+  const extra = overlay ? load(path.join(REPO_ROOT, "tests/fixtures/stacks", overlay)).config : {};
+  const config = structuredClone({ ...base.config, ...extra });
+  const vpn = config["promptandpause:vpn"] as Record<string, Record<string, unknown>> | undefined;
+  if (vpn) edit(vpn);
+  const file = path.join(dir, `${stack}-${overlay ?? "base"}-${Math.random().toString(36).slice(2)}.yaml`);
+  writeFileSync(file, yaml.dump({ config }));
+  return file;
+}
+
+const VPN_TYPES = ["aws:ec2/vpnConnection:VpnConnection", "aws:ec2/customerGateway:CustomerGateway", "aws:ec2/vpnGateway:VpnGateway", "promptandpause:vpn:WireGuardGateway", "promptandpause:vpn:SiteToSiteVpn"];
+
+function planned(outcome: PlanOutcome) {
+  if (outcome.kind !== "planned") throw new Error(`did not plan:\n${outcome.problems.join("\n")}`);
+  return outcome;
+}
+
+describe("committed stacks", () => {
+  it.each(["staging", "prod"] as const)("%s keeps both VPNs off (no promptandpause:vpn until real addresses exist)", async (stack) => {
+    expect(load(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`)).config["promptandpause:vpn"]).toBeUndefined();
+    const { resources } = planned(await planStack(stack));
+    for (const type of VPN_TYPES) expect(ofType(resources, type)).toEqual([]);
+  });
+});
+
+describe("prod with the office IPSec VPN", () => {
+  let outcome: ReturnType<typeof planned>;
+  beforeAll(async () => {
+    outcome = planned(await planStack({ file: stackFile("prod", "prod-vpn.yaml"), stack: "prod" }));
+  });
+
+  it("plans clean under the pack", () => {
+    expect(outcome.document.policies.violations).toEqual([]);
+    expect(ofType(outcome.resources, "aws:ec2/vpnConnection:VpnConnection")).toHaveLength(1);
+  });
+
+  it("propagates office routes into the management and application route tables only", () => {
+    const names = ofType(outcome.resources, "aws:ec2/vpnGatewayRoutePropagation:VpnGatewayRoutePropagation").map((r) => r.name);
+    expect(names.length).toBeGreaterThan(0);
+    for (const name of names) expect(name).toMatch(/^vpn-office-propagation-(management|application)-\d+$/);
+    // prod runs a NAT gateway, so an application route table, per AZ: every one of them learns the office.
+    const azs = (load(path.join(REPO_ROOT, "Pulumi.prod.yaml")).config["promptandpause:aws"] as { availabilityZones: string[] }).availabilityZones;
+    expect(names.filter((n) => n.includes("application"))).toHaveLength(azs.length);
+  });
+
+  it("outputs the office side's settings, without the keys", () => {
+    const out = outcome.document.outputs.vpn as { siteToSite: { officeConfiguration: Record<string, unknown> } };
+    expect(out.siteToSite.officeConfiguration).toMatchObject({ customerGatewayIp: "81.2.69.142", routing: "bgp", officeAsn: 65010, ikeVersion: "IKEv2", awsCidrs: ["10.10.128.0/21", "10.10.0.0/18"] });
+    expect(JSON.stringify(outcome.document)).not.toMatch(/mockPsk|pre_shared_key/);
+  });
+});
+
+describe("staging with WireGuard", () => {
+  let outcome: ReturnType<typeof planned>;
+  beforeAll(async () => {
+    outcome = planned(await planStack({ file: stackFile("staging", "staging-wireguard.yaml"), stack: "staging" }));
+  });
+
+  it("plans clean under the pack", () => {
+    expect(outcome.document.policies.violations).toEqual([]);
+    expect(ofType(outcome.resources, "aws:autoscaling/group:Group").filter((r) => r.name === "wireguard-group")).toHaveLength(1);
+  });
+
+  it("routes the tunnel via the gateway interface and hangs the EIP on it", () => {
+    const eni = ofType(outcome.resources, "aws:ec2/networkInterface:NetworkInterface").find((r) => r.name === "wireguard-eni");
+    const association = ofType(outcome.resources, "aws:ec2/eipAssociation:EipAssociation").find((r) => r.name === "wireguard-eip-association");
+    const routes = ofType(outcome.resources, "aws:ec2/route:Route").filter((r) => r.name.startsWith("wireguard-route-"));
+    expect(eni && association).toBeTruthy();
+    expect(eni?.urn && association?.dependencies).toContain(eni?.urn);
+    expect(routes.length).toBeGreaterThan(0);
+    for (const route of routes) {
+      expect(route.inputs).toMatchObject({ destinationCidrBlock: "10.200.0.0/24" });
+      expect(route.inputs.instanceId).toBeUndefined();
+      expect(route.dependencies).toContain(eni?.urn);
+    }
+  });
+
+  it("keeps the server key out of the plan document", () => {
+    const parameter = ofType(outcome.resources, "aws:ssm/parameter:Parameter").find((r) => r.name === "wireguard-private-key-parameter");
+    const key = String(parameter?.inputs.value);
+    expect(key).toHaveLength(44);
+    expect(JSON.stringify(outcome.document)).not.toContain(key);
+  });
+});
+
+describe("stack files that weaken a tunnel are refused, naming the key", () => {
+  it.each<[string, "prod" | "staging", string, (vpn: Record<string, Record<string, unknown>>) => void, string]>([
+    ["IKEv1", "prod", "prod-vpn.yaml", (v) => Object.assign(v.siteToSite as object, { ikeVersions: ["ikev1"] }), "promptandpause:vpn.siteToSite.ikeVersions[0]: is refused: only IKEv2 is allowed"],
+    ["DH group 2", "prod", "prod-vpn.yaml", (v) => Object.assign(v.siteToSite as object, { phase1: { dhGroups: [2, 14] } }), "promptandpause:vpn.siteToSite.phase1.dhGroups[0]: is refused: Diffie-Hellman groups must be 14-21"],
+    ["DH group 24", "prod", "prod-vpn.yaml", (v) => Object.assign(v.siteToSite as object, { phase2: { dhGroups: [24] } }), "promptandpause:vpn.siteToSite.phase2.dhGroups[0]: is refused: Diffie-Hellman groups must be 14-21"],
+    ["AES-128 only", "prod", "prod-vpn.yaml", (v) => Object.assign(v.siteToSite as object, { phase1: { encryption: ["AES128"] }, phase2: { encryption: ["AES128-GCM-16"] } }), "promptandpause:vpn.siteToSite.phase2.encryption[0]: is refused: the guide requires AES-256"],
+    ["51820 to the world", "staging", "staging-wireguard.yaml", (v) => Object.assign(v.wireguard as object, { developmentCidrs: ["0.0.0.0/0"] }), "promptandpause:vpn.wireguard.developmentCidrs: opens UDP 51820 to the whole internet"],
+    ["an office network inside the VPC", "prod", "prod-vpn.yaml", (v) => Object.assign(v.siteToSite as object, { officeCidrs: ["10.10.200.0/24"] }), "promptandpause:vpn.siteToSite.officeCidrs[0]: overlaps the VPC (10.10.0.0/16"],
+  ])("%s", async (_case, stack, overlay, edit, message) => {
+    const outcome = await planStack({ file: stackFile(stack, overlay, edit), stack });
+    if (outcome.kind !== "invalid-config") throw new Error(`planned; expected a refusal with ${message}`);
+    expect(outcome.problems.some((p) => p.startsWith(message))).toBe(true);
+    expect(outcome.registered.filter((r) => r.custom)).toEqual([]);
+  });
+});
