@@ -58,11 +58,6 @@ export const NAMING_RULES = {
    * `alias/aws/…` (KMS API CreateAlias, AliasName). The `alias/` prefix is added by the caller.
    */
   "aws-kms-alias": { maxLength: 250, allowed: /[a-zA-Z0-9_-]/, lowercase: false, source: "KMS API Reference, CreateAlias AliasName" },
-  /**
-   * SSM Parameter Store names: a path of `a-zA-Z0-9_.-/` (at most 15 levels, 1011 characters after
-   * the hierarchy), not starting with `aws` or `ssm` (SSM User Guide, "Parameter naming constraints").
-   */
-  "ssm-parameter": { maxLength: 1011, allowed: /[a-zA-Z0-9_./-]/, lowercase: false, source: "SSM Parameter Store 'Parameter naming constraints'" },
 } as const satisfies Record<string, NamingRule>;
 
 export type NamedService = keyof typeof NAMING_RULES;

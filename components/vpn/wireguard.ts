@@ -153,7 +153,8 @@ export class WireGuardGateway extends pulumi.ComponentResource {
     const parameter = new ssm.Parameter(
       `${name}-private-key-parameter`,
       {
-        name: physicalName("ssm-parameter", [`/${a.namePrefix}/wireguard/${name}/private-key`]),
+        // A hierarchy (`/<prefix>/wireguard/<name>/private-key`); each level a clean name (SSM allows `a-zA-Z0-9_.-/`).
+        name: `/${[a.namePrefix, "wireguard", name, "private-key"].map((level) => physicalName("aws-name-tag", [level])).join("/")}`,
         description: "WireGuard gateway private key (read by the gateway instance at boot)",
         type: "SecureString",
         keyId: key.arn,
