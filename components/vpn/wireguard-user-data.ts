@@ -44,6 +44,11 @@ export interface UserDataInput {
   networkInterfaceId: string;
   /** SSM parameter (SecureString) holding the server's private key. */
   privateKeyParameter: string;
+  /**
+   * The parameter's version. Written into the script so that a new key (a new version) changes
+   * the user data, and so the launch template, which replaces the instance. @default none
+   */
+  privateKeyVersion?: number;
   /** The rendered `wg0.conf` (renderServerConfig). */
   wireguardConfig: string;
   /** The rendered routing helper (renderRoutingScript). */
@@ -147,7 +152,7 @@ umask 077
 
 readonly REGION=${shellQuote(input.region)}
 readonly ENI_ID=${shellQuote(input.networkInterfaceId)}
-readonly KEY_PARAMETER=${shellQuote(input.privateKeyParameter)}
+readonly KEY_PARAMETER=${shellQuote(input.privateKeyParameter)}${input.privateKeyVersion === undefined ? "" : `\n# Private key version ${input.privateKeyVersion} (a new key replaces the instance).`}
 
 log() {
   echo "wireguard-gateway: $*" >&2

@@ -268,8 +268,8 @@ export class WireGuardGateway extends pulumi.ComponentResource {
     new vpc.SecurityGroupEgressRule(`${name}-instance-egress-https`, { securityGroupId: instanceSg.id, description: "HTTPS: apt, EC2 and SSM APIs", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0", tags }, { parent: this });
 
     const userData = pulumi
-      .all([eni.id, eni.macAddress, eni.privateIp, parameter.name])
-      .apply(([networkInterfaceId, mac, privateIp, parameterName]) => Buffer.from(renderGatewayUserData(a, { networkInterfaceId, mac, privateIp, parameter: parameterName })).toString("base64"));
+      .all([eni.id, eni.macAddress, eni.privateIp, parameter.name, parameter.version])
+      .apply(([networkInterfaceId, mac, privateIp, parameterName, version]) => Buffer.from(renderGatewayUserData(a, { networkInterfaceId, mac, privateIp, parameter: parameterName, version })).toString("base64"));
     const instanceTags = mergeTags(tags, { Name: physicalName("aws-name-tag", [a.namePrefix, name]) });
     const template = new ec2.LaunchTemplate(
       `${name}-launch-template`,
@@ -324,11 +324,12 @@ function validateArgs(a: Resolved): ConfigIssue[] {
 }
 
 /** The user data for concrete interface and parameter values (pure; also used to size-check early). */
-function renderGatewayUserData(a: Resolved, v: { networkInterfaceId: string; mac: string; privateIp: string; parameter: string }): string {
+function renderGatewayUserData(a: Resolved, v: { networkInterfaceId: string; mac: string; privateIp: string; parameter: string; version?: number }): string {
   return renderUserData({
     region: a.region,
     networkInterfaceId: v.networkInterfaceId,
     privateKeyParameter: v.parameter,
+    privateKeyVersion: v.version,
     wireguardConfig: renderServerConfig({ tunnelCidr: a.tunnelCidr, privateKeyPath: HOST_PATHS.privateKey, routingScriptPath: HOST_PATHS.routingScript, peers: a.peers }),
     routingScript: renderRoutingScript({ eniMac: v.mac, eniPrivateIp: v.privateIp, subnetCidr: a.publicSubnet.cidr, vpcCidr: a.vpcCidr }),
   });

@@ -159,6 +159,8 @@ describe("WireGuardGateway", () => {
     expect(userData).toContain(`readonly ENI_ID='${eniId}'`);
     expect(userData).toContain("readonly KEY_PARAMETER='/promptandpause-staging/wireguard/wireguard/private-key'");
     expect(userData).toContain("readonly VPC_CIDR='10.1.0.0/16'");
+    // A new key is a new parameter version: it changes the user data, so the instance is replaced and loads it.
+    expect(userData).toContain("# Private key version 1 (a new key replaces the instance).");
     expect(userData).toContain("readonly ROUTER='10.1.0.1'");
     for (const peer of ARGS.peers) expect(userData).toContain(`PublicKey = ${peer.publicKey}\nAllowedIPs = ${peer.tunnelIp}/32`);
   });
