@@ -35,8 +35,8 @@ export function wireguardNaclRules(developmentCidrs: readonly string[], tunnelCi
     .filter((c) => !c.includes(":")) // network ACL rules here are IPv4 (cidrBlock); the VPC has no IPv6
     .forEach((cidr, j) => {
       const n = VPN_NACL_RULE_BASE.wireguardListener + j;
-      rules.push({ segment: "public", egress: false, protocol: "udp", fromPort: WIREGUARD_PORT, toPort: WIREGUARD_PORT, cidr, ruleNumber: n, key: `public-in-wireguard-${cidrKey(cidr)}` });
-      rules.push({ segment: "public", egress: true, protocol: "udp", fromPort: EPHEMERAL_PORTS.from, toPort: EPHEMERAL_PORTS.to, cidr, ruleNumber: n, key: `public-out-wireguard-reply-${cidrKey(cidr)}` });
+      rules.push({ segment: "public", egress: false, protocol: "udp", fromPort: WIREGUARD_PORT, toPort: WIREGUARD_PORT, cidr, ruleNumber: n, key: `public-in-wireguard-listener-${cidrKey(cidr)}` });
+      rules.push({ segment: "public", egress: true, protocol: "udp", fromPort: EPHEMERAL_PORTS.from, toPort: EPHEMERAL_PORTS.to, cidr, ruleNumber: n, key: `public-out-wireguard-listener-reply-${cidrKey(cidr)}` });
     });
   Object.entries(reachableBlocks).forEach(([segment, block], k) => {
     if (!block) return;

@@ -11,6 +11,7 @@ import yaml from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ofType, planStack, REPO_ROOT } from "../helpers/pulumi";
 import type { PlanOutcome } from "../../scripts/lib/run-plan";
+import type { PlannedResource } from "../helpers/pulumi";
 
 const dir = mkdtempSync(path.join(tmpdir(), "vpn-plan-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -31,6 +32,23 @@ function stackFile(stack: "prod" | "staging", overlay: string | undefined, edit:
 }
 
 const VPN_TYPES = ["aws:ec2/vpnConnection:VpnConnection", "aws:ec2/customerGateway:CustomerGateway", "aws:ec2/vpnGateway:VpnGateway", "promptandpause:vpn:WireGuardGateway", "promptandpause:vpn:SiteToSiteVpn"];
+
+/**
+ * Network ACL rules as EC2 takes them: a rule number is unique per ACL and direction (a duplicate
+ * fails the create), and an ACL holds at most 20 rules per direction (VPC quota "Rules per
+ * network ACL", default 20, adjustable to 40).
+ */
+function expectAclRulesFit(resources: PlannedResource[]): void {
+  const byAcl = new Map<string, number[]>();
+  for (const r of ofType(resources, "aws:ec2/networkAclRule:NetworkAclRule")) {
+    const key = `${r.inputs.networkAclId}|${r.inputs.egress ? "out" : "in"}`;
+    byAcl.set(key, [...(byAcl.get(key) ?? []), Number(r.inputs.ruleNumber)]);
+  }
+  for (const [acl, numbers] of byAcl) {
+    expect(new Set(numbers).size, `duplicate rule numbers in ${acl}: ${numbers.join(", ")}`).toBe(numbers.length);
+    expect(numbers.length, `${acl} has ${numbers.length} rules`).toBeLessThanOrEqual(20);
+  }
+}
 
 function planned(outcome: PlanOutcome) {
   if (outcome.kind !== "planned") throw new Error(`did not plan:\n${outcome.problems.join("\n")}`);
@@ -54,6 +72,14 @@ describe("prod with the office IPSec VPN", () => {
   it("plans clean under the pack", () => {
     expect(outcome.document.policies.violations).toEqual([]);
     expect(ofType(outcome.resources, "aws:ec2/vpnConnection:VpnConnection")).toHaveLength(1);
+  });
+
+  it("adds network ACL rules for the office to the reachable segments only, without clashing with the firewall's", () => {
+    const vpnRules = ofType(outcome.resources, "aws:ec2/networkAclRule:NetworkAclRule").filter((r) => r.name.startsWith("vpn-office-nacl-"));
+    expect(vpnRules.map((r) => r.name).sort()).toEqual(
+      ["application", "management"].flatMap((s) => ["192-168-10-0-24", "192-168-20-0-24"].flatMap((c) => [`vpn-office-nacl-${s}-in-office-${c}`, `vpn-office-nacl-${s}-out-office-${c}`])).sort(),
+    );
+    expectAclRulesFit(outcome.resources);
   });
 
   it("propagates office routes into the management and application route tables only", () => {
@@ -81,6 +107,12 @@ describe("staging with WireGuard", () => {
   it("plans clean under the pack", () => {
     expect(outcome.document.policies.violations).toEqual([]);
     expect(ofType(outcome.resources, "aws:autoscaling/group:Group").filter((r) => r.name === "wireguard-group")).toHaveLength(1);
+  });
+
+  it("opens UDP 51820 in the public ACL from the development range only, and fits the ACL quotas", () => {
+    const listener = ofType(outcome.resources, "aws:ec2/networkAclRule:NetworkAclRule").filter((r) => r.name.startsWith("wireguard-nacl-public-in-wireguard-listener-"));
+    expect(listener.map((r) => r.inputs)).toEqual([expect.objectContaining({ egress: false, protocol: "udp", fromPort: 51820, toPort: 51820, cidrBlock: "81.2.69.160/28", ruleAction: "allow" })]);
+    expectAclRulesFit(outcome.resources);
   });
 
   it("routes the tunnel via the gateway interface and hangs the EIP on it", () => {
