@@ -81,6 +81,9 @@ export interface OfficeConfiguration {
   presharedKeysSecretArn: string;
 }
 
+/** The customer gateway ASN for static routing (EC2 CreateCustomerGateway's default; unused without BGP). */
+export const STATIC_ROUTING_CUSTOMER_ASN = 65_000;
+
 /** Alarms on the connection's `TunnelState` (AWS/VPN; 1 = up, 0 = down, per tunnel), as table data. */
 const TUNNEL_ALARMS = [
   { role: "down", statistic: "Maximum", what: "both tunnels are down: the office cannot reach production" },
@@ -132,8 +135,9 @@ export class SiteToSiteVpn extends pulumi.ComponentResource {
       {
         type: "ipsec.1",
         ipAddress: a.officePublicIp,
-        // Static routing needs no ASN (AWS then records 65000); BGP needs the office's.
-        ...(a.bgpAsn === undefined ? {} : { bgpAsn: String(a.bgpAsn) }),
+        // BGP: the office's ASN. Static routing ignores it; set AWS's own default (CreateCustomerGateway
+        // BgpAsn "Default: 65000") explicitly, since CloudFormation's schema says one of BgpAsn/BgpAsnExtended must be given.
+        bgpAsn: String(a.bgpAsn ?? STATIC_ROUTING_CUSTOMER_ASN),
         tags: mergeTags(a.tags, { Name: physicalName("aws-name-tag", [a.namePrefix, "office"]) }),
       },
       { parent: this },
