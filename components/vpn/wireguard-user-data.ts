@@ -136,8 +136,8 @@ function heredoc(target: string, delimiter: string, body: string): string {
 }
 
 /**
- * First-boot script: HTTPS-only apt sources, packages, attach the gateway interface (waiting for
- * the previous instance to release it), fetch the private key from SSM into a 0600 file, write
+ * First-boot script: HTTPS-only apt sources, packages, fetch the private key from SSM into a 0600
+ * file, attach the gateway interface (waiting for the previous instance to release it), write
  * the routing helper and `wg0.conf`, enable forwarding, start `wg-quick@wg0` (enabled, so it comes
  * back after a reboot; the interface stays attached across reboots and stop/start).
  * Throws when the script exceeds EC2's 16 KB user-data limit (too many peers for one template).
@@ -172,11 +172,16 @@ apt-get install -y -q --no-install-recommends wireguard-tools awscli curl iprout
 imds_token="$(curl -fsS -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' http://169.254.169.254/latest/api/token)"
 instance_id="$(curl -fsS -H "X-aws-ec2-metadata-token: \${imds_token}" http://169.254.169.254/latest/meta-data/instance-id)"
 
+# The key first, while every call still leaves through the instance's own interface.
+install -d -m 0700 ${HOST_PATHS.wireguardDir}
+aws ssm get-parameter --region "\${REGION}" --name "\${KEY_PARAMETER}" --with-decryption --query Parameter.Value --output text > ${HOST_PATHS.privateKey}
+chmod 0600 ${HOST_PATHS.privateKey}
+
 # The gateway's address lives on a Pulumi-managed network interface that outlives instances; a
 # replacement waits until the previous instance has released it.
 attached=false
 for _ in $(seq 1 ${attempts}); do
-  status="$(aws ec2 describe-network-interfaces --region "\${REGION}" --network-interface-ids "\${ENI_ID}" --query 'NetworkInterfaces[0].Status' --output text)"
+  status="$(aws ec2 describe-network-interfaces --region "\${REGION}" --network-interface-ids "\${ENI_ID}" --query 'NetworkInterfaces[0].Status' --output text || true)"
   if [ "\${status}" = "available" ] && aws ec2 attach-network-interface --region "\${REGION}" --network-interface-id "\${ENI_ID}" --instance-id "\${instance_id}" --device-index 1 >/dev/null; then
     attached=true
     break
@@ -187,10 +192,6 @@ if [ "\${attached}" != true ]; then
   log "network interface \${ENI_ID} did not become available; is another instance holding it?"
   exit 1
 fi
-
-install -d -m 0700 ${HOST_PATHS.wireguardDir}
-aws ssm get-parameter --region "\${REGION}" --name "\${KEY_PARAMETER}" --with-decryption --query Parameter.Value --output text > ${HOST_PATHS.privateKey}
-chmod 0600 ${HOST_PATHS.privateKey}
 
 ${heredoc(HOST_PATHS.routingScript, "WG_GATEWAY_ROUTES", input.routingScript)}
 chmod 0755 ${HOST_PATHS.routingScript}

@@ -165,6 +165,8 @@ describe("user data and routing helper", () => {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: shell variables, asserted literally
     expect(userData).toContain('--network-interface-id "${ENI_ID}" --instance-id "${instance_id}" --device-index 1');
     expect(userData).toContain("X-aws-ec2-metadata-token");
+    // Before the attach: until then every call leaves through the instance's own interface.
+    expect(userData.indexOf("aws ssm get-parameter")).toBeLessThan(userData.indexOf("aws ec2 attach-network-interface"));
   });
 
   it("routes through the interface found by its MAC, via the subnet's router", () => {
