@@ -84,10 +84,15 @@ export interface OfficeConfiguration {
 /** The customer gateway ASN for static routing (EC2 CreateCustomerGateway's default; unused without BGP). */
 export const STATIC_ROUTING_CUSTOMER_ASN = 65_000;
 
-/** Alarms on the connection's `TunnelState` (AWS/VPN; 1 = up, 0 = down, per tunnel), as table data. */
+/**
+ * Alarms on the connection's `TunnelState` (AWS/VPN, dimension VpnId; 1 = up, 0 = down; for the
+ * connection, values between 0 and 1 mean one tunnel is not up), as table data. "down" fires
+ * below 0.5 (no tunnel up, whether the connection's value is the tunnels' mean or their best),
+ * "degraded" below 1 (at least one tunnel down).
+ */
 const TUNNEL_ALARMS = [
-  { role: "down", statistic: "Maximum", what: "both tunnels are down: the office cannot reach production" },
-  { role: "degraded", statistic: "Minimum", what: "a tunnel is down: the office has no redundancy" },
+  { role: "down", statistic: "Maximum", threshold: 0.5, what: "both tunnels are down: the office cannot reach production" },
+  { role: "degraded", statistic: "Minimum", threshold: 1, what: "a tunnel is down: the office has no redundancy" },
 ] as const;
 
 /**
@@ -187,7 +192,7 @@ export class SiteToSiteVpn extends pulumi.ComponentResource {
           // AWS/VPN publishes every 5 minutes; 3 periods ride out an endpoint replacement.
           period: 300,
           evaluationPeriods: 3,
-          threshold: 1,
+          threshold: alarm.threshold,
           comparisonOperator: "LessThanThreshold",
           // No data means no tunnel reporting at all: treat it as down.
           treatMissingData: "breaching",

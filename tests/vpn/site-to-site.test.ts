@@ -92,10 +92,14 @@ describe("static routing with defaults", () => {
     const alarms = ofType(resources, T.alarm).map((r) => r.inputs);
     expect(alarms).toHaveLength(2);
     for (const alarm of alarms) {
-      expect(alarm).toMatchObject({ namespace: "AWS/VPN", metricName: "TunnelState", threshold: 1, comparisonOperator: "LessThanThreshold", treatMissingData: "breaching", alarmActions: [TOPIC], okActions: [TOPIC] });
+      expect(alarm).toMatchObject({ namespace: "AWS/VPN", metricName: "TunnelState", comparisonOperator: "LessThanThreshold", treatMissingData: "breaching", alarmActions: [TOPIC], okActions: [TOPIC] });
       expect(alarm.dimensions).toEqual({ VpnId: expect.stringMatching(/^vpn-/) });
     }
-    expect(alarms.map((a) => a.statistic).sort()).toEqual(["Maximum", "Minimum"]);
+    // Both down: even the best tunnel's state is below 0.5. One down: the worst is below 1.
+    expect(alarms.map((a) => [a.statistic, a.threshold]).sort()).toEqual([
+      ["Maximum", 0.5],
+      ["Minimum", 1],
+    ]);
   });
 
   it("reports what the office configures, without the keys", () => {
