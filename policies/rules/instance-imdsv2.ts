@@ -4,7 +4,7 @@
  * forwarded packet) can read the instance role's credentials with one GET.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { TYPES } from "../guide";
+import { AWS_TYPES } from "../guide";
 import type { InstanceMetadataInputs } from "../lib/shapes";
 import { configWithDefaults } from "../lib/util";
 
@@ -20,7 +20,7 @@ export const configSchema = {
   },
 } as const;
 
-const KINDS: Record<string, string> = { [TYPES.launchTemplate]: "Launch template", [TYPES.ec2Instance]: "EC2 instance" };
+const KINDS: Record<string, string> = { [AWS_TYPES.launchTemplate]: "Launch template", [AWS_TYPES.instance]: "EC2 instance" };
 
 export const imdsv2Required: ResourceValidationPolicy = {
   name: "instance-imdsv2",
@@ -31,7 +31,7 @@ export const imdsv2Required: ResourceValidationPolicy = {
     const { maxPutResponseHopLimit } = configWithDefaults({ maxPutResponseHopLimit: 1 }, args);
     const kind = KINDS[args.type];
     if (!kind) {
-      args.notApplicable(`Policy only applies to resources of type '${TYPES.launchTemplate}' and '${TYPES.ec2Instance}'`);
+      args.notApplicable(`Policy only applies to resources of type '${AWS_TYPES.launchTemplate}' and '${AWS_TYPES.instance}'`);
       return;
     }
     const options = (args.props as InstanceMetadataInputs).metadataOptions;

@@ -6,7 +6,7 @@
  * network's ranges), every rule's range must be one of them.
  */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { TYPES } from "../guide";
+import { AWS_TYPES } from "../guide";
 import { isWorldRange } from "../lib/cidr";
 import type { SecurityGroupIngressRuleInputs } from "../lib/shapes";
 import { configWithDefaults } from "../lib/util";
@@ -28,7 +28,7 @@ interface Config {
 }
 
 function isWireGuardRule(r: PolicyResource): boolean {
-  return r.type === TYPES.securityGroupIngressRule && (r.props as SecurityGroupIngressRuleInputs).tags?.[WIREGUARD_ROLE_TAG.key] === WIREGUARD_ROLE_TAG.value;
+  return r.type === AWS_TYPES.ingressRule && (r.props as SecurityGroupIngressRuleInputs).tags?.[WIREGUARD_ROLE_TAG.key] === WIREGUARD_ROLE_TAG.value;
 }
 
 export const wireguardIngress: StackValidationPolicy = {
