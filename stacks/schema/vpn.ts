@@ -106,6 +106,12 @@ export type VpnSettings = z.output<typeof vpnConfigSchema>;
 export type SiteToSiteSettings = z.output<typeof siteToSiteSchema>;
 export type WireGuardSettings = z.output<typeof wireguardSchema>;
 
+/**
+ * Segments no VPN may reach: the guide opens the database segment to the application segment
+ * only (its NACLs and route tables are built for that), and nothing outside reaches it directly.
+ */
+export const UNREACHABLE_SEGMENTS: readonly Segment[] = ["database"];
+
 /** Ranges that cannot be an office router's public address: private, shared, loopback, link-local, documentation, multicast, reserved. */
 const NOT_PUBLIC = ["0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24", "192.0.2.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/3"];
 
@@ -128,7 +134,7 @@ export function checkVpnConfig(vpn: VpnSettings, context: VpnCheckContext = {}):
 
 function checkSiteToSite(s: SiteToSiteSettings, context: VpnCheckContext): ConfigIssue[] {
   const at = `${KEY}.siteToSite`;
-  const issues: ConfigIssue[] = [...checkProposals(`${at}.ikeVersions`, "ikeVersions", "phase1", s.ikeVersions)];
+  const issues: ConfigIssue[] = [...checkProposals(`${at}.ikeVersions`, "ikeVersions", "phase1", s.ikeVersions), ...checkReachable(`${at}.reachableSegments`, s.reachableSegments)];
   for (const phase of ["phase1", "phase2"] as const) {
     for (const setting of ["encryption", "integrity", "dhGroups"] as const) issues.push(...checkProposals(`${at}.${phase}.${setting}`, setting, phase, s[phase][setting]));
   }
@@ -145,7 +151,7 @@ function checkSiteToSite(s: SiteToSiteSettings, context: VpnCheckContext): Confi
 
 function checkWireGuard(w: WireGuardSettings, context: VpnCheckContext): ConfigIssue[] {
   const at = `${KEY}.wireguard`;
-  const issues: ConfigIssue[] = [];
+  const issues: ConfigIssue[] = checkReachable(`${at}.reachableSegments`, w.reachableSegments);
   if (isWorldRange(w.developmentCidrs)) {
     issues.push({
       path: `${at}.developmentCidrs`,
@@ -163,6 +169,14 @@ function checkWireGuard(w: WireGuardSettings, context: VpnCheckContext): ConfigI
     issues.push({ path: `${at}.availabilityZone`, problem: `must be one of the stack's availability zones (${context.availabilityZones.join(", ")})`, got: w.availabilityZone });
   }
   return issues;
+}
+
+function checkReachable(path: string, segments: readonly Segment[]): ConfigIssue[] {
+  return segments.flatMap((segment, i) =>
+    UNREACHABLE_SEGMENTS.includes(segment)
+      ? [{ path: `${path}[${i}]`, problem: `the ${segment} segment is reachable from the application segment only (guide: database ports only from application servers)`, got: segment, fix: "Reach it through the admin host or the application instead." }]
+      : [],
+  );
 }
 
 /** Each value must be one AWS accepts, then one the platform allows; and the list must not repeat values. */

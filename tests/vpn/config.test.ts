@@ -119,6 +119,11 @@ describe("refusals", () => {
       { wireguard: { ...WG, availabilityZone: "eu-west-2c" } },
       [`${w}.availabilityZone: must be one of the stack's availability zones (eu-west-2a, eu-west-2b) (got "eu-west-2c").`],
     ],
+    [
+      "the database segment",
+      { siteToSite: { ...SITE, reachableSegments: ["management", "database"] } },
+      [`${s}.reachableSegments[1]: the database segment is reachable from the application segment only (guide: database ports only from application servers) (got "database"). Reach it through the admin host or the application instead.`],
+    ],
     ["a misspelt key (schema)", { wireguard: { ...WG, peer: [] } }, ["wireguard: Unrecognized key: \"peer\""]],
   ])("%s", (_case, vpn, expected) => {
     expect(problems(vpn)).toEqual(expected);
