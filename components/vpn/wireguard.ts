@@ -44,7 +44,11 @@ export interface WireGuardGatewayArgs {
   tunnelCidr?: string;
   /** Developers' devices (validated: key format, unique names/keys/IPs inside the tunnel). */
   peers: WireGuardPeer[];
-  /** Route tables that get a route to the tunnel network via the gateway interface, keyed by a stable label (`application-0`). */
+  /**
+   * Route tables that get a route to the tunnel network via the gateway interface, keyed by a
+   * stable label (`application-0`). One route for the whole tunnel CIDR covers every peer's
+   * address, so adding or removing a developer changes no route.
+   */
   routeTableIds: Record<string, pulumi.Input<string>>;
   /**
    * The segments' network ACLs and the reachable segments' blocks: the public ACL admits UDP 51820
