@@ -6,6 +6,7 @@ import type { EnforcementLevel, PolicyPackArgs, ResourceValidationPolicy, StackV
 import { version } from "./package.json";
 import { cacheRules } from "./rules/cache-rules";
 import { edgeTlsBaseline } from "./rules/edge-tls-baseline";
+import { githubOidcTrustPinned } from "./rules/github-oidc-trust-pinned";
 import { iamNoWildcardActions } from "./rules/iam-no-wildcard-actions";
 import { networkAdminPortsClosed } from "./rules/network-admin-ports-closed";
 import { networkDatabaseIsolated } from "./rules/network-database-isolated";
@@ -60,6 +61,7 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   vpnPresharedKeys,
   wireguardIngress,
   imdsv2Required,
+  githubOidcTrustPinned,
 ];
 
 /** Everything `new PolicyPack(packName, packArgs)` needs. */

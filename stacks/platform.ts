@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as vercel from "@pulumiverse/vercel";
 import { composeApp } from "./compose/app";
+import { composeCi } from "./compose/ci";
 import { composeDatabase } from "./compose/database";
 import { composeEdge } from "./compose/edge";
 import { composeNetwork } from "./compose/network";
@@ -27,6 +28,7 @@ export function buildPlatform(config: PlatformConfig) {
   const database = composeDatabase(ctx);
   const app = composeApp(ctx, database.outputs);
   const edge = composeEdge(ctx, app.outputs);
+  const ci = composeCi(ctx);
 
   return {
     environment: config.environment,
@@ -36,6 +38,7 @@ export function buildPlatform(config: PlatformConfig) {
     edge: edge.stackOutputs,
     aws: aws.stackOutputs,
     vpn: vpn.stackOutputs,
+    ci: ci.stackOutputs,
   };
 }
 

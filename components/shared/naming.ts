@@ -58,6 +58,13 @@ export const NAMING_RULES = {
    * `alias/aws/…` (KMS API CreateAlias, AliasName). The `alias/` prefix is added by the caller.
    */
   "aws-kms-alias": { maxLength: 250, allowed: /[a-zA-Z0-9_-]/, lowercase: false, source: "KMS API Reference, CreateAlias AliasName" },
+  /**
+   * S3 general purpose buckets: 3-63 characters, lower-case letters, digits, `.` and `-`, starting
+   * and ending with a letter or digit (S3 User Guide, "General purpose bucket naming rules").
+   * We leave out `.`: dotted names break virtual-hosted-style TLS (the wildcard certificate
+   * covers one label only).
+   */
+  "aws-s3-bucket": { maxLength: 63, allowed: /[a-z0-9-]/, lowercase: true, source: "S3 User Guide, general purpose bucket naming rules (dots left out)" },
 } as const satisfies Record<string, NamingRule>;
 
 export type NamedService = keyof typeof NAMING_RULES;

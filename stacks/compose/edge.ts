@@ -23,7 +23,7 @@ export function composeEdge(ctx: LayerContext, app: AppOutputs): { outputs: Edge
       contacts: config.contacts,
       origin: { ...app.dnsTargets, healthCheckPath: app.healthCheckPath },
       webhookPaths: app.webhookPaths,
-      uploadLimitBytes: config.database.storage.fileSizeLimitMb * 1024 * 1024,
+      maxRequestBodyBytes: app.maxRequestBodyBytes,
       protect,
     },
     { providers: [cloudflare] },

@@ -77,7 +77,9 @@ describe("logDrain is optional", () => {
   });
   it("present → defaults filled, private hosts refused", () => {
     expect(parse().logDrain).toEqual({ endpoint: "https://logs.example.com/vercel", sources: ["lambda", "edge", "static", "external", "build", "firewall"], environments: ["production", "preview"], deliveryFormat: "json", samplingRate: 1 });
-    expect(messages(checkAppConfig(parse({ logDrain: { endpoint: "https://127.0.0.1/x" } }), all()))[0]).toContain("promptandpause:app.logDrain.endpoint: must be reachable from Vercel");
+    expect(appConfigSchema.safeParse({ team: "promptandpause", gitRepository: { repo: "promptandpause/web" }, logDrain: { endpoint: "https://127.0.0.1/x" } }).error?.issues[0]?.message).toBe(
+      "host 127.0.0.1 is in 127.0.0.0/8, an address range that is not on the public internet",
+    );
   });
 });
 
@@ -106,7 +108,7 @@ describe("NEXT_PUBLIC_ secret validator (config)", () => {
     [{ POSTHOG_HOST: "https://eu.posthog.com" }, ["promptandpause:app.publicEnv.POSTHOG_HOST: must start with NEXT_PUBLIC_"]],
     [{ NEXT_PUBLIC_STRIPE_SECRET_KEY: "x" }, ['promptandpause:app.publicEnv.NEXT_PUBLIC_STRIPE_SECRET_KEY: names a secret ("SECRET")']],
     [{ NEXT_PUBLIC_ADMIN_TOKEN: "x" }, ['promptandpause:app.publicEnv.NEXT_PUBLIC_ADMIN_TOKEN: names a secret ("TOKEN")']],
-    [{ NEXT_PUBLIC_SUPABASE_ANON_KEY: "x" }, ["promptandpause:app.publicEnv.NEXT_PUBLIC_SUPABASE_ANON_KEY: is set by the platform"]],
+    [{ NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY: "x" }, ["promptandpause:app.publicEnv.NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY: is set by the platform"]],
     [{ NEXT_PUBLIC_BILLING: "sk_live_51Habcdef" }, ["promptandpause:app.publicEnv.NEXT_PUBLIC_BILLING: value looks like a Stripe secret or restricted key"]],
     [{ NEXT_PUBLIC_HOOK: "whsec_abcdef123" }, ["promptandpause:app.publicEnv.NEXT_PUBLIC_HOOK: value looks like a Stripe webhook signing secret"]],
     [{ NEXT_PUBLIC_CACHE: "rediss://default:hunter2hunter2@cache.example.com:6379" }, ["promptandpause:app.publicEnv.NEXT_PUBLIC_CACHE: value looks like a URL with a password"]],
@@ -129,7 +131,7 @@ describe("NEXT_PUBLIC_ secret validator (component env vars)", () => {
   const v = (key: string, secret: boolean, targets: EnvVarSpec["targets"] = ["production", "preview"]): EnvVarSpec => ({ key, value: "v", secret, targets, comment: "" });
   it.each([
     ["a public URL", [v("NEXT_PUBLIC_SUPABASE_URL", false, ["production", "preview", "development"])], []],
-    ["the anon key (public by design)", [v("NEXT_PUBLIC_SUPABASE_ANON_KEY", false)], []],
+    ["the publishable key (public by design)", [v("NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY", false)], []],
     ["a server secret", [v("STRIPE_SECRET_KEY", true)], []],
     ["a secret under NEXT_PUBLIC_", [v("NEXT_PUBLIC_STRIPE_SECRET_KEY", true)], ["app.environmentVariables[0] (NEXT_PUBLIC_STRIPE_SECRET_KEY): is a secret under a NEXT_PUBLIC_ name"]],
     ["a public name that says secret", [v("NEXT_PUBLIC_SERVICE_ROLE", false)], ["app.environmentVariables[0] (NEXT_PUBLIC_SERVICE_ROLE): NEXT_PUBLIC_ names ship to every browser"]],
@@ -173,7 +175,9 @@ describe("promptandpause:app messages, as parseStackConfig prints them", () => {
     ],
     ["nodeVersion", { nodeVersion: "18.x" }, `${K}.nodeVersion: must be one of "20.x", "22.x", "24.x" (got "18.x"). ${setIt(`${K}.nodeVersion`)}`],
     ["logDrain endpoint not https", { logDrain: { endpoint: "http://logs.example.com/vercel" } }, `${K}.logDrain.endpoint: must be an https:// URL (got "http://logs.example.com/vercel"). ${setIt(`${K}.logDrain.endpoint`)}`],
-    ["logDrain endpoint on a private host", { logDrain: { endpoint: "https://127.0.0.1/vercel" } }, `${K}.logDrain.endpoint: must be reachable from Vercel (a public HTTPS host) (got "https://127.0.0.1/vercel"). Use the log aggregator's public HTTPS intake URL.`],
+    ["logDrain endpoint on a private host", { logDrain: { endpoint: "https://127.0.0.1/vercel" } }, `${K}.logDrain.endpoint: host 127.0.0.1 is in 127.0.0.0/8, an address range that is not on the public internet (got "https://127.0.0.1/vercel"). ${setIt(`${K}.logDrain.endpoint`)}`],
+    ["logDrain endpoint on a CGNAT host", { logDrain: { endpoint: "https://100.64.0.1/vercel" } }, `${K}.logDrain.endpoint: host 100.64.0.1 is in 100.64.0.0/10, an address range that is not on the public internet (got "https://100.64.0.1/vercel"). ${setIt(`${K}.logDrain.endpoint`)}`],
+    ["logDrain endpoint on localhost", { logDrain: { endpoint: "https://localhost:8443/vercel" } }, `${K}.logDrain.endpoint: host localhost is not a public internet host name (got "https://localhost:8443/vercel"). ${setIt(`${K}.logDrain.endpoint`)}`],
     [
       "projectName",
       { projectName: "Prompt_And_Pause" },
