@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { SEGMENTS, type Segment } from "../../components/network/segments";
-import { type WireGuardPeer, validatePeers } from "../../components/vpn/wireguard-config";
+import { PEER_NAME_PATTERN, type WireGuardPeer, validatePeers } from "../../components/vpn/wireguard-config";
 import type { ConfigIssue } from "../../components/shared/errors";
-import { hasHostBits, isWorldRange, overlappingPairs, parseCidr } from "../../policies/lib/cidr";
-import { ALLOWED_TUNNEL_VALUES, awsAccepted, type IpsecPhase, isAllowedTunnelValue, TUNNEL_VALUE_REASONS, type TunnelSetting, WIREGUARD_PORT } from "../../policies/lib/vpn";
+import { hasHostBits, isWorldRange, overlappingPairs, parseCidr, parseIpv4 } from "../../policies/lib/cidr";
+import { ALLOWED_TUNNEL_VALUES, awsAccepted, type IpsecPhase, isAllowedTunnelValue, TUNNEL_VALUE_REASONS, type TunnelSetting, WIREGUARD_KEY_PATTERN, WIREGUARD_PORT } from "../../policies/lib/vpn";
 import { ipv4Cidr, logRetentionDays } from "./aws";
-import { cidr } from "./common";
+import { cidr, safeText } from "./common";
 
 /**
  * `promptandpause:vpn` — the guide's "VPN & Private Networking": office → production over IPSec
@@ -21,13 +21,16 @@ const KEY = "promptandpause:vpn";
 
 const segments = z.array(z.enum(SEGMENTS)).min(1).default([...DEFAULT_REACHABLE_SEGMENTS]);
 
+/** An AWS tunnel-option value (`ikev2`, `AES256-GCM-16`, `SHA2-256`): checked against AWS's and the platform's lists in {@link checkVpnConfig}. */
+const algorithm = safeText({ max: 20, pattern: /^[A-Za-z0-9-]+$/, problem: "must be an AWS tunnel option value like AES256 or SHA2-256" });
+
 /** One IPSec phase's proposals. Values are checked against AWS's and the platform's lists in {@link checkVpnConfig}. */
 const phaseSchema = z
   .strictObject({
     /** @default ["AES256", "AES256-GCM-16"] */
-    encryption: z.array(z.string().max(20)).min(1).default([...ALLOWED_TUNNEL_VALUES.encryption]),
+    encryption: z.array(algorithm).min(1).default([...ALLOWED_TUNNEL_VALUES.encryption]),
     /** @default ["SHA2-256", "SHA2-384", "SHA2-512"] */
-    integrity: z.array(z.string().max(20)).min(1).default([...ALLOWED_TUNNEL_VALUES.integrity]),
+    integrity: z.array(algorithm).min(1).default([...ALLOWED_TUNNEL_VALUES.integrity]),
     /** @default [14, 15, 16, 17, 18, 19, 20, 21] */
     dhGroups: z.array(z.number().int()).min(1).default([...ALLOWED_TUNNEL_VALUES.dhGroups]),
   })
@@ -35,7 +38,7 @@ const phaseSchema = z
 
 export const siteToSiteSchema = z.strictObject({
   /** The office router's static public IPv4 address (the customer gateway). */
-  officePublicIp: z.ipv4({ error: "must be the office router's public IPv4 address" }),
+  officePublicIp: safeText({ max: 15, min: 7, pattern: /^\d{1,3}(\.\d{1,3}){3}$/, problem: "must be the office router's public IPv4 address", check: (v) => (parseIpv4(v) === undefined ? "must be the office router's public IPv4 address" : undefined) }),
   /** The office's internal networks (routes to them are added only in the reachable segments). */
   officeCidrs: z.array(ipv4Cidr).min(1),
   /**
@@ -48,7 +51,7 @@ export const siteToSiteSchema = z.strictObject({
   /** Segments the office may reach. @default ["management", "application"] */
   reachableSegments: segments,
   /** IKE versions both tunnels accept. @default ["ikev2"] */
-  ikeVersions: z.array(z.string().max(10)).min(1).default([...ALLOWED_TUNNEL_VALUES.ikeVersions]),
+  ikeVersions: z.array(algorithm).min(1).default([...ALLOWED_TUNNEL_VALUES.ikeVersions]),
   phase1: phaseSchema,
   phase2: phaseSchema,
   /** Days the tunnel logs are kept in CloudWatch. Cost: $0.03/GB-month stored. @default 90 */
@@ -64,33 +67,24 @@ export const wireguardSchema = z.strictObject({
   peers: z
     .array(
       z.strictObject({
-        name: z.string().max(64),
-        publicKey: z.string().max(64),
-        tunnelIp: z.string().max(15),
+        name: safeText({ max: 32, pattern: PEER_NAME_PATTERN, problem: "must be 1-32 of a-z, 0-9, '-', starting with a letter" }),
+        publicKey: safeText({ max: 44, min: 44, pattern: WIREGUARD_KEY_PATTERN, problem: "must be a WireGuard public key: base64 of 32 bytes (the output of `wg pubkey`)" }),
+        tunnelIp: safeText({ max: 15, min: 7, pattern: /^\d{1,3}(\.\d{1,3}){3}$/, problem: "must be an IPv4 address" }),
       }),
     )
     .min(1),
   /** Segments developers may reach. @default ["management", "application"] */
   reachableSegments: segments,
   /** Gateway instance type (Graviton). Cost: t4g.nano ≈ $3.4/month in eu-west-2. @default "t4g.nano" */
-  instanceType: z
-    .string()
-    .regex(/^[a-z][a-z0-9-]*\d[a-z0-9-]*\.[a-z0-9]+$/, { error: "must be an EC2 instance type like t4g.nano" })
-    .default("t4g.nano"),
+  instanceType: safeText({ max: 32, pattern: /^[a-z][a-z0-9-]*\d[a-z0-9-]*\.[a-z0-9]+$/, problem: "must be an EC2 instance type like t4g.nano" }).default("t4g.nano"),
   /**
    * Public SSM parameter of the AMI (`resolve:ssm:` at launch). Must match the instance type's
    * architecture. Debian publishes `/aws/service/debian/release/12/latest/{amd64,arm64}`.
    * @default "/aws/service/debian/release/12/latest/arm64"
    */
-  imageParameter: z
-    .string()
-    .regex(/^\/aws\/service\/[A-Za-z0-9_./-]{1,200}$/, { error: "must be a public AMI parameter under /aws/service/" })
-    .default("/aws/service/debian/release/12/latest/arm64"),
+  imageParameter: safeText({ max: 213, pattern: /^\/aws\/service\/[A-Za-z0-9_./-]{1,200}$/, problem: "must be a public AMI parameter under /aws/service/" }).default("/aws/service/debian/release/12/latest/arm64"),
   /** AZ of the gateway's interface (and instance). @default the stack's first availability zone */
-  availabilityZone: z
-    .string()
-    .regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, { error: "must be an availability zone name like eu-west-2a" })
-    .optional(),
+  availabilityZone: safeText({ max: 32, pattern: /^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, problem: "must be an availability zone name like eu-west-2a" }).optional(),
 });
 
 export const vpnConfigSchema = z
