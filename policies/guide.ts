@@ -265,6 +265,9 @@ export const AWS_TYPES = {
   networkAcl: "aws:ec2/networkAcl:NetworkAcl",
   rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
   role: "aws:iam/role:Role",
+  vpnConnection: "aws:ec2/vpnConnection:VpnConnection",
+  launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
+  instance: "aws:ec2/instance:Instance",
 } as const;
 
 /** The guide's "Firewall Rules" as the pack enforces them. */

@@ -26,9 +26,13 @@ import { supabaseHardening } from "./rules/supabase-hardening";
 import { vercelDeploymentIsolation } from "./rules/vercel-deployment-isolation";
 import { vercelEnvSecrets } from "./rules/vercel-env-secrets";
 import { vercelFunctionTimeout } from "./rules/vercel-function-timeout";
+import { imdsv2Required } from "./rules/instance-imdsv2";
+import { vpnPresharedKeys } from "./rules/vpn-preshared-keys";
+import { vpnTunnelCrypto } from "./rules/vpn-tunnel-crypto";
 import { wafBaseline } from "./rules/waf-baseline";
 import { workerScaling } from "./rules/worker-scaling";
 import { workerTasks } from "./rules/worker-tasks";
+import { wireguardIngress } from "./rules/wireguard-ingress";
 
 /** Pack name, as published (`pulumi policy publish`) and as reported in violations. */
 export const packName = "promptandpause-guide";
@@ -62,6 +66,10 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   networkDefaultSgClosed,
   backupBuckets,
   iamNoWildcardActions,
+  vpnTunnelCrypto,
+  vpnPresharedKeys,
+  wireguardIngress,
+  imdsv2Required,
   githubOidcTrustPinned,
   cacheEncryption,
   cacheIngress,

@@ -12,6 +12,7 @@ import { keyNameProblem, rawValueIssues } from "./schema/raw-bounds";
 import { checkDatabaseConfig, databaseConfigSchema } from "./schema/database";
 import { checkEdgeConfig, edgeConfigSchema } from "./schema/edge";
 import { placeholderIssues } from "./placeholders";
+import { checkVpnConfig, vpnConfigSchema } from "./schema/vpn";
 import {
   AI_PROVIDERS,
   aiKeySecret,
@@ -100,6 +101,8 @@ export const platformConfigSchema = z.strictObject({
   database: databaseConfigSchema,
   aws: awsConfigSchema,
   network: networkConfigSchema,
+  /** Office → production IPSec and development → staging WireGuard; each off unless set. */
+  vpn: vpnConfigSchema,
   /** The roles GitHub Actions assumes for this stack (components/ci). */
   ci: ciConfigSchema,
   cache: cacheConfigSchema,
@@ -226,6 +229,8 @@ const CROSS_KEY_CHECKS: ReadonlyArray<{ needs: readonly (keyof PlatformSettings)
   { needs: ["database", "domain"], check: (all) => checkDatabaseConfig(all.database, all) },
   { needs: ["aws"], check: (all) => checkAwsConfig(all.aws) },
   { needs: ["network"], check: (all) => checkNetworkConfig(all.network) },
+  // The tunnel checks run on their own; the overlap and zone checks join in when network/aws are valid.
+  { needs: ["vpn"], check: (all) => checkVpnConfig(all.vpn, { vpcCidr: (all as Partial<PlatformSettings>).network?.cidr, availabilityZones: (all as Partial<PlatformSettings>).aws?.availabilityZones }) },
   { needs: ["ci", "aws"], check: (all) => checkCiConfig(all.ci, all.aws.accountId) },
   { needs: ["workers", "app", "network", "aws", "scale"], check: (all) => checkCacheLayerConfig(all, resolveScale(all.scale.preset, all.scale.overrides)) },
   { needs: ["backups"], check: (all) => checkBackupsConfig(all.backups) },

@@ -12,6 +12,7 @@ import { composeEdge } from "./compose/edge";
 import { composeNetwork } from "./compose/network";
 import { composeWorkers } from "./compose/workers";
 import { workersEnabled } from "./schema/cache";
+import { composeVpn } from "./compose/vpn";
 import type { LayerContext } from "./compose/types";
 import { platformTags } from "../components/shared/tags";
 import type { PlatformConfig } from "./config";
@@ -27,6 +28,7 @@ export function buildPlatform(config: PlatformConfig) {
 
   // The cache (database segment) always exists; the workers add the application segment.
   const aws = composeNetwork(ctx, workersEnabled(config.workers) ? ["application", "database"] : ["database"]);
+  const vpn = composeVpn(ctx, aws.shared, aws.network);
   const database = composeDatabase(ctx);
   const cache = composeCache(ctx, aws.shared, aws.network);
   const workers = composeWorkers(ctx, aws.shared, aws.network, database.outputs, cache.outputs);
@@ -42,6 +44,7 @@ export function buildPlatform(config: PlatformConfig) {
     app: app.stackOutputs,
     edge: edge.stackOutputs,
     aws: { ...aws.stackOutputs, ...cache.stackOutputs, ...workers.stackOutputs },
+    vpn: vpn.stackOutputs,
     ci: ci.stackOutputs,
     backups: backups.stackOutputs,
   };

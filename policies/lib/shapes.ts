@@ -173,3 +173,42 @@ export const SupabaseProjectType = resourceType<SupabaseProjectInputs>(TYPES.sup
 
 /** The Supabase settings resource, matched by its type token. */
 export const SupabaseSettingsType = resourceType<SupabaseSettingsInputs>(TYPES.supabaseSettings);
+
+/** `aws.ec2.VpnConnectionArgs` (@pulumi/aws 7.x): the tunnel options the VPN policies read (`tunnel1*`, `tunnel2*`). */
+export interface VpnConnectionInputs {
+  presharedKeyStorage?: string;
+  tunnel1PresharedKey?: string;
+  tunnel2PresharedKey?: string;
+  tunnel1IkeVersions?: string[];
+  tunnel2IkeVersions?: string[];
+  tunnel1Phase1EncryptionAlgorithms?: string[];
+  tunnel2Phase1EncryptionAlgorithms?: string[];
+  tunnel1Phase2EncryptionAlgorithms?: string[];
+  tunnel2Phase2EncryptionAlgorithms?: string[];
+  tunnel1Phase1IntegrityAlgorithms?: string[];
+  tunnel2Phase1IntegrityAlgorithms?: string[];
+  tunnel1Phase2IntegrityAlgorithms?: string[];
+  tunnel2Phase2IntegrityAlgorithms?: string[];
+  tunnel1Phase1DhGroupNumbers?: number[];
+  tunnel2Phase1DhGroupNumbers?: number[];
+  tunnel1Phase2DhGroupNumbers?: number[];
+  tunnel2Phase2DhGroupNumbers?: number[];
+}
+
+/** `aws.vpc.SecurityGroupIngressRuleArgs`. */
+export interface SecurityGroupIngressRuleInputs {
+  securityGroupId: string;
+  ipProtocol: string;
+  fromPort?: number;
+  toPort?: number;
+  cidrIpv4?: string;
+  cidrIpv6?: string;
+  prefixListId?: string;
+  referencedSecurityGroupId?: string;
+  tags?: Record<string, string>;
+}
+
+/** `aws.ec2.LaunchTemplateArgs` / `aws.ec2.InstanceArgs`: the instance metadata options. */
+export interface InstanceMetadataInputs {
+  metadataOptions?: { httpEndpoint?: string; httpTokens?: string; httpPutResponseHopLimit?: number };
+}

@@ -8,7 +8,18 @@ import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import * as vercel from "@pulumiverse/vercel";
 import { beforeAll, describe, expect, expectTypeOf, it } from "vitest";
-import type { RulesetInputs, VercelEnvVarInputs, VercelProjectInputs, VercelRouteInputs, ZoneSettingInputs } from "../../policies/lib/shapes";
+import type * as ec2 from "@pulumi/aws/ec2";
+import type * as awsVpc from "@pulumi/aws/vpc";
+import type {
+  InstanceMetadataInputs,
+  RulesetInputs,
+  SecurityGroupIngressRuleInputs,
+  VercelEnvVarInputs,
+  VercelProjectInputs,
+  VercelRouteInputs,
+  VpnConnectionInputs,
+  ZoneSettingInputs,
+} from "../../policies/lib/shapes";
 import type { PlannedResource } from "../../scripts/lib/plan-types";
 import { compliantStack, planned, replace } from "./fixtures";
 import { violationsOf } from "./helpers";
@@ -21,6 +32,10 @@ expectTypeOf<pulumi.Unwrap<cloudflare.ZoneSettingArgs>>().toExtend<ZoneSettingIn
 expectTypeOf<pulumi.Unwrap<vercel.ProjectArgs>>().toExtend<VercelProjectInputs>();
 expectTypeOf<pulumi.Unwrap<vercel.ProjectEnvironmentVariableArgs>>().toExtend<VercelEnvVarInputs>();
 expectTypeOf<pulumi.Unwrap<vercel.ProjectRouteArgs>>().toExtend<VercelRouteInputs>();
+expectTypeOf<pulumi.Unwrap<ec2.VpnConnectionArgs>>().toExtend<VpnConnectionInputs>();
+expectTypeOf<pulumi.Unwrap<awsVpc.SecurityGroupIngressRuleArgs>>().toExtend<SecurityGroupIngressRuleInputs>();
+expectTypeOf<pulumi.Unwrap<ec2.LaunchTemplateArgs>>().toExtend<InstanceMetadataInputs>();
+expectTypeOf<pulumi.Unwrap<ec2.InstanceArgs>>().toExtend<InstanceMetadataInputs>();
 
 const registered = new Map<string, { type: string; inputs: Record<string, unknown> }>();
 

@@ -105,13 +105,40 @@ const TABLE: MockOutputTable = {
   "aws:ec2/customerGateway:CustomerGateway": ec2Resource("cgw", "customer-gateway"),
   "aws:ec2/vpnGateway:VpnGateway": ec2Resource("vgw", "vpn-gateway"),
   "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter": (inputs) => ({ id: str(inputs.vpcPeeringConnectionId, "pcx-mock"), acceptStatus: "active" }),
-  "aws:ec2/vpnConnection:VpnConnection": ec2Resource("vpn", "vpn-connection", (_i, name) => ({
-    tunnel1Address: testNetAddress(`${name}-t1`),
-    tunnel2Address: testNetAddress(`${name}-t2`),
-    tunnel1InsideCidr: "169.254.10.0/30",
-    tunnel2InsideCidr: "169.254.11.0/30",
-    customerGatewayConfiguration: "<vpn_connection/>",
-  })),
+  "aws:ec2/vpnConnection:VpnConnection": ec2Resource("vpn", "vpn-connection", (inputs, name) => {
+    const t = target(inputs);
+    // Each tunnel gets an inside /30 from 169.254.0.0/16: .1 is AWS's end, .2 the customer's.
+    const inside = (n: number) => ({ aws: `169.254.${9 + n}.1`, customer: `169.254.${9 + n}.2`, cidr: `169.254.${9 + n}.0/30` });
+    const outside = [testNetAddress(`${name}-t1`), testNetAddress(`${name}-t2`)];
+    // Fake keys, only inside the device configuration (secret), as AWS returns it.
+    const psk = (n: number) => `mockPsk${n}${hex(`${name}-psk${n}`, 24)}`;
+    const tunnels = [1, 2]
+      .map((n) => `<ipsec_tunnel><vpn_gateway><tunnel_outside_address><ip_address>${outside[n - 1]}</ip_address></tunnel_outside_address></vpn_gateway><ike><pre_shared_key>${psk(n)}</pre_shared_key></ike></ipsec_tunnel>`)
+      .join("");
+    const inSecretsManager = inputs.presharedKeyStorage === "SecretsManager";
+    return {
+      tunnel1Address: outside[0],
+      tunnel2Address: outside[1],
+      tunnel1InsideCidr: inside(1).cidr,
+      tunnel2InsideCidr: inside(2).cidr,
+      tunnel1VgwInsideAddress: inside(1).aws,
+      tunnel2VgwInsideAddress: inside(2).aws,
+      tunnel1CgwInsideAddress: inside(1).customer,
+      tunnel2CgwInsideAddress: inside(2).customer,
+      customerGatewayConfiguration: `<?xml version="1.0" encoding="UTF-8"?><vpn_connection>${tunnels}</vpn_connection>`,
+      presharedKeyStorage: inSecretsManager ? "SecretsManager" : "Standard",
+      presharedKeyArn: `arn:aws:secretsmanager:${t.region}:${t.account}:secret:${name}-psk-${hex(name, 6)}`,
+      // With Secrets Manager storage the keys are read from the secret, not from the connection.
+      ...(inSecretsManager ? {} : { tunnel1PresharedKey: psk(1), tunnel2PresharedKey: psk(2) }),
+    };
+  }),
+  "aws:ssm/parameter:Parameter": (inputs, name) => {
+    const t = target(inputs);
+    const parameterName = str(inputs.name, name);
+    // Parameter ARNs: `parameter` + the name when it starts with "/", else `parameter/` + the name.
+    const path = parameterName.startsWith("/") ? parameterName : `/${parameterName}`;
+    return { id: parameterName, name: parameterName, arn: `arn:aws:ssm:${t.region}:${t.account}:parameter${path}`, version: 1 };
+  },
   "aws:iam/role:Role": (inputs, name) => {
     const t = target(inputs);
     const roleName = str(inputs.name, `${name}-${hex(name, 7)}`);
