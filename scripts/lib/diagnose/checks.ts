@@ -14,6 +14,7 @@ import * as https from "node:https";
 import * as net from "node:net";
 import { performance } from "node:perf_hooks";
 import * as tls from "node:tls";
+import type * as dnsPacket from "dns-packet";
 import { queryDns, type Resolver } from "./dns";
 import { type CheckResult, percentile } from "./report";
 
@@ -80,6 +81,8 @@ interface HttpResult {
 const pass = (id: string, detail: string): CheckResult => ({ id, status: "pass", detail });
 const fail = (id: string, detail: string): CheckResult => ({ id, status: "fail", detail });
 const skip = (id: string, detail: string): CheckResult => ({ id, status: "skip", detail });
+/** The data of a record as text (NS/CNAME names, A addresses). */
+const dataOf = (r: dnsPacket.Answer) => ("data" in r ? String(r.data) : "");
 const errText = (err: unknown) => (err instanceof Error ? ((err as NodeJS.ErrnoException).code ?? err.message) : String(err));
 
 /** One request on a fresh connection (as `ab` without -k), timed from start to the full body. */
@@ -104,7 +107,7 @@ export async function checkDns(o: DiagnoseOptions): Promise<CheckResult[]> {
   const ask = (name: string, type: Parameters<typeof queryDns>[2]) => queryDns(o.resolver, name, type, o.timeoutMs);
   try {
     const ns = await ask(o.domain, "NS");
-    const names = ns.answers.filter((a) => a.type === "NS").map((a) => String(a.data));
+    const names = ns.answers.filter((a) => a.type === "NS").map(dataOf);
     out.push(names.length > 0 ? pass("dns.ns", `${o.domain} NS ${names.join(", ")}`) : fail("dns.ns", `${o.domain}: no NS records (${ns.rcode})`));
   } catch (err) {
     out.push(fail("dns.ns", errText(err)));
@@ -113,7 +116,7 @@ export async function checkDns(o: DiagnoseOptions): Promise<CheckResult[]> {
     const id = `dns.address ${name}`;
     try {
       const [a, cname] = await Promise.all([ask(name, "A"), ask(name, "CNAME")]);
-      const found = [...a.answers, ...cname.answers].filter((r) => r.type === "A" || r.type === "CNAME").map((r) => `${r.type} ${String(r.data)}`);
+      const found = [...a.answers, ...cname.answers].filter((r) => r.type === "A" || r.type === "CNAME").map((r) => `${r.type} ${dataOf(r)}`);
       out.push(found.length > 0 ? pass(id, found.join(", ")) : fail(id, `no A or CNAME record (${a.rcode})`));
     } catch (err) {
       out.push(fail(id, errText(err)));
@@ -152,10 +155,11 @@ export async function checkTls(o: DiagnoseOptions, now = new Date()): Promise<Ch
     return [fail("tls.chain", `handshake failed: ${errText(err)}`), fail("tls.expiry", "no certificate (handshake failed)"), fail("tls.min-version", "handshake failed")];
   }
   const cert = socket.getPeerCertificate(true);
-  const chain: string[] = [];
+  const chain: (string | string[])[] = [];
   for (let c: tls.DetailedPeerCertificate | undefined = cert; c && Object.keys(c).length > 0 && chain.length < 6; c = c.issuerCertificate === c ? undefined : c.issuerCertificate) chain.push(c.subject?.CN ?? "?");
   const protocol = socket.getProtocol();
-  out.push(socket.authorized ? pass("tls.chain", `verified for ${o.domain}: ${chain.join(" ← ")} (${protocol})`) : fail("tls.chain", `not trusted: ${String(socket.authorizationError)} (${chain.join(" ← ")})`));
+  const chainText = chain.map((cn) => (Array.isArray(cn) ? cn.join("/") : cn)).join(" ← ");
+  out.push(socket.authorized ? pass("tls.chain", `verified for ${o.domain}: ${chainText} (${protocol})`) : fail("tls.chain", `not trusted: ${String(socket.authorizationError)} (${chainText})`));
   socket.destroy();
   const validTo = new Date(cert.valid_to);
   const daysLeft = Math.floor((validTo.getTime() - now.getTime()) / 86_400_000);
