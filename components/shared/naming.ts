@@ -37,6 +37,34 @@ export const NAMING_RULES = {
   "cloudflare-ruleset": { maxLength: 100, allowed: /[a-zA-Z0-9 ._:()-]/, lowercase: false, source: "Cloudflare Rulesets API name" },
   /** Vercel log drains and other Vercel integrations share the project rule. */
   "vercel-log-drain": { maxLength: 100, allowed: /[a-z0-9._-]/, lowercase: true, source: "Vercel log drain name" },
+  /** IAM role names: up to 64 characters of `[\w+=,.@-]` (IAM API CreateRole, RoleName). */
+  "aws-iam-role": { maxLength: 64, allowed: /[a-zA-Z0-9+=,.@_-]/, lowercase: false, source: "IAM API Reference, CreateRole RoleName" },
+  /** CloudWatch log groups: 1–512 characters of `[\.\-_/#A-Za-z0-9]` (CloudWatch Logs API CreateLogGroup). */
+  "aws-log-group": { maxLength: 512, allowed: /[a-zA-Z0-9._#-]/, lowercase: false, source: "CloudWatch Logs API Reference, CreateLogGroup logGroupName" },
+  /** Lambda function names: 1–64 characters of `[a-zA-Z0-9-_]` (Lambda API CreateFunction, FunctionName). */
+  "aws-lambda-function": { maxLength: 64, allowed: /[a-z0-9_-]/, lowercase: true, source: "Lambda API Reference, CreateFunction FunctionName" },
+  /**
+   * CloudTrail trail names: 3–128 characters of letters, digits, `.`, `_`, `-`, starting and
+   * ending with a letter or digit, no adjacent separators (CloudTrail API CreateTrail, Name).
+   */
+  "aws-cloudtrail": { maxLength: 128, allowed: /[a-z0-9-]/, lowercase: true, source: "CloudTrail API Reference, CreateTrail Name" },
+  /**
+   * S3 bucket names: 3–63 lower-case letters, digits, `.` and `-`, starting and ending with a letter
+   * or digit (S3 User Guide, "General purpose bucket naming rules"). Dots are left out: they break
+   * virtual-hosted TLS.
+   */
+  "aws-s3-bucket": { maxLength: 63, allowed: /[a-z0-9-]/, lowercase: true, source: "S3 User Guide, General purpose bucket naming rules" },
+  /**
+   * EventBridge rule names (1–64 of `[\.\-_A-Za-z0-9]`, EventBridge API PutRule) and EventBridge
+   * Scheduler schedule names (1–64 of `[0-9a-zA-Z-_.]`, Scheduler API CreateSchedule): one rule for both.
+   */
+  "aws-event-rule": { maxLength: 64, allowed: /[a-z0-9._-]/, lowercase: true, source: "EventBridge API PutRule Name; Scheduler API CreateSchedule Name" },
+  /** SSM maintenance windows: 3–128 characters of `[a-zA-Z0-9_\-.]` (SSM API CreateMaintenanceWindow, Name). */
+  "aws-ssm-window": { maxLength: 128, allowed: /[a-z0-9_.-]/, lowercase: true, source: "SSM API Reference, CreateMaintenanceWindow Name" },
+  /** CloudWatch alarm names: 1–255 characters (CloudWatch API PutMetricAlarm, AlarmName); kept to dash-separated words. */
+  "aws-alarm": { maxLength: 255, allowed: /[a-z0-9._-]/, lowercase: true, source: "CloudWatch API Reference, PutMetricAlarm AlarmName" },
+  /** CloudWatch dashboards: up to 255 characters of `[A-Za-z0-9-_]` (CloudWatch API PutDashboard, DashboardName). */
+  "aws-dashboard": { maxLength: 255, allowed: /[a-z0-9_-]/, lowercase: true, source: "CloudWatch API Reference, PutDashboard DashboardName" },
 } as const satisfies Record<string, NamingRule>;
 
 export type NamedService = keyof typeof NAMING_RULES;

@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { awsMonitoringMockOutputs } from "./mock-outputs/aws-monitoring";
 import { cloudflareMockOutputs } from "./mock-outputs/cloudflare";
 import { supabaseMockOutputs } from "./mock-outputs/supabase";
 import { randomMockOutputs } from "./mock-outputs/random";
@@ -48,5 +49,5 @@ export function loadMockInvokeTables(): MockInvokeTable {
 
 /** Every provider's table, merged. */
 export function loadMockOutputTables(): MockOutputTable {
-  return { ...cloudflareMockOutputs, ...vercelMockOutputs, ...stripeMockOutputs, ...supabaseMockOutputs, ...randomMockOutputs };
+  return { ...cloudflareMockOutputs, ...vercelMockOutputs, ...stripeMockOutputs, ...supabaseMockOutputs, ...randomMockOutputs, ...awsMonitoringMockOutputs };
 }

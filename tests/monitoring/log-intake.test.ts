@@ -6,6 +6,7 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { chunkLogEvents, PUT_LOG_EVENTS_LIMITS, toLogEvents } from "../../components/monitoring/log-intake/cloudwatch-sink";
 import { createIntakeHandler, vercelSignature } from "../../components/monitoring/log-intake/handler";
 import { AUTH_SIGN_IN_FAILED_EVENT, createLogger, type LogEntry } from "../../components/monitoring/log-intake/log-entry";
 import { intakeRequestListener } from "../../components/monitoring/log-intake/node-server";
@@ -215,5 +216,29 @@ describe("storing", () => {
       metadata: { event: AUTH_SIGN_IN_FAILED_EVENT, email: "a@example.com", authorization: "[REDACTED]", nested: { password: "[REDACTED]" } },
     });
     expect(entry?.metadata.vercel).toMatchObject({ id: "app1" });
+  });
+});
+
+describe("PutLogEvents batches (CloudWatch limits)", () => {
+  const at = (ms: number, size = 10) => ({ timestamp: ms, message: "x".repeat(size) });
+
+  it("sorts entries by time and cuts an over-long message to the per-event limit", () => {
+    const base = { level: "info" as const, service: "s", ip: "-", userAgent: "-", metadata: {} };
+    const events = toLogEvents([
+      { id: "2", entry: { ...base, timestamp: "2026-12-01T10:00:02.000Z", message: "late" } },
+      { id: "1", entry: { ...base, timestamp: "2026-12-01T10:00:01.000Z", message: "y".repeat(300 * 1024) } },
+    ]);
+    expect(events.map((e) => e.timestamp)).toEqual([Date.parse("2026-12-01T10:00:01.000Z"), Date.parse("2026-12-01T10:00:02.000Z")]);
+    expect(Buffer.byteLength(events[0]?.message ?? "")).toBeLessThanOrEqual(PUT_LOG_EVENTS_LIMITS.maxEventBytes - PUT_LOG_EVENTS_LIMITS.perEventOverhead);
+    expect(JSON.parse(events[0]?.message ?? "{}").metadata).toEqual({ truncated: true });
+  });
+
+  it.each([
+    ["10,001 events → 10,000 + 1", Array.from({ length: 10_001 }, (_, i) => at(i, 1)), [10_000, 1]],
+    ["bytes: 5 × 250 KB → 4 + 1 (1,048,576 per call incl. 26 per event)", Array.from({ length: 5 }, (_, i) => at(i, 250 * 1024)), [4, 1]],
+    ["a span over 24 hours → split", [at(0), at(24 * 3600 * 1000 + 1)], [1, 1]],
+    ["one small batch → one call", [at(0), at(1), at(2)], [3]],
+  ])("%s", (_label, events, sizes) => {
+    expect(chunkLogEvents(events).map((c) => c.length)).toEqual(sizes);
   });
 });
