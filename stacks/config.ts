@@ -3,6 +3,7 @@ import { z } from "zod";
 import { type ConfigIssue, NOT_SET, SECRET_VALUE, throwIfIssues } from "../components/shared/errors";
 import { resolveScale, SCALE_PRESET_NAMES, type ScaleValues, scaleValuesSchema } from "./presets";
 import { appConfigSchema, checkAppConfig } from "./schema/app";
+import { awsConfigSchema, checkAwsConfig, networkConfigSchema } from "./schema/aws";
 import { contactsSchema } from "./schema/common";
 import { checkDatabaseConfig, databaseConfigSchema } from "./schema/database";
 import { checkEdgeConfig, edgeConfigSchema } from "./schema/edge";
@@ -33,7 +34,7 @@ z.config({ jitless: true });
  * Provider namespaces whose only keys are our declared secrets: the providers are explicit and
  * configured from validated config, so any other key there would be silently ignored.
  */
-const FOREIGN_NAMESPACES_CHECKED = ["cloudflare", "vercel"] as const;
+const FOREIGN_NAMESPACES_CHECKED = ["cloudflare", "vercel", "aws"] as const;
 
 const scaleSchema = z
   .strictObject({
@@ -64,6 +65,8 @@ export const platformConfigSchema = z.strictObject({
   edge: edgeConfigSchema,
   app: appConfigSchema,
   database: databaseConfigSchema,
+  aws: awsConfigSchema,
+  network: networkConfigSchema,
 });
 
 export type PlatformSettings = z.output<typeof platformConfigSchema>;
@@ -161,6 +164,7 @@ const CROSS_KEY_CHECKS: ReadonlyArray<{ needs: readonly (keyof PlatformSettings)
   { needs: ["edge", "domain"], check: (all) => checkEdgeConfig(all.edge, all) },
   { needs: ["app", "database"], check: (all) => checkAppConfig(all.app, all) },
   { needs: ["database", "domain"], check: (all) => checkDatabaseConfig(all.database, all) },
+  { needs: ["aws", "network"], check: (all) => checkAwsConfig(all) },
 ];
 
 function runCrossKeyChecks(settings: Partial<PlatformSettings>): ConfigIssue[] {

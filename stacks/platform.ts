@@ -1,3 +1,4 @@
+import * as awsProvider from "@pulumi/aws/provider";
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -5,7 +6,9 @@ import * as vercel from "@pulumiverse/vercel";
 import { composeApp } from "./compose/app";
 import { composeDatabase } from "./compose/database";
 import { composeEdge } from "./compose/edge";
+import { composeNetwork } from "./compose/network";
 import type { LayerContext } from "./compose/types";
+import { platformTags } from "../components/shared/tags";
 import type { PlatformConfig } from "./config";
 
 /**
@@ -17,6 +20,8 @@ export function buildPlatform(config: PlatformConfig) {
   const providers = createProviders(config);
   const ctx: LayerContext = { config, providers };
 
+  // The cache (database segment) always exists; later layers add their segments here.
+  const aws = composeNetwork(ctx, ["database"]);
   const database = composeDatabase(ctx);
   const app = composeApp(ctx, database.outputs);
   const edge = composeEdge(ctx, app.outputs);
@@ -27,6 +32,7 @@ export function buildPlatform(config: PlatformConfig) {
     database: database.stackOutputs,
     app: app.stackOutputs,
     edge: edge.stackOutputs,
+    aws: aws.stackOutputs,
   };
 }
 
@@ -40,6 +46,13 @@ function createProviders(config: PlatformConfig): Record<string, pulumi.Provider
   return {
     cloudflare: new cloudflare.Provider("cloudflare", { apiToken: secrets.cloudflareApiToken }),
     vercel: new vercel.Provider("vercel", { apiToken: secrets.vercelApiToken, team: config.app.team }),
+    // Credentials come from the environment (CI: GitHub OIDC role); the provider refuses any
+    // account but the stack's, and tags every resource it can with the platform's tags.
+    aws: new awsProvider.Provider("aws", {
+      region: config.aws.region,
+      allowedAccountIds: [config.aws.accountId],
+      defaultTags: { tags: platformTags(config.project, config.environment) },
+    }),
     // Generated secrets (database password, log drain signing secret) are made locally.
     random: new random.Provider("random"),
   };

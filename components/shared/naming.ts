@@ -37,10 +37,27 @@ export const NAMING_RULES = {
   "cloudflare-ruleset": { maxLength: 100, allowed: /[a-zA-Z0-9 ._:()-]/, lowercase: false, source: "Cloudflare Rulesets API name" },
   /** Vercel log drains and other Vercel integrations share the project rule. */
   "vercel-log-drain": { maxLength: 100, allowed: /[a-z0-9._-]/, lowercase: true, source: "Vercel log drain name" },
+  /**
+   * EC2 `Name` tags: tag values are up to 256 Unicode characters (EC2 "Tag restrictions"); we keep
+   * them short, lower case and dash-separated so they read the same in every console.
+   */
+  "aws-name-tag": { maxLength: 128, allowed: /[a-z0-9-]/, lowercase: true, source: "EC2 User Guide, Tag restrictions (value up to 256 characters)" },
+  /**
+   * Security-group names: up to 255 characters of `a-zA-Z0-9 ._-:/()#,@[]+=&;{}!$*`, and not
+   * starting with `sg-` (EC2 API CreateSecurityGroup, GroupName). Ours start with the project name.
+   */
+  "aws-security-group": { maxLength: 255, allowed: /[a-z0-9._-]/, lowercase: true, source: "EC2 API Reference, CreateSecurityGroup GroupName" },
   /** IAM role names: up to 64 characters of `[\w+=,.@-]` (IAM API CreateRole, RoleName). */
   "aws-iam-role": { maxLength: 64, allowed: /[a-zA-Z0-9+=,.@_-]/, lowercase: false, source: "IAM API Reference, CreateRole RoleName" },
   /** CloudWatch log groups: 1–512 characters of `[\.\-_/#A-Za-z0-9]` (CloudWatch Logs API CreateLogGroup). */
   "aws-log-group": { maxLength: 512, allowed: /[a-zA-Z0-9._#-]/, lowercase: false, source: "CloudWatch Logs API Reference, CreateLogGroup logGroupName" },
+  /** SNS topics: up to 256 alphanumerics, hyphens and underscores (SNS API CreateTopic, Name). */
+  "aws-sns-topic": { maxLength: 256, allowed: /[a-zA-Z0-9_-]/, lowercase: false, source: "SNS API Reference, CreateTopic Name" },
+  /**
+   * KMS alias names after `alias/`: up to 256 characters in all of `[a-zA-Z0-9/_-]`, and not
+   * `alias/aws/…` (KMS API CreateAlias, AliasName). The `alias/` prefix is added by the caller.
+   */
+  "aws-kms-alias": { maxLength: 250, allowed: /[a-zA-Z0-9_-]/, lowercase: false, source: "KMS API Reference, CreateAlias AliasName" },
   /** Lambda function names: 1–64 characters of `[a-zA-Z0-9-_]` (Lambda API CreateFunction, FunctionName). */
   "aws-lambda-function": { maxLength: 64, allowed: /[a-z0-9_-]/, lowercase: true, source: "Lambda API Reference, CreateFunction FunctionName" },
   /**

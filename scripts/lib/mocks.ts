@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { awsMonitoringMockOutputs } from "./mock-outputs/aws-monitoring";
+import { awsGenericOutputs, awsMockOutputs } from "./mock-outputs/aws";
 import { cloudflareMockOutputs } from "./mock-outputs/cloudflare";
 import { supabaseMockOutputs } from "./mock-outputs/supabase";
 import { randomMockOutputs } from "./mock-outputs/random";
@@ -27,7 +27,7 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
     const inputs = args.inputs as Record<string, unknown>;
-    const computed = this.tables[args.type]?.(inputs, args.name) ?? {};
+    const computed = (this.tables[args.type] ?? awsGenericOutputs(args.type))?.(inputs, args.name) ?? {};
     // `args.id` is the import id: an empty string unless the resource is being imported.
     const id = (computed.id as string | undefined) || args.id || `${args.name}-id`;
     return { id: args.custom === false ? undefined : id, state: { ...inputs, ...computed } };
@@ -49,5 +49,5 @@ export function loadMockInvokeTables(): MockInvokeTable {
 
 /** Every provider's table, merged. */
 export function loadMockOutputTables(): MockOutputTable {
-  return { ...cloudflareMockOutputs, ...vercelMockOutputs, ...stripeMockOutputs, ...supabaseMockOutputs, ...randomMockOutputs, ...awsMonitoringMockOutputs };
+  return { ...awsMockOutputs, ...cloudflareMockOutputs, ...vercelMockOutputs, ...stripeMockOutputs, ...supabaseMockOutputs, ...randomMockOutputs };
 }

@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { Segment } from "../../components/network/segments";
 
 /**
  * What one layer hands the next. Layers depend on these shapes, never on each other's classes,
@@ -32,4 +33,38 @@ export interface AppOutputs {
    * The edge exempts POSTs to exactly these from the per-client rate limits and the OWASP ruleset.
    */
   webhookPaths: string[];
+}
+
+/** AWS foundation → every AWS layer (cache, workers, backups, VPN, monitoring). */
+export interface AwsSharedOutputs {
+  accountId: string;
+  region: string;
+  /** Disaster-recovery region (v7 resources take `region` per resource). */
+  drRegion: string;
+  availabilityZones: readonly string[];
+  /** Encrypted SNS topic to operations: EVERY alarm's alarmActions and okActions. */
+  alertTopicArn: pulumi.Output<string>;
+  /** Encrypted SNS topic to security: findings, failed sign-ins. */
+  securityTopicArn: pulumi.Output<string>;
+  /** The topics' KMS key (publishers that encrypt, e.g. EventBridge targets, need it). */
+  alertTopicKmsKeyArn: pulumi.Output<string>;
+}
+
+/** Network layer → layers that place workloads in the VPC. */
+export interface NetworkOutputs {
+  vpcId: pulumi.Output<string>;
+  vpcCidr: string;
+  /** Subnet ids per segment, keyed by AZ name. */
+  subnetIds: Record<Segment, Record<string, pulumi.Output<string>>>;
+  /** Subnet CIDRs per segment, keyed by AZ name. */
+  subnetCidrs: Record<Segment, Record<string, string>>;
+  /** Route tables per segment (one per AZ where the segment routes through per-AZ NAT). */
+  routeTableIds: Record<Segment, pulumi.Output<string>[]>;
+  /** Each segment's network ACL (layers that open a new flow add their rules here). */
+  networkAclIds: Record<Segment, pulumi.Output<string>>;
+  /**
+   * Security groups of the segments that hold a workload: application (workers), database (the
+   * cache; admits 6379 from application only), management (admin host), backup (backup jobs).
+   */
+  securityGroupIds: Partial<Record<Segment, pulumi.Output<string>>>;
 }

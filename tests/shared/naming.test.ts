@@ -6,7 +6,8 @@ import { describeNamingRule, isPhysicalName, NAMING_RULES, type NamedService, ph
  * (a changed name replaces the resource) and never collide.
  */
 const SERVICES = Object.keys(NAMING_RULES) as NamedService[];
-const LONG = "Prompt And Pause reflections weekly digest".repeat(8);
+// Longer than every service limit (the longest, CloudWatch log groups, is 512).
+const LONG = "Prompt And Pause reflections weekly digest".repeat(16);
 
 describe.each(SERVICES)("physicalName(%s)", (service) => {
   const rule = NAMING_RULES[service];

@@ -1,0 +1,228 @@
+import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+import type { MockOutputs, MockOutputTable } from "./types";
+
+/**
+ * What the AWS APIs return for the resources the platform creates: ids in each service's own
+ * format (`vpc-` + 17 hex, `subnet-…`, KMS key UUIDs), ARNs in each service's documented shape,
+ * and the computed attributes other resources read (a VPC's default ACL/route table/security
+ * group, an EIP's allocation id, a launch template's version, a queue's URL, a replication
+ * group's configuration endpoint). Account and region come from the stack's own
+ * `promptandpause:aws` settings, as the real provider would take them from its configuration;
+ * a resource's own `region` input (v7) wins, as it does for real.
+ * Any other `aws:` type gets an id and an ARN of the generic shape, never an error: the plan
+ * must show every resource, and the policies read inputs, not these outputs.
+ */
+
+interface AwsTarget {
+  account: string;
+  region: string;
+}
+
+function target(inputs: Record<string, unknown>): AwsTarget {
+  let settings: { accountId?: string; region?: string } = {};
+  try {
+    const raw = pulumi.runtime.allConfig()["promptandpause:aws"];
+    if (raw) settings = JSON.parse(raw) as typeof settings;
+  } catch {
+    // No or unreadable settings: the config check reports that; the mock still answers.
+  }
+  const region = typeof inputs.region === "string" && inputs.region ? inputs.region : (settings.region ?? "eu-west-2");
+  return { account: settings.accountId ?? "000000000000", region };
+}
+
+/** `length` lowercase hex digits, stable per name (EC2 ids are a prefix + 17 hex digits). */
+function hex(name: string, length = 17): string {
+  return createHash("sha256").update(name).digest("hex").slice(0, length);
+}
+
+/** A UUID shape, stable per name (KMS key ids, GuardDuty-style ids use 32 hex). */
+function uuid(name: string): string {
+  const h = hex(name, 32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+/** An address in TEST-NET-3 (RFC 5737): never a real host. */
+function testNetAddress(name: string): string {
+  return `203.0.113.${(Number.parseInt(hex(name, 2), 16) % 254) + 1}`;
+}
+
+const str = (v: unknown, fallback: string): string => (typeof v === "string" && v.length > 0 ? v : fallback);
+
+/** A resource whose id is an EC2-style prefixed id, with an ARN under `ec2:…:<kind>/<id>`. */
+function ec2Resource(prefix: string, kind: string, extra: MockOutputs = () => ({})): MockOutputs {
+  return (inputs, name) => {
+    const t = target(inputs);
+    const id = `${prefix}-${hex(name)}`;
+    return { id, arn: `arn:aws:ec2:${t.region}:${t.account}:${kind}/${id}`, ownerId: t.account, ...extra(inputs, name) };
+  };
+}
+
+const TABLE: MockOutputTable = {
+  "pulumi:providers:aws": () => ({}),
+  "aws:ec2/vpc:Vpc": ec2Resource("vpc", "vpc", (_i, name) => ({
+    defaultNetworkAclId: `acl-${hex(`${name}-default-acl`)}`,
+    defaultRouteTableId: `rtb-${hex(`${name}-default-rtb`)}`,
+    mainRouteTableId: `rtb-${hex(`${name}-default-rtb`)}`,
+    defaultSecurityGroupId: `sg-${hex(`${name}-default-sg`)}`,
+  })),
+  "aws:ec2/subnet:Subnet": ec2Resource("subnet", "subnet"),
+  "aws:ec2/internetGateway:InternetGateway": ec2Resource("igw", "internet-gateway"),
+  "aws:ec2/eip:Eip": ec2Resource("eipalloc", "elastic-ip", (_i, name) => ({ allocationId: `eipalloc-${hex(name)}`, publicIp: testNetAddress(name), domain: "vpc" })),
+  "aws:ec2/natGateway:NatGateway": ec2Resource("nat", "natgateway", (_i, name) => ({ publicIp: testNetAddress(name), privateIp: "10.0.64.10" })),
+  "aws:ec2/routeTable:RouteTable": ec2Resource("rtb", "route-table"),
+  "aws:ec2/route:Route": (_i, name) => ({ id: `r-rtb-${hex(name)}1080289494`, state: "active" }),
+  "aws:ec2/routeTableAssociation:RouteTableAssociation": (_i, name) => ({ id: `rtbassoc-${hex(name)}` }),
+  "aws:ec2/networkAcl:NetworkAcl": ec2Resource("acl", "network-acl"),
+  "aws:ec2/networkAclAssociation:NetworkAclAssociation": (_i, name) => ({ id: `aclassoc-${hex(name)}` }),
+  "aws:ec2/networkAclRule:NetworkAclRule": (_i, name) => ({ id: `nacl-${hex(name, 10)}` }),
+  "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl": (inputs) => ({ id: str(inputs.defaultNetworkAclId, "acl-default") }),
+  "aws:ec2/defaultRouteTable:DefaultRouteTable": (inputs) => ({ id: str(inputs.defaultRouteTableId, "rtb-default") }),
+  "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": ec2Resource("sg", "security-group"),
+  "aws:ec2/securityGroup:SecurityGroup": ec2Resource("sg", "security-group"),
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": ec2Resource("sgr", "security-group-rule"),
+  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": ec2Resource("sgr", "security-group-rule"),
+  "aws:ec2/vpcEndpoint:VpcEndpoint": ec2Resource("vpce", "vpc-endpoint", (_i, name) => ({ prefixListId: `pl-${hex(name, 8)}`, state: "available" })),
+  "aws:ec2/flowLog:FlowLog": ec2Resource("fl", "vpc-flow-log"),
+  "aws:ec2/launchTemplate:LaunchTemplate": ec2Resource("lt", "launch-template", () => ({ latestVersion: 1, defaultVersion: 1 })),
+  "aws:ec2/networkInterface:NetworkInterface": ec2Resource("eni", "network-interface", (_i, name) => ({ privateIp: "10.0.64.20", macAddress: `02:${hex(name, 10).replace(/(..)(?!$)/g, "$1:")}` })),
+  "aws:ec2/eipAssociation:EipAssociation": (_i, name) => ({ id: `eipassoc-${hex(name)}` }),
+  "aws:ec2/customerGateway:CustomerGateway": ec2Resource("cgw", "customer-gateway"),
+  "aws:ec2/vpnGateway:VpnGateway": ec2Resource("vgw", "vpn-gateway"),
+  "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter": (inputs) => ({ id: str(inputs.vpcPeeringConnectionId, "pcx-mock"), acceptStatus: "active" }),
+  "aws:ec2/vpnConnection:VpnConnection": ec2Resource("vpn", "vpn-connection", (_i, name) => ({
+    tunnel1Address: testNetAddress(`${name}-t1`),
+    tunnel2Address: testNetAddress(`${name}-t2`),
+    tunnel1InsideCidr: "169.254.10.0/30",
+    tunnel2InsideCidr: "169.254.11.0/30",
+    customerGatewayConfiguration: "<vpn_connection/>",
+  })),
+  "aws:iam/role:Role": (inputs, name) => {
+    const t = target(inputs);
+    const roleName = str(inputs.name, `${name}-${hex(name, 7)}`);
+    return { id: roleName, name: roleName, arn: `arn:aws:iam::${t.account}:role/${roleName}`, uniqueId: `AROA${hex(name, 17).toUpperCase()}` };
+  },
+  "aws:iam/instanceProfile:InstanceProfile": (inputs, name) => {
+    const t = target(inputs);
+    const profileName = str(inputs.name, `${name}-${hex(name, 7)}`);
+    return { id: profileName, name: profileName, arn: `arn:aws:iam::${t.account}:instance-profile/${profileName}` };
+  },
+  "aws:iam/policy:Policy": (inputs, name) => {
+    const t = target(inputs);
+    const policyName = str(inputs.name, `${name}-${hex(name, 7)}`);
+    return { id: `arn:aws:iam::${t.account}:policy/${policyName}`, name: policyName, arn: `arn:aws:iam::${t.account}:policy/${policyName}` };
+  },
+  "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (inputs) => {
+    const t = target(inputs);
+    const host = str(inputs.url, "https://token.actions.githubusercontent.com").replace(/^https:\/\//, "");
+    return { id: `arn:aws:iam::${t.account}:oidc-provider/${host}`, arn: `arn:aws:iam::${t.account}:oidc-provider/${host}` };
+  },
+  "aws:kms/key:Key": (inputs, name) => {
+    const t = target(inputs);
+    const keyId = uuid(name);
+    return { id: keyId, keyId, arn: `arn:aws:kms:${t.region}:${t.account}:key/${keyId}` };
+  },
+  "aws:kms/replicaKey:ReplicaKey": (inputs, name) => {
+    const t = target(inputs);
+    const keyId = `mrk-${hex(name, 32)}`;
+    return { id: keyId, keyId, arn: `arn:aws:kms:${t.region}:${t.account}:key/${keyId}` };
+  },
+  "aws:kms/alias:Alias": (inputs) => {
+    const t = target(inputs);
+    return { id: str(inputs.name, "alias/mock"), arn: `arn:aws:kms:${t.region}:${t.account}:${str(inputs.name, "alias/mock")}` };
+  },
+  "aws:sns/topic:Topic": (inputs, name) => {
+    const t = target(inputs);
+    const arn = `arn:aws:sns:${t.region}:${t.account}:${str(inputs.name, name)}`;
+    return { id: arn, arn, owner: t.account };
+  },
+  "aws:sns/topicSubscription:TopicSubscription": (inputs, name) => ({
+    id: `${str(inputs.topic, "arn:aws:sns:::topic")}:${uuid(name)}`,
+    arn: `${str(inputs.topic, "arn:aws:sns:::topic")}:${uuid(name)}`,
+    // E-mail subscriptions wait for the recipient's confirmation (SNS Subscribe API).
+    pendingConfirmation: inputs.protocol === "email",
+  }),
+  "aws:cloudwatch/logGroup:LogGroup": (inputs, name) => {
+    const t = target(inputs);
+    const groupName = str(inputs.name, `${name}-${hex(name, 7)}`);
+    return { id: groupName, name: groupName, arn: `arn:aws:logs:${t.region}:${t.account}:log-group:${groupName}` };
+  },
+  "aws:autoscaling/group:Group": (inputs, name) => {
+    const t = target(inputs);
+    const groupName = str(inputs.name, `${name}-${hex(name, 7)}`);
+    return { id: groupName, name: groupName, arn: `arn:aws:autoscaling:${t.region}:${t.account}:autoScalingGroup:${uuid(name)}:autoScalingGroupName/${groupName}` };
+  },
+  "aws:s3/bucket:Bucket": (inputs, name) => {
+    const t = target(inputs);
+    const bucket = str(inputs.bucket, `${name}-${hex(name, 7)}`);
+    return { id: bucket, bucket, arn: `arn:aws:s3:::${bucket}`, region: t.region, bucketDomainName: `${bucket}.s3.amazonaws.com`, bucketRegionalDomainName: `${bucket}.s3.${t.region}.amazonaws.com` };
+  },
+  "aws:sqs/queue:Queue": (inputs, name) => {
+    const t = target(inputs);
+    const queueName = str(inputs.name, `${name}-${hex(name, 7)}`);
+    return { id: `https://sqs.${t.region}.amazonaws.com/${t.account}/${queueName}`, url: `https://sqs.${t.region}.amazonaws.com/${t.account}/${queueName}`, name: queueName, arn: `arn:aws:sqs:${t.region}:${t.account}:${queueName}` };
+  },
+  // Monitoring layer (components/monitoring): the attributes other resources read.
+  "aws:acm/certificate:Certificate": (inputs, name) => {
+    const t = target(inputs);
+    const domain = str(inputs.domainName, "example.com");
+    // ACM returns the DNS validation record as FQDNs with a trailing dot (ACM API DescribeCertificate, ResourceRecord).
+    const arn = `arn:aws:acm:${t.region}:${t.account}:certificate/${uuid(name)}`;
+    return { id: arn, arn, status: "PENDING_VALIDATION", domainValidationOptions: [{ domainName: domain, resourceRecordName: `_${hex(`${name}-n`, 32)}.${domain}.`, resourceRecordType: "CNAME", resourceRecordValue: `_${hex(`${name}-v`, 32)}.${hex(name, 10)}.acm-validations.aws.` }] };
+  },
+  "aws:acm/certificateValidation:CertificateValidation": (inputs) => ({ id: str(inputs.certificateArn, "certificate"), certificateArn: inputs.certificateArn }),
+  "aws:apigatewayv2/api:Api": (inputs, name) => {
+    const t = target(inputs);
+    const id = hex(name, 10);
+    return { id, arn: `arn:aws:apigateway:${t.region}::/apis/${id}`, apiEndpoint: `https://${id}.execute-api.${t.region}.amazonaws.com`, executionArn: `arn:aws:execute-api:${t.region}:${t.account}:${id}` };
+  },
+  "aws:apigatewayv2/domainName:DomainName": (inputs, name) => {
+    const t = target(inputs);
+    const domain = str(inputs.domainName, name);
+    // Regional custom domains resolve to d-<id>.execute-api.<region>.amazonaws.com (API Gateway DomainNameConfiguration.ApiGatewayDomainName).
+    return { id: domain, arn: `arn:aws:apigateway:${t.region}::/domainnames/${domain}`, domainNameConfiguration: { ...(inputs.domainNameConfiguration as object), targetDomainName: `d-${hex(name, 10)}.execute-api.${t.region}.amazonaws.com`, hostedZoneId: "ZHURV8PSTC4K8" } };
+  },
+  "aws:lambda/function:Function": (inputs, name) => {
+    const t = target(inputs);
+    const arn = `arn:aws:lambda:${t.region}:${t.account}:function:${str(inputs.name, name)}`;
+    return { id: str(inputs.name, name), arn, invokeArn: `arn:aws:apigateway:${t.region}:lambda:path/2015-03-31/functions/${arn}/invocations`, version: "$LATEST" };
+  },
+  "aws:cloudwatch/metricAlarm:MetricAlarm": (inputs, name) => {
+    const t = target(inputs);
+    return { id: str(inputs.name, name), arn: `arn:aws:cloudwatch:${t.region}:${t.account}:alarm:${str(inputs.name, name)}` };
+  },
+  "aws:cloudwatch/eventRule:EventRule": (inputs, name) => {
+    const t = target(inputs);
+    return { id: str(inputs.name, name), arn: `arn:aws:events:${t.region}:${t.account}:rule/${str(inputs.name, name)}` };
+  },
+  "aws:cloudtrail/trail:Trail": (inputs, name) => {
+    const t = target(inputs);
+    return { id: str(inputs.name, name), arn: `arn:aws:cloudtrail:${t.region}:${t.account}:trail/${str(inputs.name, name)}`, homeRegion: t.region };
+  },
+  "aws:guardduty/detector:Detector": (inputs, name) => ({ id: hex(name, 32), accountId: target(inputs).account }),
+  "aws:ssm/maintenanceWindow:MaintenanceWindow": (_inputs, name) => ({ id: `mw-${hex(name)}` }),
+  "aws:ssm/maintenanceWindowTarget:MaintenanceWindowTarget": (_inputs, name) => ({ id: uuid(name) }),
+  "aws:scheduler/schedule:Schedule": (inputs, name) => {
+    const t = target(inputs);
+    return { id: `default/${str(inputs.name, name)}`, arn: `arn:aws:scheduler:${t.region}:${t.account}:schedule/default/${str(inputs.name, name)}` };
+  },
+  "aws:cloudwatch/dashboard:Dashboard": (inputs, name) => ({ id: str(inputs.dashboardName, name), dashboardArn: `arn:aws:cloudwatch::${target(inputs).account}:dashboard/${str(inputs.dashboardName, name)}` }),
+};
+
+/** Service and resource part of a generic ARN from a type token (`aws:ecs/cluster:Cluster` → `ecs`, `cluster`). */
+function genericOutputs(type: string): MockOutputs {
+  const [, module = "unknown", resource = "resource"] = /^aws:([^/]+)\/([^:]+):/.exec(type) ?? [];
+  return (inputs, name) => {
+    const t = target(inputs);
+    const resourceName = str(inputs.name, name);
+    return { id: `${name}-${hex(name, 8)}`, arn: `arn:aws:${module}:${t.region}:${t.account}:${resource}/${resourceName}` };
+  };
+}
+
+/** Specific AWS resources; every other `aws:` type gets {@link awsGenericOutputs}. */
+export const awsMockOutputs: MockOutputTable = TABLE;
+
+/** Id and ARN of the generic shape for an `aws:` type without its own entry; undefined for other providers. */
+export function awsGenericOutputs(type: string): MockOutputs | undefined {
+  return type.startsWith("aws:") ? genericOutputs(type) : undefined;
+}
