@@ -7,6 +7,7 @@ import { awsConfigSchema, checkAwsConfig, networkConfigSchema } from "./schema/a
 import { contactsSchema } from "./schema/common";
 import { checkDatabaseConfig, databaseConfigSchema } from "./schema/database";
 import { checkEdgeConfig, edgeConfigSchema } from "./schema/edge";
+import { checkMonitoringConfig, monitoringConfigSchema } from "./schema/monitoring";
 import {
   AI_PROVIDERS,
   aiKeySecret,
@@ -46,6 +47,7 @@ const scaleSchema = z
         database: scaleValuesSchema.shape.database.partial().optional(),
         app: scaleValuesSchema.shape.app.partial().optional(),
         cache: scaleValuesSchema.shape.cache.partial().optional(),
+        alarms: scaleValuesSchema.shape.alarms.partial().optional(),
       })
       .default({}),
   })
@@ -67,6 +69,7 @@ export const platformConfigSchema = z.strictObject({
   database: databaseConfigSchema,
   aws: awsConfigSchema,
   network: networkConfigSchema,
+  monitoring: monitoringConfigSchema,
 });
 
 export type PlatformSettings = z.output<typeof platformConfigSchema>;
@@ -165,6 +168,7 @@ const CROSS_KEY_CHECKS: ReadonlyArray<{ needs: readonly (keyof PlatformSettings)
   { needs: ["app", "database"], check: (all) => checkAppConfig(all.app, all) },
   { needs: ["database", "domain"], check: (all) => checkDatabaseConfig(all.database, all) },
   { needs: ["aws", "network"], check: (all) => checkAwsConfig(all) },
+  { needs: ["monitoring", "app", "domain"], check: (all) => checkMonitoringConfig(all) },
 ];
 
 function runCrossKeyChecks(settings: Partial<PlatformSettings>): ConfigIssue[] {

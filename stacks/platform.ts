@@ -3,9 +3,10 @@ import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as vercel from "@pulumiverse/vercel";
-import { composeApp } from "./compose/app";
+import { appEdgeFacts, composeApp } from "./compose/app";
 import { composeDatabase } from "./compose/database";
 import { composeEdge } from "./compose/edge";
+import { composeMonitoring } from "./compose/monitoring";
 import { composeNetwork } from "./compose/network";
 import type { LayerContext } from "./compose/types";
 import { platformTags } from "../components/shared/tags";
@@ -13,8 +14,10 @@ import type { PlatformConfig } from "./config";
 
 /**
  * The whole platform for one stack: explicit providers, then the layers in dependency order —
- * database (Supabase) → app (Vercel, fed by the database's URL and keys) → edge (Cloudflare in
- * front of the app). Returns the stack outputs.
+ * AWS foundation → database (Supabase) → edge (Cloudflare; needs only the app's constants) →
+ * monitoring (on the foundation's topics and the edge's zone) → app (Vercel, fed by the
+ * database's URL and keys; its log drain waits for the monitoring layer's intake). Returns the
+ * stack outputs.
  */
 export function buildPlatform(config: PlatformConfig) {
   const providers = createProviders(config);
@@ -23,8 +26,11 @@ export function buildPlatform(config: PlatformConfig) {
   // The cache (database segment) always exists; later layers add their segments here.
   const aws = composeNetwork(ctx, ["database"]);
   const database = composeDatabase(ctx);
-  const app = composeApp(ctx, database.outputs);
-  const edge = composeEdge(ctx, app.outputs);
+  // The edge needs only the app's constants, so it comes first: the log intake lives on its zone,
+  // and the app's log drain must wait for the intake (stacks/compose/monitoring.ts).
+  const edge = composeEdge(ctx, appEdgeFacts(config));
+  const monitoring = composeMonitoring(ctx, aws.shared, edge.outputs);
+  const app = composeApp(ctx, database.outputs, monitoring.drain);
 
   return {
     environment: config.environment,
@@ -33,6 +39,7 @@ export function buildPlatform(config: PlatformConfig) {
     app: app.stackOutputs,
     edge: edge.stackOutputs,
     aws: aws.stackOutputs,
+    monitoring: monitoring.stackOutputs,
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ALARM_DEFAULTS } from "../components/monitoring/alarms";
 import { GUIDE } from "./guide";
 
 /**
@@ -43,6 +44,14 @@ export const scaleValuesSchema = z.strictObject({
     /** Replicas per shard. */
     replicasPerShard: z.number().int().min(0).max(5),
   }),
+  alarms: z.strictObject({
+    /** The app's error/critical log lines per 5 minutes before the alarm fires (grows with traffic). */
+    appErrors: z.number().int().min(1).max(1_000_000),
+    /** Failed sign-ins per 5 minutes before the security alarm fires. */
+    failedSignIns: z.number().int().min(1).max(1_000_000),
+    /** Log intake 5xx answers per 5 minutes. */
+    intakeApi5xx: z.number().int().min(1).max(1_000_000),
+  }),
 });
 
 export type ScaleValues = z.output<typeof scaleValuesSchema>;
@@ -56,18 +65,22 @@ export const SCALE_PRESETS = {
     database: { computeSize: "small", readReplicas: 0, ...guidePool },
     app: { functionCpuType: "standard" },
     cache: { shards: 1, replicasPerShard: 0 },
+    alarms: { appErrors: ALARM_DEFAULTS.appErrors, failedSignIns: ALARM_DEFAULTS.failedSignIns, intakeApi5xx: ALARM_DEFAULTS.intakeApi5xx },
   },
   /** "Scale to 10x": primary + 2 replicas (= database_scaling.read_replicas), Redis cluster of 2. */
   "10x": {
     database: { computeSize: "large", readReplicas: GUIDE.databaseScaling.readReplicas, ...guidePool },
     app: { functionCpuType: "standard" },
     cache: { shards: 2, replicasPerShard: 1 },
+    // Ten times the traffic: ten times the error lines and sign-ins before the same alarm means trouble.
+    alarms: { appErrors: ALARM_DEFAULTS.appErrors * 10, failedSignIns: ALARM_DEFAULTS.failedSignIns * 10, intakeApi5xx: ALARM_DEFAULTS.intakeApi5xx * 10 },
   },
   /** "Scale to 100x": 5 database nodes, Redis cluster of 5, 20 app instances' worth of CPU. */
   "100x": {
     database: { computeSize: "4xlarge", readReplicas: 4, ...guidePool },
     app: { functionCpuType: "performance" },
     cache: { shards: 5, replicasPerShard: 1 },
+    alarms: { appErrors: ALARM_DEFAULTS.appErrors * 100, failedSignIns: ALARM_DEFAULTS.failedSignIns * 100, intakeApi5xx: ALARM_DEFAULTS.intakeApi5xx * 100 },
   },
 } as const satisfies Record<string, ScaleValues>;
 
@@ -80,6 +93,7 @@ export function resolveScale(preset: ScalePresetName, overrides: DeepPartial<Sca
     database: { ...base.database, ...overrides.database },
     app: { ...base.app, ...overrides.app },
     cache: { ...base.cache, ...overrides.cache },
+    alarms: { ...base.alarms, ...overrides.alarms },
   };
 }
 

@@ -5,17 +5,33 @@
  * functions with Node.js": runtime-included SDK). Built in memory at program time, so the code
  * `pulumi up` deploys is always the checkout's.
  */
+import { existsSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 
-export const LOG_INTAKE_ENTRY = path.join(__dirname, "log-intake", "lambda.ts");
+const ENTRY_IN_REPO = path.join("components", "monitoring", "log-intake", "lambda.ts");
+
+/**
+ * The entry file: beside this module, or — when this module runs from a bundle elsewhere (the
+ * offline plan's esbuild cache) — in the checkout above the working directory (Pulumi runs the
+ * program in the project directory).
+ */
+export function logIntakeEntry(): string {
+  const beside = path.join(__dirname, "log-intake", "lambda.ts");
+  if (existsSync(beside)) return beside;
+  for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, ENTRY_IN_REPO);
+    if (existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) throw new Error(`log intake bundle: ${ENTRY_IN_REPO} not found beside ${__dirname} or above ${process.cwd()}`);
+  }
+}
 
 /** The bundle's source text. */
 export function buildLogIntakeBundle(): string {
   // Loaded here, not at module load: only stacks with an intake pay for esbuild.
   const esbuild = require("esbuild") as typeof import("esbuild");
   const result = esbuild.buildSync({
-    entryPoints: [LOG_INTAKE_ENTRY],
+    entryPoints: [logIntakeEntry()],
     bundle: true,
     platform: "node",
     target: "node22",
