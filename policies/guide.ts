@@ -189,3 +189,37 @@ export const PHASES = {
   cache: "http_request_cache_settings",
   responseHeaders: "http_response_headers_transform",
 } as const;
+
+/** AWS resource types the network, firewall and IAM policies read (@pulumi/aws 7.x tokens). */
+export const AWS_TYPES = {
+  vpc: "aws:ec2/vpc:Vpc",
+  subnet: "aws:ec2/subnet:Subnet",
+  routeTable: "aws:ec2/routeTable:RouteTable",
+  route: "aws:ec2/route:Route",
+  routeTableAssociation: "aws:ec2/routeTableAssociation:RouteTableAssociation",
+  internetGateway: "aws:ec2/internetGateway:InternetGateway",
+  natGateway: "aws:ec2/natGateway:NatGateway",
+  flowLog: "aws:ec2/flowLog:FlowLog",
+  securityGroup: "aws:ec2/securityGroup:SecurityGroup",
+  securityGroupRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
+  defaultSecurityGroup: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+  ingressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+  egressRule: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+  networkAclRule: "aws:ec2/networkAclRule:NetworkAclRule",
+  networkAcl: "aws:ec2/networkAcl:NetworkAcl",
+  rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  role: "aws:iam/role:Role",
+} as const;
+
+/** The guide's "Firewall Rules" as the pack enforces them. */
+export const FIREWALL = {
+  /**
+   * Administrative ports that no world range may reach: SSH (the guide's "22 admin only"), and
+   * telnet, RDP and VNC, which nothing here runs and which attackers scan for.
+   */
+  adminPorts: [22, 23, 3389, 5900],
+  /** Segment tag (`segment: <name>`) the network component puts on subnets and route tables. */
+  segmentTag: "segment",
+  /** Segment that must have no internet route (the guide's DATABASE). */
+  isolatedSegments: ["database"],
+} as const;

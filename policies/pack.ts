@@ -6,6 +6,12 @@ import type { EnforcementLevel, PolicyPackArgs, ResourceValidationPolicy, StackV
 import { version } from "./package.json";
 import { cacheRules } from "./rules/cache-rules";
 import { edgeTlsBaseline } from "./rules/edge-tls-baseline";
+import { iamNoWildcardActions } from "./rules/iam-no-wildcard-actions";
+import { networkAdminPortsClosed } from "./rules/network-admin-ports-closed";
+import { networkDatabaseIsolated } from "./rules/network-database-isolated";
+import { networkDefaultSgClosed } from "./rules/network-default-sg-closed";
+import { networkFlowLogs } from "./rules/network-flow-logs";
+import { networkNoWorldIngress } from "./rules/network-no-world-ingress";
 import { rateLimits } from "./rules/rate-limits";
 import { securityHeaders } from "./rules/security-headers";
 import { statefulResourcesProtected } from "./rules/stateful-resources-protected";
@@ -40,6 +46,12 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   supabaseDatabase,
   supabaseHardening,
   statefulResourcesProtected,
+  networkAdminPortsClosed,
+  networkNoWorldIngress,
+  networkDatabaseIsolated,
+  networkFlowLogs,
+  networkDefaultSgClosed,
+  iamNoWildcardActions,
 ];
 
 /** Everything `new PolicyPack(packName, packArgs)` needs. */

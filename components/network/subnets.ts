@@ -57,7 +57,7 @@ export function planSubnets(vpcCidr: string, azs: readonly string[]): PlannedSub
 
 function requireVpc(vpcCidr: string) {
   const vpc = parseCidr(vpcCidr);
-  if (!vpc || vpc.version !== 4 || vpc.prefix < VPC_PREFIX_RANGE.min || vpc.prefix > VPC_PREFIX_RANGE.max) {
+  if (vpc?.version !== 4 || vpc.prefix < VPC_PREFIX_RANGE.min || vpc.prefix > VPC_PREFIX_RANGE.max) {
     throw new Error(`planSubnets: ${vpcCidr} must be an IPv4 /${VPC_PREFIX_RANGE.min}–/${VPC_PREFIX_RANGE.max}`);
   }
   return vpc;

@@ -1,0 +1,95 @@
+/**
+ * iam-no-wildcard-actions: no policy document in the stack allows a wildcard action (`*`,
+ * `s3:*`, `ec2:Describe*`) or uses NotAction in an Allow, and AWS-managed policies are attached
+ * only from a reviewed list of ones without wildcard actions. Every document-bearing input of
+ * every AWS resource is read (IAM role/user/group policies, trust policies, KMS key policies,
+ * bucket, topic, queue, repository and secret policies), so a new resource type cannot slip by.
+ * Deny statements may use wildcards (denying everything without TLS is the point of them).
+ */
+import type { ResourceValidationArgs, ResourceValidationPolicy, ReportViolation } from "@pulumi/policy";
+import { AWS_TYPES } from "../guide";
+import { arr } from "../lib/aws";
+import { configWithDefaults } from "../lib/util";
+
+/**
+ * AWS-managed policies whose documents list their actions by name (read from the IAM console's
+ * policy JSON, 2026): the SSM agent core, the ECS task-execution role, the VPC flow-logs-free
+ * service roles the platform uses.
+ */
+export const REVIEWED_MANAGED_POLICIES = [
+  "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+  "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
+] as const;
+
+export const configSchema = {
+  properties: {
+    allowedManagedPolicies: { type: "array", items: { type: "string" }, description: "AWS-managed policy ARNs reviewed to have no wildcard action.", default: [...REVIEWED_MANAGED_POLICIES] },
+  },
+} as const;
+
+/** Inputs that carry a policy document, at any depth (`inlinePolicies[].policy` included). */
+const DOCUMENT_KEYS = new Set(["policy", "assumeRolePolicy", "accessPolicies", "sourcePolicyDocuments", "overridePolicyDocuments"]);
+
+function documents(value: unknown, key: string | undefined, out: Array<{ path: string; doc: unknown }>, path: string, depth = 0): void {
+  if (depth > 8) return;
+  if (typeof value === "string" && key && DOCUMENT_KEYS.has(key)) {
+    const text = value.trim();
+    if (text.startsWith("{")) {
+      try {
+        out.push({ path, doc: JSON.parse(text) });
+      } catch {
+        // Not JSON (an ARN or a name): nothing to check.
+      }
+    }
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => {
+      documents(v, key, out, `${path}[${i}]`, depth + 1);
+    });
+  } else if (value && typeof value === "object") {
+    if (key && DOCUMENT_KEYS.has(key) && "Statement" in (value as object)) out.push({ path, doc: value });
+    else for (const [k, v] of Object.entries(value as Record<string, unknown>)) documents(v, k, out, path ? `${path}.${k}` : k, depth + 1);
+  }
+}
+
+/** Allow statements' wildcard actions and NotActions, as messages. */
+export function wildcardProblems(doc: unknown): string[] {
+  const problems: string[] = [];
+  const statements = arr<Record<string, unknown>>((doc as { Statement?: unknown })?.Statement ?? []);
+  const list = Array.isArray((doc as { Statement?: unknown })?.Statement) ? statements : [(doc as { Statement?: Record<string, unknown> })?.Statement].filter(Boolean) as Record<string, unknown>[];
+  for (const s of list) {
+    if (s.Effect !== "Allow") continue;
+    if (s.NotAction !== undefined) problems.push(`an Allow with NotAction (${JSON.stringify(s.NotAction)}) grants everything else`);
+    const actions = typeof s.Action === "string" ? [s.Action] : arr(s.Action);
+    for (const action of actions) if (typeof action === "string" && action.includes("*")) problems.push(`Allow of "${action}"`);
+  }
+  return problems;
+}
+
+export function validateNoWildcardActions(args: ResourceValidationArgs, reportViolation: ReportViolation): void {
+  if (!args.type.startsWith("aws:")) {
+    args.notApplicable("Policy only applies to AWS resources.");
+    return;
+  }
+  const found: Array<{ path: string; doc: unknown }> = [];
+  documents(args.props, undefined, found, "");
+  for (const { path, doc } of found) {
+    for (const problem of wildcardProblems(doc)) reportViolation(`${args.name}: ${path} has ${problem}. List the actions the workload needs by name.`);
+  }
+  const { allowedManagedPolicies } = configWithDefaults({ allowedManagedPolicies: [...REVIEWED_MANAGED_POLICIES] as string[] }, args);
+  const managed = args.type === AWS_TYPES.rolePolicyAttachment ? [args.props.policyArn] : args.type === AWS_TYPES.role ? arr(args.props.managedPolicyArns) : [];
+  for (const arn of managed) {
+    if (typeof arn === "string" && arn.startsWith("arn:aws:iam::aws:policy/") && !allowedManagedPolicies.includes(arn)) {
+      reportViolation(`${args.name} attaches the AWS-managed policy ${arn}, which is not reviewed to be free of wildcard actions. Write a policy with the needed actions, or review it and add it to allowedManagedPolicies.`);
+    }
+  }
+}
+
+export const iamNoWildcardActions: ResourceValidationPolicy = {
+  name: "iam-no-wildcard-actions",
+  description: "No IAM, key or resource policy allows a wildcard action, and only reviewed AWS-managed policies are attached.",
+  enforcementLevel: "mandatory",
+  configSchema: configSchema as unknown as ResourceValidationPolicy["configSchema"],
+  validateResource: validateNoWildcardActions,
+};
