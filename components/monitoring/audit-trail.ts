@@ -156,13 +156,14 @@ export class AuditTrail extends pulumi.ComponentResource {
   private createKey(name: string, a: Required<Omit<AuditTrailArgs, "securityTopicArn">>, trailArn: string): kms.Key {
     // CloudWatch Logs keeps the copy encrypted with its own keys; this key is for the S3 log files.
     const base = JSON.parse(kmsKeyPolicy(a.accountId)) as { Statement: object[] };
-    // CloudTrail User Guide, "Configure AWS KMS key policies for CloudTrail": GenerateDataKey* with the trail's encryption context, DescribeKey.
+    // CloudTrail User Guide, "Configure AWS KMS key policies for CloudTrail": GenerateDataKey with the trail's encryption context, DescribeKey.
     base.Statement.push(
       {
         Sid: "CloudTrailEncryptsLogs",
         Effect: "Allow",
         Principal: { Service: "cloudtrail.amazonaws.com" },
-        Action: "kms:GenerateDataKey*",
+        // CloudTrail calls GenerateDataKey (the docs allow GenerateDataKey*; the pack allows no wildcard actions).
+        Action: "kms:GenerateDataKey",
         Resource: "*",
         Condition: { StringEquals: { "aws:SourceArn": trailArn }, StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:aws:cloudtrail:*:${a.accountId}:trail/*` } },
       },
