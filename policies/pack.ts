@@ -7,6 +7,8 @@ import { version } from "./package.json";
 import { cacheRules } from "./rules/cache-rules";
 import { edgeTlsBaseline } from "./rules/edge-tls-baseline";
 import { iamNoWildcardActions } from "./rules/iam-no-wildcard-actions";
+import { maintenanceWindowWork } from "./rules/maintenance-window-work";
+import { monitoringAlarmActions } from "./rules/monitoring-alarm-actions";
 import { networkAdminPortsClosed } from "./rules/network-admin-ports-closed";
 import { networkDatabaseIsolated } from "./rules/network-database-isolated";
 import { networkDefaultSgClosed } from "./rules/network-default-sg-closed";
@@ -51,6 +53,8 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   networkDatabaseIsolated,
   networkFlowLogs,
   networkDefaultSgClosed,
+  monitoringAlarmActions,
+  maintenanceWindowWork,
   iamNoWildcardActions,
 ];
 
