@@ -302,10 +302,14 @@ export function checkAppConfig(app: AppSettings, all: PlatformSettings): ConfigI
     }
   }
   if (app.logDrain) {
-    const drainHost = new URL(app.logDrain.endpoint).hostname;
-    if (drainHost === "localhost" || /^(127\.|10\.|192\.168\.|169\.254\.)/.test(drainHost)) {
+    if (isPrivateHost(new URL(app.logDrain.endpoint).hostname)) {
       issues.push({ path: "promptandpause:app.logDrain.endpoint", problem: "must be reachable from Vercel (a public HTTPS host)", got: app.logDrain.endpoint, fix: "Use the log aggregator's public HTTPS intake URL." });
     }
   }
   return issues;
+}
+
+/** A host Vercel cannot reach: localhost, loopback, RFC 1918 10/8 and 192.168/16, link-local. */
+export function isPrivateHost(host: string): boolean {
+  return host === "localhost" || /^(127\.|10\.|192\.168\.|169\.254\.)/.test(host);
 }

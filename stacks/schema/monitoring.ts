@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { ConfigIssue } from "../../components/shared/errors";
 import type { PlatformSettings } from "../config";
+import { isPrivateHost } from "./app";
 import { logRetentionDays } from "./aws";
 
 /**
@@ -57,7 +58,8 @@ export function checkMonitoringConfig(all: PlatformSettings): ConfigIssue[] {
   if (all.monitoring.logIntake.enabled && drain) {
     const expected = `logs.${all.domain}`;
     const host = new URL(drain.endpoint).hostname;
-    if (host !== expected) {
+    // A private host is already refused by the app's own check (one message per mistake).
+    if (host !== expected && !isPrivateHost(host)) {
       issues.push({
         path: "promptandpause:app.logDrain.endpoint",
         problem: `must point at this stack's own log intake (${expected}); each stack's drain goes to its own logs.<domain>`,
