@@ -36,8 +36,8 @@ export const monitoringConfigSchema = z
       .prefault({}),
     audit: z
       .strictObject({
-        /** Days CloudTrail's log files stay in S3. @default 365 */
-        bucketRetentionDays: z.number().int().min(90, { error: "must be at least 90 days (investigations start late)" }).max(3650).default(MONITORING_DEFAULTS.audit.bucketRetentionDays),
+        /** Days CloudTrail's log files stay in S3, 90–3650 (investigations start late). @default 365 */
+        bucketRetentionDays: z.number().int().min(90).max(3650).default(MONITORING_DEFAULTS.audit.bucketRetentionDays),
         /** Days CloudTrail events stay in CloudWatch Logs (what the alarms read). @default 90 */
         logRetentionDays: logRetentionDays(MONITORING_DEFAULTS.audit.logRetentionDays),
       })
