@@ -1,6 +1,7 @@
 import * as acm from "@pulumi/aws/acm";
 import * as apigatewayv2 from "@pulumi/aws/apigatewayv2";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import * as dynamodb from "@pulumi/aws/dynamodb";
 import * as iam from "@pulumi/aws/iam";
 import * as lambda from "@pulumi/aws/lambda";
 import * as cloudflare from "@pulumi/cloudflare";
@@ -36,10 +37,11 @@ export interface LogIntakeArgs {
    */
   retentionDays?: number;
   /**
-   * Concurrent Lambda instances. 1 keeps one warm instance that sees every delivery, so its
-   * in-memory dedupe covers Vercel's retries; a throttled delivery gets 429 and Vercel retries it.
-   * Raise it (and accept duplicates after a retry lands on another instance) only if deliveries back up.
-   * @default 1
+   * Reserved concurrency of the intake function (a cap: throttled deliveries get 429 and Vercel
+   * retries them). Dedupe works across instances (DynamoDB), so no cap is needed for correctness;
+   * note AWS refuses a reservation that leaves the account under 100 unreserved (new accounts with
+   * a quota of 10 cannot reserve at all).
+   * @default none (unreserved)
    */
   concurrency?: number;
   /** API stage throttling (requests/s, burst). @default { rate: 20, burst: 40 } */
@@ -79,7 +81,6 @@ export class LogIntake extends pulumi.ComponentResource {
     const a = {
       metricNamespace: `PromptAndPause/${args.namePrefix}`,
       retentionDays: 90,
-      concurrency: 1,
       throttle: { rate: 20, burst: 40 },
       tags: {},
       ...args,
@@ -95,7 +96,8 @@ export class LogIntake extends pulumi.ComponentResource {
     this.host = `logs.${a.domain}`;
 
     const groups = this.createLogGroups(name, a);
-    const fn = this.createFunction(name, a, groups);
+    const table = this.createDedupeTable(name, a);
+    const fn = this.createFunction(name, a, groups, table);
     const api = this.createApi(name, a, fn, groups.access);
     const domain = this.createDomain(name, a, api);
     this.dnsRecord = domain.record;
@@ -123,7 +125,27 @@ export class LogIntake extends pulumi.ComponentResource {
     };
   }
 
-  private createFunction(name: string, a: Resolved, groups: ReturnType<LogIntake["createLogGroups"]>): lambda.Function {
+  /**
+   * One item per stored entry id (components/monitoring/log-intake/dynamo-dedupe.ts), expiring by
+   * TTL after 7 days. On-demand billing: a few writes per log line, cents per million.
+   */
+  private createDedupeTable(name: string, a: Resolved): dynamodb.Table {
+    return new dynamodb.Table(
+      `${name}-dedupe`,
+      {
+        name: physicalName("aws-dynamodb-table", [a.namePrefix, "log-intake-dedupe"]),
+        billingMode: "PAY_PER_REQUEST",
+        hashKey: "id",
+        attributes: [{ name: "id", type: "S" }],
+        ttl: { attributeName: "expiresAt", enabled: true },
+        serverSideEncryption: { enabled: true },
+        tags: a.tags,
+      },
+      { parent: this },
+    );
+  }
+
+  private createFunction(name: string, a: Resolved, groups: ReturnType<LogIntake["createLogGroups"]>, table: dynamodb.Table): lambda.Function {
     const role = new iam.Role(
       `${name}-role`,
       {
@@ -133,7 +155,7 @@ export class LogIntake extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    // Only its two log groups: the app's lines (own stream per instance) and its own logs.
+    // Only its two log groups (the app's lines, own stream per instance; its own logs) and its dedupe table.
     const policy = new iam.RolePolicy(
       `${name}-role-policy`,
       {
@@ -142,6 +164,7 @@ export class LogIntake extends pulumi.ComponentResource {
           Version: "2012-10-17",
           Statement: [
             { Sid: "WriteAppLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [pulumi.interpolate`${groups.app.arn}:log-stream:*`, pulumi.interpolate`${groups.fn.arn}:log-stream:*`] },
+            { Sid: "DedupeClaims", Effect: "Allow", Action: ["dynamodb:PutItem", "dynamodb:DeleteItem"], Resource: table.arn },
           ],
         }),
       },
@@ -160,11 +183,12 @@ export class LogIntake extends pulumi.ComponentResource {
         memorySize: 256,
         // Seconds. A batch is parsed and written in well under a second; Vercel's delivery times out long before 30 s.
         timeout: 10,
-        reservedConcurrentExecutions: a.concurrency,
+        ...(a.concurrency !== undefined ? { reservedConcurrentExecutions: a.concurrency } : {}),
         loggingConfig: { logFormat: "JSON", logGroup: groups.fn.name },
         environment: {
           variables: {
             LOG_GROUP_NAME: groups.app.name,
+            DEDUPE_TABLE: table.name,
             VERCEL_VERIFY_CODE: a.verificationCode,
             // Lambda encrypts environment variables at rest (KMS); the plan shows it as [secret].
             LOG_DRAIN_SECRET: pulumi.secret(a.drainSecret),
@@ -298,7 +322,7 @@ export class LogIntake extends pulumi.ComponentResource {
       }).arn,
       countAlarm(this, name, a.namePrefix, {
         role: "intake-function-throttles",
-        description: "Log deliveries were throttled (reserved concurrency): Vercel retries, but a backlog means raise `concurrency`.",
+        description: "Log deliveries were throttled (account or reserved concurrency): Vercel retries, but a backlog loses lines.",
         namespace: "AWS/Lambda",
         metricName: "Throttles",
         dimensions: { FunctionName: fn.name },
@@ -321,4 +345,4 @@ export class LogIntake extends pulumi.ComponentResource {
   }
 }
 
-type Resolved = Required<Omit<LogIntakeArgs, "securityTopicArn" | "thresholds">> & { securityTopicArn?: pulumi.Input<string>; thresholds: Pick<AlarmThresholds, "appErrors" | "failedSignIns" | "intakeFunctionErrors" | "intakeApi5xx"> };
+type Resolved = Required<Omit<LogIntakeArgs, "securityTopicArn" | "thresholds" | "concurrency">> & { securityTopicArn?: pulumi.Input<string>; concurrency?: number; thresholds: Pick<AlarmThresholds, "appErrors" | "failedSignIns" | "intakeFunctionErrors" | "intakeApi5xx"> };

@@ -37,7 +37,7 @@ export interface MonitoringArgs {
     verificationCode: pulumi.Input<string>;
     /** @default 90 */
     retentionDays?: number;
-    /** @default 1 */
+    /** Reserved concurrency. @default none (unreserved) */
     concurrency?: number;
   };
   audit?: { bucketRetentionDays?: number; logRetentionDays?: number };

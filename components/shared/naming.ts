@@ -80,6 +80,8 @@ export const NAMING_RULES = {
   "aws-ssm-window": { maxLength: 128, allowed: /[a-z0-9_.-]/, lowercase: true, source: "SSM API Reference, CreateMaintenanceWindow Name" },
   /** CloudWatch alarm names: 1–255 characters (CloudWatch API PutMetricAlarm, AlarmName); kept to dash-separated words. */
   "aws-alarm": { maxLength: 255, allowed: /[a-z0-9._-]/, lowercase: true, source: "CloudWatch API Reference, PutMetricAlarm AlarmName" },
+  /** DynamoDB tables: 3–255 characters of `[a-zA-Z0-9_.-]` (DynamoDB API CreateTable, TableName). */
+  "aws-dynamodb-table": { maxLength: 255, allowed: /[a-z0-9_.-]/, lowercase: true, source: "DynamoDB API Reference, CreateTable TableName" },
   /** CloudWatch dashboards: up to 255 characters of `[A-Za-z0-9-_]` (CloudWatch API PutDashboard, DashboardName). */
   "aws-dashboard": { maxLength: 255, allowed: /[a-z0-9_-]/, lowercase: true, source: "CloudWatch API Reference, PutDashboard DashboardName" },
 } as const satisfies Record<string, NamingRule>;

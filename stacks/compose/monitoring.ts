@@ -33,7 +33,7 @@ export function composeMonitoring(
   const namePrefix = `${config.project}-${config.environment}`;
   const m = config.monitoring;
 
-  let intake: { code: pulumi.asset.Archive; drainSecret: pulumi.Output<string>; verificationCode: pulumi.Output<string>; retentionDays: number; concurrency: number } | undefined;
+  let intake: { code: pulumi.asset.Archive; drainSecret: pulumi.Output<string>; verificationCode: pulumi.Output<string>; retentionDays: number; concurrency?: number } | undefined;
   if (m.logIntake.enabled) {
     // Generated once, handed to both the intake (Lambda environment) and the drain (Vercel signs with it).
     const secret = new random.RandomPassword("log-drain-secret", { length: 48, special: false }, { provider: randomProvider });
@@ -42,7 +42,7 @@ export function composeMonitoring(
       drainSecret: secret.result,
       verificationCode: vercel.getEndpointVerificationOutput({}, { provider: vercelProvider }).verificationCode,
       retentionDays: m.logIntake.retentionDays,
-      concurrency: m.logIntake.concurrency,
+      ...(m.logIntake.concurrency !== undefined ? { concurrency: m.logIntake.concurrency } : {}),
     };
   }
 

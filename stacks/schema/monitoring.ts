@@ -11,7 +11,7 @@ import { logRetentionDays } from "./aws";
  * section may be left out.
  */
 export const MONITORING_DEFAULTS = {
-  logIntake: { enabled: true, retentionDays: 90, concurrency: 1 },
+  logIntake: { enabled: true, retentionDays: 90 },
   audit: { bucketRetentionDays: 365, logRetentionDays: 90 },
 } as const;
 
@@ -30,8 +30,11 @@ export const monitoringConfigSchema = z
         enabled: z.boolean().default(MONITORING_DEFAULTS.logIntake.enabled),
         /** Days the app's log lines are kept (CloudWatch Logs retention). @default 90 */
         retentionDays: logRetentionDays(MONITORING_DEFAULTS.logIntake.retentionDays),
-        /** Concurrent intake instances; 1 keeps its dedupe memory whole (see docs/monitoring.md). @default 1 */
-        concurrency: z.number().int().min(1).max(100).default(MONITORING_DEFAULTS.logIntake.concurrency),
+        /**
+         * Reserved concurrency of the intake function, a cap (AWS refuses one that leaves the account
+         * under 100 unreserved). Dedupe is shared (DynamoDB), so none is needed. @default none
+         */
+        concurrency: z.number().int().min(1).max(1000).optional(),
       })
       .prefault({}),
     audit: z

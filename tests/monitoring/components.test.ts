@@ -155,11 +155,15 @@ describe("log intake", () => {
     expect(validation.inputs).toMatchObject({ type: "CNAME", proxied: false, name: expect.stringMatching(/^_[0-9a-f]{32}\.logs\.promptandpause\.com$/), content: expect.stringMatching(/\.acm-validations\.aws$/) });
   });
 
-  it("the function gets the drain secret as a secret, the verification code and its log group", () => {
+  it("the function gets the drain secret as a secret, the verification code, its log group and the shared dedupe table", () => {
     const fn = one(resources, T.fn);
     expect(fn.secretPaths).toContain("environment.variables.LOG_DRAIN_SECRET");
     expect(fn.maskedInputs).toMatchObject({ environment: { variables: { LOG_DRAIN_SECRET: "[secret]", VERCEL_VERIFY_CODE: "verify-code", LOG_GROUP_NAME: "promptandpause-prod-app-logs" } } });
-    expect(fn.inputs).toMatchObject({ runtime: "nodejs22.x", handler: "index.handler", reservedConcurrentExecutions: 1 });
+    expect(fn.inputs).toMatchObject({ runtime: "nodejs22.x", handler: "index.handler" });
+    expect(fn.inputs.reservedConcurrentExecutions).toBeUndefined();
+    const table = one(resources, "aws:dynamodb/table:Table");
+    expect(table.inputs).toMatchObject({ billingMode: "PAY_PER_REQUEST", hashKey: "id", attributes: [{ name: "id", type: "S" }], ttl: { attributeName: "expiresAt", enabled: true } });
+    expect(fn.inputs).toMatchObject({ environment: { variables: { DEDUPE_TABLE: "promptandpause-prod-log-intake-dedupe" } } });
   });
 });
 

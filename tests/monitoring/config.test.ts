@@ -10,7 +10,7 @@ const K = "promptandpause:monitoring";
 describe("defaults", () => {
   it("an absent section creates the intake, owns the detectors, keeps 90 days of logs and a year of trail files", () => {
     expect(parse(validRaw({ [K]: undefined })).monitoring).toEqual({
-      logIntake: { enabled: true, retentionDays: 90, concurrency: 1 },
+      logIntake: { enabled: true, retentionDays: 90 },
       audit: { bucketRetentionDays: 365, logRetentionDays: 90 },
       guardDuty: { mode: "create" },
       inspector: { mode: "create" },

@@ -3,7 +3,8 @@
  * as Lambda runs it (`index.handler` with API Gateway HTTP API 2.0 events, configuration from the
  * environment, the AWS SDK from outside the bundle), writing through the real CloudWatch Logs
  * client to a local CloudWatch Logs endpoint (AWS_ENDPOINT_URL_CLOUDWATCH_LOGS) that speaks the
- * service's JSON 1.1 protocol (`X-Amz-Target: Logs_20140328.<Operation>`).
+ * service's JSON 1.1 protocol (`X-Amz-Target: Logs_20140328.<Operation>`), and deduping through
+ * the real DynamoDB client against dynalite (AWS_ENDPOINT_URL_DYNAMODB, table `DEDUPE_TABLE`).
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -12,6 +13,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildLogIntakeBundle } from "../../components/monitoring/log-intake-bundle";
 import { vercelSignature } from "../../components/monitoring/log-intake/handler";
@@ -20,7 +22,10 @@ const REPO = path.resolve(__dirname, "../..");
 const SECRET = "bundle-test-secret-0123456789abcdef";
 const calls: { target: string; body: Record<string, unknown> }[] = [];
 let server: http.Server;
+let db: http.Server;
+let dbUrl: string;
 let dir: string;
+const dynalite = require("dynalite") as (o: { createTableMs: number }) => http.Server;
 let bundle: string;
 
 beforeAll(async () => {
@@ -35,16 +40,22 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  db = dynalite({ createTableMs: 0 });
+  await new Promise<void>((r) => db.listen(0, "127.0.0.1", r));
+  dbUrl = `http://127.0.0.1:${(db.address() as AddressInfo).port}`;
+  const client = new DynamoDBClient({ endpoint: dbUrl, region: "eu-west-2", credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+  await client.send(new CreateTableCommand({ TableName: "dedupe", BillingMode: "PAY_PER_REQUEST", KeySchema: [{ AttributeName: "id", KeyType: "HASH" }], AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }] }));
   dir = mkdtempSync(path.join(tmpdir(), "intake-bundle-"));
   bundle = path.join(dir, "index.js");
   writeFileSync(bundle, buildLogIntakeBundle());
 });
 afterAll(() => {
   server.close();
+  db.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs the bundle's handler on each event in one process (one warm Lambda instance). */
+/** Runs the bundle's handler on each event in one process (one warm Lambda instance; dedupe in DynamoDB). */
 async function invoke(events: object[]): Promise<{ statusCode: number; headers: Record<string, string>; body: string }[]> {
   const script = `const { handler } = require(${JSON.stringify(bundle)});
 (async () => { const out = []; for (const e of ${JSON.stringify(events)}) out.push(await handler(e)); process.stdout.write(JSON.stringify(out)); })().catch((e) => { console.error(e); process.exit(1); });`;
@@ -59,6 +70,8 @@ async function invoke(events: object[]): Promise<{ statusCode: number; headers: 
       AWS_ACCESS_KEY_ID: "test",
       AWS_SECRET_ACCESS_KEY: "test",
       AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      AWS_ENDPOINT_URL_DYNAMODB: dbUrl,
+      DEDUPE_TABLE: "dedupe",
     },
   });
   return JSON.parse(stdout) as { statusCode: number; headers: Record<string, string>; body: string }[];
@@ -82,11 +95,14 @@ describe("the Lambda bundle", () => {
       // Vercel's retry, this time base64-encoded by API Gateway: stored already.
       { ...event("POST", base64, signed), isBase64Encoded: true },
     ]);
+    // Another instance (a new process) gets the same retry: the shared table knows the id.
+    const other = await invoke([{ ...event("POST", batch, signed) }]);
+    expect(JSON.parse(other[0]?.body ?? "{}")).toEqual({ stored: 0, duplicates: 1 });
     expect(results.map((r) => r.statusCode)).toEqual([200, 403, 200, 200]);
     expect(results[0]?.headers["x-vercel-verify"]).toBe("verify-123");
     expect(JSON.parse(results[3]?.body ?? "{}")).toEqual({ stored: 0, duplicates: 1 });
     const puts = calls.filter((c) => c.target === "Logs_20140328.PutLogEvents");
-    expect(calls.filter((c) => c.target === "Logs_20140328.CreateLogStream")).toHaveLength(1);
+    expect(calls.filter((c) => c.target === "Logs_20140328.CreateLogStream")).toHaveLength(1); // the second instance wrote nothing
     expect(puts).toHaveLength(1);
     expect(puts[0]?.body.logGroupName).toBe("promptandpause-test-app-logs");
     const events = puts[0]?.body.logEvents as { message: string; timestamp: number }[];

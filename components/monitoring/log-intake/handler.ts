@@ -13,8 +13,8 @@
  *   secret, compared in constant time; otherwise 403 and nothing is stored;
  * - bodies over `maxBodyBytes` are refused with 413 before they are parsed;
  * - each entry is normalised to LogEntry, redacted, and stored once: Vercel retries a batch that
- *   did not get a 2xx, so ids already stored are skipped;
- * - a sink failure answers 503, so Vercel retries the batch (its stored ids were not remembered).
+ *   did not get a 2xx, so ids already stored (or being stored by a concurrent delivery) are skipped;
+ * - a sink failure answers 503 and gives the batch's claims back, so Vercel's retry stores it.
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { LogEntry } from "./log-entry";
@@ -113,16 +113,17 @@ export function createIntakeHandler(options: IntakeOptions): IntakeHandler {
       if (err instanceof PayloadError) return refuse(400, err.message);
       throw err;
     }
-    // Unique within the batch, then against what was stored before.
+    // Unique within the batch, then claimed against what was stored (or is being stored) before.
     const byId = new Map(entries.map((e) => [e.id, e]));
-    const fresh = await dedupe.unseen([...byId.keys()]);
-    const toStore = [...byId.values()].filter((e) => fresh.has(e.id));
+    const mine = await dedupe.claim([...byId.keys()]);
+    const toStore = [...byId.values()].filter((e) => mine.has(e.id));
     try {
       if (toStore.length > 0) await options.sink.write(toStore);
     } catch (err) {
+      await dedupe.release(toStore.map((e) => e.id));
       return refuse(503, `sink failed: ${err instanceof Error ? err.name : "error"}`);
     }
-    await dedupe.remember(toStore.map((e) => e.id));
+    await dedupe.confirm(toStore.map((e) => e.id));
     return reply(200, { stored: toStore.length, duplicates: entries.length - toStore.length });
   };
 }

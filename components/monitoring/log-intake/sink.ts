@@ -17,37 +17,45 @@ export interface LogSink {
 }
 
 /**
- * Remembers stored entry ids so a retried batch is stored once. `unseen` filters a batch;
- * `remember` is called only after the sink stored the entries (a failed write is retried by
- * Vercel and must not be dropped as a duplicate).
+ * Makes each entry id stored once across Vercel's retries. A delivery `claim`s the ids of its
+ * batch: the ids it gets back are its own to store (neither stored before nor being stored by a
+ * concurrent delivery). After the sink stored them it `confirm`s; if the write failed it
+ * `release`s them, so Vercel's retry of the batch stores them instead of skipping them.
  */
 export interface DedupeStore {
-  unseen(ids: readonly string[]): Promise<Set<string>>;
-  remember(ids: readonly string[]): Promise<void>;
+  claim(ids: readonly string[]): Promise<Set<string>>;
+  confirm(ids: readonly string[]): Promise<void>;
+  release(ids: readonly string[]): Promise<void>;
 }
 
 /**
- * In-memory dedupe with a bounded number of ids (oldest forgotten first). On Lambda this lives
- * as long as the warm instance: the intake runs with reserved concurrency 1 so one instance sees
- * every delivery, which covers Vercel's retries (minutes apart); an id retried after the
- * instance was recycled is stored twice (see docs/monitoring.md "Log intake").
+ * In-memory dedupe for one process (local runs, tests, and a Lambda without a dedupe table), with
+ * a bounded number of stored ids (oldest forgotten first). Across Lambda instances use the
+ * DynamoDB store (./dynamo-dedupe.ts).
  */
 export class MemoryDedupe implements DedupeStore {
-  private readonly ids = new Map<string, true>();
+  private readonly stored = new Map<string, true>();
+  private readonly pending = new Set<string>();
   constructor(private readonly capacity = 100_000) {}
-  async unseen(ids: readonly string[]): Promise<Set<string>> {
-    return new Set(ids.filter((id) => !this.ids.has(id)));
+  async claim(ids: readonly string[]): Promise<Set<string>> {
+    const mine = new Set(ids.filter((id) => !this.stored.has(id) && !this.pending.has(id)));
+    for (const id of mine) this.pending.add(id);
+    return mine;
   }
-  async remember(ids: readonly string[]): Promise<void> {
+  async confirm(ids: readonly string[]): Promise<void> {
     for (const id of ids) {
-      this.ids.delete(id);
-      this.ids.set(id, true);
+      this.pending.delete(id);
+      this.stored.delete(id);
+      this.stored.set(id, true);
     }
-    while (this.ids.size > this.capacity) {
-      const oldest = this.ids.keys().next().value;
+    while (this.stored.size > this.capacity) {
+      const oldest = this.stored.keys().next().value;
       if (oldest === undefined) break;
-      this.ids.delete(oldest);
+      this.stored.delete(oldest);
     }
+  }
+  async release(ids: readonly string[]): Promise<void> {
+    for (const id of ids) this.pending.delete(id);
   }
 }
 
