@@ -248,7 +248,8 @@ export class LogIntake extends pulumi.ComponentResource {
   private createDomain(name: string, a: Resolved, api: ReturnType<LogIntake["createApi"]>) {
     const child = { parent: this };
     const host = `logs.${a.domain}`;
-    const cert = new acm.Certificate(`${name}-certificate`, { domainName: host, validationMethod: "DNS", keyAlgorithm: "EC_prime256v1", tags: a.tags }, child);
+    // RSA_2048 (ACM's default): what regional API Gateway custom domains document (public key at most 2048 bits).
+    const cert = new acm.Certificate(`${name}-certificate`, { domainName: host, validationMethod: "DNS", tags: a.tags }, child);
     // One domain → one validation record; names and values come back as FQDNs with a trailing dot.
     const dvo = cert.domainValidationOptions.apply((o) => {
       const first = o[0];
