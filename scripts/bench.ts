@@ -1,9 +1,11 @@
 /**
  * `npm run bench [-- --runs N]`
  *
- * Times the offline plan of each stack against a floor: a fresh Node process that only loads the
- * provider SDKs the program uses. Each command runs N times in the same session (median reported)
- * and the peak resident memory of each is measured. Goal (issue 2): plan of prod ≤ 1.5 × floor.
+ * Times the offline plan of each stack, and of prod at every scale preset, against a floor: a
+ * fresh Node process that loads every node_modules file the prod plan loads (the SDKs, AWS
+ * included) and registers as many bare resources under the same mocks (scripts/bench-floor.ts).
+ * Commands run round by round (median reported) and the peak resident memory of each is
+ * measured. Goals: prod ≤ 1.5 × floor at every preset; prod at 100x ≤ 1.3 × prod at current.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -13,6 +15,8 @@ import { parseArgs } from "node:util";
 
 const ROOT = path.resolve(__dirname, "..");
 const TARGET_RATIO = 1.5;
+const PRESET_TARGET_RATIO = 1.3;
+const PRESETS = ["current", "10x", "100x"] as const;
 /**
  * Runs the launcher after deleting this checkout's cached bundle, so the run includes esbuild's
  * rebuild (argv: launch.cjs and its arguments).
@@ -25,8 +29,15 @@ process.argv = [process.argv[0], path.resolve(launcher), ...args];
 require(path.resolve(launcher));
 `;
 
-/** The SDKs `index.ts` loads: the floor no plan can go below. */
-const SDKS = ["@pulumi/pulumi", "@pulumi/cloudflare", "@pulumiverse/vercel", "@pulumi/random"];
+/** Pulumi.prod.yaml with another scale preset, written to `dir` (the plan's --config). */
+function presetFile(dir: string, preset: string): string {
+  const yaml = require("js-yaml") as typeof import("js-yaml");
+  const doc = yaml.load(readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> };
+  doc.config["promptandpause:scale"] = { ...(doc.config["promptandpause:scale"] as object), preset };
+  const file = path.join(dir, `Pulumi.prod-${preset}.yaml`);
+  writeFileSync(file, yaml.dump(doc));
+  return file;
+}
 
 interface Command {
   label: string;
@@ -95,28 +106,46 @@ function main(): number {
     return 2;
   }
   const node = process.execPath;
+  const launch = (entry: string, ...rest: string[]) => [path.join("scripts", "launch.cjs"), path.join("scripts", entry), ...rest];
   // Exactly what `npm run plan` runs (package.json), without npm's own start-up.
-  const plan = (stack: string) => [path.join("scripts", "launch.cjs"), path.join("scripts", "plan.ts"), "--stack", stack];
-  // The first run after a source change rebuilds the bundle: measured once, apart from the rest.
-  const [cold] = measureInterleaved([{ label: "plan prod, bundle rebuilt", command: node, args: ["-e", COLD_RUN, ...plan("prod")] }], 1);
-  const [floor, ...plans] = measureInterleaved(
-    [
-      { label: "floor: load provider SDKs", command: node, args: ["-e", SDKS.map((m) => `require(${JSON.stringify(m)});`).join("")] },
-      ...["staging", "prod"].map((stack) => ({ label: `plan ${stack}`, command: node, args: plan(stack) })),
-    ],
-    runs,
-  ) as [Measurement, ...Measurement[]];
+  const plan = (stack: string, config?: string) => launch("plan.ts", "--stack", stack, ...(config ? ["--config", config] : []));
+  const work = mkdtempSync(path.join(tmpdir(), "pp-bench-floor-"));
+  try {
+    const floorSpec = path.join(work, "floor.json");
+    const recorded = spawnSync(node, launch("bench-floor.ts", "record", "prod", floorSpec), { cwd: ROOT, encoding: "utf8" });
+    if (recorded.status !== 0) throw new Error(`recording the floor failed:\n${recorded.stderr}`);
+    // The first run after a source change rebuilds the bundle: measured once, apart from the rest.
+    const [cold] = measureInterleaved([{ label: "plan prod, bundle rebuilt", command: node, args: ["-e", COLD_RUN, ...plan("prod")] }], 1);
+    const presetConfigs = PRESETS.map((preset) => presetFile(work, preset));
+    const [floor, staging, ...prodPresets] = measureInterleaved(
+      [
+        { label: "floor: SDKs + bare resources", command: node, args: launch("bench-floor.ts", "floor", floorSpec) },
+        { label: "plan staging", command: node, args: plan("staging") },
+        ...PRESETS.map((preset, i) => ({ label: `plan prod @ ${preset}`, command: node, args: plan("prod", presetConfigs[i]) })),
+      ],
+      runs,
+    ) as [Measurement, Measurement, ...Measurement[]];
 
-  const rows = [floor, ...plans, cold as Measurement];
-  console.log(`Offline plan benchmark (${runs} interleaved rounds, median; node ${process.version})\n`);
-  console.log(["command".padEnd(28), "median ms".padStart(10), "min".padStart(8), "max".padStart(8), "× floor".padStart(8), "peak RSS MB".padStart(12)].join(" "));
-  for (const row of rows) {
-    console.log([row.label.padEnd(28), row.medianMs.toFixed(0).padStart(10), row.minMs.toFixed(0).padStart(8), row.maxMs.toFixed(0).padStart(8), (row.medianMs / floor.medianMs).toFixed(2).padStart(8), row.peakRssMb.toFixed(0).padStart(12)].join(" "));
+    const rows = [floor, staging, ...prodPresets, cold as Measurement];
+    const spec = JSON.parse(readFileSync(floorSpec, "utf8")) as { modules: string[]; resources: number };
+    console.log(`Offline plan benchmark (${runs} interleaved rounds, median; node ${process.version})`);
+    console.log(`floor = the ${spec.modules.length} node_modules files the prod plan loads + ${spec.resources} bare resources under the same mocks\n`);
+    console.log(["command".padEnd(30), "median ms".padStart(10), "min".padStart(8), "max".padStart(8), "× floor".padStart(8), "peak RSS MB".padStart(12)].join(" "));
+    for (const row of rows) {
+      console.log([row.label.padEnd(30), row.medianMs.toFixed(0).padStart(10), row.minMs.toFixed(0).padStart(8), row.maxMs.toFixed(0).padStart(8), (row.medianMs / floor.medianMs).toFixed(2).padStart(8), row.peakRssMb.toFixed(0).padStart(12)].join(" "));
+    }
+    console.log("");
+    for (const row of prodPresets) {
+      const ratio = row.medianMs / floor.medianMs;
+      console.log(`${row.label} / floor = ${ratio.toFixed(2)} — ${ratio <= TARGET_RATIO ? "meets" : "MISSES"} the target of ≤ ${TARGET_RATIO}`);
+    }
+    const current = prodPresets[0] as Measurement;
+    const top = prodPresets[prodPresets.length - 1] as Measurement;
+    const growth = top.medianMs / current.medianMs;
+    console.log(`plan prod @ 100x / plan prod @ current = ${growth.toFixed(2)} — ${growth <= PRESET_TARGET_RATIO ? "meets" : "MISSES"} the target of ≤ ${PRESET_TARGET_RATIO}`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
-  const prod = plans[1] as Measurement;
-  const ratio = prod.medianMs / floor.medianMs;
-  const verdict = ratio <= TARGET_RATIO ? "meets" : "MISSES";
-  console.log(`\nplan prod / floor = ${ratio.toFixed(2)} — ${verdict} the target of ≤ ${TARGET_RATIO}`);
   return 0;
 }
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { type ConfigIssue, NOT_SET, SECRET_VALUE, throwIfIssues } from "../components/shared/errors";
 import { resolveScale, SCALE_PRESET_NAMES, type ScaleValues, scaleValuesSchema } from "./presets";
 import { appConfigSchema, checkAppConfig } from "./schema/app";
-import { awsConfigSchema, checkAwsConfig, networkConfigSchema } from "./schema/aws";
+import { awsConfigSchema, checkAwsConfig, checkNetworkConfig, networkConfigSchema } from "./schema/aws";
 import { contactsSchema } from "./schema/common";
 import { checkDatabaseConfig, databaseConfigSchema } from "./schema/database";
 import { checkEdgeConfig, edgeConfigSchema } from "./schema/edge";
@@ -167,7 +167,8 @@ const CROSS_KEY_CHECKS: ReadonlyArray<{ needs: readonly (keyof PlatformSettings)
   { needs: ["edge", "domain"], check: (all) => checkEdgeConfig(all.edge, all) },
   { needs: ["app", "database"], check: (all) => checkAppConfig(all.app, all) },
   { needs: ["database", "domain"], check: (all) => checkDatabaseConfig(all.database, all) },
-  { needs: ["aws", "network"], check: (all) => checkAwsConfig(all) },
+  { needs: ["aws"], check: (all) => checkAwsConfig(all.aws) },
+  { needs: ["network"], check: (all) => checkNetworkConfig(all.network) },
   { needs: ["monitoring", "app", "domain"], check: (all) => checkMonitoringConfig(all) },
 ];
 

@@ -12,6 +12,15 @@ import { StripeWebhookEndpoint } from "./stripe/webhook-endpoint";
 /** Where DNS must point for a Vercel custom domain (Vercel's documented apex A record and CNAME target). */
 export const VERCEL_DNS_TARGETS = { apexIpv4: "76.76.21.21", cname: "cname.vercel-dns.com" } as const;
 
+/**
+ * Largest request body a Vercel Function accepts: "The maximum payload size for the request body
+ * or the response body of a Vercel Function is 4.5 MB" (https://vercel.com/docs/functions/limitations;
+ * bigger bodies get 413 FUNCTION_PAYLOAD_TOO_LARGE). Counted as 4,500,000 bytes, the smaller reading
+ * of "4.5 MB", so the edge never lets through a body Vercel refuses. Files therefore never go
+ * through the app: the browser uploads them to Supabase Storage with a signed upload URL.
+ */
+export const VERCEL_FUNCTION_MAX_REQUEST_BODY_BYTES = 4_500_000;
+
 /** The env var the app reads the Stripe webhook signing secret from. */
 export const STRIPE_WEBHOOK_SECRET_ENV = "STRIPE_WEBHOOK_SECRET";
 

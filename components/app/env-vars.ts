@@ -52,7 +52,7 @@ export function isEnvVarName(key: string): boolean {
 export const SECRET_NAME_FRAGMENTS = new RegExp(`(${PUBLIC_FORBIDDEN_NAME_PATTERNS.join("|")})`, "i");
 
 /** The browser-visible variables the app needs; the only `NEXT_PUBLIC_` names the platform sets. */
-export const PLATFORM_PUBLIC_ENV_VARS = ["NEXT_PUBLIC_SUPABASE_URL", "NEXT_PUBLIC_SUPABASE_ANON_KEY", "NEXT_PUBLIC_SITE_URL"] as const;
+export const PLATFORM_PUBLIC_ENV_VARS = ["NEXT_PUBLIC_SUPABASE_URL", "NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY", "NEXT_PUBLIC_SITE_URL"] as const;
 
 export function isPublicName(key: string): boolean {
   return key.startsWith("NEXT_PUBLIC_");

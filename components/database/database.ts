@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { statefulOptions } from "../shared/stateful";
+import { seconds, secondsToHours } from "../shared/units";
 import { SupabaseProject, SupabaseReadReplicas, SupabaseSettings } from "./supabase";
 
 /**
@@ -17,7 +18,7 @@ export interface DatabaseAuthArgs {
   redirectUrls: string[];
   /** Access-token lifetime. @default 3600 (guide) */
   jwtExpirySeconds: number;
-  /** Session lifetime (the guide's refresh_token_expiry). @default 604800 (guide) */
+  /** Session lifetime in seconds (the guide's refresh_token_expiry), sent as `sessions_timebox` in hours. @default 604800 (guide) */
   refreshTokenExpirySeconds: number;
   /** Reuse window of a rotated refresh token. @default 10 */
   refreshTokenReuseIntervalSeconds: number;
@@ -61,7 +62,10 @@ export interface DatabaseArgs {
   allowedCidrs: string[];
   /** Point-in-time recovery (WAL archiving, 7 days): meets the guide's 15-minute RPO. @default false */
   pointInTimeRecovery: boolean;
-  /** Daily backup time, `HH:MM:SS` UTC. @default "02:00:00" (start of the guide's maintenance window) */
+  /**
+   * Daily backup time, `HH:MM:SS` UTC. Only sent without PITR (with PITR on, Supabase takes no
+   * daily backups; the plan warns instead). @default "02:00:00" (start of the guide's maintenance window)
+   */
   backupTimeUtc: string;
   /** Protect the project from deletion (and keep it if removed from the program). @default false */
   protect: boolean;
@@ -72,10 +76,10 @@ export class Database extends pulumi.ComponentResource {
   public readonly projectRef: pulumi.Output<string>;
   /** `https://<ref>.supabase.co`. */
   public readonly apiUrl: pulumi.Output<string>;
-  /** Public anon key (publishable; data is protected by row-level security). */
-  public readonly anonKey: pulumi.Output<string>;
-  /** Secret: bypasses row-level security. */
-  public readonly serviceRoleKey: pulumi.Output<string>;
+  /** Publishable key (`sb_publishable_…`, the anon key's successor): public; row-level security protects the data. */
+  public readonly publishableKey: pulumi.Output<string>;
+  /** Secret key (`sb_secret_…`, the service-role key's successor). Secret: bypasses row-level security. */
+  public readonly secretKey: pulumi.Output<string>;
   /** Secret: Supavisor transaction-mode connection string. */
   public readonly poolerConnectionString: pulumi.Output<string>;
   /** Actual PostgreSQL version the project runs. */
@@ -91,10 +95,10 @@ export class Database extends pulumi.ComponentResource {
 
     this.projectRef = project.ref;
     this.apiUrl = project.apiUrl;
-    // The anon key is meant for browsers (NEXT_PUBLIC_SUPABASE_ANON_KEY); RLS, not secrecy,
-    // protects the data. Keeping it secret would make the public env var look like a leak.
-    this.anonKey = pulumi.unsecret(project.anonKey);
-    this.serviceRoleKey = pulumi.secret(project.serviceRoleKey);
+    // The publishable key is meant for browsers (NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY); RLS, not
+    // secrecy, protects the data. Keeping it secret would make the public env var look like a leak.
+    this.publishableKey = pulumi.unsecret(project.publishableKey);
+    this.secretKey = pulumi.secret(project.secretKey);
     this.poolerConnectionString = pulumi.secret(project.poolerConnectionString);
     this.postgresVersion = project.postgresVersion;
 
@@ -140,11 +144,12 @@ export class Database extends pulumi.ComponentResource {
         auth: {
           siteUrl: args.auth.siteUrl,
           redirectUrls: args.auth.redirectUrls,
-          jwtExpirySeconds: args.auth.jwtExpirySeconds,
+          jwtExpirySeconds: seconds(args.auth.jwtExpirySeconds),
           refreshTokenRotation: true,
-          refreshTokenReuseIntervalSeconds: args.auth.refreshTokenReuseIntervalSeconds,
-          sessionTimeboxSeconds: args.auth.refreshTokenExpirySeconds,
-          rateLimits: { emailSent: args.auth.emailsPerHour, tokenRefresh: args.auth.tokenRefreshesPer5Minutes },
+          refreshTokenReuseIntervalSeconds: seconds(args.auth.refreshTokenReuseIntervalSeconds),
+          // The guide's refresh_token_expiry is seconds; Supabase's sessions_timebox is hours.
+          sessionTimeboxHours: secondsToHours(seconds(args.auth.refreshTokenExpirySeconds)),
+          rateLimits: { emailsPerHour: args.auth.emailsPerHour, tokenRefreshesPer5MinutesPerIp: args.auth.tokenRefreshesPer5Minutes },
           smtp: { senderEmail: args.auth.senderEmail },
         },
         postgres: { maxConnections: args.maxConnections },
@@ -153,10 +158,26 @@ export class Database extends pulumi.ComponentResource {
         sslEnforcement: args.sslEnforcement,
         networkRestrictions: { ipv4Cidrs, ipv6Cidrs },
         pitr: { enabled: args.pointInTimeRecovery },
-        backups: { dailyScheduleUtc: args.backupTimeUtc },
+        backups: this.dailyBackups(args),
       },
       { parent: this },
     );
+  }
+
+  /**
+   * The daily backup schedule, or nothing when PITR is on: Supabase then takes no daily backups
+   * ("If you enable PITR, Daily Backups will no longer be taken", docs/guides/platform/backups), so
+   * a schedule could not take effect. Not managing the area leaves Supabase's own value.
+   */
+  private dailyBackups(args: DatabaseArgs): { dailyScheduleUtc: string } | undefined {
+    if (!args.pointInTimeRecovery) return { dailyScheduleUtc: args.backupTimeUtc };
+    pulumi.log.warn(
+      `Supabase project "${args.projectName}": the daily backup schedule (backupTimeUtc ${args.backupTimeUtc}) is not sent because point-in-time recovery is on, ` +
+        "and with PITR Supabase takes no daily backups (https://supabase.com/docs/guides/platform/backups). Recovery is PITR's 7-day window; " +
+        "backupTimeUtc takes effect only with pointInTimeRecovery: false.",
+      this,
+    );
+    return undefined;
   }
 
   /** Only when the preset asks for replicas: a resource with count 0 would still call the API. */

@@ -27,8 +27,12 @@ export interface EdgeArgs {
   contacts: { security: string; dmarcReports: string };
   /** Where the app lives: Vercel's apex address and CNAME target, and its health endpoint. */
   origin: { apexIpv4: string; cname: string; healthCheckPath: string };
-  /** Largest upload in bytes (storage `file_size_limit`; guide 50 MB). */
-  uploadLimitBytes: number;
+  /**
+   * Largest request body the app accepts, bytes (Vercel Functions: 4.5 MB). Not the storage limit:
+   * files never pass the edge; the browser uploads them to Supabase Storage with signed upload URLs,
+   * and the bucket enforces the guide's 50 MB.
+   */
+  maxRequestBodyBytes: number;
   /** Protect the zone from deletion. @default false */
   protect?: boolean;
   /** Extra tags on DNS records, over the platform's. @default {} */
@@ -103,7 +107,7 @@ export class Edge extends pulumi.ComponentResource {
       webhookExemption = { paths: webhookPaths, ...s.webhooks };
       assertWebhookExemption(webhookExemption, `Edge "${name}"`);
     }
-    const waf = new Waf(`${name}-waf`, { zoneId, naming, waf: s.waf, uploadLimitBytes: args.uploadLimitBytes, webhookExemption }, child);
+    const waf = new Waf(`${name}-waf`, { zoneId, naming, waf: s.waf, maxRequestBodyBytes: args.maxRequestBodyBytes, webhookExemption }, child);
     const rateLimits = new RateLimits(
       `${name}-rate-limits`,
       { zoneId, naming, plan: s.plan, classes: s.rateLimits.classes, action: s.rateLimits.action, webhookExemption },

@@ -5,7 +5,7 @@
  *
  * Sources (Cloudflare docs): WAF → Rate limiting rules → "Availability" (rule counts: Free 1,
  * Pro 2, Business 5, Enterprise 100; counting periods: Free 10 s, Pro "all supported values up to
- * 1 min", Business "up to 10 min", Enterprise "up to 65,535 s", the supported values being
+ * 1 min", Business "up to 10 min", Enterprise up to 1 h, the values being the documented API values
  * {@link RATE_LIMIT_PERIODS}; fields: Free may only use the URI path in rate-limit expressions, Pro
  * adds host/URI/query, Business adds the request method and source IP; every plan below
  * Enterprise counts by IP with `cf.colo.id`); Rules language → `matches` operator (Business and
@@ -32,13 +32,16 @@ export interface PlanLimits {
 }
 
 /**
- * Every counting period (seconds) Cloudflare accepts for a rate-limiting rule (footnote of the
- * "Availability" table; 86400 is a mitigation timeout only). Each plan takes those up to its cap.
+ * The counting periods (seconds) the API accepts for a rate-limiting rule's `period`. Source:
+ * Cloudflare WAF, "Rate limiting parameters" → Period: "Use one of the following values: 10, 60
+ * (one minute), 120 (two minutes), 300 (five minutes), 600 (ten minutes), or 3600 (one hour)"
+ * (https://developers.cloudflare.com/waf/rate-limiting-rules/parameters/). Nothing else is sent:
+ * a value in between (90 s) is not a documented API value. Each plan takes those up to its cap.
  */
-export const RATE_LIMIT_PERIODS = [10, 15, 20, 30, 40, 45, 60, 90, 120, 180, 240, 300, 480, 600, 900, 1200, 1800, 2400, 3600, 65535] as const;
+export const RATE_LIMIT_PERIODS = [10, 60, 120, 300, 600, 3600] as const;
 
-/** Longest counting period (seconds) per plan: Free 10 s, Pro 1 min, Business 10 min, Enterprise 65,535 s. */
-export const RATE_LIMIT_PERIOD_CAPS: Readonly<Record<PlanTier, number>> = { free: 10, pro: 60, business: 600, enterprise: 65_535 };
+/** Longest counting period (seconds) per plan ("Availability"): Free 10 s, Pro 1 min, Business 10 min, Enterprise 1 h. */
+export const RATE_LIMIT_PERIOD_CAPS: Readonly<Record<PlanTier, number>> = { free: 10, pro: 60, business: 600, enterprise: 3600 };
 
 const periodsUpTo = (cap: number): readonly number[] => RATE_LIMIT_PERIODS.filter((p) => p <= cap);
 

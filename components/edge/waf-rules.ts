@@ -20,10 +20,11 @@ export interface WafSettings {
   owaspSensitivity: keyof typeof OWASP_SCORE_THRESHOLDS;
   owaspParanoiaLevel: number;
   owaspAction: string;
-  /** Routes that accept uploads: type and size are checked there. */
+  /** Routes that hand out signed upload URLs: small JSON requests only, with a length. */
   uploadPaths: readonly string[];
-  /** Where uploads are allowed only on `uploadPaths` (the API, not the pages: forms post multipart to pages). */
+  /** Where no file body is accepted and bodies are capped at the app's limit (the API, not the pages: forms post multipart to pages). */
   uploadScopePaths: readonly string[];
+  /** Media types of the files users upload (the Storage bucket's allowed_mime_types): never sent through the app. */
   uploadContentTypes: readonly string[];
 }
 
@@ -110,7 +111,20 @@ export const WAF_SIGNATURES = [
 ] as const;
 
 const UPLOAD_METHODS = 'http.request.method in {"POST" "PUT" "PATCH"}';
+/**
+ * Request headers are read only through the `http.request.headers` map, whose keys Cloudflare
+ * lower-cases. Never through `http.request.headers.names`: it keeps "the original case used in the
+ * request", so `eq "content-length"` misses every HTTP/1.1 client's `Content-Length`
+ * (https://developers.cloudflare.com/ruleset-engine/rules-language/fields/reference/http.request.headers.names/).
+ */
 const CONTENT_TYPE = 'lower(http.request.headers["content-type"][0])';
+const CONTENT_LENGTH = 'http.request.headers["content-length"]';
+/** A Content-Length that is a decimal number: missing (chunked) or malformed lengths are refused. */
+const HAS_CONTENT_LENGTH = `any(${CONTENT_LENGTH}[*] matches "^[0-9]+$")`;
+/** File bodies whatever the file type: forms and raw bytes. */
+export const FILE_BODY_TYPES = ["multipart/form-data", "application/octet-stream"] as const;
+/** The one body the upload routes take: the request for a signed upload URL. */
+export const SIGNED_URL_REQUEST_TYPE = "application/json";
 
 /** `field contains needle` for every field × needle, or-ed. */
 export function signatureExpression(fields: readonly string[], needles: readonly string[]): string {
@@ -118,7 +132,7 @@ export function signatureExpression(fields: readonly string[], needles: readonly
 }
 
 /** `http_request_firewall_custom`: the guide's four families. */
-export function customWafRules(waf: WafSettings, uploadLimitBytes: number): RuleSpec[] {
+export function customWafRules(waf: WafSettings, maxRequestBodyBytes: number): RuleSpec[] {
   const signatures: RuleSpec[] = WAF_SIGNATURES.map((s) => ({
     ref: s.ref,
     description: s.description,
@@ -126,29 +140,32 @@ export function customWafRules(waf: WafSettings, uploadLimitBytes: number): Rule
     action: "block",
     enabled: true,
   }));
+  // Uploads go straight from the browser to Supabase Storage with a signed upload URL (the
+  // bucket enforces the 50 MB limit and the MIME list): Vercel Functions refuse bodies over
+  // 4.5 MB, so no file can come through the app. The upload routes only hand out signed URLs.
   const uploadRoutes = anyPathExpression(waf.uploadPaths);
   const uploadScope = anyPathExpression(waf.uploadScopePaths);
-  const uploadTypes = ["multipart/form-data", ...waf.uploadContentTypes].map((t) => `starts_with(${CONTENT_TYPE}, ${quote(t)})`).join(" or ");
-  const allowedTypes = waf.uploadContentTypes.map((t) => `starts_with(${CONTENT_TYPE}, ${quote(t)})`).join(" or ");
+  const isType = (t: string) => `starts_with(${CONTENT_TYPE}, ${quote(t)})`;
+  const fileBody = [...FILE_BODY_TYPES, ...waf.uploadContentTypes].map(isType).join(" or ");
   const upload: RuleSpec[] = [
     {
       ref: "waf-file-upload",
-      description: `Guide waf_rules: file_upload_validation — under ${waf.uploadScopePaths.join(", ")}, uploads only on the upload routes (pages keep their multipart forms)`,
-      expression: `${UPLOAD_METHODS} and ${wrap(uploadScope)} and not ${wrap(uploadRoutes)} and (${uploadTypes})`,
+      description: `Guide waf_rules: file_upload_validation — no file bodies under ${waf.uploadScopePaths.join(", ")}: files go to Supabase Storage with signed upload URLs (pages keep their multipart forms)`,
+      expression: `${UPLOAD_METHODS} and ${wrap(uploadScope)} and (${fileBody})`,
       action: "block",
       enabled: true,
     },
     {
       ref: "waf-file-upload-type",
-      description: `Guide waf_rules: file_upload_validation — content types ${waf.uploadContentTypes.join(", ")}`,
-      expression: `${UPLOAD_METHODS} and ${wrap(uploadRoutes)} and not (${allowedTypes})`,
+      description: `Guide waf_rules: file_upload_validation — the upload routes take only the ${SIGNED_URL_REQUEST_TYPE} request for a signed upload URL`,
+      expression: `${UPLOAD_METHODS} and ${wrap(uploadRoutes)} and not ${isType(SIGNED_URL_REQUEST_TYPE)}`,
       action: "block",
       enabled: true,
     },
     {
       ref: "waf-file-upload-size",
-      description: `Guide waf_rules: file_upload_validation — at most ${uploadLimitBytes} bytes (storage file_size_limit), length required`,
-      expression: `${UPLOAD_METHODS} and ${wrap(uploadRoutes)} and (http.request.headers["content-length"][0] matches ${quote(greaterThanRegex(uploadLimitBytes))} or not any(http.request.headers.names[*] eq "content-length"))`,
+      description: `Guide waf_rules: file_upload_validation — bodies under ${waf.uploadScopePaths.join(", ")} at most ${maxRequestBodyBytes} bytes (Vercel Functions' limit), length required on the upload routes`,
+      expression: `${UPLOAD_METHODS} and ${wrap(uploadScope)} and (${CONTENT_LENGTH}[0] matches ${quote(greaterThanRegex(maxRequestBodyBytes))} or (${wrap(uploadRoutes)} and not ${HAS_CONTENT_LENGTH}))`,
       action: "block",
       enabled: true,
     },

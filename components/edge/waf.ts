@@ -9,8 +9,8 @@ export interface WafArgs {
   naming: RulesetNaming;
   /** OWASP sensitivity/paranoia/action, upload routes and content types (see `promptandpause:edge.waf`). */
   waf: WafSettings;
-  /** Largest accepted upload in bytes (the storage `file_size_limit`, guide: 50 MB). */
-  uploadLimitBytes: number;
+  /** Largest request body the app accepts, bytes (Vercel Functions: 4.5 MB); files go to Supabase Storage directly. */
+  maxRequestBodyBytes: number;
   /**
    * Webhook deliveries that skip the OWASP Core Ruleset (exact paths, POST, optional source IPs).
    * @default undefined (no exception: every request runs both managed rulesets)
@@ -39,7 +39,7 @@ export class Waf extends pulumi.ComponentResource {
       naming: args.naming,
       role: "waf-custom",
       description: "Guide waf_rules: SQL injection, XSS, path traversal, file upload validation",
-      rules: customWafRules(args.waf, args.uploadLimitBytes),
+      rules: customWafRules(args.waf, args.maxRequestBodyBytes),
     });
     this.managedRulesetId = managed.id;
     this.customRulesetId = custom.id;

@@ -136,8 +136,8 @@ export interface SupabaseAuthInputs {
   jwtExpirySeconds?: number;
   refreshTokenRotation?: boolean;
   refreshTokenReuseIntervalSeconds?: number;
-  /** Session lifetime in seconds (`sessions_timebox`); 0 means unlimited. */
-  sessionTimeboxSeconds?: number;
+  /** Session lifetime in HOURS (`sessions_timebox` is hours in the Management API); 0 means unlimited. */
+  sessionTimeboxHours?: number;
 }
 
 /**

@@ -4,8 +4,9 @@
  * settings dynamic resource (type `pulumi-nodejs:dynamic/supabase:Settings`).
  *
  * Sessions: the guide's refresh_token_expiry (604800 s) is Supabase's `sessions_timebox`, the
- * settings input `auth.sessionTimeboxSeconds`. It must be set, positive (0 means sessions never
- * end) and at most `maxSessionSeconds`.
+ * settings input `auth.sessionTimeboxHours` — HOURS, as the Management API takes it (the Supabase
+ * CLI sends `Timebox.Hours()`). It must be set, positive (0 means sessions never end) and at most
+ * `maxSessionSeconds` (the policy config stays in the guide's seconds; 604800 s = 168 h).
  *
  * Redirect URLs: each must be https on the host of `auth.siteUrl` (or a host listed in
  * `allowedRedirectHosts`), with no wildcard in the host. `http://localhost` / `127.0.0.1` are
@@ -27,7 +28,7 @@ export const configSchema = {
     maxSessionSeconds: {
       type: "integer",
       minimum: 1,
-      description: "Longest session (auth.sessionTimeboxSeconds, the guide's refresh_token_expiry) allowed, in seconds.",
+      description: "Longest session allowed, in seconds (the guide's refresh_token_expiry); compared with auth.sessionTimeboxHours × 3600.",
       default: DATABASE.refreshTokenExpirySeconds,
     },
     allowedRedirectHosts: {
@@ -66,7 +67,7 @@ export const supabaseAuth: ResourceValidationPolicy = {
     );
     const auth = settings.auth;
     if (!auth) {
-      reportViolation(`Supabase settings "${args.name}" has no auth block; set auth.siteUrl, auth.redirectUrls, auth.jwtExpirySeconds and auth.sessionTimeboxSeconds.`);
+      reportViolation(`Supabase settings "${args.name}" has no auth block; set auth.siteUrl, auth.redirectUrls, auth.jwtExpirySeconds and auth.sessionTimeboxHours.`);
       return;
     }
     if (auth.jwtExpirySeconds === undefined) {
@@ -74,13 +75,15 @@ export const supabaseAuth: ResourceValidationPolicy = {
     } else if (auth.jwtExpirySeconds > cfg.maxJwtExpirySeconds) {
       reportViolation(`Supabase settings "${args.name}" sets auth.jwtExpirySeconds to ${auth.jwtExpirySeconds}; the guide allows at most ${cfg.maxJwtExpirySeconds}.`);
     }
-    const session = auth.sessionTimeboxSeconds;
+    const session = auth.sessionTimeboxHours;
+    const maxHours = cfg.maxSessionSeconds / 3600;
+    const most = `${maxHours} h (${cfg.maxSessionSeconds} s)`;
     if (session === undefined) {
-      reportViolation(`Supabase settings "${args.name}" does not set auth.sessionTimeboxSeconds (the guide's refresh_token_expiry); set it to at most ${cfg.maxSessionSeconds}.`);
+      reportViolation(`Supabase settings "${args.name}" does not set auth.sessionTimeboxHours (the guide's refresh_token_expiry); set it to at most ${most}.`);
     } else if (!(session > 0)) {
-      reportViolation(`Supabase settings "${args.name}" sets auth.sessionTimeboxSeconds to ${session}, which means sessions never expire; set it between 1 and ${cfg.maxSessionSeconds} (the guide's refresh_token_expiry).`);
-    } else if (session > cfg.maxSessionSeconds) {
-      reportViolation(`Supabase settings "${args.name}" sets auth.sessionTimeboxSeconds to ${session}; the guide's refresh_token_expiry allows at most ${cfg.maxSessionSeconds}.`);
+      reportViolation(`Supabase settings "${args.name}" sets auth.sessionTimeboxHours to ${session}, which means sessions never expire; set it above 0 and at most ${most} (the guide's refresh_token_expiry).`);
+    } else if (session * 3600 > cfg.maxSessionSeconds) {
+      reportViolation(`Supabase settings "${args.name}" sets auth.sessionTimeboxHours to ${session} (${session * 3600} s); the guide's refresh_token_expiry allows at most ${most}.`);
     }
     const site = auth.siteUrl ? parseUrl(auth.siteUrl) : undefined;
     if (site?.scheme !== "https") {

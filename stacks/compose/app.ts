@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { App, DEFAULT_HEALTH_CHECK_PATH, VERCEL_DNS_TARGETS } from "../../components/app/app";
+import { App, DEFAULT_HEALTH_CHECK_PATH, VERCEL_DNS_TARGETS, VERCEL_FUNCTION_MAX_REQUEST_BODY_BYTES } from "../../components/app/app";
 import type { EnvVarSpec, VercelTarget } from "../../components/app/env-vars";
 import { physicalName } from "../../components/shared/naming";
 import type { PlatformConfig } from "../config";
@@ -30,10 +30,10 @@ export function appEnvironmentVariables(config: PlatformConfig, database: Databa
 
   const vars: EnvVarSpec[] = [
     publicVar("NEXT_PUBLIC_SUPABASE_URL", database.apiUrl, "Supabase API URL (database layer)"),
-    // Public by design: the anon key only grants what row-level security allows.
-    publicVar("NEXT_PUBLIC_SUPABASE_ANON_KEY", database.anonKey, "Supabase anon key, public by design, protected by RLS (database layer)"),
+    // Public by design: the publishable key only grants what row-level security allows.
+    publicVar("NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY", database.publishableKey, "Supabase publishable key, public by design, protected by RLS (database layer)"),
     publicVar("NEXT_PUBLIC_SITE_URL", `https://${config.domain}`, "Canonical site URL"),
-    secret("SUPABASE_SERVICE_ROLE_KEY", database.serviceRoleKey, "Supabase service-role key, bypasses RLS: server only (database layer)"),
+    secret("SUPABASE_SECRET_KEY", database.secretKey, "Supabase secret key (service role), bypasses RLS: server only (database layer)"),
     secret("STRIPE_SECRET_KEY", config.secrets.required.stripeSecretKey, "Stripe secret key (promptandpause:stripeSecretKey)"),
     secret("RESEND_API_KEY", config.secrets.required.resendApiKey, "Resend API key (promptandpause:resendApiKey)"),
     secret("REDIS_URL", config.secrets.required.redisUrl, "Redis URL with password (promptandpause:redisUrl)"),
@@ -55,9 +55,12 @@ export function appEnvironmentVariables(config: PlatformConfig, database: Databa
  * config): so the edge (and the log intake on its zone) can be built before the app, whose log
  * drain must wait for the intake.
  */
-export function appEdgeFacts(config: PlatformConfig): Pick<AppOutputs, "dnsTargets" | "healthCheckPath" | "webhookPaths"> {
-  return { dnsTargets: { ...VERCEL_DNS_TARGETS }, healthCheckPath: DEFAULT_HEALTH_CHECK_PATH, webhookPaths: [config.app.stripe.webhookPath] };
+export function appEdgeFacts(config: PlatformConfig): AppEdgeFacts {
+  return { dnsTargets: { ...VERCEL_DNS_TARGETS }, healthCheckPath: DEFAULT_HEALTH_CHECK_PATH, webhookPaths: [config.app.stripe.webhookPath], maxRequestBodyBytes: VERCEL_FUNCTION_MAX_REQUEST_BODY_BYTES };
 }
+
+/** The part of AppOutputs that is constants and config (what the edge reads). */
+export type AppEdgeFacts = Pick<AppOutputs, "dnsTargets" | "healthCheckPath" | "webhookPaths" | "maxRequestBodyBytes">;
 
 /** The log drain's wiring to an intake built in this program (stacks/compose/monitoring.ts). */
 export interface DrainWiring {

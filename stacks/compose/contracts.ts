@@ -11,10 +11,10 @@ export interface DatabaseOutputs {
   projectRef: pulumi.Output<string>;
   /** `https://<ref>.supabase.co`, public. */
   apiUrl: pulumi.Output<string>;
-  /** The anon (publishable) key: public by design, protected by row-level security. */
-  anonKey: pulumi.Output<string>;
-  /** Secret: bypasses row-level security; server-side only. */
-  serviceRoleKey: pulumi.Output<string>;
+  /** The publishable key (`sb_publishable_…`; successor of the anon key): public by design, protected by row-level security. */
+  publishableKey: pulumi.Output<string>;
+  /** The secret key (`sb_secret_…`; successor of the service-role key). Secret: bypasses row-level security; server-side only. */
+  secretKey: pulumi.Output<string>;
   /** Secret: Supavisor transaction-mode connection string. */
   poolerConnectionString: pulumi.Output<string>;
 }
@@ -33,6 +33,11 @@ export interface AppOutputs {
    * The edge exempts POSTs to exactly these from the per-client rate limits and the OWASP ruleset.
    */
   webhookPaths: string[];
+  /**
+   * Largest request body the app's functions accept (Vercel: 4.5 MB). The edge refuses bigger
+   * bodies on the API; files go straight to Supabase Storage with signed upload URLs.
+   */
+  maxRequestBodyBytes: number;
 }
 
 /** AWS foundation → every AWS layer (cache, workers, backups, VPN, monitoring). */

@@ -41,8 +41,8 @@ export function composeDatabase({ config, providers }: LayerContext): { outputs:
     outputs: {
       projectRef: database.projectRef,
       apiUrl: database.apiUrl,
-      anonKey: database.anonKey,
-      serviceRoleKey: database.serviceRoleKey,
+      publishableKey: database.publishableKey,
+      secretKey: database.secretKey,
       poolerConnectionString: database.poolerConnectionString,
     },
     stackOutputs: { projectRef: database.projectRef, apiUrl: database.apiUrl, postgresVersion: database.postgresVersion },

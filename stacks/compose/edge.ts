@@ -8,7 +8,7 @@ import type { LayerContext } from "./types";
  * The edge layer: Cloudflare in front of the app. The zone is the stateful resource here; the
  * stack's `protectStatefulResources` protects it (ZoneSecurity applies `statefulOptions`).
  */
-export function composeEdge(ctx: LayerContext, app: Pick<AppOutputs, "dnsTargets" | "healthCheckPath" | "webhookPaths">): { outputs: EdgeOutputs; stackOutputs: Record<string, pulumi.Input<unknown>> } {
+export function composeEdge(ctx: LayerContext, app: Pick<AppOutputs, "dnsTargets" | "healthCheckPath" | "webhookPaths" | "maxRequestBodyBytes">): { outputs: EdgeOutputs; stackOutputs: Record<string, pulumi.Input<unknown>> } {
   const { config } = ctx;
   const cloudflare = ctx.providers.cloudflare;
   if (!cloudflare) throw new Error("composeEdge: ctx.providers.cloudflare is missing (stacks/platform.ts createProviders)");
@@ -23,7 +23,7 @@ export function composeEdge(ctx: LayerContext, app: Pick<AppOutputs, "dnsTargets
       contacts: config.contacts,
       origin: { ...app.dnsTargets, healthCheckPath: app.healthCheckPath },
       webhookPaths: app.webhookPaths,
-      uploadLimitBytes: config.database.storage.fileSizeLimitMb * 1024 * 1024,
+      maxRequestBodyBytes: app.maxRequestBodyBytes,
       protect,
     },
     { providers: [cloudflare] },

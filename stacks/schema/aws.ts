@@ -71,7 +71,11 @@ export const networkConfigSchema = z.strictObject({
    * addresses (/32). Empty → no SSH rule at all (use SSM Session Manager). At most 8; none may
    * be a world range (any spelling) or wider than a /16. @default []
    */
-  adminCidrs: z.array(ipv4Cidr).max(8).default([]),
+  adminCidrs: z
+    .array(ipv4Cidr.refine((text) => (parseCidr(text)?.prefix ?? 32) >= 16, { error: "is wider than a /16: SSH is for admin addresses only; list the office range or single admin addresses (/32)" }))
+    .max(8)
+    .refine((cidrs) => !isWorldRange(cidrs), { error: "together cover a world range: SSH to the admin host must not be open to the internet; list only the office, VPN or admin addresses" })
+    .default([]),
   /** The admin host (bastion) in the management segment. */
   adminHost: z
     .strictObject({
@@ -95,10 +99,9 @@ export type NetworkSettings = z.output<typeof networkConfigSchema>;
 
 const key = (path: string) => `promptandpause:${path}`;
 
-/** Cross-key checks of the AWS side: regions, zones, the VPC block, admin sources, overlaps. */
-export function checkAwsConfig(all: Pick<PlatformSettings, "aws" | "network">): ConfigIssue[] {
+/** Cross-key checks of `promptandpause:aws`: regions and zones. */
+export function checkAwsConfig(aws: PlatformSettings["aws"]): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  const { aws, network } = all;
   if (aws.drRegion === aws.region) {
     issues.push({ path: key("aws.drRegion"), problem: "must differ from aws.region (a region outage would take the backups' replica with it)", got: aws.drRegion, fix: "Pick another region, e.g. eu-west-1 for eu-west-2." });
   }
@@ -108,6 +111,12 @@ export function checkAwsConfig(all: Pick<PlatformSettings, "aws" | "network">): 
     }
     if (aws.availabilityZones.indexOf(az) !== i) issues.push({ path: key(`aws.availabilityZones[${i}]`), problem: "is listed twice", got: az, fix: "List each zone once." });
   });
+  return issues;
+}
+
+/** Cross-key checks of `promptandpause:network`: the VPC block and the networks it must not overlap. */
+export function checkNetworkConfig(network: PlatformSettings["network"]): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
 
   const vpc = parseCidr(network.cidr);
   if (vpc && (vpc.prefix < VPC_PREFIX_RANGE.min || vpc.prefix > VPC_PREFIX_RANGE.max)) {
@@ -117,11 +126,6 @@ export function checkAwsConfig(all: Pick<PlatformSettings, "aws" | "network">): 
     issues.push({ path: key("network.cidr"), problem: "must be private address space (RFC 1918: 10/8, 172.16/12, 192.168/16)", got: network.cidr, fix: "Use e.g. 10.20.0.0/16." });
   }
 
-  issues.push(...checkNotWorld(network.adminCidrs, "network.adminCidrs", "SSH to the admin host"));
-  network.adminCidrs.forEach((text, i) => {
-    const cidr = parseCidr(text);
-    if (cidr && cidr.prefix < 16) issues.push({ path: key(`network.adminCidrs[${i}]`), problem: "is wider than a /16: SSH is for admin addresses only", got: text, fix: "List the office range or single admin addresses (/32)." });
-  });
 
   for (const { name, cidr } of network.reservedCidrs) {
     for (const [ours] of overlappingPairs([network.cidr], [cidr])) {

@@ -135,26 +135,29 @@ export const edgeConfigSchema = z.strictObject({
       /** Action when a request crosses the OWASP threshold. @default "block" */
       owaspAction: z.enum(["block", "managed_challenge", "log"]).default("block"),
       /**
-       * Routes that accept file uploads: a POST/PUT/PATCH there must carry an allowed content type
-       * (`uploadContentTypes`) and a Content-Length within the storage limit. @default ["/api/upload/*"]
+       * Routes that hand out signed upload URLs (files go from the browser straight to Supabase
+       * Storage): a POST/PUT/PATCH there must be `application/json` with a Content-Length.
+       * @default ["/api/upload/*"]
        */
       uploadPaths: z.array(pathPattern(false)).min(1).default(["/api/upload/*"]),
       /**
-       * Where uploads are allowed only on `uploadPaths`: a multipart or image POST/PUT/PATCH to one of
-       * these paths outside `uploadPaths` is blocked (rule `waf-file-upload`). Pages are left out on
+       * Where no file body is accepted (multipart, octet-stream or an `uploadContentTypes` type; rule
+       * `waf-file-upload`) and bodies above Vercel Functions' 4.5 MB are refused (`waf-file-upload-size`). Pages are left out on
        * purpose: Next.js Server Actions and plain HTML forms post `multipart/form-data` to the page's
        * own URL (`/journal`, `/settings`), and blocking those would break the app's forms.
        * @default ["/api/*"]
        */
       uploadScopePaths: z.array(pathPattern(false)).min(1).default(["/api/*"]),
       /**
-       * Content types an upload may have (the upload route takes the file as the request body).
-       * @default ["image/jpeg", "image/png", "image/webp", "image/gif"]
+       * Media types of the files users upload: the Storage bucket's `allowed_mime_types`
+       * (supabase/migrations/20250601000500_storage_reflection_attachments.sql; a test keeps them
+       * equal). The edge refuses these bodies under `uploadScopePaths`: files go to Storage directly.
+       * @default the bucket's list (JPEG, PNG, WebP, HEIC images; MP3, MP4, WebM, Ogg audio; PDF)
        */
       uploadContentTypes: z
         .array(z.string().regex(/^[a-z]+\/[a-z0-9.+-]+$/, { error: "must be a lowercase media type like image/png" }))
         .min(1)
-        .default(["image/jpeg", "image/png", "image/webp", "image/gif"]),
+        .default(["image/jpeg", "image/png", "image/webp", "image/heic", "audio/mpeg", "audio/mp4", "audio/webm", "audio/ogg", "application/pdf"]),
     })
     .prefault({}),
   webhooks: z
@@ -358,7 +361,7 @@ export function checkEdgeConfig(edge: EdgeSettings, all: PlatformSettings): Conf
     issues.push({ path: `${K}.plan`, problem: "cannot run the Cloudflare Managed and OWASP Core rulesets the guide's WAF needs (Pro and above)", got: edge.plan, fix: `Set ${K}.plan to "pro" or higher.` });
   }
   if (!limits.regexMatching) {
-    issues.push({ path: `${K}.plan`, problem: "cannot compare the upload size with the storage limit (needs the `matches` operator, Business and above)", got: edge.plan, fix: `Set ${K}.plan to "business" or higher.` });
+    issues.push({ path: `${K}.plan`, problem: "cannot compare request sizes with the app's body limit (needs the `matches` operator, Business and above)", got: edge.plan, fix: `Set ${K}.plan to "business" or higher.` });
   }
   if (!limits.healthChecks) {
     issues.push({ path: `${K}.plan`, problem: "has no standalone health checks (Pro and above)", got: edge.plan, fix: `Set ${K}.plan to "pro" or higher.` });

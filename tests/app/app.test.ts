@@ -63,13 +63,13 @@ class FakeProvider extends pulumi.ProviderResource {}
 function fakeDatabase(): { outputs: DatabaseOutputs; urn: pulumi.Output<string> } {
   const db = new FakeResource("test:index:Database", "db", {
     apiUrl: "https://abcdefghijklmnopqrst.supabase.co",
-    anonKey: "fake-anon-public-key",
-    serviceRoleKey: pulumi.secret(SECRETS.serviceRole),
+    publishableKey: "sb_publishable_fake_public_key",
+    secretKey: pulumi.secret(SECRETS.serviceRole),
     projectRef: "abcdefghijklmnopqrst",
     poolerConnectionString: pulumi.secret("postgres://x"),
   });
   const o = db as unknown as Record<keyof DatabaseOutputs, pulumi.Output<string>>;
-  return { outputs: { apiUrl: o.apiUrl, anonKey: o.anonKey, serviceRoleKey: o.serviceRoleKey, projectRef: o.projectRef, poolerConnectionString: o.poolerConnectionString }, urn: db.urn };
+  return { outputs: { apiUrl: o.apiUrl, publishableKey: o.publishableKey, secretKey: o.secretKey, projectRef: o.projectRef, poolerConnectionString: o.poolerConnectionString }, urn: db.urn };
 }
 
 async function recordApp(config = testConfig()) {
@@ -155,18 +155,18 @@ describe("App component under mocks", () => {
     const { resources, result } = await recordApp();
     for (const [key, value] of [
       ["NEXT_PUBLIC_SUPABASE_URL", "https://abcdefghijklmnopqrst.supabase.co"],
-      ["NEXT_PUBLIC_SUPABASE_ANON_KEY", "fake-anon-public-key"],
+      ["NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY", "sb_publishable_fake_public_key"],
     ] as const) {
       const v = envVar(resources, key);
       expect(v.inputs).toMatchObject({ value, sensitive: false, targets: ["production", "preview", "development"] });
       expect(v.propertyDependencies.value).toContain(result.dbUrn);
     }
-    const serviceRole = envVar(resources, "SUPABASE_SERVICE_ROLE_KEY");
+    const serviceRole = envVar(resources, "SUPABASE_SECRET_KEY");
     expect(serviceRole.propertyDependencies.value).toContain(result.dbUrn);
   });
 
   it.each([
-    ["SUPABASE_SERVICE_ROLE_KEY", SECRETS.serviceRole],
+    ["SUPABASE_SECRET_KEY", SECRETS.serviceRole],
     ["STRIPE_SECRET_KEY", SECRETS.stripe],
     ["RESEND_API_KEY", SECRETS.resend],
     ["REDIS_URL", SECRETS.redis],
@@ -285,7 +285,7 @@ describe("secretness at the source (independent of the provider's own schema)", 
       else expect(spec.key.startsWith("NEXT_PUBLIC_"), spec.key).toBe(true);
     }
     expect(result.filter((s) => s.secret).map((s) => s.key).sort()).toEqual(
-      ["ANTHROPIC_API_KEY", "OPENAI_API_KEY", "REDIS_URL", "RESEND_API_KEY", "STRIPE_SECRET_KEY", "SUPABASE_SERVICE_ROLE_KEY"],
+      ["ANTHROPIC_API_KEY", "OPENAI_API_KEY", "REDIS_URL", "RESEND_API_KEY", "STRIPE_SECRET_KEY", "SUPABASE_SECRET_KEY"],
     );
   });
 

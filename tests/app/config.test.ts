@@ -106,7 +106,7 @@ describe("NEXT_PUBLIC_ secret validator (config)", () => {
     [{ POSTHOG_HOST: "https://eu.posthog.com" }, ["promptandpause:app.publicEnv.POSTHOG_HOST: must start with NEXT_PUBLIC_"]],
     [{ NEXT_PUBLIC_STRIPE_SECRET_KEY: "x" }, ['promptandpause:app.publicEnv.NEXT_PUBLIC_STRIPE_SECRET_KEY: names a secret ("SECRET")']],
     [{ NEXT_PUBLIC_ADMIN_TOKEN: "x" }, ['promptandpause:app.publicEnv.NEXT_PUBLIC_ADMIN_TOKEN: names a secret ("TOKEN")']],
-    [{ NEXT_PUBLIC_SUPABASE_ANON_KEY: "x" }, ["promptandpause:app.publicEnv.NEXT_PUBLIC_SUPABASE_ANON_KEY: is set by the platform"]],
+    [{ NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY: "x" }, ["promptandpause:app.publicEnv.NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY: is set by the platform"]],
     [{ NEXT_PUBLIC_BILLING: "sk_live_51Habcdef" }, ["promptandpause:app.publicEnv.NEXT_PUBLIC_BILLING: value looks like a Stripe secret or restricted key"]],
     [{ NEXT_PUBLIC_HOOK: "whsec_abcdef123" }, ["promptandpause:app.publicEnv.NEXT_PUBLIC_HOOK: value looks like a Stripe webhook signing secret"]],
     [{ NEXT_PUBLIC_CACHE: "rediss://default:hunter2hunter2@cache.example.com:6379" }, ["promptandpause:app.publicEnv.NEXT_PUBLIC_CACHE: value looks like a URL with a password"]],
@@ -129,7 +129,7 @@ describe("NEXT_PUBLIC_ secret validator (component env vars)", () => {
   const v = (key: string, secret: boolean, targets: EnvVarSpec["targets"] = ["production", "preview"]): EnvVarSpec => ({ key, value: "v", secret, targets, comment: "" });
   it.each([
     ["a public URL", [v("NEXT_PUBLIC_SUPABASE_URL", false, ["production", "preview", "development"])], []],
-    ["the anon key (public by design)", [v("NEXT_PUBLIC_SUPABASE_ANON_KEY", false)], []],
+    ["the publishable key (public by design)", [v("NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY", false)], []],
     ["a server secret", [v("STRIPE_SECRET_KEY", true)], []],
     ["a secret under NEXT_PUBLIC_", [v("NEXT_PUBLIC_STRIPE_SECRET_KEY", true)], ["app.environmentVariables[0] (NEXT_PUBLIC_STRIPE_SECRET_KEY): is a secret under a NEXT_PUBLIC_ name"]],
     ["a public name that says secret", [v("NEXT_PUBLIC_SERVICE_ROLE", false)], ["app.environmentVariables[0] (NEXT_PUBLIC_SERVICE_ROLE): NEXT_PUBLIC_ names ship to every browser"]],

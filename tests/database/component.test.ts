@@ -25,7 +25,7 @@ type Stack = "staging" | "prod";
 
 interface DatabaseRun {
   run: RecordedRun<unknown>;
-  secret: { anonKey: boolean; serviceRoleKey: boolean; poolerConnectionString: boolean };
+  secret: { publishableKey: boolean; secretKey: boolean; poolerConnectionString: boolean };
   apiUrl: string;
   projectRef: string;
 }
@@ -46,8 +46,8 @@ async function recordDatabase(stack: Stack, overrides: Record<string, unknown> =
     const randomProvider = new random.Provider("random");
     const { outputs } = composeDatabase({ config, providers: { random: randomProvider } });
     secret = {
-      anonKey: await isSecretOutput(outputs.anonKey),
-      serviceRoleKey: await isSecretOutput(outputs.serviceRoleKey),
+      publishableKey: await isSecretOutput(outputs.publishableKey),
+      secretKey: await isSecretOutput(outputs.secretKey),
       poolerConnectionString: await isSecretOutput(outputs.poolerConnectionString),
     };
     apiUrl = await unwrap(outputs.apiUrl);
@@ -127,7 +127,7 @@ describe.each(["staging", "prod"] as const)("the %s stack's Database component",
     const settings = one(resources(), T.settings).maskedInputs as Record<string, Record<string, unknown>>;
     expect(settings.postgres).toEqual({ maxConnections: 100 });
     expect(settings.pooler).toEqual({ defaultPoolSize: 20, poolMode: "transaction" });
-    expect(settings.auth).toMatchObject({ jwtExpirySeconds: 3600, sessionTimeboxSeconds: 604_800, refreshTokenRotation: true });
+    expect(settings.auth).toMatchObject({ jwtExpirySeconds: 3600, sessionTimeboxHours: 168, refreshTokenRotation: true });
     expect(settings.storage).toEqual({ fileSizeLimitBytes: 52_428_800 });
     expect(settings.sslEnforcement).toBe(true);
   });
@@ -144,7 +144,6 @@ describe.each(["staging", "prod"] as const)("the %s stack's Database component",
     expect(bodies.auth).toMatchObject({
       site_url: `https://${expected.domain}`,
       jwt_exp: 3600,
-      sessions_timebox: 604_800,
       refresh_token_rotation_enabled: true,
       smtp_host: "smtp.resend.com",
       smtp_port: "587",
@@ -153,6 +152,14 @@ describe.each(["staging", "prod"] as const)("the %s stack's Database component",
     });
     // The settings bodies (kept in the state in plain text) never carry the SMTP password.
     expect(Object.keys(bodies.auth ?? {}).filter((key) => /pass/i.test(key))).toEqual([]);
+  });
+
+  it("sends every auth duration in the unit the Management API takes: jwt_exp and the reuse interval in seconds, sessions_timebox in hours (168 h = the guide's 604800 s)", () => {
+    // Supabase CLI pkg/config/auth.go: `SessionsTimebox = float32(s.Timebox.Hours())` on push and
+    // `time.Duration(remote.SessionsTimebox) * time.Hour` on pull; jwt_exp and
+    // security_refresh_token_reuse_interval are plain seconds (config.toml "in seconds").
+    const bodies = settingsBodies(one(resources(), T.settings));
+    expect(bodies.auth).toMatchObject({ jwt_exp: 3600, security_refresh_token_reuse_interval: 10, sessions_timebox: 168 });
   });
 
   it(`${expected.protect ? "protects" : "does not protect"} the Supabase project (protect + retainOnDelete)`, () => {
@@ -166,9 +173,30 @@ describe.each(["staging", "prod"] as const)("the %s stack's Database component",
     expect(settingsBodies(settings).pitr).toEqual({ addon_variant: expected.pitr ? "pitr_7" : null });
   });
 
-  it("exports the service-role key and the pooler connection string as secrets, the anon key as public, and the API URL of the project", () => {
+  it(
+    expected.pitr
+      ? "does not send the daily backup schedule (with PITR on Supabase takes no daily backups) and says so in the plan's warnings"
+      : "sends the daily backup schedule (02:00 UTC) without a backup warning",
+    () => {
+      const settings = one(resources(), T.settings);
+      const backupWarnings = runs[stack].run.warnings.filter((w) => w.includes("daily backup"));
+      if (expected.pitr) {
+        expect(settings.maskedInputs.backups).toBeUndefined();
+        expect(settingsBodies(settings).backups).toBeUndefined();
+        expect(backupWarnings).toHaveLength(1);
+        expect(backupWarnings[0]).toContain("point-in-time recovery is on");
+        expect(backupWarnings[0]).toContain("backupTimeUtc");
+        expect(backupWarnings[0]).toContain("https://supabase.com/docs/guides/platform/backups");
+      } else {
+        expect(settingsBodies(settings).backups).toEqual({ schedule_for: "02:00:00" });
+        expect(backupWarnings).toEqual([]);
+      }
+    },
+  );
+
+  it("exports the secret key and the pooler connection string as secrets, the publishable key as public, and the API URL of the project", () => {
     const { secret, apiUrl, projectRef } = runs[stack];
-    expect(secret).toEqual({ serviceRoleKey: true, poolerConnectionString: true, anonKey: false });
+    expect(secret).toEqual({ secretKey: true, poolerConnectionString: true, publishableKey: false });
     expect(projectRef).toMatch(/^[a-z]{20}$/);
     expect(apiUrl).toBe(`https://${projectRef}.supabase.co`);
   });

@@ -88,7 +88,7 @@ describe.each(["prod", "staging"] as const)("the %s stack wires the app to the d
     expect(database.map((v) => `${v.policy}: ${v.message}`)).toEqual([]);
   });
 
-  it("shows no secret value in the masked document or its Markdown report (the anon key may appear: it is public)", () => {
+  it("shows no secret value in the masked document or its Markdown report (the publishable key may appear: it is public)", () => {
     const { resources, document } = plans[stack];
     const project = one(resources, T.project);
     const ref = String(document.outputs.database && (document.outputs.database as Record<string, unknown>).projectRef);
@@ -97,8 +97,8 @@ describe.each(["prod", "staging"] as const)("the %s stack wires the app to the d
     // The database password, the access token and the mocked service-role key are among them (else the check proves nothing).
     expect(secrets.map((s) => s.where)).toEqual(expect.arrayContaining([`${project.name}.dbPassword`, `${project.name}.accessToken`]));
     // Booleans, not the values: a failing assertion must not print a secret.
-    expect(secrets.some((s) => s.value === `mock-service-role-key-${ref}`), "the mocked service-role key is collected").toBe(true);
-    expect(secrets.some((s) => s.value === `mock-anon-key-${ref}`), "the public anon key is not collected").toBe(false);
+    expect(secrets.some((s) => s.value === `sb_secret_mock${ref}`), "the mocked secret key is collected").toBe(true);
+    expect(secrets.some((s) => s.value === `sb_publishable_mock${ref}`), "the public publishable key is not collected").toBe(false);
     // Only the places are reported, never the values.
     expect(leakedSecrets(secrets, { json: JSON.stringify(document), markdown: markdownReport(document) })).toEqual([]);
   });

@@ -39,7 +39,7 @@ describe("checkEdgeConfig: plan tier", () => {
     ["free", /promptandpause:edge\.plan: cannot express the rate-limit classes: .* \(got "free"\)\. Set promptandpause:edge\.plan to "business"/],
     ["free", /promptandpause:edge\.plan: cannot run the Cloudflare Managed and OWASP Core rulesets .*\(got "free"\)\. Set promptandpause:edge\.plan to "pro" or higher/],
     ["pro", /promptandpause:edge\.plan: cannot express the rate-limit classes: class "auth" \(10\/min, burst 20\): needs a counting period of at least 120 s.* \(got "pro"\)\. Set promptandpause:edge\.plan to "business" \(the cheapest plan/],
-    ["pro", /promptandpause:edge\.plan: cannot compare the upload size with the storage limit .*\(got "pro"\)\. Set promptandpause:edge\.plan to "business" or higher/],
+    ["pro", /promptandpause:edge\.plan: cannot compare request sizes with the app's body limit .*\(got "pro"\)\. Set promptandpause:edge\.plan to "business" or higher/],
   ])("plan %s → %s", (plan, message) => {
     expect(messages({ plan })).toEqual(expect.arrayContaining([expect.stringMatching(message)]));
   });

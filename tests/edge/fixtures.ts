@@ -1,5 +1,5 @@
 import type { EdgeArgs } from "../../components/edge/edge";
-import { GUIDE } from "../../stacks/guide";
+import { VERCEL_FUNCTION_MAX_REQUEST_BODY_BYTES } from "../../components/app/app";
 import { type EdgeSettings, edgeConfigSchema } from "../../stacks/schema/edge";
 
 export const ACCOUNT_ID = "0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f";
@@ -19,7 +19,7 @@ export function edgeArgs(overrides: Partial<EdgeArgs> = {}): EdgeArgs {
     settings: edgeSettings(),
     contacts: { security: "security@promptandpause.com", dmarcReports: "dmarc@promptandpause.com" },
     origin: { apexIpv4: "76.76.21.21", cname: "cname.vercel-dns.com", healthCheckPath: "/api/health" },
-    uploadLimitBytes: GUIDE.database.fileSizeLimitMb * 1024 * 1024,
+    maxRequestBodyBytes: VERCEL_FUNCTION_MAX_REQUEST_BODY_BYTES,
     ...overrides,
   };
 }

@@ -2,12 +2,17 @@
  * Evaluates the request expressions the edge layer generates for a concrete request, so tests can
  * check what a ruleset does to a request rather than how its text looks. Supported: the fields
  * `http.request.uri.path`, `http.request.uri.query`, `raw.http.request.uri`, `http.request.method`,
- * `ip.src` (addresses and IPv4 CIDRs in sets), `http.request.headers["name"][0]` and
- * `http.request.headers.names[*]`; the functions `lower`, `url_decode`, `starts_with`, `ends_with`,
+ * `ip.src` (addresses and IPv4 CIDRs in sets), `http.request.headers["name"][0]`,
+ * `http.request.headers["name"][*]` and `http.request.headers.names[*]`; the functions `lower`, `url_decode`, `starts_with`, `ends_with`,
  * `any`; the operators `eq`, `ne`, `in {…}`, `contains`, `matches`; `true`, `false`, `and`, `or`,
  * `not` and parentheses. A string argument is a path. An expression that reads a part of the
  * request the test did not pass (method, ip, headers) throws instead of guessing; a header the
  * request lacks is missing, as on Cloudflare (comparisons with it are false).
+ *
+ * Header case, as Cloudflare documents it: the keys of the `http.request.headers` map are the
+ * names lower-cased, while `http.request.headers.names` keeps "the original case used in the
+ * request" (HTTP/1.1 clients send `Content-Length`; HTTP/2 always sends lower case).
+ * https://developers.cloudflare.com/ruleset-engine/rules-language/fields/reference/http.request.headers.names/
  */
 export interface EvalRequest {
   path: string;
@@ -15,7 +20,7 @@ export interface EvalRequest {
   query?: string;
   method?: string;
   ip?: string;
-  /** Request headers (names are matched lower-cased, as Cloudflare does). */
+  /** Request headers with the names in the case the client sent them. */
   headers?: Record<string, string>;
 }
 
@@ -85,16 +90,18 @@ export function evalPathExpression(expression: string, request: string | EvalReq
         const header = (JSON.parse(next() as string) as string).toLowerCase();
         expect("]");
         expect("[");
-        const index = Number(next());
+        const index = next();
         expect("]");
         const value = headers()[header];
-        return index === 0 && value !== undefined ? value : MISSING;
+        if (index === "*") return new Each(value === undefined ? [] : [value]);
+        return Number(index) === 0 && value !== undefined ? value : MISSING;
       }
       case "http.request.headers.names": {
         expect("[");
         expect("*");
         expect("]");
-        return new Each(Object.keys(headers()));
+        // Not lower-cased: the names as the client sent them.
+        return new Each(Object.keys(need("headers")));
       }
       default:
         throw new Error(`unsupported field ${name} in ${expression}`);

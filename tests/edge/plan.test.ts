@@ -20,7 +20,7 @@ describe.each(["staging", "prod"] as const)("the %s stack's edge layer", (stack)
     expect(byPhase.http_ratelimit?.map((r) => [r.ref, r.ratelimit.requestsPerPeriod, r.ratelimit.period])).toEqual([
       ["rate-limit-auth", 20, 120],
       ["rate-limit-api", 200, 120],
-      ["rate-limit-ai-burst", 50, 90],
+      ["rate-limit-ai-burst", 50, 60],
       ["rate-limit-ai-sustained", 60, 120],
       ["rate-limit-webhooks", 2000, 120],
     ]);

@@ -82,21 +82,36 @@ describe.each(plansThatFit)("guide classes on the %s plan, against the token buc
   });
 });
 
-describe("counting periods per plan (Cloudflare rate limiting \"Availability\": supported values capped per plan)", () => {
+/**
+ * Cloudflare's rate limiting parameters page ("When rate exceeds… > Period", field `period`):
+ * "Use one of the following values: 10, 60 (one minute), 120 (two minutes), 300 (five minutes),
+ * 600 (ten minutes), or 3600 (one hour)" — https://developers.cloudflare.com/waf/rate-limiting-rules/parameters/
+ * Written out here, independently of components/edge/plans.ts, so the code cannot drift from it.
+ */
+const DOCUMENTED_PERIODS = [10, 60, 120, 300, 600, 3600];
+
+describe("counting periods per plan (Cloudflare: the documented API values, capped per plan)", () => {
   it.each([
     ["free", [10]],
-    ["pro", [10, 15, 20, 30, 40, 45, 60]],
-    ["business", [10, 15, 20, 30, 40, 45, 60, 90, 120, 180, 240, 300, 480, 600]],
-    ["enterprise", [10, 15, 20, 30, 40, 45, 60, 90, 120, 180, 240, 300, 480, 600, 900, 1200, 1800, 2400, 3600, 65535]],
+    ["pro", [10, 60]],
+    ["business", [10, 60, 120, 300, 600]],
+    ["enterprise", [10, 60, 120, 300, 600, 3600]],
   ] as const)("%s: %j", (plan, periods) => {
     expect(PLAN_LIMITS[plan].rateLimitPeriods).toEqual(periods);
   });
-  it("every plan's periods are supported values, and a higher plan offers everything a lower one does", () => {
+  it("every plan's periods are documented API values, and a higher plan offers everything a lower one does", () => {
+    expect([...RATE_LIMIT_PERIODS]).toEqual(DOCUMENTED_PERIODS);
     for (const [i, plan] of PLAN_TIERS.entries()) {
-      for (const p of PLAN_LIMITS[plan].rateLimitPeriods) expect(RATE_LIMIT_PERIODS).toContain(p);
+      for (const p of PLAN_LIMITS[plan].rateLimitPeriods) expect(DOCUMENTED_PERIODS).toContain(p);
       const higher = PLAN_TIERS[i + 1];
       if (higher) expect(PLAN_LIMITS[higher].rateLimitPeriods).toEqual(expect.arrayContaining([...PLAN_LIMITS[plan].rateLimitPeriods]));
     }
+  });
+  it("the guide's classes and the webhook limit still fit Business's five rules, with documented periods only", () => {
+    const mapping = mapRateLimits(GUIDE.rateLimits, "business", { requestsPerMinute: 1000, burst: 2000 });
+    if (!mapping.ok) throw new Error(mapping.problems.join("; "));
+    expect(mapping.rules).toHaveLength(5);
+    for (const r of mapping.rules) expect(DOCUMENTED_PERIODS, r.ref).toContain(r.period);
   });
 });
 
@@ -105,32 +120,32 @@ describe("mapping choices", () => {
     expect(mapClass("auth", GUIDE.rateLimits.auth, PLAN_LIMITS.business.rateLimitPeriods)).toMatchObject({ rules: [{ ref: "rate-limit-auth", period: 120, requestsPerPeriod: 20 }] });
     expect(mapClass("api", GUIDE.rateLimits.api, PLAN_LIMITS.business.rateLimitPeriods)).toMatchObject({ rules: [{ ref: "rate-limit-api", period: 120, requestsPerPeriod: 200 }] });
   });
-  it("uses a burst and a sustained rule around the refill time otherwise, the tightest periods around it (ai: 100 s → 50/90 s + 60/120 s)", () => {
+  it("uses a burst and a sustained rule around the refill time otherwise, the tightest periods around it (ai: 100 s → 50/60 s + 60/120 s)", () => {
     expect(mapClass("ai", GUIDE.rateLimits.ai, PLAN_LIMITS.business.rateLimitPeriods)).toMatchObject({
       rules: [
-        { ref: "rate-limit-ai-burst", period: 90, requestsPerPeriod: 50 },
+        { ref: "rate-limit-ai-burst", period: 60, requestsPerPeriod: 50 },
         { ref: "rate-limit-ai-sustained", period: 120, requestsPerPeriod: 60 },
       ],
       maxExcessOverBucket: 10,
     });
   });
   it.each([
-    // The intermediate periods turn what used to need two rules (or a bigger plan) into one exact rule.
-    ["pro", { requestsPerMinute: 60, burst: 45 }, 45, 45],
-    ["pro", { requestsPerMinute: 40, burst: 20 }, 30, 20],
-    ["business", { requestsPerMinute: 20, burst: 30 }, 90, 30],
-    ["business", { requestsPerMinute: 10, burst: 80 }, 480, 80],
+    // A refill time that is a documented period gives one exact rule.
+    ["pro", { requestsPerMinute: 60, burst: 60 }, 60, 60],
+    ["pro", { requestsPerMinute: 60, burst: 10 }, 10, 10],
+    ["business", { requestsPerMinute: 20, burst: 100 }, 300, 100],
+    ["business", { requestsPerMinute: 10, burst: 100 }, 600, 100],
     ["enterprise", { requestsPerMinute: 1, burst: 60 }, 3600, 60],
   ] as const)("%s plan, %j → one exact rule of %i s", (plan, cls, period, requests) => {
     expect(mapClass("c", cls, PLAN_LIMITS[plan].rateLimitPeriods)).toMatchObject({ rules: [{ role: "exact", period, requestsPerPeriod: requests }], maxExcessOverBucket: 0 });
   });
 });
 
-/** Classes beyond the guide's whose refill times need the intermediate periods. */
+/** Classes beyond the guide's whose refill times fall between the documented periods. */
 const EXTRA_CLASSES = {
-  ninety: { requestsPerMinute: 20, burst: 30 }, // refill 90 s: one rule 30 per 90 s
-  uneven: { requestsPerMinute: 45, burst: 70 }, // refill 93.3 s: 70 per 90 s + 90 per 120 s
-  long: { requestsPerMinute: 5, burst: 40 }, // refill 480 s: one rule 40 per 480 s
+  ninety: { requestsPerMinute: 20, burst: 30 }, // refill 90 s: 30 per 60 s + 40 per 120 s
+  uneven: { requestsPerMinute: 45, burst: 70 }, // refill 93.3 s: 70 per 60 s + 90 per 120 s
+  long: { requestsPerMinute: 5, burst: 40 }, // refill 480 s: 40 per 300 s + 50 per 600 s
 } as const;
 
 describe.each(Object.entries(EXTRA_CLASSES))("class %s on the business plan, against the token bucket", (name, cls) => {
@@ -165,7 +180,7 @@ describe("plans that cannot express the classes", () => {
     ["pro", GUIDE.rateLimits, "business", /needs a counting period of at least 120 s .*longest available is 60 s on the pro plan \(counting periods 10–60 s\)/],
     ["pro", { slow: { requestsPerMinute: 10, burst: 15 } }, "business", /needs a counting period of at least 90 s/],
     ["business", { slow: { requestsPerMinute: 10, burst: 200 } }, "enterprise", /needs a counting period of at least 1200 s.*longest available is 600 s/],
-    ["enterprise", { glacial: { requestsPerMinute: 1, burst: 2000 } }, undefined, /needs a counting period of at least 120000 s.*longest available is 65535 s/],
+    ["enterprise", { glacial: { requestsPerMinute: 1, burst: 2000 } }, undefined, /needs a counting period of at least 120000 s.*longest available is 3600 s/],
     ["business", Object.fromEntries(["a", "b", "c", "d", "e", "f"].map((k) => [k, { requestsPerMinute: 10, burst: 20 }])), "enterprise", /need 6 rate-limiting rules.*business plan allows 5/],
     ["enterprise", { tiny: { requestsPerMinute: 100, burst: 5 } }, undefined, /shorter than the shortest counting period \(10 s\); raise the burst to at least 17/],
   ] as const)("%s plan with %j → needs %s", (plan, classes, needed, message) => {

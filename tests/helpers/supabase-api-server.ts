@@ -237,8 +237,39 @@ export interface FakeProject {
   ssl: boolean;
   network: { dbAllowedCidrs: string[]; dbAllowedCidrsV6: string[] };
   backupSchedule: string;
+  /** API keys as `GET /v1/projects/{ref}/api-keys` lists them (ApiKeyResponse). */
+  apiKeys: FakeApiKey[];
   /** Read replicas, oldest first (listed by GET /v1/organizations/{slug}/projects). */
   replicas: FakeReplica[];
+}
+
+/**
+ * One API key (`ApiKeyResponse`). A new project has the legacy JWT pair and the `default`
+ * publishable and secret keys, as the Supabase CLI's recorded e2e fixture
+ * (apps/cli-e2e/fixtures/recorded/GET_v1_projects___PROJECT_REF___api_keys) shows: the secret key
+ * carries `secret_jwt_template: { role: "service_role" }`.
+ */
+export interface FakeApiKey {
+  id: string;
+  name: string;
+  type: "legacy" | "publishable" | "secret";
+  api_key: string;
+  secret_jwt_template?: Record<string, unknown> | null;
+  description: string | null;
+}
+
+/** The keys a project gets on creation; with `legacyOnly`, those of a project from before the new keys. */
+export function projectApiKeys(ref: string, legacyOnly = false): FakeApiKey[] {
+  const legacy: FakeApiKey[] = [
+    { id: "anon", name: "anon", type: "legacy", api_key: `anon-jwt-${ref}`, description: "Legacy anon API key" },
+    { id: "service_role", name: "service_role", type: "legacy", api_key: `service-role-jwt-${ref}`, description: "Legacy service_role API key" },
+  ];
+  if (legacyOnly) return legacy;
+  return [
+    ...legacy,
+    { id: `pk-${ref}`, name: "default", type: "publishable", api_key: `sb_publishable_${ref}`, secret_jwt_template: null, description: null },
+    { id: `sk-${ref}`, name: "default", type: "secret", api_key: `sb_secret_${ref}`, secret_jwt_template: { role: "service_role" }, description: null },
+  ];
 }
 
 /** A read replica of a FakeProject. */
@@ -272,6 +303,8 @@ export interface SupabaseApiServerOptions {
   replicaHiddenPolls?: number;
   /** Read replicas set up in these regions end in INIT_READ_REPLICA_FAILED instead of ACTIVE_HEALTHY. @default none */
   replicaFailRegions?: string[];
+  /** New projects get only the legacy anon/service_role keys (a project from before the new keys). @default false */
+  legacyKeysOnly?: boolean;
 }
 
 export interface SupabaseApiServer {
@@ -348,6 +381,7 @@ export async function startSupabaseApiServer(options: SupabaseApiServerOptions):
         ssl: false,
         network: { dbAllowedCidrs: ["0.0.0.0/0"], dbAllowedCidrsV6: ["::/0"] },
         backupSchedule: "00:00:00",
+        apiKeys: projectApiKeys(ref, options.legacyKeysOnly),
         replicas: [],
       };
       projects.set(ref, p);
@@ -398,12 +432,15 @@ export async function startSupabaseApiServer(options: SupabaseApiServerOptions):
         projects.delete(p.ref);
         return [200, { id: p.id, ref: p.ref, name: p.name }];
       case "GET /v1/projects/{ref}/api-keys":
+        // Without reveal=true, secret keys are listed without their value (only a masked prefix):
+        // the CLI always asks with reveal=true to read them (internal/utils/tenant/client.go).
         return [
           200,
-          [
-            { name: "anon", api_key: `anon-jwt-${p.ref}`, type: "legacy", id: "anon" },
-            { name: "service_role", api_key: `service-role-jwt-${p.ref}`, type: "legacy", id: "service_role" },
-          ],
+          p.apiKeys.map((k) => ({
+            ...k,
+            api_key: k.type === "secret" && query.reveal !== "true" ? `${k.api_key.slice(0, 14)}••••` : k.api_key,
+            prefix: k.api_key.slice(0, 14),
+          })),
         ];
       case "PATCH /v1/projects/{ref}/database/password":
         p.db_pass = body.password;

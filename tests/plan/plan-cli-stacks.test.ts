@@ -25,7 +25,7 @@ interface InProcessPlan {
   secrets: PlanSecret[];
 }
 
-const SENSITIVE_ENV_VARS = ["SUPABASE_SERVICE_ROLE_KEY", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "RESEND_API_KEY", "REDIS_URL", "OPENAI_API_KEY", "ANTHROPIC_API_KEY"];
+const SENSITIVE_ENV_VARS = ["SUPABASE_SECRET_KEY", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "RESEND_API_KEY", "REDIS_URL", "OPENAI_API_KEY", "ANTHROPIC_API_KEY"];
 const ENV_VAR_TYPE = "vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable";
 
 const runs: Record<"staging" | "prod" | "default", StackRun> = {} as never;

@@ -81,18 +81,23 @@ describe("supabase-auth", () => {
     ["JWT expiry 7200", { jwtExpirySeconds: 7200 }, [`Supabase settings "database-settings" sets auth.jwtExpirySeconds to 7200; the guide allows at most 3600.`]],
     [
       "session lifetime 30 days",
-      { sessionTimeboxSeconds: 2592000 },
-      [`Supabase settings "database-settings" sets auth.sessionTimeboxSeconds to 2592000; the guide's refresh_token_expiry allows at most 604800.`],
+      { sessionTimeboxHours: 720 },
+      [`Supabase settings "database-settings" sets auth.sessionTimeboxHours to 720 (2592000 s); the guide's refresh_token_expiry allows at most 168 h (604800 s).`],
+    ],
+    [
+      "session lifetime 604800 sent as hours (69 years: the unit mistake)",
+      { sessionTimeboxHours: 604800 },
+      [`Supabase settings "database-settings" sets auth.sessionTimeboxHours to 604800 (2177280000 s); the guide's refresh_token_expiry allows at most 168 h (604800 s).`],
     ],
     [
       "session lifetime 0 (unlimited)",
-      { sessionTimeboxSeconds: 0 },
-      [`Supabase settings "database-settings" sets auth.sessionTimeboxSeconds to 0, which means sessions never expire; set it between 1 and 604800 (the guide's refresh_token_expiry).`],
+      { sessionTimeboxHours: 0 },
+      [`Supabase settings "database-settings" sets auth.sessionTimeboxHours to 0, which means sessions never expire; set it above 0 and at most 168 h (604800 s) (the guide's refresh_token_expiry).`],
     ],
     [
       "session lifetime unset",
-      { _drop: "sessionTimeboxSeconds" },
-      [`Supabase settings "database-settings" does not set auth.sessionTimeboxSeconds (the guide's refresh_token_expiry); set it to at most 604800.`],
+      { _drop: "sessionTimeboxHours" },
+      [`Supabase settings "database-settings" does not set auth.sessionTimeboxHours (the guide's refresh_token_expiry); set it to at most 168 h (604800 s).`],
     ],
     ["JWT expiry unset", { _drop: "jwtExpirySeconds" }, [`Supabase settings "database-settings" does not set auth.jwtExpirySeconds; set it to at most 3600.`]],
     ["http site URL", { siteUrl: "http://promptandpause.com" }, [`Supabase settings "database-settings" must set auth.siteUrl to an https:// URL (got "http://promptandpause.com").`]],
@@ -112,7 +117,7 @@ describe("supabase-auth", () => {
     const settings = supabaseSettings();
     delete settings.inputs.auth;
     expect(await violationsOf("supabase-auth", replace(compliantStack(), settings))).toEqual([
-      violation("supabase-auth", `Supabase settings "database-settings" has no auth block; set auth.siteUrl, auth.redirectUrls, auth.jwtExpirySeconds and auth.sessionTimeboxSeconds.`, SETTINGS_URN),
+      violation("supabase-auth", `Supabase settings "database-settings" has no auth block; set auth.siteUrl, auth.redirectUrls, auth.jwtExpirySeconds and auth.sessionTimeboxHours.`, SETTINGS_URN),
     ]);
   });
 

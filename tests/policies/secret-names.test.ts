@@ -19,7 +19,7 @@ describe("secret-looking NEXT_PUBLIC_ names are refused by both the config check
   });
 
   it("the browser-visible names the app needs pass both", async () => {
-    for (const key of ["NEXT_PUBLIC_SUPABASE_URL", "NEXT_PUBLIC_SUPABASE_ANON_KEY", "NEXT_PUBLIC_SITE_URL"]) {
+    for (const key of ["NEXT_PUBLIC_SUPABASE_URL", "NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY", "NEXT_PUBLIC_SITE_URL"]) {
       expect(validateEnvVars([{ key, value: "https://example.com", targets: ["production"], secret: false, comment: "test" }])).toEqual([]);
       expect(await violationsOf("vercel-env-secrets", [envVar("app-env-x", key, "https://example.com", false)])).toEqual([]);
     }

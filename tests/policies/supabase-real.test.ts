@@ -111,7 +111,7 @@ describe("the real Database component against the Supabase policies", () => {
         project.urn,
       ),
       violation("supabase-auth", `${name} sets auth.jwtExpirySeconds to 7200; the guide allows at most 3600.`, settings.urn),
-      violation("supabase-auth", `${name} sets auth.sessionTimeboxSeconds to 0, which means sessions never expire; set it between 1 and 604800 (the guide's refresh_token_expiry).`, settings.urn),
+      violation("supabase-auth", `${name} sets auth.sessionTimeboxHours to 0, which means sessions never expire; set it above 0 and at most 168 h (604800 s) (the guide's refresh_token_expiry).`, settings.urn),
       violation("supabase-auth", `${name}: redirect URL "http://localhost:3000/auth/callback" points at the local machine; it is only allowed where allowHttpLocalhost is true (staging).`, settings.urn),
       violation("supabase-database", `${name} must set sslEnforcement to true so the database rejects unencrypted connections (got false).`, settings.urn),
       violation("supabase-database", `${name} sets pooler.defaultPoolSize to 40; the guide allows at most 20.`, settings.urn),

@@ -26,8 +26,10 @@ export interface ProjectOutputs extends ProjectInputs {
   apiUrl: string;
   dbHost: string;
   status: string;
-  anonKey: string;
-  serviceRoleKey: string;
+  /** `sb_publishable_…`: public by design (browsers), row-level security protects the data. */
+  publishableKey: string;
+  /** `sb_secret_…` for the service role: bypasses row-level security. */
+  secretKey: string;
   poolerConnectionString: string;
   postgresVersion: string;
   postgresMajor: number;
@@ -59,10 +61,12 @@ export const PROJECT_UPDATE_KEYS = [
   "maxAttempts",
 ] as const;
 
+/** `ApiKeyResponse` (the fields read). */
 interface ApiKey {
   name: string;
   api_key?: string | null;
-  type?: string | null;
+  type?: "legacy" | "publishable" | "secret" | null;
+  secret_jwt_template?: Record<string, unknown> | null;
 }
 interface PoolerConfig {
   database_type: string;
@@ -170,13 +174,37 @@ export async function waitForProjectReady(
   }
 }
 
+/**
+ * The project's publishable key and its service-role secret key, chosen by `ApiKeyResponse.type`
+ * as the Supabase CLI does (internal/utils/tenant/client.go: a `secret` key counts as the service
+ * role's when its `secret_jwt_template.role` is `service_role`). The legacy `anon`/`service_role`
+ * JWT keys are not used: Supabase is retiring them. A missing key is an error, never `""`.
+ */
+export function projectKeys(keys: readonly ApiKey[], project: ProjectContext): { publishableKey: string; secretKey: string } {
+  const value = (k: ApiKey | undefined) => (typeof k?.api_key === "string" && k.api_key !== "" ? k.api_key : undefined);
+  const publishableKey = value(keys.find((k) => k.type === "publishable" && value(k)));
+  const secretKey = value(
+    keys.find((k) => k.type === "secret" && String(k.secret_jwt_template?.role ?? "").toLowerCase() === "service_role" && value(k)?.startsWith("sb_secret_") && !value(k)?.includes("•")),
+  );
+  const missing = [...(publishableKey ? [] : ["publishable key"]), ...(secretKey ? [] : ["secret key (type secret, role service_role)"])];
+  if (missing.length > 0 || !publishableKey || !secretKey) {
+    throw new Error(
+      `Supabase project "${project.name}" (ref ${project.ref}) has no ${missing.join(" and no ")}. The legacy anon/service_role keys are not used ` +
+        "(Supabase is retiring them). Create the new keys in the dashboard (Project Settings → API Keys → Create new API keys) or with " +
+        `POST /v1/projects/${project.ref}/api-keys {"type":"publishable","name":"default"} and {"type":"secret","name":"default"}, ` +
+        "then run pulumi up again. Migration steps: docs/supabase-provider.md, \"Legacy API keys\".",
+    );
+  }
+  return { publishableKey, secretKey };
+}
+
 /** Reads keys, pooler and version: the outputs that come from the live project. */
 async function liveOutputs(client: SupabaseClient, inputs: ProjectInputs, project: ProjectResponse): Promise<ProjectOutputs> {
   const ctx = { ref: project.ref, name: project.name };
-  const keys = await client.call<ApiKey[]>("getApiKeys", { params: { ref: project.ref }, query: { reveal: true }, project: ctx });
-  const anon = keys.find((k) => k.name === "anon")?.api_key ?? "";
-  const serviceRole = keys.find((k) => k.name === "service_role")?.api_key ?? "";
-  client.addSecrets(anon, serviceRole);
+  const listed = await client.call<ApiKey[]>("getApiKeys", { params: { ref: project.ref }, query: { reveal: true }, project: ctx });
+  // Every revealed key is redacted from messages, the legacy ones included.
+  client.addSecrets(...listed.map((k) => k.api_key ?? "").filter((k) => k !== ""));
+  const keys = projectKeys(listed, ctx);
   const poolers = await client.call<PoolerConfig[]>("getPoolerConfig", { params: { ref: project.ref }, project: ctx });
   const primary = poolers.find((p) => p.database_type === "PRIMARY") ?? poolers[0];
   const pooler = primary
@@ -190,8 +218,8 @@ async function liveOutputs(client: SupabaseClient, inputs: ProjectInputs, projec
     apiUrl: `https://${project.ref}.supabase.co`,
     dbHost: project.database?.host ?? `db.${project.ref}.supabase.co`,
     status: project.status,
-    anonKey: anon,
-    serviceRoleKey: serviceRole,
+    publishableKey: keys.publishableKey,
+    secretKey: keys.secretKey,
     poolerConnectionString: pooler,
     postgresVersion: version,
     postgresMajor: postgresMajorOf(version) ?? 0,
@@ -233,7 +261,7 @@ export function computeAddonVariant(size: string): string | undefined {
 /** `update`: rename, change the db password, resize via the compute add-on; then refresh outputs. */
 export async function updateProject(ref: string, olds: ProjectOutputs, news: ProjectInputs): Promise<{ outs: ProjectOutputs }> {
   const client = projectClient(news, olds);
-  client.addSecrets(olds.anonKey, olds.serviceRoleKey);
+  client.addSecrets(olds.publishableKey, olds.secretKey);
   const ctx = { ref, name: news.name };
   if (olds.name !== news.name) {
     await client.call("updateProject", { params: { ref }, body: { name: news.name }, project: ctx });
@@ -271,7 +299,7 @@ export async function readProject(ref: string, props: ProjectOutputs): Promise<{
 /** `delete`: DELETE /v1/projects/{ref}; a project that is already gone counts as deleted. */
 export async function deleteProject(ref: string, props: ProjectOutputs): Promise<void> {
   const client = projectClient(props);
-  client.addSecrets(props.anonKey, props.serviceRoleKey);
+  client.addSecrets(props.publishableKey, props.secretKey);
   try {
     await client.call("deleteProject", { params: { ref }, project: { ref, name: props.name } });
   } catch (err) {

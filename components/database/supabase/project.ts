@@ -66,7 +66,7 @@ export interface SupabaseProjectArgs {
 }
 
 /** Outputs of SupabaseProject marked secret in the state. */
-export const SUPABASE_PROJECT_SECRET_OUTPUTS = ["accessToken", "dbPassword", "anonKey", "serviceRoleKey", "poolerConnectionString"];
+export const SUPABASE_PROJECT_SECRET_OUTPUTS = ["accessToken", "dbPassword", "publishableKey", "secretKey", "poolerConnectionString"];
 
 /**
  * A Supabase project, created through the Management API and waited on until ACTIVE_HEALTHY.
@@ -81,10 +81,10 @@ export class SupabaseProject extends pulumi.dynamic.Resource {
   declare public readonly dbHost: pulumi.Output<string>;
   /** Last status seen (ACTIVE_HEALTHY after create). */
   declare public readonly status: pulumi.Output<string>;
-  /** Public anon key (secret in state). */
-  declare public readonly anonKey: pulumi.Output<string>;
-  /** Service-role key (secret). */
-  declare public readonly serviceRoleKey: pulumi.Output<string>;
+  /** Publishable key `sb_publishable_…` (public by design; secret in state like every key). */
+  declare public readonly publishableKey: pulumi.Output<string>;
+  /** Secret key `sb_secret_…` of the service role (bypasses RLS; secret). */
+  declare public readonly secretKey: pulumi.Output<string>;
   /** Supavisor transaction-mode connection string, port 6543, with the password (secret). */
   declare public readonly poolerConnectionString: pulumi.Output<string>;
   /** Actual database version, e.g. `15.8.1.054`. */
@@ -106,8 +106,8 @@ export class SupabaseProject extends pulumi.dynamic.Resource {
       apiUrl: undefined,
       dbHost: undefined,
       status: undefined,
-      anonKey: undefined,
-      serviceRoleKey: undefined,
+      publishableKey: undefined,
+      secretKey: undefined,
       poolerConnectionString: undefined,
       postgresVersion: undefined,
       postgresMajor: undefined,
@@ -124,6 +124,6 @@ export class SupabaseProject extends pulumi.dynamic.Resource {
     // The engine marks these secret (additionalSecretOutputs); wrapping them here as well keeps
     // them secret where the engine is not involved (mocks, the offline plan).
     const self = this as unknown as Record<string, pulumi.Output<unknown>>;
-    for (const key of ["anonKey", "serviceRoleKey", "poolerConnectionString"]) self[key] = pulumi.secret(self[key]);
+    for (const key of ["publishableKey", "secretKey", "poolerConnectionString"]) self[key] = pulumi.secret(self[key]);
   }
 }

@@ -6,22 +6,28 @@
  * keeps those bodies (without secrets), so `diff` and `update` compare like with like and touch
  * only the areas that changed.
  */
+import type { Hours, Seconds } from "../../shared/units";
 import { type SupabaseClient, managementClient } from "./client";
 
-/** Auth rate limits, in the units the Supabase dashboard shows. Unset = Supabase's value. */
+/**
+ * Auth rate limits. Each is a count per a period Supabase fixes (it cannot be sent); the period is
+ * in the name. Periods and meanings as the Supabase CLI documents them (config.toml
+ * `[auth.rate_limit]`; pkg/config/auth.go maps sign_in_sign_ups -> rate_limit_otp and
+ * token_verifications -> rate_limit_verify). Unset = Supabase's value.
+ */
 export interface AuthRateLimits {
-  /** Emails sent per hour (`rate_limit_email_sent`). */
-  emailSent?: number;
+  /** E-mails sent per hour (`rate_limit_email_sent`; needs custom SMTP). */
+  emailsPerHour?: number;
   /** SMS sent per hour (`rate_limit_sms_sent`). */
-  smsSent?: number;
-  /** Sign-up/sign-in verifications per 5 minutes per IP (`rate_limit_verify`). */
-  verify?: number;
-  /** Token refreshes per 5 minutes per IP (`rate_limit_token_refresh`). */
-  tokenRefresh?: number;
-  /** OTP / magic-link requests per 5 minutes per IP (`rate_limit_otp`). */
-  otp?: number;
+  smsPerHour?: number;
+  /** OTP / magic-link verifications per 5 minutes per IP (`rate_limit_verify`). */
+  verificationsPer5MinutesPerIp?: number;
+  /** Session (token) refreshes per 5 minutes per IP (`rate_limit_token_refresh`). */
+  tokenRefreshesPer5MinutesPerIp?: number;
+  /** Sign-up and sign-in requests per 5 minutes per IP (`rate_limit_otp`). */
+  signInsPer5MinutesPerIp?: number;
   /** Anonymous sign-ins per hour per IP (`rate_limit_anonymous_users`). */
-  anonymousUsers?: number;
+  anonymousSignInsPerHourPerIp?: number;
 }
 
 /** Non-secret SMTP settings (the password is the top-level `smtpPassword`). */
@@ -43,14 +49,18 @@ export interface AuthSettings {
   siteUrl: string;
   /** Allowed redirect URLs, sent comma-joined as `uri_allow_list`. @default [] */
   redirectUrls?: string[];
-  /** Access-token (JWT) lifetime in seconds (`jwt_exp`). @default 3600 */
-  jwtExpirySeconds?: number;
+  /** Access-token (JWT) lifetime (`jwt_exp`, seconds; the spec allows 0-604800). @default 3600 */
+  jwtExpirySeconds?: Seconds;
   /** `refresh_token_rotation_enabled`. @default true */
   refreshTokenRotation?: boolean;
-  /** `security_refresh_token_reuse_interval`, seconds. @default 10 */
-  refreshTokenReuseIntervalSeconds?: number;
-  /** Session lifetime in seconds (`sessions_timebox`; 0 = unlimited). @default 604800 (7 days) */
-  sessionTimeboxSeconds?: number;
+  /** Reuse window of a rotated refresh token (`security_refresh_token_reuse_interval`, seconds). @default 10 */
+  refreshTokenReuseIntervalSeconds?: Seconds;
+  /**
+   * Session lifetime (`sessions_timebox`) in HOURS, not seconds: the Supabase CLI sends
+   * `Timebox.Hours()` and reads the field back as `value * time.Hour`. 0 = unlimited.
+   * @default 168 (7 days, the guide's refresh_token_expiry 604800 s)
+   */
+  sessionTimeboxHours?: Hours;
   rateLimits?: AuthRateLimits;
   /** Custom SMTP (Resend). Requires `smtpPassword`. @default Supabase's built-in mailer */
   smtp?: SmtpSettings;
@@ -98,10 +108,11 @@ export interface SettingsOutputs extends SettingsInputs {
 
 /** Guide values (infrastructure guide, "Supabase Configuration"); filled only here. */
 export const SETTINGS_DEFAULTS = {
-  jwtExpirySeconds: 3600,
+  jwtExpirySeconds: 3600 as Seconds,
   refreshTokenRotation: true,
-  refreshTokenReuseIntervalSeconds: 10,
-  sessionTimeboxSeconds: 604800,
+  refreshTokenReuseIntervalSeconds: 10 as Seconds,
+  /** 7 days = the guide's refresh_token_expiry 604800 s. */
+  sessionTimeboxHours: 168 as Hours,
   smtpHost: "smtp.resend.com",
   smtpPort: 587,
   smtpUser: "resend",
@@ -114,12 +125,12 @@ export const SETTINGS_DEFAULTS = {
 } as const;
 
 const RATE_LIMIT_FIELDS: Record<keyof AuthRateLimits, string> = {
-  emailSent: "rate_limit_email_sent",
-  smsSent: "rate_limit_sms_sent",
-  verify: "rate_limit_verify",
-  tokenRefresh: "rate_limit_token_refresh",
-  otp: "rate_limit_otp",
-  anonymousUsers: "rate_limit_anonymous_users",
+  emailsPerHour: "rate_limit_email_sent",
+  smsPerHour: "rate_limit_sms_sent",
+  verificationsPer5MinutesPerIp: "rate_limit_verify",
+  tokenRefreshesPer5MinutesPerIp: "rate_limit_token_refresh",
+  signInsPer5MinutesPerIp: "rate_limit_otp",
+  anonymousSignInsPerHourPerIp: "rate_limit_anonymous_users",
 };
 
 /** The exact bodies each managed area sends. */
@@ -134,7 +145,8 @@ export function normalizeSettings(inputs: SettingsInputs): SettingsAreas {
       jwt_exp: a.jwtExpirySeconds ?? d.jwtExpirySeconds,
       refresh_token_rotation_enabled: a.refreshTokenRotation ?? d.refreshTokenRotation,
       security_refresh_token_reuse_interval: a.refreshTokenReuseIntervalSeconds ?? d.refreshTokenReuseIntervalSeconds,
-      sessions_timebox: a.sessionTimeboxSeconds ?? d.sessionTimeboxSeconds,
+      // Hours (see AuthSettings.sessionTimeboxHours).
+      sessions_timebox: a.sessionTimeboxHours ?? d.sessionTimeboxHours,
     };
     for (const [key, field] of Object.entries(RATE_LIMIT_FIELDS)) {
       const v = a.rateLimits?.[key as keyof AuthRateLimits];
@@ -184,6 +196,9 @@ export function checkSettingsInputs(news: Partial<SettingsInputs>): { property: 
     const jwt = news.auth.jwtExpirySeconds;
     if (jwt !== undefined && !(Number.isInteger(jwt) && jwt >= 0 && jwt <= 604800))
       f.push({ property: "auth.jwtExpirySeconds", reason: `must be an integer between 0 and 604800 (got ${JSON.stringify(jwt)})` });
+    const timebox = news.auth.sessionTimeboxHours;
+    if (timebox !== undefined && !(typeof timebox === "number" && Number.isFinite(timebox) && timebox >= 0 && timebox <= 8760))
+      f.push({ property: "auth.sessionTimeboxHours", reason: `must be a number of hours between 0 and 8760 (got ${JSON.stringify(timebox)}); sessions_timebox is hours, not seconds` });
     if (news.auth.smtp && (typeof news.smtpPassword !== "string" || news.smtpPassword === ""))
       f.push({ property: "smtpPassword", reason: "auth.smtp is set but the SMTP password (Resend API key) is missing. Set it with: pulumi config set --secret promptandpause:resendApiKey <key>" });
   }

@@ -21,7 +21,8 @@ export const supabaseSettingsProvider = dynamicProvider(() => loadSupabaseModule
   delete: "deleteSettings",
 });
 
-type DeepInput<T> = pulumi.Input<T extends object ? { [K in keyof T]: DeepInput<T[K]> } : T>;
+/** Inputs all the way down; numbers (also unit-branded ones such as `Hours`) stay as they are. */
+type DeepInput<T> = pulumi.Input<T extends string | number | boolean ? T : T extends object ? { [K in keyof T]: DeepInput<T[K]> } : T>;
 
 /**
  * Arguments of {@link SupabaseSettings}. Every area is optional: an absent area is not managed
@@ -44,7 +45,8 @@ export interface SupabaseSettingsArgs {
   smtpPassword?: pulumi.Input<string>;
   /**
    * Auth (`PATCH /v1/projects/{ref}/config/auth`): site URL, redirect allow-list, JWT 3600 s,
-   * refresh-token rotation (reuse interval 10 s), sessions time-boxed to 604800 s, rate limits,
+   * refresh-token rotation (reuse interval 10 s), sessions time-boxed to 168 h (604800 s; the API
+   * field is hours), rate limits,
    * SMTP via Resend (smtp.resend.com:587, user `resend`).
    * @default not managed
    */

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { supabaseProjectProvider as provider } from "../../../components/database/supabase/project";
-import { startSupabaseApiServer, useSupabaseApiServer } from "../../helpers/supabase-api-server";
+import { projectApiKeys, startSupabaseApiServer, useSupabaseApiServer } from "../../helpers/supabase-api-server";
 import { DB_PASSWORD, TOKEN, leakedSecrets, projectInputs } from "./fixtures";
 
 const server = useSupabaseApiServer({ token: TOKEN, comingUpPolls: 3, postgresVersion: "17.4.1.054" });
@@ -54,13 +54,19 @@ describe("SupabaseProject provider: create -> wait -> update -> delete", () => {
       ref: id,
       apiUrl: `https://${id}.supabase.co`,
       status: "ACTIVE_HEALTHY",
-      anonKey: `anon-jwt-${id}`,
-      serviceRoleKey: `service-role-jwt-${id}`,
+      publishableKey: `sb_publishable_${id}`,
+      secretKey: `sb_secret_${id}`,
       poolerConnectionString: `postgresql://postgres.${id}:${encodeURIComponent(DB_PASSWORD)}@aws-0-eu-west-2.pooler.supabase.com:6543/postgres`,
       postgresVersion: "17.4.1.054",
       postgresMajor: 17,
     });
     expect(server.requests.find((r) => r.operation === "GET /v1/projects/{ref}/api-keys")?.query).toEqual({ reveal: "true" });
+  });
+
+  it("returns the publishable and secret keys (ApiKeyResponse.type), never the legacy anon/service_role JWTs", () => {
+    expect(JSON.stringify(outs)).not.toContain("-jwt-");
+    expect(Object.keys(outs)).not.toEqual(expect.arrayContaining(["anonKey"]));
+    expect(Object.keys(outs)).not.toEqual(expect.arrayContaining(["serviceRoleKey"]));
   });
 
   it("reports a warning when the actual Postgres major differs from the desired one", () => {
@@ -168,13 +174,29 @@ describe("SupabaseProject provider: failures", () => {
     const started = Date.now();
     const { outs } = await p.create(projectInputs({ name: "pp-429" }));
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
-    expect(outs.anonKey).toMatch(/^anon-jwt-/);
+    expect(outs.publishableKey).toMatch(/^sb_publishable_/);
   });
 
   it("500 until retries run out fails with the call, status and project", async () => {
     server.inject({ operation: "GET /v1/projects/{ref}/config/database/pooler", status: 500, body: { message: "pooler down" }, times: 3 });
     const message = await failure(p.create(projectInputs({ name: "pp-500" })));
     expect(message).toMatch(/Supabase API GET \/v1\/projects\/\{ref\}\/config\/database\/pooler for project "pp-500" \(ref [a-z]{20}\) failed with HTTP 500 after 3 attempts: pooler down/);
+  });
+
+  it.each([
+    ["only the legacy keys", (ref: string) => projectApiKeys(ref, true), ["publishable key", "secret key"]],
+    ["no secret key for the service role", (ref: string) => projectApiKeys(ref).filter((k) => k.type !== "secret"), ["secret key"]],
+  ])("a project with %s fails loudly, naming the project, the missing keys and how to create them", async (_label, keys, missing) => {
+    const created = await p.create(projectInputs({ name: "pp-keys" }));
+    const project = server.projects.get(created.id);
+    if (!project) throw new Error("project missing");
+    project.apiKeys = keys(created.id);
+    const message = await failure(p.read(created.id, created.outs));
+    expect(message).toContain(`Supabase project "pp-keys" (ref ${created.id}) has no ${missing.join(" and no ")}`);
+    expect(message).toContain("legacy anon/service_role keys are not used");
+    expect(message).toContain("Project Settings → API Keys");
+    expect(message).toContain("docs/supabase-provider.md");
+    expect(message).not.toContain("-jwt-");
   });
 
   it("delete with a project that the API says is missing (404) is not an error, other errors are", async () => {

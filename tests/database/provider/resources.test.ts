@@ -20,7 +20,7 @@ beforeAll(async () => {
       newResource: (args) => {
         registered.push({ type: args.type, name: args.name, inputs: args.inputs });
         const ref = "abcdefghijklmnopqrst";
-        return { id: ref, state: { ...args.inputs, ref, anonKey: "anon", serviceRoleKey: "svc", poolerConnectionString: "postgresql://x" } };
+        return { id: ref, state: { ...args.inputs, ref, publishableKey: "sb_publishable_x", secretKey: "sb_secret_x", poolerConnectionString: "postgresql://x" } };
       },
       call: () => {
         throw new Error("unexpected invoke");
@@ -55,8 +55,8 @@ describe("SupabaseProject / SupabaseSettings resources", () => {
     });
     const ref = await new Promise((resolve) => project.ref.apply(resolve));
     expect(ref).toBe("abcdefghijklmnopqrst");
-    expect(await secretness(project.anonKey)).toBe(true);
-    expect(await secretness(project.serviceRoleKey)).toBe(true);
+    expect(await secretness(project.publishableKey)).toBe(true);
+    expect(await secretness(project.secretKey)).toBe(true);
     expect(await secretness(project.poolerConnectionString)).toBe(true);
     expect(await secretness(project.ref)).toBe(false);
     await new Promise((resolve) => settings.areas.apply(resolve));

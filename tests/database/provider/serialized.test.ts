@@ -88,7 +88,7 @@ function expectCreated(results: SerializedJobResult[], tag: string, refs: { sett
   expect(results.map((r) => `${r.key}: ${r.error ?? "ok"}`)).toEqual(["project: ok", "settings: ok", "replicas: ok"]);
   const [project, settings, replicas] = results as Extract<SerializedJobResult, { id: string }>[];
   expect(project?.id).toMatch(/^[a-z]{20}$/);
-  expect(project?.keys).toEqual(expect.arrayContaining(["ref", "anonKey", "poolerConnectionString", "postgresVersionWarning"]));
+  expect(project?.keys).toEqual(expect.arrayContaining(["ref", "publishableKey", "secretKey", "poolerConnectionString", "postgresVersionWarning"]));
   expect(server.projects.get(project?.id ?? "")?.name).toBe(`pp-${tag}-project`);
   expect(server.projects.get(project?.id ?? "")?.db_pass).toBe(DB_PASSWORD);
 

@@ -25,7 +25,7 @@ function settingsInputs(overrides: Record<string, unknown> = {}): Bag {
     auth: {
       siteUrl: "https://promptandpause.com",
       redirectUrls: ["https://promptandpause.com/auth/callback", "http://localhost:3000/auth/callback"],
-      rateLimits: { emailSent: 30, tokenRefresh: 150 },
+      rateLimits: { emailsPerHour: 30, tokenRefreshesPer5MinutesPerIp: 150 },
       smtp: { senderEmail: "no-reply@promptandpause.com" },
     },
     postgres: {},
@@ -73,7 +73,7 @@ describe("SupabaseSettings provider", () => {
       jwt_exp: 3600,
       refresh_token_rotation_enabled: true,
       security_refresh_token_reuse_interval: 10,
-      sessions_timebox: 604800,
+      sessions_timebox: 168,
       rate_limit_email_sent: 30,
       rate_limit_token_refresh: 150,
       smtp_host: "smtp.resend.com",
