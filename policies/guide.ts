@@ -12,6 +12,8 @@ export const SECURITY_HEADERS = {
   apiSource: "/api/(.*)",
   /** A concrete path under `/api/*` used to decide whether a route or edge rule covers the API. */
   probePath: "/api/prompts/today",
+  /** More paths under `/api/*` a covering rule or route must match too (a rule on one route only does not cover the API). */
+  extraProbePaths: ["/api/", "/api/zz-probe", "/api/zz-probe/deeper/path.json"] as readonly string[],
   /** `Strict-Transport-Security: max-age=31536000; includeSubDomains`. */
   hstsMaxAgeSeconds: 31536000,
   hstsIncludeSubDomains: true,
@@ -25,14 +27,29 @@ export const SECURITY_HEADERS = {
 export interface RateLimitClass {
   requestsPerMinute: number;
   burst: number;
+  /**
+   * Routes the class must cover (`/exact` or `/prefix/*`): every request to them, whatever its
+   * method, host or source, counts against a rule of the class. The guide names the classes,
+   * DESIGN.md the routes; a stack that narrows a class (drops `/api/auth/*`, adds a host filter) is
+   * refused.
+   */
+  paths?: readonly string[];
 }
 
 /** DDoS protection → rate_limits. Keys are the class names used in rule refs (`rate-limit-<class>`). */
 export const RATE_LIMITS: Readonly<Record<string, RateLimitClass>> = {
-  auth: { requestsPerMinute: 10, burst: 20 },
-  api: { requestsPerMinute: 100, burst: 200 },
-  ai: { requestsPerMinute: 30, burst: 50 },
+  auth: { requestsPerMinute: 10, burst: 20, paths: ["/api/auth/*", "/auth/*"] },
+  api: { requestsPerMinute: 100, burst: 200, paths: ["/api/*"] },
+  ai: { requestsPerMinute: 30, burst: 50, paths: ["/api/ai/*"] },
 };
+
+/**
+ * Counting keys a class rule may use. `cf.colo.id` is mandatory in Cloudflare; `ip.src` (or
+ * `cf.unique_visitor_id`, IP with NAT support) is the client. Any other characteristic (a header,
+ * a cookie, a query argument) gives each of its values its own counter, so a client that varies
+ * it is never limited (Cloudflare "Rate limiting parameters" → "With the same characteristics").
+ */
+export const RATE_LIMIT_CHARACTERISTICS: readonly string[] = ["cf.colo.id", "ip.src", "cf.unique_visitor_id"];
 
 /** Prefix of every rate-limit rule ref: `rate-limit-<class>` or `rate-limit-<class>-<suffix>`. */
 export const RATE_LIMIT_REF_PREFIX = "rate-limit-";
@@ -79,6 +96,36 @@ export const MANAGED_RULESETS: Readonly<Record<string, string>> = {
 export const WAF_RULE_REFS: readonly string[] = ["waf-sqli", "waf-xss", "waf-path-traversal", "waf-file-upload"];
 
 /**
+ * One attack per family that the family's rules must block, as a request (policies/lib/
+ * expression.ts evaluates the rules on it; fields not given are unknown, so a rule narrowed by
+ * host, source or country does not count). A family is implemented by the rules whose ref is the
+ * family's or starts with it plus "-" (`waf-file-upload-type`).
+ */
+export const WAF_PROBES: Readonly<Record<string, { what: string; path: string; method?: string; query?: string; rawUri?: string; headers?: Record<string, string[]> }>> = {
+  "waf-sqli": { what: "a UNION SELECT in the query string", path: "/api/prompts", query: "id=1%20UNION%20SELECT%20password%20FROM%20users" },
+  "waf-xss": { what: "a <script> tag in the query string", path: "/api/prompts", query: "q=%3Cscript%3Ealert(1)%3C/script%3E" },
+  "waf-path-traversal": { what: "../ in the URI", path: "/api/prompts", rawUri: "/api/../../etc/passwd" },
+  "waf-file-upload": {
+    what: "a multipart upload POSTed to an API route that is not an upload route",
+    path: "/api/zz-probe",
+    method: "POST",
+    headers: { "content-type": ["multipart/form-data; boundary=probe"], "content-length": ["1024"] },
+  },
+};
+
+/**
+ * OWASP Core Ruleset floor. The anomaly score rule must block; Cloudflare offers thresholds 60
+ * (low), 40 (medium), 25 (high) — a higher one is not a sensitivity, it turns the ruleset off
+ * in all but name. Only the paranoia-level tags above 1 may be disabled (paranoia level 1 is the
+ * ruleset's baseline).
+ */
+export const OWASP_FLOOR = {
+  scoreRuleId: "6179ae15870a4bb7b2d480d4843b323c",
+  maxScoreThreshold: 60,
+  disableableCategories: ["paranoia-level-2", "paranoia-level-3", "paranoia-level-4"] as readonly string[],
+} as const;
+
+/**
  * Not guide numbers: the one exemption the edge may make (docs/edge.md "Webhooks"). Stripe posts
  * webhook deliveries server-to-server from its own IPs, signs each one (the app verifies it) and
  * retries refused ones for up to three days; they may leave the per-client rate-limit classes for a
@@ -98,8 +145,15 @@ export const WEBHOOK_EXEMPTION = {
   skippableRulesets: ["4814384a9e5d4991b9815dcfc25d2f1f"] as readonly string[],
 } as const;
 
-/** Actions that actually stop a request (WAF custom rules and rate limits). `log` and `skip` do not. */
-export const BLOCKING_ACTIONS: readonly string[] = ["block", "managed_challenge", "challenge", "js_challenge"];
+/**
+ * Actions that stop a request (WAF custom rules and rate limits): `block` only. `log` and `skip`
+ * let it through; so does a challenge for every client that passes it — a person, a browser
+ * automation or a solving service — and a passed challenge is remembered for the zone's Challenge
+ * Passage time (30 minutes by default), during which the same client's further matching requests
+ * (SQL injection attempts, login guesses) are not challenged again. An API client gets a challenge
+ * page instead of a 403/429 it can handle.
+ */
+export const BLOCKING_ACTIONS: readonly string[] = ["block"];
 
 /** functions → `app/api/**`: maxDuration 30 seconds. */
 export const FUNCTION_MAX_DURATION_SECONDS = 30;

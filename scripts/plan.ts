@@ -5,75 +5,8 @@
  * the real policy pack over every registered resource. No cloud credentials needed.
  * Exit codes: 0 clean, 1 mandatory policy violations, 2 invalid configuration, 3 anything else.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import * as path from "node:path";
-import { parseArgs } from "node:util";
-import { markdownReport, summaryTable } from "./lib/plan-report";
-import { PolicyConfigError } from "./lib/policy-evaluator";
-import { runPlan } from "./lib/run-plan";
-import { StackFileError } from "./lib/stack-file";
+import { planMain } from "./lib/plan-main";
 
-export const EXIT = { clean: 0, policyViolations: 1, invalidConfig: 2, failure: 3 } as const;
-
-const USAGE = "usage: npm run plan -- [--stack staging|prod] [--config FILE] [--json FILE] [--markdown FILE]";
-
-async function main(argv: string[]): Promise<number> {
-  let args: { stack?: string; config?: string; json?: string; markdown?: string; help?: boolean };
-  try {
-    ({ values: args } = parseArgs({
-      args: argv,
-      options: { stack: { type: "string" }, config: { type: "string" }, json: { type: "string" }, markdown: { type: "string" }, help: { type: "boolean", short: "h" } },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    console.error(`${(err as Error).message}\n${USAGE}`);
-    return EXIT.failure;
-  }
-  if (args.help) {
-    console.log(USAGE);
-    return EXIT.clean;
-  }
-  if (args.stack !== undefined && !/^[a-zA-Z0-9._-]+$/.test(args.stack)) {
-    console.error(`--stack: not a stack name (got ${JSON.stringify(args.stack)}). ${USAGE}`);
-    return EXIT.failure;
-  }
-
-  let outcome: Awaited<ReturnType<typeof runPlan>>;
-  try {
-    outcome = await runPlan({ stack: args.stack, configFile: args.config && path.resolve(args.config) });
-  } catch (err) {
-    if (err instanceof StackFileError || err instanceof PolicyConfigError) {
-      console.error(err.message);
-      return EXIT.invalidConfig;
-    }
-    throw err;
-  }
-
-  if (outcome.kind === "invalid-config") {
-    console.error(`Invalid configuration for stack ${args.stack ?? "staging"} (nothing was planned):`);
-    for (const problem of outcome.problems) console.error(`  - ${problem}`);
-    return EXIT.invalidConfig;
-  }
-
-  const { document } = outcome;
-  if (args.json) write(args.json, `${JSON.stringify(document, null, 2)}\n`);
-  if (args.markdown) write(args.markdown, markdownReport(document));
-  console.log(summaryTable(document));
-  return document.policies.violations.some((v) => v.level === "mandatory") ? EXIT.policyViolations : EXIT.clean;
-}
-
-function write(file: string, text: string): void {
-  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  writeFileSync(file, text);
-}
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    console.error(`plan failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    process.exitCode = EXIT.failure;
-  },
-);
+planMain(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

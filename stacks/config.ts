@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { type ConfigIssue, NOT_SET, SECRET_VALUE, throwIfIssues } from "../components/shared/errors";
+import { type ConfigIssue, isSecretKeyName, NOT_SET, NOT_SHOWN, SECRET_VALUE, throwIfIssues } from "../components/shared/errors";
 import { resolveScale, SCALE_PRESET_NAMES, type ScaleValues, scaleValuesSchema } from "./presets";
 import { appConfigSchema, checkAppConfig } from "./schema/app";
 import { awsConfigSchema, checkAwsConfig, checkNetworkConfig, networkConfigSchema } from "./schema/aws";
-import { contactsSchema } from "./schema/common";
+import { contactsSchema, safeText } from "./schema/common";
+import { keyNameProblem, rawValueIssues } from "./schema/raw-bounds";
 import { checkDatabaseConfig, databaseConfigSchema } from "./schema/database";
 import { checkEdgeConfig, edgeConfigSchema } from "./schema/edge";
 import { checkMonitoringConfig, monitoringConfigSchema } from "./schema/monitoring";
@@ -37,6 +38,31 @@ z.config({ jitless: true });
  */
 const FOREIGN_NAMESPACES_CHECKED = ["cloudflare", "vercel", "aws"] as const;
 
+/**
+ * Every namespace a stack file may use: ours, the engine's (`pulumi:disable-default-providers`,
+ * `pulumi:tags`) and the providers the program creates. A key in any other namespace is read by
+ * nothing — `promptandpuase:scale` would leave the stack at the default scale — so it is an error.
+ */
+export const KNOWN_NAMESPACES: readonly string[] = [NAMESPACE, "pulumi", "cloudflare", "vercel", "aws", "random"];
+
+/** Longest JSON text decoded from the engine's config (anything longer is refused by the string bound unread). */
+const MAX_CONFIG_TEXT = 1024 * 1024;
+
+/**
+ * The bound problems of a whole raw configuration (stacks/schema/raw-bounds.ts): key names, then
+ * each value's depth, sizes and lengths. Run before anything else reads the values.
+ */
+export function rawConfigIssues(values: Record<string, unknown>): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  for (const [key, value] of Object.entries(values)) {
+    const colon = key.indexOf(":");
+    const problem = keyNameProblem(key.slice(0, Math.max(colon, 0))) ?? keyNameProblem(key.slice(colon + 1));
+    if (problem) issues.push({ path: key, problem, got: NOT_SHOWN, fix: "Remove or rename the key." });
+    else issues.push(...rawValueIssues(key, value));
+  }
+  return issues;
+}
+
 const scaleSchema = z
   .strictObject({
     /** Which row of the guide's scaling table this stack runs at. @default "current" */
@@ -56,9 +82,9 @@ const scaleSchema = z
 /** Everything under the `promptandpause:` namespace except secrets. */
 export const platformConfigSchema = z.strictObject({
   /** Environment label used in names, tags and env vars ("staging", "prod"). Components never branch on it. */
-  environment: z.string().regex(/^[a-z][a-z0-9-]{1,19}$/, { error: "must be 2-20 lowercase letters, digits or dashes, starting with a letter" }),
+  environment: safeText({ min: 2, max: 20, pattern: /^[a-z][a-z0-9-]{1,19}$/, problem: "must be 2-20 lowercase letters, digits or dashes, starting with a letter" }),
   /** The apex domain this stack serves (its own Cloudflare zone). */
-  domain: z.string().regex(/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: "must be a lowercase DNS domain like promptandpause.com" }),
+  domain: safeText({ min: 4, max: 253, pattern: /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, problem: "must be a lowercase DNS domain like promptandpause.com" }),
   /** Who is told about what. */
   contacts: contactsSchema,
   /** Protect stateful resources (Supabase project, Cloudflare zone) from deletion. @default false */
@@ -95,7 +121,8 @@ export interface RawStackConfig {
 export function readRawStackConfig(): RawStackConfig {
   const all = pulumi.runtime.allConfig();
   const values: Record<string, unknown> = {};
-  for (const [key, text] of Object.entries(all)) values[key] = decodeConfigValue(text);
+  // An oversized text stays text: the string bound refuses it, naming the key, without parsing it.
+  for (const [key, text] of Object.entries(all)) values[key] = text.length > MAX_CONFIG_TEXT ? text : decodeConfigValue(text);
   const secretKeys = new Set(Object.keys(all).filter((key) => isConfigSecret(key)));
   return { project: pulumi.getProject(), values, secretKeys };
 }
@@ -128,8 +155,11 @@ export function decodeConfigValue(text: string): unknown {
 
 /** Parses and checks the whole stack configuration; throws a ConfigError listing every problem. */
 export function parseStackConfig(raw: RawStackConfig): PlatformConfig {
+  // Bounds first: nothing below (schema, messages) may walk an unbounded value.
+  throwIfIssues(rawConfigIssues(raw.values));
   const issues: ConfigIssue[] = [];
-  const ours: Record<string, unknown> = {};
+  // No prototype: a key can only ever be a setting (rawConfigIssues refuses `__proto__` too).
+  const ours: Record<string, unknown> = Object.create(null);
   const secretKeyNames = new Set(knownSecretKeys());
 
   // Top-level keys whose value is a secret but that are not declared secrets (a misspelt secret
@@ -143,7 +173,23 @@ export function parseStackConfig(raw: RawStackConfig): PlatformConfig {
       ours[name] = value;
       if (raw.secretKeys.has(key)) undeclaredSecrets.add(name);
     } else if ((FOREIGN_NAMESPACES_CHECKED as readonly string[]).includes(namespace ?? "")) {
-      issues.push({ path: key, problem: "is not a setting this platform reads", got: raw.secretKeys.has(key) ? SECRET_VALUE : value, fix: `Remove it with: pulumi config rm ${key}` });
+      const name = key.slice((namespace ?? "").length + 1);
+      const declared = [...secretKeyNames].filter((k) => k.startsWith(`${namespace}:`)).map((k) => k.slice((namespace ?? "").length + 1));
+      const suggestion = closestKey(name, declared);
+      issues.push({
+        path: key,
+        problem: "is not a setting this platform reads",
+        got: raw.secretKeys.has(key) || isSecretKeyName(name) ? SECRET_VALUE : value,
+        fix: suggestion ? `Did you mean ${namespace}:${suggestion}? Remove this one with: pulumi config rm ${key}` : `Remove it with: pulumi config rm ${key}`,
+      });
+    } else if (!KNOWN_NAMESPACES.includes(namespace ?? "")) {
+      const suggestion = closestKey(namespace ?? "", KNOWN_NAMESPACES);
+      issues.push({
+        path: key,
+        problem: `is in the namespace "${namespace}", which nothing reads (known: ${KNOWN_NAMESPACES.join(", ")})`,
+        got: raw.secretKeys.has(key) || isSecretKeyName(key.slice((namespace ?? "").length + 1)) ? SECRET_VALUE : value,
+        fix: suggestion ? `Did you mean ${suggestion}:${key.slice((namespace ?? "").length + 1)}?` : `Remove it with: pulumi config rm ${key}`,
+      });
     }
   }
 
@@ -251,7 +297,8 @@ export function zodIssuesToConfigIssues(
         out.push({
           path: keyPath(namespace, path),
           problem: "unknown key",
-          got: valueAtPath(path),
+          // An unknown key may be a misspelt secret (`stripeSecretKye`): judged by its name too.
+          got: isSecretKeyName(key) ? SECRET_VALUE : valueAtPath(path),
           fix: suggestion ? `Did you mean ${keyPath(namespace, [...issue.path, suggestion])}?` : `Remove it; see README "Configuration reference" for the keys.`,
         });
       }

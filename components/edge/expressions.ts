@@ -10,9 +10,24 @@ export type PathPattern = { kind: "exact"; value: string } | { kind: "prefix"; v
 /** The field every path match uses (rate-limit rules on Free/Pro may only use the path). */
 export const PATH_FIELD = "http.request.uri.path";
 
+/**
+ * Characters of a URL path (RFC 3986 §3.3: `pchar` = unreserved / pct-encoded / sub-delims / ":" /
+ * "@", and "/"), ASCII only. Cloudflare compares `http.request.uri.path` with the path as sent,
+ * percent-encoded, so a pattern with a raw non-ASCII, control or bidi character never matches
+ * and only hides what it names; `"` and `\` cannot occur (they would also end the string literal).
+ */
+export const URL_PATH = /^[A-Za-z0-9\-._~!$&'()*+,;=:@%/]+$/;
+
+export const URL_PATH_PROBLEM = "may contain only URL path characters (RFC 3986: letters, digits and - . _ ~ ! $ & ' ( ) * + , ; = : @ % /); percent-encode anything else";
+
+/** Longest path pattern accepted (a route is far shorter; Cloudflare's whole expression is at most 4,096 characters). */
+export const MAX_PATH_PATTERN_LENGTH = 256;
+
 /** Problem with a pattern, or undefined when it is valid. `allowSuffix` permits `*.ext`. */
 export function pathPatternProblem(pattern: string, allowSuffix = false): string | undefined {
+  if (pattern.length > MAX_PATH_PATTERN_LENGTH) return `must be at most ${MAX_PATH_PATTERN_LENGTH} characters`;
   if (/[\s"\\]/.test(pattern)) return "must not contain spaces, quotes or backslashes";
+  if (!URL_PATH.test(pattern)) return URL_PATH_PROBLEM;
   if (/^\/?\*\.[A-Za-z0-9]+$/.test(pattern)) return allowSuffix ? undefined : "suffix patterns (*.ext) are only allowed for cache rules";
   if (!pattern.startsWith("/")) return 'must start with "/" (e.g. "/api/auth/*" or "/api/health")';
   const star = pattern.indexOf("*");

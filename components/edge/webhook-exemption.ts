@@ -12,6 +12,7 @@
  * path, or a sub-path (`/api/webhooks/stripe/x`) is not exempt. The custom WAF rules (the guide's
  * four families) and the Cloudflare Managed Ruleset still run on exempt requests.
  */
+import { hasHostBits, parseCidr, parseIpv4, parseIpv6 } from "../../policies/lib/cidr";
 import { pathPatternProblem, quote } from "./expressions";
 
 /** Class name of the webhook limit in rule refs: `rate-limit-webhooks` (reserved: no configured class may use it). */
@@ -42,12 +43,21 @@ export function webhookPathProblem(path: string): string | undefined {
   return undefined;
 }
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}(\/([12]?\d|3[0-2]))?$/;
-const IPV6 = /^[0-9a-f]{0,4}(:[0-9a-f]{0,4}){2,7}(\/(12[0-8]|1[01]\d|[1-9]?\d))?$/i;
+/**
+ * Problem with a source address, or undefined: an IPv4/IPv6 address or CIDR block as the Rules
+ * language takes it in `ip.src in {…}` (policies/lib/cidr.ts parses it: `:::` or `1.2.3.4.5` are
+ * not addresses), with no host bits set in a block (`3.18.12.63/16` would silently mean
+ * 3.18.0.0/16, 65,536 addresses exempt instead of one).
+ */
+export const SOURCE_IP_PROBLEM = 'must be an IPv4 or IPv6 address or CIDR, e.g. "3.18.12.63" or "2600:1f18::/32"';
 
-/** Problem with a source address, or undefined: an IPv4/IPv6 address or CIDR as the Rules language takes it. */
 export function sourceIpProblem(value: string): string | undefined {
-  return IPV4.test(value) || IPV6.test(value) ? undefined : 'must be an IPv4 or IPv6 address or CIDR, e.g. "3.18.12.63" or "2600:1f18::/32"';
+  const example = SOURCE_IP_PROBLEM;
+  if (value.length > 49) return example;
+  if (!value.includes("/")) return parseIpv4(value) !== undefined || parseIpv6(value) !== undefined ? undefined : example;
+  const block = parseCidr(value);
+  if (!block) return example;
+  return hasHostBits(value) ? `has host bits set (the block is ${block.text}); write the block's network address, or the single address without a prefix` : undefined;
 }
 
 /** Throws, naming the bad value and the fix, when the exemption cannot be expressed exactly. */

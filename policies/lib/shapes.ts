@@ -47,7 +47,14 @@ export interface RulesetActionParametersInputs {
   phases?: string[];
   /** `skip` (custom rules): legacy products to skip, e.g. `rateLimit`, `waf`. */
   products?: string[];
-  overrides?: { action?: string; enabled?: boolean };
+  overrides?: {
+    action?: string;
+    enabled?: boolean;
+    /** Per-rule overrides of a managed ruleset (the OWASP anomaly-score rule carries the threshold). */
+    rules?: { id: string; action?: string; enabled?: boolean; scoreThreshold?: number; sensitivityLevel?: string }[];
+    /** Per-tag overrides (`paranoia-level-2`, …). */
+    categories?: { category: string; action?: string; enabled?: boolean }[];
+  };
   /** `set_cache_settings`: whether the edge caches. */
   cache?: boolean;
   edgeTtl?: { mode: string; default?: number; statusCodeTtls?: { value?: number }[] };
@@ -63,6 +70,8 @@ export interface RulesetRatelimitInputs {
   requestsPerPeriod?: number;
   mitigationTimeout?: number;
   countingExpression?: string;
+  /** `true`: only requests that reach the origin are counted (cached responses are free). */
+  requestsToOrigin?: boolean;
   scorePerPeriod?: number;
 }
 
@@ -98,6 +107,9 @@ export interface VercelRouteInputs {
     src: string;
     headers?: Record<string, string>;
     transforms?: { type: string; op: string; target?: string; args?: string }[];
+    /** Conditions (host, header, cookie, query) the route applies only with / without. */
+    has?: unknown[];
+    missings?: unknown[];
   };
 }
 

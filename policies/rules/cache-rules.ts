@@ -7,6 +7,7 @@
 import type { ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { CACHE_BYPASS_REF, CACHE_RULES, type CacheRuleLimit, NO_EDGE_CACHE_PATHS, PHASES, TYPES } from "../guide";
 import type { RulesetRuleInputs } from "../lib/shapes";
+import { matchesProbe, samplePaths } from "../lib/expression";
 import { configWithDefaults, enabledRules, hasType, pathStem, ruleLabel, rulesetsInPhase } from "../lib/util";
 
 export const configSchema = {
@@ -128,8 +129,15 @@ export function validateCacheRules(args: StackValidationArgs, reportViolation: R
   const label = ruleLabel(bypass.ruleset, bypass.rule, bypass.index);
   const urn = bypass.ruleset.resource.urn;
   if (bypass.rule.actionParameters?.cache !== false) reportViolation(`${label} must set actionParameters.cache to false.`, urn);
-  const missing = stems.filter((s) => !bypass.rule.expression.includes(s));
-  if (missing.length) reportViolation(`${label} does not cover ${missing.map((s) => `"${s}"`).join(", ")}; its expression must name every authenticated path.`, urn);
+  // Evaluated, not read: `starts_with(path, "/auth/") and http.host eq "x"` names the path but
+  // bypasses nothing for any other host (policies/lib/expression.ts).
+  const missing = cfg.noEdgeCachePaths.filter((p) => samplePaths(`${p.endsWith("/") ? p : `${p}/`}*`).some((path) => matchesProbe(bypass.rule.expression, { path }) !== true));
+  if (missing.length) {
+    reportViolation(
+      `${label} does not cover ${missing.map((s) => `"${s}"`).join(", ")}: its expression must match every request under every authenticated path, whatever its host, method or source.`,
+      urn,
+    );
+  }
   if (bypassPosition < lastCachingIndex) reportViolation(`${label} must come after every caching rule; a later caching rule overrides it.`, urn);
 }
 

@@ -18,8 +18,9 @@
  * rule counts, so nothing drops out of every class.
  */
 import type { ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { BLOCKING_ACTIONS, PHASES, RATE_LIMIT_REF_PREFIX, RATE_LIMITS, type RateLimitClass, TYPES, WEBHOOK_EXEMPTION } from "../guide";
+import { BLOCKING_ACTIONS, PHASES, RATE_LIMIT_CHARACTERISTICS, RATE_LIMIT_REF_PREFIX, RATE_LIMITS, type RateLimitClass, TYPES, WEBHOOK_EXEMPTION } from "../guide";
 import { type ExemptionScope, exemptionExample, exemptionScopeProblem, splitTopLevel, unwrapParens } from "../lib/exemption";
+import { matchesProbe, samplePaths } from "../lib/expression";
 import { configWithDefaults, enabledRules, hasType, ruleLabel, rulesetsInPhase } from "../lib/util";
 
 /** One limit: the most a client may send per minute, and at once. */
@@ -33,13 +34,22 @@ const limitSchema = {
   additionalProperties: false,
 } as const;
 
+/** A route class: its limit and the routes it must cover. */
+const classSchema = {
+  ...limitSchema,
+  properties: {
+    ...limitSchema.properties,
+    paths: { type: "array", items: { type: "string", pattern: "^/[^\\s\"*]*(\\*)?$" }, description: "Routes (/exact or /prefix/*) every request to which must count against the class, whatever its method, host or source." },
+  },
+} as const;
+
 export const configSchema = {
   properties: {
     classes: {
       type: "object",
       description:
-        "Route classes keyed by the name used in rule refs (rate-limit-<class>): the most a client may send per minute, and at once.",
-      additionalProperties: limitSchema,
+        "Route classes keyed by the name used in rule refs (rate-limit-<class>): the most a client may send per minute, and at once, and the routes the class must cover.",
+      additionalProperties: classSchema,
       minProperties: 1,
       default: RATE_LIMITS,
     },
@@ -116,6 +126,8 @@ export function validateRateLimits(args: StackValidationArgs, reportViolation: R
     burst: number;
     label: string;
     urn: string;
+    /** Whether the rule counts a request to this path, whatever the request's other fields. */
+    counts: (path: string) => boolean;
   }
   const byClass = new Map<string, Effective[]>();
 
@@ -163,12 +175,28 @@ export function validateRateLimits(args: StackValidationArgs, reportViolation: R
       reportViolation(`${label} must set ratelimit.period (> 0) and ratelimit.requestsPerPeriod so its limit can be checked against the guide.`, urn);
       continue;
     }
+    // Counted per client: any other characteristic gives each of its values a counter of its own.
+    const keys = rl.characteristics ?? [];
+    const extra = keys.filter((k) => !RATE_LIMIT_CHARACTERISTICS.includes(k));
+    if (extra.length > 0 || !keys.some((k) => k === "ip.src" || k === "cf.unique_visitor_id")) {
+      reportViolation(
+        `${label} counts requests per ${JSON.stringify(keys)}; it must count per client (ip.src or cf.unique_visitor_id, with cf.colo.id) and nothing else, or a client that varies ${extra.length > 0 ? extra.join(", ") : "its address"} is never limited.`,
+        urn,
+      );
+      continue;
+    }
+    if (rl.requestsToOrigin === true) {
+      reportViolation(`${label} counts only requests that reach the origin (requestsToOrigin: true); every request to the class's routes must count.`, urn);
+      continue;
+    }
+    const counting = rl.countingExpression?.trim() ? rl.countingExpression : undefined;
     const list = byClass.get(cls) ?? [];
     list.push({
       rpm: (rl.requestsPerPeriod * 60) / rl.period,
       burst: rl.requestsPerPeriod,
       label: `${label} (${rl.requestsPerPeriod} requests per ${rl.period} s)`,
       urn,
+      counts: (path) => matchesProbe(rule.expression, { path }) === true && (counting === undefined || matchesProbe(counting, { path }) === true),
     });
     byClass.set(cls, list);
   }
@@ -184,19 +212,46 @@ export function validateRateLimits(args: StackValidationArgs, reportViolation: R
       );
       continue;
     }
-    const strictestRate = rules.reduce((a, b) => (b.rpm < a.rpm ? b : a));
-    if (strictestRate.rpm > limit.requestsPerMinute) {
-      reportViolation(
-        `Route class "${cls}" allows ${fmt(strictestRate.rpm)} requests/min even by its strictest rule, ${strictestRate.label}; ${source(cls)} allows at most ${limit.requestsPerMinute}/min.`,
-        strictestRate.urn,
-      );
+    // Per route of the class: the rules that count every request to it (whatever its method, host
+    // or source) must hold the limit. A class without routes in the config is judged on all its rules.
+    const routes = limit.paths ?? RATE_LIMITS[cls]?.paths ?? [];
+    const groups: Array<{ route: string | undefined; rules: Effective[] }> = [];
+    for (const route of routes) {
+      for (const path of samplePaths(route)) {
+        const counting = rules.filter((r) => r.counts(path));
+        if (counting.length === 0) {
+          reportViolation(
+            `Route class "${cls}" does not cover ${route}: no blocking rule of the class counts every request to ${path}, whatever its method, host or source (guide: ${limit.requestsPerMinute}/min, burst ${limit.burst}). Give a "${RATE_LIMIT_REF_PREFIX}${cls}" rule an expression matching all of ${route} and nothing narrower.`,
+            rules[0]?.urn,
+          );
+          break;
+        }
+        groups.push({ route, rules: counting });
+      }
     }
-    const strictestBurst = rules.reduce((a, b) => (b.burst < a.burst ? b : a));
-    if (strictestBurst.burst > limit.burst) {
-      reportViolation(
-        `Route class "${cls}" allows bursts of ${strictestBurst.burst} requests even by its strictest rule, ${strictestBurst.label}; ${source(cls)} allows a burst of at most ${limit.burst}.`,
-        strictestBurst.urn,
-      );
+    if (routes.length === 0) groups.push({ route: undefined, rules });
+    const reported = new Set<string>();
+    const report = (message: string, urn: string) => {
+      if (reported.has(message)) return;
+      reported.add(message);
+      reportViolation(message, urn);
+    };
+    for (const group of groups) {
+      const where = group.route ? ` on ${group.route}` : "";
+      const strictestRate = group.rules.reduce((a, b) => (b.rpm < a.rpm ? b : a));
+      if (strictestRate.rpm > limit.requestsPerMinute) {
+        report(
+          `Route class "${cls}" allows ${fmt(strictestRate.rpm)} requests/min${where} even by its strictest rule, ${strictestRate.label}; ${source(cls)} allows at most ${limit.requestsPerMinute}/min.`,
+          strictestRate.urn,
+        );
+      }
+      const strictestBurst = group.rules.reduce((a, b) => (b.burst < a.burst ? b : a));
+      if (strictestBurst.burst > limit.burst) {
+        report(
+          `Route class "${cls}" allows bursts of ${strictestBurst.burst} requests${where} even by its strictest rule, ${strictestBurst.label}; ${source(cls)} allows a burst of at most ${limit.burst}.`,
+          strictestBurst.urn,
+        );
+      }
     }
   }
 }

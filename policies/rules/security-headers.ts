@@ -11,6 +11,7 @@
 import type { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { PHASES, SECURITY_HEADERS, TYPES } from "../guide";
 import type { VercelRouteInputs } from "../lib/shapes";
+import { matchesProbe } from "../lib/expression";
 import { configWithDefaults, enabledRules, getLoose, hasType, parseHsts, ruleLabel, rulesetsInPhase, zoneSettings } from "../lib/util";
 
 export const configSchema = {
@@ -54,30 +55,53 @@ const XFO = "X-Frame-Options";
 const HEADERS = [HSTS, XCTO, XFO] as const;
 type HeaderName = (typeof HEADERS)[number];
 
-/** One layer's effect on one header for /api/*: a value it sets, or `null` when it strips it. */
+/**
+ * One layer's effect on one header for /api/*: a value it sets, or `null` when it strips it.
+ * `covers`: it applies to every /api/* response (every probe path, whatever the host or source);
+ * otherwise it applies to some of them only, which can weaken the header there but never set it.
+ */
 interface HeaderSetting {
   header: HeaderName;
   value: string | null;
   where: string;
   urn: string;
+  covers: boolean;
 }
 
 function canonicalHeader(name: string): HeaderName | undefined {
   return HEADERS.find((h) => h.toLowerCase() === name.trim().toLowerCase());
 }
 
-/** A Cloudflare filter expression covers /api/* when it matches everything or names the /api path. */
-function expressionCoversApi(expression: string): boolean {
-  return expression.trim() === "true" || expression.includes('"/api');
+/** The paths a setting must reach to count for /api/*: the configured probe and a few more. */
+function probePaths(cfg: Config): string[] {
+  return [cfg.probePath, ...SECURITY_HEADERS.extraProbePaths];
 }
 
-/** A Vercel route source covers /api/* when its pattern matches the probe path. */
-function sourceCoversApi(src: string, probePath: string): boolean {
+/**
+ * How far a Cloudflare rule reaches on /api/*: `all` when it matches every probe path whatever
+ * the host, source or method (policies/lib/expression.ts), `some` when it may match one, `none`.
+ */
+function expressionReach(expression: string, cfg: Config): "all" | "some" | "none" {
+  const results = probePaths(cfg).map((path) => matchesProbe(expression, { path }));
+  if (results.every((r) => r === true)) return "all";
+  return results.some((r) => r !== false) ? "some" : "none";
+}
+
+/**
+ * How far a Vercel route reaches on /api/*: its `src` is a regular expression over the path; a
+ * route with `has`/`missing` conditions (a host, header, cookie or query) applies to some requests only.
+ */
+function routeReach(route: VercelRouteInputs["route"], cfg: Config): "all" | "some" | "none" {
+  let re: RegExp;
   try {
-    return new RegExp(`^${src}$`).test(probePath);
+    re = new RegExp(`^${route.src}$`);
   } catch {
-    return src.startsWith("/api");
+    return route.src.startsWith("/api") ? "some" : "none";
   }
+  const results = probePaths(cfg).map((path) => re.test(path));
+  if (!results.some(Boolean)) return "none";
+  const conditional = (route.has ?? []).length > 0 || (route.missings ?? []).length > 0;
+  return results.every(Boolean) && !conditional ? "all" : "some";
 }
 
 function parseJson(text: string): unknown {
@@ -131,13 +155,18 @@ function collect(resources: PolicyResource[], cfg: Config): HeaderSetting[] {
   const out: HeaderSetting[] = [];
   // Edge: response-header transform rules.
   for (const { ruleset, rule, index } of enabledRules(rulesetsInPhase(resources, PHASES.responseHeaders))) {
-    if (rule.action !== "rewrite" || !expressionCoversApi(rule.expression)) continue;
+    if (rule.action !== "rewrite") continue;
+    const reach = expressionReach(rule.expression, cfg);
+    if (reach === "none") continue;
+    const covers = reach === "all";
     for (const [name, op] of Object.entries(rule.actionParameters?.headers ?? {})) {
       const header = canonicalHeader(name);
       if (!header) continue;
-      const where = `Cloudflare ${ruleLabel(ruleset, rule, index)}`;
-      if (op.operation === "remove") out.push({ header, value: null, where, urn: ruleset.resource.urn });
-      else if (op.value !== undefined) out.push({ header, value: op.value, where, urn: ruleset.resource.urn });
+      const where = `Cloudflare ${ruleLabel(ruleset, rule, index)}${covers ? "" : " (on some /api/* responses)"}`;
+      if (op.operation === "remove") out.push({ header, value: null, where, urn: ruleset.resource.urn, covers });
+      else if (op.value !== undefined) out.push({ header, value: op.value, where, urn: ruleset.resource.urn, covers });
+      // A value computed per request cannot be checked: it counts as a weakening, never as the header.
+      else if (op.expression !== undefined) out.push({ header, value: `<computed by ${op.expression}>`, where, urn: ruleset.resource.urn, covers: false });
     }
   }
   // Edge: the zone's security_header setting (HSTS and nosniff only).
@@ -147,27 +176,30 @@ function collect(resources: PolicyResource[], cfg: Config): HeaderSetting[] {
     const where = `Cloudflare zone setting "${sh.resource.name}" (security_header)`;
     const maxAge = Number(getLoose(hsts, "max_age") ?? 0);
     const sub = getLoose(hsts, "include_subdomains") === true ? "; includeSubDomains" : "";
-    out.push({ header: HSTS, value: `max-age=${maxAge}${sub}`, where, urn: sh.resource.urn });
-    if (getLoose(hsts, "nosniff") === true) out.push({ header: XCTO, value: "nosniff", where, urn: sh.resource.urn });
+    out.push({ header: HSTS, value: `max-age=${maxAge}${sub}`, where, urn: sh.resource.urn, covers: true });
+    if (getLoose(hsts, "nosniff") === true) out.push({ header: XCTO, value: "nosniff", where, urn: sh.resource.urn, covers: true });
   }
   // Origin: Vercel project routes.
   for (const r of resources) {
     if (r.type !== TYPES.vercelRoute) continue;
     const props = r.props as VercelRouteInputs;
-    if (props.enabled === false || !sourceCoversApi(props.route.src, cfg.probePath)) continue;
-    const where = `Vercel route "${r.name}" (${props.route.src})`;
+    if (props.enabled === false) continue;
+    const reach = routeReach(props.route, cfg);
+    if (reach === "none") continue;
+    const covers = reach === "all";
+    const where = `Vercel route "${r.name}" (${props.route.src})${covers ? "" : " (on some /api/* responses)"}`;
     for (const [name, value] of Object.entries(props.route.headers ?? {})) {
       const header = canonicalHeader(name);
-      if (header) out.push({ header, value, where, urn: r.urn });
+      if (header) out.push({ header, value, where, urn: r.urn, covers });
     }
     for (const t of props.route.transforms ?? []) {
       if (t.type !== "response.headers" || !t.target) continue;
       const targeted = transformTargets(t.target);
       if (t.op === "delete") {
-        for (const header of targeted) out.push({ header, value: null, where, urn: r.urn });
+        for (const header of targeted) out.push({ header, value: null, where, urn: r.urn, covers });
       } else if (t.op === "set" || t.op === "append") {
         const value = transformValue(t.args);
-        for (const header of targeted) out.push({ header, value, where, urn: r.urn });
+        for (const header of targeted) out.push({ header, value, where, urn: r.urn, covers });
       }
     }
   }
@@ -204,10 +236,11 @@ export function validateSecurityHeaders(args: StackValidationArgs, reportViolati
   const settings = collect(resources, cfg);
   for (const header of HEADERS) {
     const forHeader = settings.filter((s) => s.header === header);
-    if (!forHeader.some((s) => s.value !== null)) {
+    if (!forHeader.some((s) => s.value !== null && s.covers)) {
+      const partial = forHeader.some((s) => s.value !== null);
       reportViolation(
-        `${header} is not set for /api/* by any layer. Set "${header}: ${expected(header, cfg)}" with a Cloudflare ` +
-          `${PHASES.responseHeaders} rule (action "rewrite", expression covering "/api/") or a Vercel ProjectRoute with src "${SECURITY_HEADERS.apiSource}".`,
+        `${header} is not set for ${partial ? "every /api/* response (only some are covered)" : "/api/*"} by any layer. Set "${header}: ${expected(header, cfg)}" with a Cloudflare ` +
+          `${PHASES.responseHeaders} rule (action "rewrite", an expression matching every /api/* request, e.g. "true") or a Vercel ProjectRoute with src "${SECURITY_HEADERS.apiSource}" and no has/missing conditions.`,
       );
     }
     for (const s of forHeader) {

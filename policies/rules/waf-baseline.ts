@@ -12,8 +12,9 @@
  * nor the whole managed phase. Skip rules that only skip rate limiting belong to `rate-limits`.
  */
 import type { ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { BLOCKING_ACTIONS, MANAGED_RULESETS, PHASES, TYPES, WAF_RULE_REFS, WEBHOOK_EXEMPTION } from "../guide";
+import { BLOCKING_ACTIONS, MANAGED_RULESETS, OWASP_FLOOR, PHASES, TYPES, WAF_PROBES, WAF_RULE_REFS, WEBHOOK_EXEMPTION } from "../guide";
 import { exemptionExample, exemptionScopeProblem } from "../lib/exemption";
+import { matchesProbe } from "../lib/expression";
 import type { RulesetRuleInputs } from "../lib/shapes";
 import { configWithDefaults, enabledRules, hasType, ruleLabel, rulesetsInPhase, type StackRuleset } from "../lib/util";
 
@@ -112,7 +113,10 @@ export function validateWafBaseline(args: StackValidationArgs, reportViolation: 
       const overrides = rule.actionParameters?.overrides;
       if (rule.expression.trim() !== "true") reportViolation(`${label} runs the ${title} only where "${rule.expression}" matches; it must run on all traffic (expression "true").`, ruleset.resource.urn);
       if (overrides?.enabled === false) reportViolation(`${label} disables every rule of the ${title} (overrides.enabled false).`, ruleset.resource.urn);
-      if (overrides?.action === "log") reportViolation(`${label} downgrades the ${title} to log only (overrides.action "log").`, ruleset.resource.urn);
+      if (overrides?.action !== undefined && !BLOCKING_ACTIONS.includes(overrides.action)) {
+        reportViolation(`${label} changes what every rule of the ${title} does to "${overrides.action}" (overrides.action); only ${BLOCKING_ACTIONS.join(", ")} stops a request.`, ruleset.resource.urn);
+      }
+      for (const problem of overrideProblems(overrides, title)) reportViolation(`${label} ${problem}`, ruleset.resource.urn);
     }
   }
 
@@ -124,10 +128,40 @@ export function validateWafBaseline(args: StackValidationArgs, reportViolation: 
     const rule = custom.find((r) => r.rule.ref === ref);
     if (!rule) {
       reportViolation(`The WAF custom rule with ref "${ref}" is missing or disabled. Add it to the ${PHASES.customWaf} ruleset with a blocking action.`);
-    } else if (!BLOCKING_ACTIONS.includes(rule.rule.action)) {
+      continue;
+    }
+    if (!BLOCKING_ACTIONS.includes(rule.rule.action)) {
       reportViolation(`${ruleLabel(rule.ruleset, rule.rule, rule.index)} has action "${rule.rule.action}"; it must be one of ${BLOCKING_ACTIONS.join(", ")}.`, rule.ruleset.resource.urn);
+      continue;
+    }
+    // What the family must block: its rules (ref `<family>` or `<family>-…`) evaluated on an attack.
+    const probe = WAF_PROBES[ref];
+    if (!probe) continue;
+    const family = custom.filter((r) => r.rule.ref === ref || r.rule.ref?.startsWith(`${ref}-`)).filter((r) => BLOCKING_ACTIONS.includes(r.rule.action));
+    if (!family.some((r) => matchesProbe(r.rule.expression, probe) === true)) {
+      reportViolation(
+        `${ruleLabel(rule.ruleset, rule.rule, rule.index)} does not block ${probe.what} (${probe.method ?? "GET"} ${probe.rawUri ?? probe.path}${probe.query ? `?${probe.query}` : ""}) whatever its host or source: no enabled blocking rule of the family matches it. The guide's ${ref.replace(/^waf-/, "")} protection must cover every request.`,
+        rule.ruleset.resource.urn,
+      );
     }
   }
+}
+
+/** What a managed ruleset's per-rule and per-tag overrides switch off or downgrade, in words. */
+function overrideProblems(overrides: NonNullable<RulesetRuleInputs["actionParameters"]>["overrides"], title: string): string[] {
+  const problems: string[] = [];
+  for (const r of overrides?.rules ?? []) {
+    if (r.enabled === false) problems.push(`disables rule ${r.id} of the ${title} (overrides.rules enabled false).`);
+    if (r.action !== undefined && !BLOCKING_ACTIONS.includes(r.action)) problems.push(`changes rule ${r.id} of the ${title} to "${r.action}" (overrides.rules action); only ${BLOCKING_ACTIONS.join(", ")} stops a request.`);
+    if (r.id === OWASP_FLOOR.scoreRuleId && r.scoreThreshold !== undefined && r.scoreThreshold > OWASP_FLOOR.maxScoreThreshold) {
+      problems.push(`sets the anomaly score threshold to ${r.scoreThreshold}; Cloudflare's least sensitive level is ${OWASP_FLOOR.maxScoreThreshold} (low), and a higher one turns the ruleset off in all but name.`);
+    }
+  }
+  for (const c of overrides?.categories ?? []) {
+    if (c.enabled === false && !OWASP_FLOOR.disableableCategories.includes(c.category)) problems.push(`disables the "${c.category}" rules of the ${title}; only ${OWASP_FLOOR.disableableCategories.join(", ")} may be turned off.`);
+    if (c.action !== undefined && !BLOCKING_ACTIONS.includes(c.action)) problems.push(`changes the "${c.category}" rules of the ${title} to "${c.action}"; only ${BLOCKING_ACTIONS.join(", ")} stops a request.`);
+  }
+  return problems;
 }
 
 export const wafBaseline: StackValidationPolicy = {

@@ -37,10 +37,24 @@ export type PlanOutcome =
   | { kind: "planned"; document: PlanDocument; resources: PlannedResource[] }
   | { kind: "invalid-config"; problems: string[]; registered: PlannedResource[] };
 
+/** The problem lines of a ConfigError (its message, one `  - <problem>` line each). */
+function problemLines(err: Error): string[] {
+  return err.message
+    .split("\n")
+    .slice(1)
+    .map((line) => line.replace(/^\s+-\s/, ""));
+}
+
 export async function runPlan(request: PlanRequest = {}): Promise<PlanOutcome> {
   const stack = request.stack ?? "staging";
   const file = request.configFile ?? path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
-  const settings = readStackFile(file, PROJECT);
+  let settings: ReturnType<typeof readStackFile>;
+  try {
+    settings = readStackFile(file, PROJECT);
+  } catch (err) {
+    if (isConfigError(err)) return { kind: "invalid-config", problems: problemLines(err), registered: [] };
+    throw err;
+  }
 
   // The program exactly as `pulumi up` loads it: the module's exported function.
   let run: Awaited<ReturnType<typeof recordProgram<Record<string, unknown>>>>;
@@ -48,7 +62,7 @@ export async function runPlan(request: PlanRequest = {}): Promise<PlanOutcome> {
   try {
     run = await recordProgram(program, { project: PROJECT, stack, config: settings.config, secretKeys: settings.secretKeys, skipEngineExtras: true, onRegister: (r) => registered.push(r) });
   } catch (err) {
-    if (isConfigError(err)) return { kind: "invalid-config", problems: err.message.split("\n").slice(1).map((line) => line.replace(/^\s+-\s/, "")), registered };
+    if (isConfigError(err)) return { kind: "invalid-config", problems: problemLines(err), registered };
     throw err;
   }
 

@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 // js-yaml, not `yaml`: the Pulumi SDK loads js-yaml anyway, so reading a stack file costs the
 // plan nothing extra (tests use `yaml` to edit stack files with their comments kept).
 import { load as parseYaml } from "js-yaml";
-import { requiredSecretKeys } from "../../stacks/config";
+import { type ConfigIssue, escapeText, NOT_SHOWN, throwIfIssues } from "../../components/shared/errors";
+import { rawConfigIssues, requiredSecretKeys } from "../../stacks/config";
 import { setSecretHint } from "../../stacks/secrets";
 
 /**
@@ -23,7 +24,8 @@ export interface StackSettings {
 
 export class StackFileError extends Error {
   constructor(message: string) {
-    super(message);
+    // Escaped: the message quotes the file (its name, a YAML excerpt), which may hold controls.
+    super(escapeText(message));
     this.name = "StackFileError";
   }
 }
@@ -49,13 +51,37 @@ export function readStackFile(file: string, project: string): StackSettings {
   return toStackSettings(configSection as Record<string, unknown>, project);
 }
 
+/**
+ * A stack-file key as the Pulumi CLI reads it (`config.ParseKey`, sdk/go/common/resource/config/
+ * key.go): `<namespace>:<name>`, or the old `<namespace>:config:<name>` (the same key). Anything
+ * else — a bare `edge:` without a namespace, more colons — makes `pulumi up` refuse the file
+ * ("configuration keys should be of the form `<namespace>:<name>`"), so the plan refuses it too
+ * instead of guessing a namespace (a bare `edge:` used to replace `promptandpause:edge`).
+ */
+export function stackFileKey(rawKey: string, project: string): { key: string } | { issue: ConfigIssue } {
+  const parts = rawKey.split(":");
+  if (parts.length === 2 && parts[0] !== "" && parts[1] !== "") return { key: rawKey };
+  if (parts.length === 3 && parts[1] === "config" && parts[0] !== "" && parts[2] !== "") return { key: `${parts[0]}:${parts[2]}` };
+  const fix = parts.length === 1 ? `Write it as ${project}:${rawKey} (or remove it).` : "Write it as <namespace>:<name>, e.g. promptandpause:edge.";
+  return { issue: { path: rawKey, problem: "is not a Pulumi config key (Pulumi reads only <namespace>:<name> and refuses the file otherwise)", got: NOT_SHOWN, fix } };
+}
+
 export function toStackSettings(section: Record<string, unknown>, project: string): StackSettings {
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
-  const values: Record<string, unknown> = {};
+  const values: Record<string, unknown> = Object.create(null);
+  // Keys and bounds before anything walks the values (the secret scan and JSON text below would
+  // expand YAML aliases: stacks/schema/raw-bounds.ts).
+  const issues: ConfigIssue[] = [];
   for (const [rawKey, value] of Object.entries(section)) {
-    const key = rawKey.includes(":") ? rawKey : `${project}:${rawKey}`;
-    values[key] = value;
+    const parsed = stackFileKey(rawKey, project);
+    if ("issue" in parsed) issues.push(parsed.issue);
+    else if (Object.hasOwn(values, parsed.key)) issues.push({ path: rawKey, problem: `is the same key as ${parsed.key}, set twice`, got: NOT_SHOWN, fix: "Keep one of them." });
+    else values[parsed.key] = value;
+  }
+  issues.push(...rawConfigIssues(values));
+  throwIfIssues(issues, "Invalid stack settings file");
+  for (const [key, value] of Object.entries(values)) {
     if (containsSecure(value)) {
       config[key] = SECRET_PLACEHOLDER;
       secretKeys.push(key);

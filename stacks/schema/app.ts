@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { ENV_VAR_NAME, isEnvVarName, SECRET_NAME_FRAGMENTS } from "../../components/app/env-vars";
-import { type ConfigIssue, SECRET_VALUE } from "../../components/shared/errors";
+import { type ConfigIssue, hasUnsafeCharacters, SECRET_VALUE } from "../../components/shared/errors";
 import { describeNamingRule, isPhysicalName } from "../../components/shared/naming";
 import type { PlatformSettings } from "../config";
 import { GUIDE } from "../guide";
 import { AI_PROVIDERS } from "../secrets";
 import { secretKind, withArticle } from "../../policies/lib/secrets";
-import { httpsUrl } from "./common";
+import { gitBranchProblem, publicHttpsUrl, safeText } from "./common";
 import type { SUPABASE_REGIONS } from "./database";
 
 /**
@@ -123,30 +123,41 @@ export const APP_DEFAULTS = {
 
 export const appConfigSchema = z.strictObject({
   /** Vercel team (slug or id) that owns the project. */
-  team: z.string().min(1),
+  /**
+   * Vercel team (slug or id) that owns the project: the provider sends it as the API's `teamId`.
+   * Slugs are the lowercase letters, digits and dashes of the team's URL (vercel.com/<slug>);
+   * ids are `team_` and letters and digits.
+   */
+  team: safeText({ max: 64, pattern: /^(team_[A-Za-z0-9]+|[a-z0-9]([a-z0-9-]*[a-z0-9])?)$/, problem: 'must be the Vercel team slug (lowercase letters, digits, dashes) or id ("team_…")' }),
   /**
    * Vercel project name, checked by the same rule `physicalName("vercel-project", …)` enforces
    * (1–52 of `a-z0-9-`: what both the provider and Vercel accept).
    * @default `<pulumi project>-<environment>` (through `physicalName`)
    */
-  projectName: z
-    .string()
-    .refine((name) => isPhysicalName("vercel-project", name), { error: `must be ${describeNamingRule("vercel-project")} (accepted by both the Vercel provider and Vercel)` })
-    .optional(),
+  projectName: safeText({
+    min: 0,
+    max: 256,
+    pattern: /^[a-z0-9-]*$/,
+    problem: `must be ${describeNamingRule("vercel-project")} (accepted by both the Vercel provider and Vercel)`,
+    check: (name) => (isPhysicalName("vercel-project", name) ? undefined : `must be ${describeNamingRule("vercel-project")} (accepted by both the Vercel provider and Vercel)`),
+  }).optional(),
   /** The Git repository Vercel builds from; pushes deploy automatically (the Vercel Git app must be installed). */
   gitRepository: z.strictObject({
     /** Git host. @default "github" */
     type: z.enum(["github", "gitlab", "bitbucket"]).default("github"),
     /** `owner/name`. */
-    repo: z.string().regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)+$/, { error: "must be owner/name, e.g. promptandpause/web" }),
+    repo: safeText({
+      max: 255,
+      pattern: /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)+$/,
+      problem: "must be owner/name, e.g. promptandpause/web",
+      // GitHub owners are letters, digits and dashes, names also `.` and `_`; neither is "." or ".." (GitLab groups nest: a/b/c).
+      check: (repo) => (repo.split("/").some((part) => part === "." || part === ".." || part.startsWith("-")) ? 'must be owner/name: no "." or ".." parts, none starting with "-"' : undefined),
+    }),
   }),
   /** Branch whose pushes become production deployments. @default "main" */
-  productionBranch: z.string().min(1).max(250).default(APP_DEFAULTS.productionBranch),
+  productionBranch: safeText({ max: 250, pattern: /^[\x21-\x7e]+$/, problem: "must be a Git branch name of printable ASCII characters (no spaces)", check: gitBranchProblem }).default(APP_DEFAULTS.productionBranch),
   /** Folder of the Next.js app inside the repository. @default repository root */
-  rootDirectory: z
-    .string()
-    .regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+$/, { error: "must be a relative path inside the repository (no leading '/', no '..')" })
-    .optional(),
+  rootDirectory: safeText({ max: 255, pattern: /^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+$/, problem: "must be a relative path inside the repository (no leading '/', no '..')" }).optional(),
   /** Node.js major for builds and functions. @default "22.x" (Node 20 reaches end of life in April 2026) */
   nodeVersion: z.enum(["20.x", "22.x", "24.x"]).default(APP_DEFAULTS.nodeVersion),
   /** Function timeout (guide: `app/api/**` maxDuration 30). Cost: billed per GB-second. @default 30 */
@@ -179,18 +190,25 @@ export const appConfigSchema = z.strictObject({
    * component applies too), which reports the key; a zod key schema would echo the value instead.
    * Security: these values ship in the JavaScript bundle to every visitor. @default {}
    */
-  publicEnv: z.record(z.string(), z.string().max(4096)).default({}),
+  publicEnv: z
+    .record(
+      safeText({ max: 128, pattern: /^[\x21-\x7e]+$/, problem: "must be an environment variable name" }),
+      // Any printable text (Vercel stores values as given), no controls or bidi characters: the
+      // value is inlined into the JavaScript bundle every visitor runs.
+      safeText({ min: 0, max: 4096, pattern: /^\P{Cc}*$/u, problem: "must not contain control characters or line breaks", check: (v) => (hasUnsafeCharacters(v) ? "must not contain control, escape or bidirectional-text characters" : undefined) }),
+    )
+    .default({}),
   stripe: z
     .strictObject({
       /** Path of the app's Stripe webhook route. @default "/api/webhooks/stripe" */
-      webhookPath: z.string().regex(/^\/api\/[A-Za-z0-9/_-]+$/, { error: "must be a path under /api/, e.g. /api/webhooks/stripe" }).default(APP_DEFAULTS.stripe.webhookPath),
+      webhookPath: safeText({ max: 256, pattern: /^\/api\/[A-Za-z0-9/_-]+$/, problem: "must be a path under /api/, e.g. /api/webhooks/stripe" }).default(APP_DEFAULTS.stripe.webhookPath),
       /** Events sent to the webhook (least privilege: no "*"). @default the app's subscription events */
       events: z
-        .array(z.string().regex(/^[a-z_]+(\.[a-z_]+)+$/, { error: "must be a Stripe event type like invoice.paid ('*' is not allowed)" }))
+        .array(safeText({ max: 128, pattern: /^[a-z_]+(\.[a-z_]+)+$/, problem: "must be a Stripe event type like invoice.paid ('*' is not allowed)" }))
         .min(1)
         .default(() => [...APP_DEFAULTS.stripe.events]),
       /** Stripe API version the events are rendered in. @default the account's default version */
-      apiVersion: z.string().regex(/^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$/, { error: "must be a Stripe API version like 2025-06-30.basil" }).optional(),
+      apiVersion: safeText({ max: 40, pattern: /^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$/, problem: "must be a Stripe API version like 2025-06-30.basil" }).optional(),
     })
     .prefault({}),
   /**
@@ -202,8 +220,12 @@ export const appConfigSchema = z.strictObject({
    */
   logDrain: z
     .strictObject({
-    /** HTTPS endpoint of the log aggregator (must answer Vercel's `x-vercel-verify` check). */
-    endpoint: httpsUrl,
+    /**
+     * HTTPS endpoint of the log aggregator (must answer Vercel's `x-vercel-verify` check). A public
+     * host: Vercel sends from the internet, so private, loopback, link-local and CGNAT addresses
+     * (and names such as localhost or *.internal) never receive anything.
+     */
+    endpoint: publicHttpsUrl,
     /** Sources forwarded. @default every runtime source except `redirect` */
     sources: z.array(z.enum(LOG_DRAIN_SOURCES)).min(1).default(() => [...APP_DEFAULTS.logDrain.sources]),
     /** Deployment environments forwarded. @default ["production", "preview"] */
@@ -301,15 +323,5 @@ export function checkAppConfig(app: AppSettings, all: PlatformSettings): ConfigI
       });
     }
   }
-  if (app.logDrain) {
-    if (isPrivateHost(new URL(app.logDrain.endpoint).hostname)) {
-      issues.push({ path: "promptandpause:app.logDrain.endpoint", problem: "must be reachable from Vercel (a public HTTPS host)", got: app.logDrain.endpoint, fix: "Use the log aggregator's public HTTPS intake URL." });
-    }
-  }
   return issues;
-}
-
-/** A host Vercel cannot reach: localhost, loopback, RFC 1918 10/8 and 192.168/16, link-local. */
-export function isPrivateHost(host: string): boolean {
-  return host === "localhost" || /^(127\.|10\.|192\.168\.|169\.254\.)/.test(host);
 }

@@ -1,8 +1,9 @@
 import { z } from "zod";
-import { azSlot, VPC_PREFIX_RANGE } from "../../components/network/subnets";
+import { AZ_NAME, VPC_PREFIX_RANGE } from "../../components/network/subnets";
 import type { ConfigIssue } from "../../components/shared/errors";
 import { type Cidr, hasHostBits, isWorldRange, overlappingPairs, parseCidr } from "../../policies/lib/cidr";
 import type { PlatformSettings } from "../config";
+import { safeText } from "./common";
 
 /**
  * `promptandpause:aws` (account, regions, zones) and `promptandpause:network` (the VPC, NAT,
@@ -32,18 +33,25 @@ export const logRetentionDays = (fallback: (typeof LOG_RETENTION_DAYS)[number]) 
     .default(fallback);
 
 /** An IPv4 CIDR block with no host bits set (EC2 refuses `10.0.0.1/16`; a firewall would silently widen it). */
-export const ipv4Cidr = z
-  .string()
-  .max(18)
-  .refine((text) => parseCidr(text)?.version === 4, { error: "must be an IPv4 CIDR block like 203.0.113.0/24" })
-  .refine((text) => !hasHostBits(text), { error: "has host bits set: use the block's first address (e.g. 10.0.0.0/16)" });
+function ipv4CidrProblem(text: string): string | undefined {
+  if (parseCidr(text)?.version !== 4) return "must be an IPv4 CIDR block like 203.0.113.0/24";
+  return hasHostBits(text) ? "has host bits set: use the block's first address (e.g. 10.0.0.0/16)" : undefined;
+}
+const IPV4_CIDR_TEXT = { max: 18, pattern: /^[0-9./]+$/, problem: "must be an IPv4 CIDR block like 203.0.113.0/24" } as const;
+export const ipv4Cidr = safeText({ ...IPV4_CIDR_TEXT, check: ipv4CidrProblem });
+
+/** An SSH source: an IPv4 block no wider than a /16 (SSH is for admin addresses, not for networks). */
+const adminCidr = safeText({
+  ...IPV4_CIDR_TEXT,
+  check: (text) => ipv4CidrProblem(text) ?? ((parseCidr(text)?.prefix ?? 32) < 16 ? "is wider than a /16: SSH is for admin addresses only; list the office range or single admin addresses (/32)" : undefined),
+});
 
 /** Private address space (RFC 1918): a VPC on public addresses would shadow those hosts on the internet. */
 const RFC1918 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((t) => parseCidr(t) as Cidr);
 
 export const awsConfigSchema = z.strictObject({
   /** The AWS account this stack deploys into; the provider refuses any other (`allowedAccountIds`). */
-  accountId: z.string().regex(/^\d{12}$/, { error: "must be the 12-digit AWS account id" }),
+  accountId: safeText({ max: 12, min: 12, pattern: /^\d{12}$/, problem: "must be the 12-digit AWS account id" }),
   /** Primary region (next to Supabase and the Vercel functions). */
   region: z.enum(AWS_REGIONS),
   /** Disaster-recovery region: backup replicas. Must differ from `region`. */
@@ -53,7 +61,7 @@ export const awsConfigSchema = z.strictObject({
    * adding one later moves nothing. 2–6 zones.
    */
   availabilityZones: z
-    .array(z.string().max(32).refine((az) => azSlot(az) !== undefined, { error: "must be an AZ name like eu-west-2a (region + letter a-h)" }))
+    .array(safeText({ max: 32, pattern: AZ_NAME, problem: "must be an AZ name like eu-west-2a (region + letter a-h)" }))
     .min(2)
     .max(6),
 });
@@ -72,7 +80,7 @@ export const networkConfigSchema = z.strictObject({
    * be a world range (any spelling) or wider than a /16. @default []
    */
   adminCidrs: z
-    .array(ipv4Cidr.refine((text) => (parseCidr(text)?.prefix ?? 32) >= 16, { error: "is wider than a /16: SSH is for admin addresses only; list the office range or single admin addresses (/32)" }))
+    .array(adminCidr)
     .max(8)
     .refine((cidrs) => !isWorldRange(cidrs), { error: "together cover a world range: SSH to the admin host must not be open to the internet; list only the office, VPN or admin addresses" })
     .default([]),
@@ -82,7 +90,7 @@ export const networkConfigSchema = z.strictObject({
       /** @default true */
       enabled: z.boolean().default(true),
       /** @default "t4g.nano" (arm64: the AMI parameter is the arm64 one) */
-      instanceType: z.string().regex(/^t4g\.(nano|micro|small|medium)$/, { error: "must be a burstable Graviton type: t4g.nano, t4g.micro, t4g.small or t4g.medium (the admin host boots the arm64 AMI)" }).default("t4g.nano"),
+      instanceType: z.enum(["t4g.nano", "t4g.micro", "t4g.small", "t4g.medium"], { error: "must be a burstable Graviton type: t4g.nano, t4g.micro, t4g.small or t4g.medium (the admin host boots the arm64 AMI)" }).default("t4g.nano"),
     })
     .prefault({}),
   /** Days CloudWatch keeps VPC flow logs. @default 90 */
@@ -91,7 +99,7 @@ export const networkConfigSchema = z.strictObject({
    * Other networks this VPC must never overlap (the other stack's VPC, partners): routing between
    * overlapping ranges is impossible. @default []
    */
-  reservedCidrs: z.array(z.strictObject({ name: z.string().regex(/^[a-z0-9-]{1,40}$/), cidr: ipv4Cidr })).max(20).default([]),
+  reservedCidrs: z.array(z.strictObject({ name: safeText({ max: 40, pattern: /^[a-z0-9-]+$/, problem: "must be a short name of lowercase letters, digits and dashes" }), cidr: ipv4Cidr })).max(20).default([]),
 });
 
 export type AwsSettings = z.output<typeof awsConfigSchema>;

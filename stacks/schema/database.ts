@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { ConfigIssue } from "../../components/shared/errors";
 import type { PlatformSettings } from "../config";
 import { GUIDE } from "../guide";
-import { cidr } from "./common";
+import { cidr, email, safeText, url } from "./common";
 
 /**
  * `promptandpause:database` — the guide's "Supabase Configuration". Pool size, max connections,
@@ -20,7 +20,7 @@ export const SUPABASE_REGIONS = [
 
 export const databaseConfigSchema = z.strictObject({
   /** Supabase organization slug that owns the project. */
-  organizationSlug: z.string().regex(/^[a-z0-9-]{2,64}$/, { error: "must be the organization's slug (lowercase letters, digits, dashes)" }),
+  organizationSlug: safeText({ min: 2, max: 64, pattern: /^[a-z0-9-]+$/, problem: "must be the organization's slug (lowercase letters, digits, dashes)" }),
   /** Supabase region; keep it next to the Vercel functions' region. */
   region: z.enum(SUPABASE_REGIONS),
   /**
@@ -34,9 +34,9 @@ export const databaseConfigSchema = z.strictObject({
   auth: z
     .strictObject({
       /** Auth site URL. @default https://<domain> */
-      siteUrl: z.url({ protocol: /^https?$/ }).optional(),
+      siteUrl: url(["http", "https"], "must be an http(s):// URL").optional(),
       /** Extra redirect URLs besides https://<domain>/auth/callback. @default [] */
-      extraRedirectUrls: z.array(z.url({ protocol: /^https?$/ })).default([]),
+      extraRedirectUrls: z.array(url(["http", "https"], "must be an http(s):// URL")).default([]),
       /**
        * Allow `http://localhost:3000/auth/callback` (the guide's local-development redirect).
        * Security: only outside prod. @default false
@@ -53,7 +53,7 @@ export const databaseConfigSchema = z.strictObject({
       /** Token refreshes / verifications per 5 minutes per IP. @default 150 */
       tokenRefreshesPer5Minutes: z.number().int().min(1).max(10_000).default(150),
       /** Sender address for auth e-mails (sent through Resend SMTP, port 587). @default no-reply@<domain> */
-      senderEmail: z.email().optional(),
+      senderEmail: email.optional(),
     })
     .prefault({}),
   storage: z
@@ -73,9 +73,7 @@ export const databaseConfigSchema = z.strictObject({
   /** Point-in-time recovery add-on: WAL archiving, meets the guide's 15-minute RPO. @default false */
   pointInTimeRecovery: z.boolean().default(false),
   /** Daily backup time, UTC `HH:MM:SS`. @default "02:00:00" (start of the guide's maintenance window) */
-  backupTimeUtc: z
-    .string()
-    .regex(/^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/, { error: "must be a UTC time HH:MM:SS" })
+  backupTimeUtc: safeText({ max: 8, pattern: /^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/, problem: "must be a UTC time HH:MM:SS" })
     .default(`${GUIDE.maintenanceWindow.startUtc}:00`),
 });
 

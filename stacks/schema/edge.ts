@@ -1,12 +1,18 @@
 import { z } from "zod";
-import { parsePathPattern, pathPatternProblem, patternContains, patternsOverlap } from "../../components/edge/expressions";
+import { MAX_PATH_PATTERN_LENGTH, parsePathPattern, pathPatternProblem, patternContains, patternsOverlap, URL_PATH, URL_PATH_PROBLEM } from "../../components/edge/expressions";
 import { PLAN_LIMITS, PLAN_TIERS } from "../../components/edge/plans";
 import { MIN_TLS_VERSIONS, TIERED_CACHE_MODES } from "../../components/edge/types";
 import { mapRateLimits } from "../../components/edge/rate-limit-mapping";
-import { sourceIpProblem, WEBHOOK_RATE_LIMIT_CLASS } from "../../components/edge/webhook-exemption";
-import type { ConfigIssue } from "../../components/shared/errors";
+import { SOURCE_IP_PROBLEM, sourceIpProblem, WEBHOOK_RATE_LIMIT_CLASS } from "../../components/edge/webhook-exemption";
+import { CACHE_BYPASS_API_REF, cacheRules } from "../../components/edge/cache-policy";
+import { rateLimitRules } from "../../components/edge/rate-limit-mapping";
+import type { RuleSpec } from "../../components/edge/types";
+import { customWafRules, managedWafRules } from "../../components/edge/waf-rules";
+import { type WebhookExemption, webhookExemptionExpression } from "../../components/edge/webhook-exemption";
+import { type ConfigIssue, NOT_SHOWN } from "../../components/shared/errors";
 import type { PlatformSettings } from "../config";
 import { GUIDE } from "../guide";
+import { HEADER_VALUE, hostName, safeText } from "./common";
 
 /**
  * `promptandpause:edge` — the guide's "CDN & edge", "DDoS Protection", "CDN Configuration" and
@@ -25,11 +31,9 @@ const K = "promptandpause:edge";
 /** `max-age` of the guide's Strict-Transport-Security header (31536000). */
 export const GUIDE_HSTS_MAX_AGE = Number(/max-age=(\d+)/.exec(GUIDE.app.apiSecurityHeaders["Strict-Transport-Security"])?.[1]);
 
+/** A route pattern (`/exact`, `/prefix/*`, and `*.ext` where `allowSuffix`): URL path characters only (components/edge/expressions.ts). */
 const pathPattern = (allowSuffix: boolean) =>
-  z.string().superRefine((value, ctx) => {
-    const problem = pathPatternProblem(value, allowSuffix);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
-  });
+  safeText({ max: MAX_PATH_PATTERN_LENGTH, pattern: URL_PATH, problem: URL_PATH_PROBLEM, check: (value) => pathPatternProblem(value, allowSuffix) });
 
 /** Route patterns of the guide's three rate-limit classes (the guide names the classes, not the routes). */
 export const DEFAULT_RATE_LIMIT_PATHS = {
@@ -38,8 +42,6 @@ export const DEFAULT_RATE_LIMIT_PATHS = {
   ai: ["/api/ai/*"],
 } as const;
 
-/** A DNS host name as the API stores it: lowercase labels, no trailing dot. */
-const hostName = z.string().regex(/^(?=.{1,253}$)([a-z0-9_]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: 'must be a lowercase host name without a trailing dot, like "smtp.google.com"' });
 
 /** Any positive numbers; the policy `rate-limits` refuses classes looser than the guide. */
 const rateLimitClassSchema = z.strictObject({
@@ -73,7 +75,7 @@ export const DEFAULT_CAA_ISSUERS = ["letsencrypt.org", "pki.goog", "ssl.com", "s
 
 export const edgeConfigSchema = z.strictObject({
   /** Cloudflare account that owns the zone. */
-  accountId: z.string().regex(/^[0-9a-f]{32}$/, { error: "must be the 32-character Cloudflare account id" }),
+  accountId: safeText({ min: 32, max: 32, pattern: /^[0-9a-f]{32}$/, problem: "must be the 32-character Cloudflare account id" }),
   /**
    * Cloudflare plan of the zone. Decides how rate limits can be expressed: the guide's three
    * classes need Business (5 rules, periods up to 10 minutes). Cost: Business is a paid plan.
@@ -117,7 +119,7 @@ export const edgeConfigSchema = z.strictObject({
        * @default auth 10/min burst 20 (/api/auth/*, /auth/*), api 100/min burst 200 (/api/*), ai 30/min burst 50 (/api/ai/*)
        */
       classes: z
-        .record(z.string().regex(/^[a-z][a-z0-9]*$/, { error: "class names are lowercase letters and digits" }), rateLimitClassSchema)
+        .record(safeText({ max: 32, pattern: /^[a-z][a-z0-9]*$/, problem: "class names are lowercase letters and digits" }), rateLimitClassSchema)
         .default(guideClasses),
       /** What a client over the limit gets. @default "block" (HTTP 429) */
       action: z.enum(["block", "managed_challenge"]).default("block"),
@@ -155,7 +157,8 @@ export const edgeConfigSchema = z.strictObject({
        * @default the bucket's list (JPEG, PNG, WebP, HEIC images; MP3, MP4, WebM, Ogg audio; PDF)
        */
       uploadContentTypes: z
-        .array(z.string().regex(/^[a-z]+\/[a-z0-9.+-]+$/, { error: "must be a lowercase media type like image/png" }))
+        // RFC 6838 §4.2: type and subtype names are at most 127 characters each.
+        .array(safeText({ max: 255, pattern: /^[a-z]{1,127}\/[a-z0-9.+-]{1,127}$/, problem: "must be a lowercase media type like image/png" }))
         .min(1)
         .default(["image/jpeg", "image/png", "image/webp", "image/heic", "audio/mpeg", "audio/mp4", "audio/webm", "audio/ogg", "application/pdf"]),
     })
@@ -183,10 +186,7 @@ export const edgeConfigSchema = z.strictObject({
        */
       sourceIps: z
         .array(
-          z.string().superRefine((value, ctx) => {
-            const problem = sourceIpProblem(value);
-            if (problem) ctx.addIssue({ code: "custom", message: problem });
-          }),
+          safeText({ max: 49, pattern: /^[0-9A-Fa-f:./]+$/, problem: SOURCE_IP_PROBLEM, check: sourceIpProblem }),
         )
         .default([]),
     })
@@ -204,7 +204,7 @@ export const edgeConfigSchema = z.strictObject({
         .array(
           z.strictObject({
             /** Rule ref (the policy pack knows rules by ref). */
-            ref: z.string().regex(/^cache-[a-z0-9-]+$/, { error: 'must look like "cache-<name>"' }),
+            ref: safeText({ max: 64, pattern: /^cache-[a-z0-9-]+$/, problem: 'must look like "cache-<name>"' }),
             paths: z.array(pathPattern(true)).min(1),
             /** Edge TTL (seconds). */
             edgeTtlSeconds: z.number().int().min(1).max(31_536_000),
@@ -235,7 +235,11 @@ export const edgeConfigSchema = z.strictObject({
         .enum(["no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin", "no-referrer-when-downgrade", "origin", "origin-when-cross-origin"])
         .default("strict-origin-when-cross-origin"),
       /** Permissions-Policy on every response. @default "camera=(), microphone=(), geolocation=(), payment=(self)" */
-      permissionsPolicy: z.string().min(1).default("camera=(), microphone=(), geolocation=(), payment=(self)"),
+      permissionsPolicy: safeText({
+        max: 1024,
+        pattern: HEADER_VALUE,
+        problem: "may contain only what Cloudflare accepts in a header value: letters, digits, space and _ :;.,\\/\"'?!(){}[]@<>=-+*#$&`|~^% (no control characters or line breaks)",
+      }).default("camera=(), microphone=(), geolocation=(), payment=(self)"),
     })
     .prefault({}),
   email: z.strictObject({
@@ -246,11 +250,15 @@ export const edgeConfigSchema = z.strictObject({
     dkim: z
       .array(
         z.strictObject({
-          name: z.string().regex(/^[a-z0-9-]+\._domainkey$/, { error: 'must be the DKIM host, like "resend._domainkey"' }),
+          name: safeText({ max: 74, pattern: /^[a-z0-9-]{1,63}\._domainkey$/, problem: 'must be the DKIM host, like "resend._domainkey"' }),
           // RFC 6376 key record: "v=DKIM1;" only first (no other version), other tags, then the
-          // public key (Resend shows only "p=…", Google Workspace "v=DKIM1; k=rsa; p=…").
-          value: z.string().regex(/^(v=DKIM1;\s*)?([a-uw-z][a-z]*=[^;]*;\s*)*p=[A-Za-z0-9+/=]{40,}$/, {
-            error: 'must be a DKIM key record, "p=MIGf…" or "v=DKIM1; k=rsa; p=MIGf…"',
+          // public key (Resend shows only "p=…", Google Workspace "v=DKIM1; k=rsa; p=…"). Tag
+          // values are VALCHAR (%x21-3A / %x3C-7E, §3.2) with spaces or tabs around them, never a
+          // line break. 2,048 characters: a 4,096-bit RSA key record is about 750.
+          value: safeText({
+            max: 2048,
+            pattern: /^(v=DKIM1;[ \t]*)?([a-uw-z][a-z0-9_]*[ \t]*=[ \t]*[\x21-\x3a\x3c-\x7e]*(?:[ \t]+[\x21-\x3a\x3c-\x7e]+)*[ \t]*;[ \t]*)*p=[A-Za-z0-9+/=]{40,}$/,
+            problem: 'must be a DKIM key record, "p=MIGf…" or "v=DKIM1; k=rsa; p=MIGf…"',
           }),
         }),
       )
@@ -258,7 +266,7 @@ export const edgeConfigSchema = z.strictObject({
     /** Resend sending region (the SPF/MX return path is feedback-smtp.<region>.amazonses.com). @default "us-east-1" */
     resendRegion: z.enum(["us-east-1", "eu-west-1", "sa-east-1", "ap-northeast-1"]).default("us-east-1"),
     /** Return-path subdomain Resend sends from. @default "send" */
-    returnPathSubdomain: z.string().regex(/^[a-z0-9-]{1,63}$/).default("send"),
+    returnPathSubdomain: safeText({ max: 63, pattern: /^[a-z0-9-]+$/, problem: "must be one DNS label (lowercase letters, digits, dashes)" }).default("send"),
     /** DMARC policy for mail failing SPF/DKIM alignment. @default "quarantine" */
     dmarcPolicy: z.enum(["none", "quarantine", "reject"]).default("quarantine"),
     /**
@@ -315,13 +323,14 @@ export const edgeConfigSchema = z.strictObject({
    */
   tieredCache: z.enum(TIERED_CACHE_MODES).default("off"),
   /** Certificate authorities allowed to issue for the domain (CAA). @default letsencrypt.org, pki.goog, ssl.com, sectigo.com */
-  caaIssuers: z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/)).min(1).default([...DEFAULT_CAA_ISSUERS]),
+  // RFC 8659 §4.2: an issuer is a domain name (`..com` is not one).
+  caaIssuers: z.array(hostName).min(1).default([...DEFAULT_CAA_ISSUERS]),
   healthCheck: z
     .strictObject({
       /** Path probed over HTTPS. @default the app's health endpoint (`/api/health`) */
-      path: z.string().regex(/^\/[^\s]*$/).optional(),
+      path: safeText({ max: 256, pattern: /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*$/, problem: "must be a URL path starting with / (RFC 3986 characters only)" }).optional(),
       /** Status codes that count as healthy. @default ["200"] */
-      expectedCodes: z.array(z.string().regex(/^[1-5]([0-9]{2}|xx)$/)).min(1).default(["200"]),
+      expectedCodes: z.array(safeText({ max: 3, pattern: /^[1-5]([0-9]{2}|xx)$/, problem: 'must be an HTTP status code like "200" or a class like "2xx"' })).min(1).default(["200"]),
       /** Seconds before a probe counts as failed. @default 5 */
       timeoutSeconds: z.number().int().min(1).max(10).default(5),
       /** Failed probes before the origin is unhealthy. @default 2 */
@@ -422,5 +431,56 @@ export function checkEdgeConfig(edge: EdgeSettings, all: PlatformSettings): Conf
       });
     }
   });
+  issues.push(...expressionLengthIssues(edge, all));
+  return issues;
+}
+
+/**
+ * Cloudflare: "The maximum length of a rule expression is 4,096 characters" (Rules language →
+ * Expressions, developers.cloudflare.com/ruleset-engine/rules-language/expressions/); a longer one
+ * fails at `pulumi up`, half-way through the rulesets.
+ */
+export const MAX_EXPRESSION_LENGTH = 4096;
+
+/**
+ * Builds every rule the edge would create from these settings (the components' own builders) and
+ * names the setting behind each expression over {@link MAX_EXPRESSION_LENGTH}.
+ */
+function expressionLengthIssues(edge: EdgeSettings, all: PlatformSettings): ConfigIssue[] {
+  const webhookPaths = all.app ? [all.app.stripe.webhookPath] : [];
+  const exemption: WebhookExemption | undefined = webhookPaths.length > 0 ? { paths: webhookPaths, ...edge.webhooks } : undefined;
+  const exemptionText = exemption ? webhookExemptionExpression(exemption) : undefined;
+  const sourceIpsKey = `${K}.webhooks.sourceIps`;
+  /** The key whose list makes a rule long: the webhook source IPs when they are most of it. */
+  const keyFor = (expression: string, own: string) => (exemptionText && expression.includes(exemptionText) && exemptionText.length * 2 > expression.length ? sourceIpsKey : own);
+  // The builders return plain strings (RuleSpec types them as provider inputs).
+  const plain = (specs: RuleSpec[]) => specs.map((r) => ({ ref: String(r.ref), expression: String(r.expression) }));
+  const candidates: Array<{ rule: { ref: string; expression: string }; key: string }> = [];
+  for (const rule of plain(managedWafRules(edge.waf, exemption))) candidates.push({ rule, key: keyFor(rule.expression, `${K}.waf`) });
+  const uploadLimitBytes = (all.database?.storage.fileSizeLimitMb ?? GUIDE.database.fileSizeLimitMb) * 1024 * 1024;
+  for (const rule of plain(customWafRules(edge.waf, uploadLimitBytes))) candidates.push({ rule, key: `${K}.waf.uploadPaths` });
+  if (mapRateLimits(edge.rateLimits.classes, edge.plan, exemption).ok) {
+    for (const rule of plain(rateLimitRules(edge.rateLimits.classes, edge.plan, edge.rateLimits.action, exemption))) {
+      const cls = Object.keys(edge.rateLimits.classes).find((c) => rule.ref === `rate-limit-${c}` || rule.ref?.startsWith(`rate-limit-${c}-`));
+      candidates.push({ rule, key: keyFor(rule.expression, cls ? `${K}.rateLimits.classes.${cls}.paths` : sourceIpsKey) });
+    }
+  }
+  for (const rule of plain(cacheRules(edge.cache))) {
+    const index = edge.cache.rules.findIndex((r) => r.ref === rule.ref);
+    const key = index >= 0 ? `${K}.cache.rules[${index}].paths` : rule.ref === CACHE_BYPASS_API_REF ? `${K}.cache.bypassPaths` : `${K}.cache.privatePaths`;
+    candidates.push({ rule, key });
+  }
+  const seen = new Set<string>();
+  const issues: ConfigIssue[] = [];
+  for (const { rule, key } of candidates) {
+    if (rule.expression.length <= MAX_EXPRESSION_LENGTH || seen.has(key)) continue;
+    seen.add(key);
+    issues.push({
+      path: key,
+      problem: `makes the Cloudflare rule "${rule.ref}" ${rule.expression.length} characters long; Cloudflare accepts at most ${MAX_EXPRESSION_LENGTH}`,
+      got: NOT_SHOWN,
+      fix: "Shorten the list: use prefix patterns (/prefix/*) or CIDR blocks instead of many entries.",
+    });
+  }
   return issues;
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { ConfigIssue } from "../../components/shared/errors";
 import type { PlatformSettings } from "../config";
-import { isPrivateHost } from "./app";
+import { safeText } from "./common";
 import { logRetentionDays } from "./aws";
 
 /**
@@ -18,7 +18,11 @@ export const MONITORING_DEFAULTS = {
 const accountWideSchema = z.discriminatedUnion("mode", [
   z.strictObject({ mode: z.literal("create") }),
   /** Another stack in the same account owns it; optionally name the GuardDuty detector (32 hex). */
-  z.strictObject({ mode: z.literal("existing"), detectorId: z.string().regex(/^[0-9a-f]{32}$/, { error: "must be the detector id: 32 lowercase hex characters (GuardDuty → Settings → Detector ID)" }).optional() }),
+  z.strictObject({
+    mode: z.literal("existing"),
+    // GuardDuty API: DetectorId, 1–300 characters; detectors' ids are 32 lowercase hex.
+    detectorId: safeText({ max: 32, min: 32, pattern: /^[0-9a-f]{32}$/, problem: "must be the detector id: 32 lowercase hex characters (GuardDuty → Settings → Detector ID)" }).optional(),
+  }),
 ]);
 
 export const monitoringConfigSchema = z
@@ -61,8 +65,7 @@ export function checkMonitoringConfig(all: PlatformSettings): ConfigIssue[] {
   if (all.monitoring.logIntake.enabled && drain) {
     const expected = `logs.${all.domain}`;
     const host = new URL(drain.endpoint).hostname;
-    // A private host is already refused by the app's own check (one message per mistake).
-    if (host !== expected && !isPrivateHost(host)) {
+    if (host !== expected) {
       issues.push({
         path: "promptandpause:app.logDrain.endpoint",
         problem: `must point at this stack's own log intake (${expected}); each stack's drain goes to its own logs.<domain>`,

@@ -77,7 +77,9 @@ describe("logDrain is optional", () => {
   });
   it("present → defaults filled, private hosts refused", () => {
     expect(parse().logDrain).toEqual({ endpoint: "https://logs.example.com/vercel", sources: ["lambda", "edge", "static", "external", "build", "firewall"], environments: ["production", "preview"], deliveryFormat: "json", samplingRate: 1 });
-    expect(messages(checkAppConfig(parse({ logDrain: { endpoint: "https://127.0.0.1/x" } }), all()))[0]).toContain("promptandpause:app.logDrain.endpoint: must be reachable from Vercel");
+    expect(appConfigSchema.safeParse({ team: "promptandpause", gitRepository: { repo: "promptandpause/web" }, logDrain: { endpoint: "https://127.0.0.1/x" } }).error?.issues[0]?.message).toBe(
+      "host 127.0.0.1 is in 127.0.0.0/8, an address range that is not on the public internet",
+    );
   });
 });
 
@@ -173,7 +175,9 @@ describe("promptandpause:app messages, as parseStackConfig prints them", () => {
     ],
     ["nodeVersion", { nodeVersion: "18.x" }, `${K}.nodeVersion: must be one of "20.x", "22.x", "24.x" (got "18.x"). ${setIt(`${K}.nodeVersion`)}`],
     ["logDrain endpoint not https", { logDrain: { endpoint: "http://logs.example.com/vercel" } }, `${K}.logDrain.endpoint: must be an https:// URL (got "http://logs.example.com/vercel"). ${setIt(`${K}.logDrain.endpoint`)}`],
-    ["logDrain endpoint on a private host", { logDrain: { endpoint: "https://127.0.0.1/vercel" } }, `${K}.logDrain.endpoint: must be reachable from Vercel (a public HTTPS host) (got "https://127.0.0.1/vercel"). Use the log aggregator's public HTTPS intake URL.`],
+    ["logDrain endpoint on a private host", { logDrain: { endpoint: "https://127.0.0.1/vercel" } }, `${K}.logDrain.endpoint: host 127.0.0.1 is in 127.0.0.0/8, an address range that is not on the public internet (got "https://127.0.0.1/vercel"). ${setIt(`${K}.logDrain.endpoint`)}`],
+    ["logDrain endpoint on a CGNAT host", { logDrain: { endpoint: "https://100.64.0.1/vercel" } }, `${K}.logDrain.endpoint: host 100.64.0.1 is in 100.64.0.0/10, an address range that is not on the public internet (got "https://100.64.0.1/vercel"). ${setIt(`${K}.logDrain.endpoint`)}`],
+    ["logDrain endpoint on localhost", { logDrain: { endpoint: "https://localhost:8443/vercel" } }, `${K}.logDrain.endpoint: host localhost is not a public internet host name (got "https://localhost:8443/vercel"). ${setIt(`${K}.logDrain.endpoint`)}`],
     [
       "projectName",
       { projectName: "Prompt_And_Pause" },

@@ -13,12 +13,13 @@ export interface CliResult {
 const REPO_ROOT = findRepoRoot(__dirname);
 const PLAN = [path.join("scripts", "launch.cjs"), path.join("scripts", "plan.ts")];
 
-export function runPlanCli(args: readonly string[], timeoutMs = 240_000): Promise<CliResult> {
+/** `env` adds to the inherited environment (e.g. NODE_OPTIONS with a heap cap). */
+export function runPlanCli(args: readonly string[], timeoutMs = 240_000, env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [...PLAN, ...args],
-      { cwd: REPO_ROOT, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" } },
+      { cwd: REPO_ROOT, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", ...env } },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : null) : 0;
         resolve({ code, stdout, stderr });

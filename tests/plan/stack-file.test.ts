@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { isConfigError } from "../../components/shared/errors";
 import { readStackFile, SECRET_PLACEHOLDER, StackFileError, toStackSettings } from "../../scripts/lib/stack-file";
 import { REPO_ROOT } from "../helpers/pulumi";
 
@@ -29,10 +30,10 @@ describe("readStackFile: a stack file as the Pulumi CLI hands it to the program"
     expect(settings.secretKeys).toContain("promptandpause:app");
   });
 
-  it("gives keys without a namespace the project prefix", () => {
+  it("reads `<namespace>:config:<name>` as `<namespace>:<name>`, as Pulumi does", () => {
     expect(settings.config["promptandpause:environment"]).toBe("staging");
     expect(settings.config["promptandpause:protectStatefulResources"]).toBe("false");
-    expect(settings.config).not.toHaveProperty("environment");
+    expect(settings.config).not.toHaveProperty("promptandpause:config:protectStatefulResources");
   });
 
   it("passes structured values as JSON text and scalars as text", () => {
@@ -72,6 +73,25 @@ describe("toStackSettings: AI provider keys follow app.aiProviders", () => {
     const s = toStackSettings({ "promptandpause:stripeSecretKey": "sk_test_plain" }, "promptandpause");
     expect(s.config["promptandpause:stripeSecretKey"]).toBe("sk_test_plain");
     expect(s.secretKeys).not.toContain("promptandpause:stripeSecretKey");
+  });
+});
+
+describe("toStackSettings: keys Pulumi would refuse are configuration errors naming the key", () => {
+  it.each([
+    [{ edge: { plan: "free" } }, "edge: is not a Pulumi config key", "Write it as promptandpause:edge"],
+    [{ "a:b:c": 1 }, "a:b:c: is not a Pulumi config key", "Write it as <namespace>:<name>"],
+    [{ "promptandpause:edge": {}, "promptandpause:config:edge": {} }, "promptandpause:config:edge: is the same key as promptandpause:edge, set twice", "Keep one of them."],
+  ])("%j", (section, problem, fix) => {
+    let caught: unknown;
+    try {
+      toStackSettings(section, "promptandpause");
+    } catch (err) {
+      caught = err;
+    }
+    expect(isConfigError(caught)).toBe(true);
+    const line = (caught as Error).message.split("\n")[1] ?? "";
+    expect(line).toContain(problem);
+    expect(line).toContain(fix);
   });
 });
 
