@@ -21,7 +21,7 @@ const accountWideSchema = z.discriminatedUnion("mode", [
   z.strictObject({
     mode: z.literal("existing"),
     // GuardDuty API: DetectorId, 1–300 characters; detectors' ids are 32 lowercase hex.
-    detectorId: safeText({ max: 32, min: 32, pattern: /^[0-9a-f]{32}$/, problem: "must be the detector id: 32 lowercase hex characters (GuardDuty → Settings → Detector ID)" }).optional(),
+    detectorId: safeText({ max: 32, pattern: /^[0-9a-f]{32}$/, problem: "must be the detector id: 32 lowercase hex characters (GuardDuty → Settings → Detector ID)" }).optional(),
   }),
 ]);
 
