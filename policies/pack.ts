@@ -6,6 +6,7 @@ import type { EnforcementLevel, PolicyPackArgs, ResourceValidationPolicy, StackV
 import { version } from "./package.json";
 import { cacheRules } from "./rules/cache-rules";
 import { edgeTlsBaseline } from "./rules/edge-tls-baseline";
+import { githubOidcTrustPinned } from "./rules/github-oidc-trust-pinned";
 import { iamNoWildcardActions } from "./rules/iam-no-wildcard-actions";
 import { maintenanceWindowWork } from "./rules/maintenance-window-work";
 import { monitoringAlarmActions } from "./rules/monitoring-alarm-actions";
@@ -56,6 +57,7 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   monitoringAlarmActions,
   maintenanceWindowWork,
   iamNoWildcardActions,
+  githubOidcTrustPinned,
 ];
 
 /** Everything `new PolicyPack(packName, packArgs)` needs. */

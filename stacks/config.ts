@@ -4,6 +4,7 @@ import { type ConfigIssue, isSecretKeyName, NOT_SET, NOT_SHOWN, SECRET_VALUE, th
 import { resolveScale, SCALE_PRESET_NAMES, type ScaleValues, scaleValuesSchema } from "./presets";
 import { appConfigSchema, checkAppConfig } from "./schema/app";
 import { awsConfigSchema, checkAwsConfig, checkNetworkConfig, networkConfigSchema } from "./schema/aws";
+import { checkCiConfig, ciConfigSchema } from "./schema/ci";
 import { contactsSchema, safeText } from "./schema/common";
 import { keyNameProblem, rawValueIssues } from "./schema/raw-bounds";
 import { checkDatabaseConfig, databaseConfigSchema } from "./schema/database";
@@ -95,6 +96,8 @@ export const platformConfigSchema = z.strictObject({
   database: databaseConfigSchema,
   aws: awsConfigSchema,
   network: networkConfigSchema,
+  /** The roles GitHub Actions assumes for this stack (components/ci). */
+  ci: ciConfigSchema,
   monitoring: monitoringConfigSchema,
 });
 
@@ -215,6 +218,7 @@ const CROSS_KEY_CHECKS: ReadonlyArray<{ needs: readonly (keyof PlatformSettings)
   { needs: ["database", "domain"], check: (all) => checkDatabaseConfig(all.database, all) },
   { needs: ["aws"], check: (all) => checkAwsConfig(all.aws) },
   { needs: ["network"], check: (all) => checkNetworkConfig(all.network) },
+  { needs: ["ci", "aws"], check: (all) => checkCiConfig(all.ci, all.aws.accountId) },
   { needs: ["monitoring", "app", "domain"], check: (all) => checkMonitoringConfig(all) },
 ];
 

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as vercel from "@pulumiverse/vercel";
 import { appEdgeFacts, composeApp } from "./compose/app";
+import { composeCi } from "./compose/ci";
 import { composeDatabase } from "./compose/database";
 import { composeEdge } from "./compose/edge";
 import { composeMonitoring } from "./compose/monitoring";
@@ -31,6 +32,7 @@ export function buildPlatform(config: PlatformConfig) {
   const edge = composeEdge(ctx, appEdgeFacts(config));
   const monitoring = composeMonitoring(ctx, aws.shared, edge.outputs);
   const app = composeApp(ctx, database.outputs, monitoring.drain);
+  const ci = composeCi(ctx);
 
   return {
     environment: config.environment,
@@ -39,6 +41,7 @@ export function buildPlatform(config: PlatformConfig) {
     app: app.stackOutputs,
     edge: edge.stackOutputs,
     aws: aws.stackOutputs,
+    ci: ci.stackOutputs,
     monitoring: monitoring.stackOutputs,
   };
 }

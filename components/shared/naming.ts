@@ -58,6 +58,13 @@ export const NAMING_RULES = {
    * `alias/aws/…` (KMS API CreateAlias, AliasName). The `alias/` prefix is added by the caller.
    */
   "aws-kms-alias": { maxLength: 250, allowed: /[a-zA-Z0-9_-]/, lowercase: false, source: "KMS API Reference, CreateAlias AliasName" },
+  /**
+   * S3 general purpose buckets: 3-63 characters, lower-case letters, digits, `.` and `-`, starting
+   * and ending with a letter or digit (S3 User Guide, "General purpose bucket naming rules").
+   * We leave out `.`: dotted names break virtual-hosted-style TLS (the wildcard certificate
+   * covers one label only).
+   */
+  "aws-s3-bucket": { maxLength: 63, allowed: /[a-z0-9-]/, lowercase: true, source: "S3 User Guide, general purpose bucket naming rules (dots left out)" },
   /** Lambda function names: 1–64 characters of `[a-zA-Z0-9-_]` (Lambda API CreateFunction, FunctionName). */
   "aws-lambda-function": { maxLength: 64, allowed: /[a-z0-9_-]/, lowercase: true, source: "Lambda API Reference, CreateFunction FunctionName" },
   /**
@@ -65,12 +72,6 @@ export const NAMING_RULES = {
    * ending with a letter or digit, no adjacent separators (CloudTrail API CreateTrail, Name).
    */
   "aws-cloudtrail": { maxLength: 128, allowed: /[a-z0-9-]/, lowercase: true, source: "CloudTrail API Reference, CreateTrail Name" },
-  /**
-   * S3 bucket names: 3–63 lower-case letters, digits, `.` and `-`, starting and ending with a letter
-   * or digit (S3 User Guide, "General purpose bucket naming rules"). Dots are left out: they break
-   * virtual-hosted TLS.
-   */
-  "aws-s3-bucket": { maxLength: 63, allowed: /[a-z0-9-]/, lowercase: true, source: "S3 User Guide, General purpose bucket naming rules" },
   /**
    * EventBridge rule names (1–64 of `[\.\-_A-Za-z0-9]`, EventBridge API PutRule) and EventBridge
    * Scheduler schedule names (1–64 of `[0-9a-zA-Z-_.]`, Scheduler API CreateSchedule): one rule for both.

@@ -109,16 +109,33 @@ export function environmentOf(job: Job): string | undefined {
   return typeof job.environment === "string" ? job.environment : job.environment?.name;
 }
 
-/** One assignment of matrix values (`{}` for a job without a matrix). Matrix `include`/`exclude` are not used here. */
+/**
+ * Every assignment of matrix values (`[{}]` for a job without a matrix), as GitHub expands it:
+ * the cross product of the list keys, then each `include` entry extends every combination whose
+ * original keys it does not contradict, or is added as its own combination when it extends none
+ * (GitHub Docs, "Expanding or adding matrix configurations"). `exclude` is not used here.
+ */
 export function matrixVariants(job: Job): Record<string, string>[] {
   const matrix = job.strategy?.matrix;
   if (!matrix) return [{}];
   let variants: Record<string, string>[] = [{}];
+  const listKeys: string[] = [];
   for (const [key, values] of Object.entries(matrix)) {
     if (key === "include" || key === "exclude" || !Array.isArray(values)) continue;
+    listKeys.push(key);
     variants = variants.flatMap((v) => values.map((value) => ({ ...v, [key]: String(value) })));
   }
-  return variants;
+  const original = listKeys.length === 0 ? [] : [...variants];
+  if (listKeys.length === 0) variants = [];
+  const include = Array.isArray(matrix.include) ? (matrix.include as Record<string, unknown>[]) : [];
+  for (const entry of include) {
+    const values = Object.fromEntries(Object.entries(entry).map(([k, v]) => [k, String(v)]));
+    const pinned = Object.keys(values).filter((k) => listKeys.includes(k));
+    const matching = original.filter((v) => pinned.every((k) => v[k] === values[k]));
+    if (matching.length > 0) for (const v of matching) Object.assign(v, values);
+    else variants.push(values);
+  }
+  return variants.length === 0 ? [{}] : variants;
 }
 
 /** Replaces `${{ matrix.x }}` with the variant's values. */
@@ -168,6 +185,10 @@ export interface PulumiInvocation {
   policyPackConfigs: string[];
   commentOnPr: boolean;
   pulumiVersion: string | undefined;
+  /** `cloud-url` (the `pulumi login` URL), resolved for the variant. */
+  cloudUrl: string | undefined;
+  /** `role-to-assume` of the job's configure-aws-credentials step before this one, resolved for the variant. */
+  roleToAssume: string | undefined;
 }
 
 const lineList = (v: unknown): string[] =>
@@ -183,10 +204,16 @@ export function pulumiInvocations(wf: Workflow): PulumiInvocation[] {
   const found: PulumiInvocation[] = [];
   for (const [jobId, job] of Object.entries(wf.jobs)) {
     for (const variant of matrixVariants(job)) {
+      let roleToAssume: string | undefined;
       for (const step of job.steps ?? []) {
+        if (step.uses?.startsWith(AWS_CREDENTIALS_ACTION) && step.with?.["role-to-assume"] !== undefined) {
+          roleToAssume = substituteMatrix(String(step.with["role-to-assume"]), variant);
+        }
         if (!step.uses?.startsWith("pulumi/actions@")) continue;
         const input = (key: string) => (step.with?.[key] === undefined ? undefined : substituteMatrix(String(step.with[key]), variant));
         found.push({
+          cloudUrl: input("cloud-url"),
+          roleToAssume,
           jobId,
           command: input("command") ?? "",
           stackName: input("stack-name") ?? "",
@@ -204,8 +231,14 @@ export function pulumiInvocations(wf: Workflow): PulumiInvocation[] {
 /** A GitHub expression as written in a workflow: `ghExpr("matrix.stack")` is `${{ matrix.stack }}`. */
 export const ghExpr = (inner: string) => `\${{ ${inner} }}`;
 
-/** The fully qualified stack name the pipelines must use for `stack`. */
-export const qualifiedStack = (stack: string) => `\${{ vars.PULUMI_ORG }}/promptandpause/${stack}`;
+/**
+ * The fully qualified stack name the pipelines must use for `stack`: a DIY (S3) backend accepts
+ * only the organization `organization` (pulumi/pulumi pkg/backend/diy/store.go ParseReference).
+ */
+export const qualifiedStack = (stack: string) => `organization/promptandpause/${stack}`;
+
+/** The action that exchanges the job's OIDC token for AWS credentials. */
+export const AWS_CREDENTIALS_ACTION = "aws-actions/configure-aws-credentials@";
 
 /** The offline-plan command of `.ci/run` for one stack (quotes removed, `-s` optional). */
 const planCommand = (stack: string) =>
@@ -374,6 +407,9 @@ function stackInvocationProblems(wf: Workflow, command: string, gates: string[])
         problems.push(`job ${p.jobId}: pulumi ${command} of ${stack} uses policy config ${p.policyPackConfigs[at] ?? "(none)"}, not policies/config/${stack}.json`);
       }
       if (!gates.some((g) => needsClosure(wf, p.jobId).has(g))) problems.push(`job ${p.jobId}: pulumi ${command} of ${stack} does not wait for the tests and offline plan`);
+      if (!p.cloudUrl || !/^\$\{\{\s*vars\.[A-Z0-9_]+\s*\}\}$/.test(p.cloudUrl)) {
+        problems.push(`job ${p.jobId}: pulumi ${command} of ${stack} must log in to the S3 state backend from a variable (cloud-url: \${{ vars.… }}; got ${p.cloudUrl ?? "none"})`);
+      }
     }
   }
   return problems;
@@ -443,5 +479,67 @@ export function deployProblems(wf: Workflow): string[] {
   const groups = STACKS.map((s) => upJob(s)).map((id) => (id === undefined ? undefined : wf.jobs[id]?.concurrency));
   if (groups[0] && groups[1] && JSON.stringify(groups[0]) === JSON.stringify(groups[1])) problems.push("staging and prod share a concurrency group");
   if (isRecord(wf.concurrency) && wf.concurrency["cancel-in-progress"] === true) problems.push("workflow concurrency cancels running deploys");
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// AWS through GitHub OIDC (components/ci): the jobs and the roles' trust must agree
+
+/** What the CI roles' trust policies pin, per stack (from `promptandpause:ci` in each stack file). */
+export interface OidcExpectations {
+  /** `promptandpause:ci.deployEnvironment` of each stack: the only environment its deploy role trusts. */
+  deployEnvironment: Record<(typeof STACKS)[number], string>;
+}
+
+const upper = (stack: string) => stack.toUpperCase().replace(/[^A-Z0-9]/g, "_");
+
+/**
+ * - a job that assumes an AWS role has `id-token: write`, and a job that assumes none does not;
+ * - credentials come only from OIDC (`role-to-assume`), never from access keys;
+ * - every pulumi step runs after its job assumed a role;
+ * - `pulumi up` of a stack runs in the GitHub environment its deploy role trusts and assumes
+ *   `vars.AWS_DEPLOY_ROLE_ARN` (an environment variable of that environment) with the backend
+ *   `vars.PULUMI_BACKEND_URL`;
+ * - `pulumi preview` runs in no environment (the preview role trusts the pull_request subject,
+ *   which a job with an environment never gets) and assumes that stack's preview role
+ *   `vars.AWS_PREVIEW_ROLE_ARN_<STACK>` with `vars.PULUMI_BACKEND_URL_<STACK>`.
+ */
+export function oidcProblems(wf: Workflow, expect: OidcExpectations): string[] {
+  const problems: string[] = [];
+  for (const [id, job] of Object.entries(wf.jobs)) {
+    const steps = job.steps ?? [];
+    const credentials = steps.filter((s) => s.uses?.startsWith(AWS_CREDENTIALS_ACTION));
+    const idToken = isRecord(job.permissions) ? job.permissions["id-token"] : undefined;
+    if (credentials.length > 0 && idToken !== "write") problems.push(`job ${id}: assumes an AWS role without permissions id-token: write`);
+    if (credentials.length === 0 && idToken === "write") problems.push(`job ${id}: has id-token: write but assumes no AWS role (least privilege)`);
+    for (const c of credentials) {
+      if (c.with?.["role-to-assume"] === undefined) problems.push(`job ${id}: configure-aws-credentials without role-to-assume`);
+      for (const key of ["aws-access-key-id", "aws-secret-access-key", "aws-session-token"]) {
+        if (c.with?.[key] !== undefined) problems.push(`job ${id}: configure-aws-credentials with ${key}; use the OIDC role only`);
+      }
+    }
+    const firstPulumi = steps.findIndex((s) => s.uses?.startsWith("pulumi/actions@"));
+    const firstCredentials = steps.findIndex((s) => s.uses?.startsWith(AWS_CREDENTIALS_ACTION));
+    if (firstPulumi !== -1 && (firstCredentials === -1 || firstCredentials > firstPulumi)) problems.push(`job ${id}: runs pulumi before assuming an AWS role`);
+  }
+  for (const p of pulumiInvocations(wf)) {
+    const stack = STACKS.find((s) => p.stackName === qualifiedStack(s));
+    const job = wf.jobs[p.jobId];
+    if (!stack || !job) continue;
+    const env = environmentOf(job);
+    if (p.command === "up") {
+      if (env !== expect.deployEnvironment[stack]) {
+        problems.push(`job ${p.jobId}: pulumi up of ${stack} runs in environment ${env ?? "none"}, but its deploy role trusts only ${expect.deployEnvironment[stack]} (promptandpause:ci.deployEnvironment)`);
+      }
+      if (p.roleToAssume !== ghExpr("vars.AWS_DEPLOY_ROLE_ARN")) problems.push(`job ${p.jobId}: pulumi up of ${stack} must assume \${{ vars.AWS_DEPLOY_ROLE_ARN }} (got ${p.roleToAssume ?? "none"})`);
+      if (p.cloudUrl !== ghExpr("vars.PULUMI_BACKEND_URL")) problems.push(`job ${p.jobId}: pulumi up of ${stack} must log in to \${{ vars.PULUMI_BACKEND_URL }} (got ${p.cloudUrl ?? "none"})`);
+    } else if (p.command === "preview") {
+      if (env !== undefined) problems.push(`job ${p.jobId}: pulumi preview runs in environment ${env}; the preview role trusts only the pull_request subject (no environment)`);
+      const role = ghExpr(`vars.AWS_PREVIEW_ROLE_ARN_${upper(stack)}`);
+      if (p.roleToAssume !== role) problems.push(`job ${p.jobId}: pulumi preview of ${stack} must assume ${role} (got ${p.roleToAssume ?? "none"})`);
+      const backend = ghExpr(`vars.PULUMI_BACKEND_URL_${upper(stack)}`);
+      if (p.cloudUrl !== backend) problems.push(`job ${p.jobId}: pulumi preview of ${stack} must log in to ${backend} (got ${p.cloudUrl ?? "none"})`);
+    }
+  }
   return problems;
 }

@@ -16,14 +16,19 @@ import {
   ciConsistencyProblems,
   commandsOf,
   deployProblems,
+  ENVIRONMENT_OF,
   ghExpr,
   type Job,
+  matrixVariants,
+  type OidcExpectations,
+  oidcProblems,
   parseWorkflow,
   permissionProblems,
   pinningProblems,
   previewProblems,
   pulumiVersionProblems,
   secretProblems,
+  STACKS,
   type Step,
   validatorErrors,
   type Workflow,
@@ -143,7 +148,7 @@ describe("rules for every workflow", () => {
 
   it.each<Mutation>([
     ["an inlined token value", DEPLOY_SRC, (wf) => (step(job(wf, "prod"), (s) => s.name === "pulumi up").env = { PULUMI_ACCESS_TOKEN: secretLiteral }), "PULUMI_ACCESS_TOKEN is a literal"],
-    ["an inlined passphrase", PREVIEW_SRC, (wf) => ((step(job(wf, "preview"), (s) => s.name === "pulumi preview").env ?? {}).PULUMI_CONFIG_PASSPHRASE = "hunter2"), "PULUMI_CONFIG_PASSPHRASE is a literal"],
+    ["an inlined passphrase", PREVIEW_SRC, (wf) => (step(job(wf, "preview"), (s) => s.name === "pulumi preview").env = { PULUMI_CONFIG_PASSPHRASE: "hunter2" }), "PULUMI_CONFIG_PASSPHRASE is a literal"],
     ["a secret in workflow env", PREVIEW_SRC, (wf) => (wf.env = { PULUMI_ACCESS_TOKEN: ghExpr("secrets.PULUMI_ACCESS_TOKEN") }), "workflow env: references secrets"],
     ["a secret in job env", DEPLOY_SRC, (wf) => (job(wf, "staging").env = { PULUMI_ACCESS_TOKEN: ghExpr("secrets.PULUMI_ACCESS_TOKEN") }), "job staging env: references secrets"],
     ["a secret templated into a run script", DEPLOY_SRC, (wf) => (step(job(wf, "staging"), (s) => s.id === "settings").run = `pulumi login --token ${ghExpr("secrets.PULUMI_ACCESS_TOKEN")}`), "run script references secrets"],
@@ -194,10 +199,10 @@ describe("preview.yml (pull requests)", () => {
     ["tests removed", (wf) => (job(wf, "plan").steps = (job(wf, "plan").steps ?? []).filter((s) => s.run !== "npm test")), "no job runs npm ci, npm test and the offline plan"],
     ["npm ci removed", (wf) => (job(wf, "plan").steps = (job(wf, "plan").steps ?? []).filter((s) => s.name !== "npm ci")), "no job runs npm ci, npm test and the offline plan"],
     ["the plan of prod dropped", (wf) => (step(job(wf, "plan"), (s) => s.id === "plan").run = runScript(job(wf, "plan"), "plan").replace("for stack in staging prod", "for stack in staging")), "no job runs npm ci, npm test and the offline plan"],
-    ["prod left out of the preview matrix", (wf) => (job(wf, "preview").strategy = { matrix: { stack: ["staging"] } }), `no pulumi preview of ${ghExpr("vars.PULUMI_ORG")}/promptandpause/prod`],
+    ["prod left out of the preview matrix", (wf) => (job(wf, "preview").strategy = { matrix: { stack: ["staging"] } }), "no pulumi preview of organization/promptandpause/prod"],
     ["the policy pack left out", (wf) => delete previewStep(wf).with?.policyPacks, "pulumi preview of staging does not run the policy pack"],
     ["the wrong policy config", (wf) => ((previewStep(wf).with ?? {}).policyPackConfigs = "policies/config/prod.json"), "pulumi preview of staging uses policy config policies/config/prod.json"],
-    ["a stack name without the org", (wf) => ((previewStep(wf).with ?? {})["stack-name"] = `promptandpause/${ghExpr("matrix.stack")}`), `no pulumi preview of ${ghExpr("vars.PULUMI_ORG")}/promptandpause/staging`],
+    ["a stack name without the org", (wf) => ((previewStep(wf).with ?? {})["stack-name"] = `promptandpause/${ghExpr("matrix.stack")}`), "no pulumi preview of organization/promptandpause/staging"],
     ["preview not waiting for the plan", (wf) => delete job(wf, "preview").needs, "pulumi preview of prod does not wait for the tests and offline plan"],
     ["pulumi/actions commenting too", (wf) => ((previewStep(wf).with ?? {})["comment-on-pr"] = true), "comment-on-pr is on"],
     ["pulumi up on a pull request", (wf) => ((previewStep(wf).with ?? {}).command = "up"), "a pull request must not run pulumi up"],
@@ -320,10 +325,18 @@ exit "$code"
 
 describe("the CI-settings step (run as a process)", () => {
   const script = runScript(job(fresh(PREVIEW_SRC), "preview"), "settings");
-  const ok = { STACK: "staging", PULUMI_ORG: "acme", AWS_ROLE_ARN: "", HAS_PULUMI_TOKEN: "true", HAS_PASSPHRASE: "false" };
+  const ok = {
+    STACK: "staging",
+    ROLE_KIND: "preview",
+    ROLE_ARN: "arn:aws:iam::210987654321:role/promptandpause-staging-ci-preview",
+    ROLE_VARIABLE: "AWS_PREVIEW_ROLE_ARN_STAGING",
+    BACKEND_URL: "s3://promptandpause-pulumi-state-210987654321?region=eu-west-2",
+    BACKEND_VARIABLE: "PULUMI_BACKEND_URL_STAGING",
+  };
   const PLAIN = "config:\n  promptandpause:environment: staging\n";
-  const KMS = `secretsprovider: awskms://alias/promptandpause?region=eu-west-2\nencryptedkey: AQICAH\n${PLAIN}`;
+  const KMS = `secretsprovider: awskms://alias/promptandpause-pulumi?region=eu-west-2\nencryptedkey: AQICAH\n${PLAIN}`;
   const SALT = `encryptionsalt: v1:c2FsdA==:v1:aXY=:dGFn\n${PLAIN}`;
+  const CLOUD = `secretsprovider: default\n${PLAIN}`;
 
   function run(stackFile: string | undefined, env: Partial<typeof ok>) {
     const dir = tempDir("settings");
@@ -332,9 +345,8 @@ describe("the CI-settings step (run as a process)", () => {
   }
 
   it.each([
-    ["Pulumi Cloud secrets, org and token set", PLAIN, {}],
-    ["awskms secrets with a role to assume", KMS, { AWS_ROLE_ARN: "arn:aws:iam::123456789012:role/pulumi-ci" }],
-    ["passphrase secrets with the passphrase set", SALT, { HAS_PASSPHRASE: "true" }],
+    ["preview: awskms stack, role and backend set", KMS, {}],
+    ["deploy: the environment's variables", KMS, { ROLE_KIND: "deploy", ROLE_ARN: "arn:aws:iam::210987654321:role/promptandpause-staging-ci-deploy", ROLE_VARIABLE: "AWS_DEPLOY_ROLE_ARN", BACKEND_VARIABLE: "PULUMI_BACKEND_URL" }],
   ])("passes: %s", (_what, file, env) => {
     const r = run(file, env);
     expect(r.stdout).toContain("settings for staging: ok");
@@ -342,12 +354,14 @@ describe("the CI-settings step (run as a process)", () => {
   });
 
   it.each([
-    ["no PULUMI_ORG", PLAIN, { PULUMI_ORG: "" }, ["vars.PULUMI_ORG: is not set (got nothing). Set the repository variable PULUMI_ORG"]],
-    ["no token", PLAIN, { HAS_PULUMI_TOKEN: "false" }, ["secrets.PULUMI_ACCESS_TOKEN: is not set (got nothing)"]],
-    ["awskms secrets without a role", KMS, {}, ["vars.AWS_ROLE_ARN: is not set (got nothing) but Pulumi.staging.yaml uses the awskms secrets provider"]],
-    ["passphrase secrets without the passphrase", SALT, {}, ["secrets.PULUMI_CONFIG_PASSPHRASE: is not set (got nothing) but Pulumi.staging.yaml uses the passphrase"]],
+    ["no role", KMS, { ROLE_ARN: "" }, ["vars.AWS_PREVIEW_ROLE_ARN_STAGING: must be an IAM role ARN (got nothing). Set it to the stack output ci.previewRoleArn (pulumi stack output ci -s staging)."]],
+    ["a role name instead of its ARN", KMS, { ROLE_KIND: "deploy", ROLE_VARIABLE: "AWS_DEPLOY_ROLE_ARN", ROLE_ARN: "promptandpause-staging-ci-deploy" }, ["vars.AWS_DEPLOY_ROLE_ARN: must be an IAM role ARN (got promptandpause-staging-ci-deploy). Set it to the stack output ci.deployRoleArn"]],
+    ["no backend", KMS, { BACKEND_URL: "" }, ["vars.PULUMI_BACKEND_URL_STAGING: must be the state bucket's s3:// URL (got nothing). Set it to the bootstrap's backendUrl output"]],
+    ["Pulumi Cloud instead of the bucket", KMS, { BACKEND_URL: "https://api.pulumi.com" }, ["vars.PULUMI_BACKEND_URL_STAGING: must be the state bucket's s3:// URL (got https://api.pulumi.com)"]],
+    ["passphrase secrets", SALT, {}, ["Pulumi.staging.yaml: secretsprovider must be awskms:// (got nothing). Create the stack with: pulumi stack init staging --secrets-provider 'awskms://alias/promptandpause-pulumi?region=<region>'"]],
+    ["Pulumi Cloud secrets", CLOUD, {}, ["Pulumi.staging.yaml: secretsprovider must be awskms:// (got default)"]],
     ["no stack file", undefined, {}, ["Pulumi.staging.yaml: missing (got no file)"]],
-    ["everything missing at once", KMS, { PULUMI_ORG: "", HAS_PULUMI_TOKEN: "false" }, ["vars.PULUMI_ORG: is not set", "secrets.PULUMI_ACCESS_TOKEN: is not set", "vars.AWS_ROLE_ARN: is not set"]],
+    ["everything missing at once", SALT, { ROLE_ARN: "", BACKEND_URL: "" }, ["secretsprovider must be awskms://", "vars.PULUMI_BACKEND_URL_STAGING: must be", "vars.AWS_PREVIEW_ROLE_ARN_STAGING: must be"]],
   ])("fails with every problem named: %s", (_what, file, env, messages) => {
     const r = run(file, env);
     expect(r.status).toBe(1);
@@ -458,5 +472,67 @@ describe("the report comment (github-script body run with a fake GitHub client)"
     expect(body).toContain("truncated: the full report is in the `plan-reports` artifact");
     expect((body.match(/```/g) ?? []).length % 2).toBe(0);
     expect(body).toContain("P-REPORT");
+  });
+});
+
+describe("AWS through GitHub OIDC: the jobs match the roles' trust (components/ci)", () => {
+  /** `promptandpause:ci.deployEnvironment` of each stack file: what its deploy role trusts. */
+  const expectations = (): OidcExpectations => ({
+    deployEnvironment: Object.fromEntries(
+      STACKS.map((stack) => {
+        const config = (parse(readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, { deployEnvironment?: string }> }).config;
+        return [stack, String(config["promptandpause:ci"]?.deployEnvironment)];
+      }),
+    ) as OidcExpectations["deployEnvironment"],
+  });
+
+  it("the stack files pin the environments deploy.yml uses", () => {
+    expect(expectations().deployEnvironment).toEqual(ENVIRONMENT_OF);
+  });
+
+  it.each([["preview.yml", PREVIEW_SRC], ["deploy.yml", DEPLOY_SRC]])("%s: every job that assumes a role has id-token: write, the right role, backend and environment", (_file, src) => {
+    expect(oidcProblems(fresh(src), expectations())).toEqual([]);
+  });
+
+  it("expands the preview matrix's include entries into one variant per stack", () => {
+    expect(matrixVariants(job(fresh(PREVIEW_SRC), "preview")).map((v) => [v.stack, v["preview-role"]])).toEqual([
+      ["staging", ghExpr("vars.AWS_PREVIEW_ROLE_ARN_STAGING")],
+      ["prod", ghExpr("vars.AWS_PREVIEW_ROLE_ARN_PROD")],
+    ]);
+    expect(matrixVariants({ strategy: { matrix: { stack: ["a", "b"], include: [{ stack: "a", x: "1" }, { stack: "c" }] } } })).toEqual([{ stack: "a", x: "1" }, { stack: "b" }, { stack: "c" }]);
+  });
+
+  type Mutation = [string, string, (wf: Workflow) => void, string, OidcExpectations?];
+  const creds = (j: Job) => step(j, (s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@") === true);
+  it.each<Mutation>([
+    ["a deploy job without id-token: write", DEPLOY_SRC, (wf) => (job(wf, "staging").permissions = { contents: "read" }), "job staging: assumes an AWS role without permissions id-token: write"],
+    ["id-token: write on a job that assumes nothing", PREVIEW_SRC, (wf) => (job(wf, "plan").permissions = { contents: "read", "id-token": "write" }), "job plan: has id-token: write but assumes no AWS role"],
+    ["prod deployed from an environment its role does not trust", DEPLOY_SRC, (wf) => (job(wf, "prod").environment = "prod"), "job prod: pulumi up of prod runs in environment prod, but its deploy role trusts only production"],
+    ["a stack file pinning another environment", DEPLOY_SRC, () => undefined, "job staging: pulumi up of staging runs in environment staging, but its deploy role trusts only stage", { deployEnvironment: { staging: "stage", prod: "production" } }],
+    ["a preview job in an environment", PREVIEW_SRC, (wf) => (job(wf, "preview").environment = "staging"), "pulumi preview runs in environment staging; the preview role trusts only the pull_request subject"],
+    ["the staging preview assuming prod's role", PREVIEW_SRC, (wf) => {
+      const include = job(wf, "preview").strategy?.matrix?.include as Record<string, string>[];
+      (include[0] as Record<string, string>)["preview-role"] = ghExpr("vars.AWS_PREVIEW_ROLE_ARN_PROD");
+    }, `pulumi preview of staging must assume ${ghExpr("vars.AWS_PREVIEW_ROLE_ARN_STAGING")}`],
+    ["a deploy assuming the preview role", DEPLOY_SRC, (wf) => ((creds(job(wf, "prod")).with ?? {})["role-to-assume"] = ghExpr("vars.AWS_PREVIEW_ROLE_ARN_PROD")), `pulumi up of prod must assume ${ghExpr("vars.AWS_DEPLOY_ROLE_ARN")}`],
+    ["long-lived access keys", DEPLOY_SRC, (wf) => ((creds(job(wf, "prod")).with ?? {})["aws-access-key-id"] = ghExpr("secrets.AWS_ACCESS_KEY_ID")), "job prod: configure-aws-credentials with aws-access-key-id; use the OIDC role only"],
+    ["credentials after the pulumi step", DEPLOY_SRC, (wf) => {
+      const j = job(wf, "staging");
+      const steps = j.steps ?? [];
+      const c = steps.findIndex((s) => s.uses?.startsWith("aws-actions/") === true);
+      const [moved] = steps.splice(c, 1);
+      if (moved) steps.push(moved);
+    }, "job staging: runs pulumi before assuming an AWS role"],
+    ["the deploy logging in to another backend", DEPLOY_SRC, (wf) => ((step(job(wf, "prod"), (s) => s.name === "pulumi up").with ?? {})["cloud-url"] = ghExpr("vars.PULUMI_BACKEND_URL_STAGING")), `pulumi up of prod must log in to ${ghExpr("vars.PULUMI_BACKEND_URL")}`],
+  ])("detects %s", (_what, src, mutate, expected, expectOverride) => {
+    const wf = fresh(src);
+    mutate(wf);
+    expect(oidcProblems(wf, expectOverride ?? expectations())).toContainEqual(expect.stringContaining(expected));
+  });
+
+  it("the pipelines refuse a preview without the S3 backend", () => {
+    const wf = fresh(PREVIEW_SRC);
+    delete step(job(wf, "preview"), (s) => s.name === "pulumi preview").with?.["cloud-url"];
+    expect(previewProblems(wf)).toContainEqual(expect.stringContaining(`must log in to the S3 state backend from a variable (cloud-url: ${ghExpr("vars.…")}; got none)`));
   });
 });

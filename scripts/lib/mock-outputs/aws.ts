@@ -27,6 +27,11 @@ function target(inputs: Record<string, unknown>): AwsTarget {
   } catch {
     // No or unreadable settings: the config check reports that; the mock still answers.
   }
+  if (!settings.accountId) {
+    // The bootstrap project (bootstrap/) names its account and region under its own namespace.
+    const all = pulumi.runtime.allConfig();
+    settings = { accountId: all["promptandpause-bootstrap:accountId"], region: all["promptandpause-bootstrap:region"] };
+  }
   const region = typeof inputs.region === "string" && inputs.region ? inputs.region : (settings.region ?? "eu-west-2");
   return { account: settings.accountId ?? "000000000000", region };
 }

@@ -1,0 +1,119 @@
+import { type PolicyDocument, type PolicyStatement, policyDocument } from "../shared/iam";
+import { POLICY_GROUPS, type PolicyGroup, qualified, SERVICE_ACTIONS } from "./aws-actions";
+import { type CiRoleKind, stateBucketStatements, stateKeyStatement } from "./state-access";
+import { GITHUB_OIDC_HOST } from "./trust";
+
+/**
+ * The CI roles' permission documents, as pure data (the component only registers them):
+ * - per group of services, one managed policy (each under IAM's 6,144-character limit):
+ *   preview gets the services' metadata reads, deploy reads + writes;
+ * - the state policy (bucket keys of this stack, the secrets key);
+ * - for deploy, a guard that denies changing the CI roles, their policies and the OIDC
+ *   provider: CI cannot widen its own permissions. Changing them takes a person's `pulumi up`.
+ */
+
+/** Services whose roles the platform passes, by the principal that receives them (iam:PassedToService). */
+export const PASSED_TO_SERVICES = [
+  "backup.amazonaws.com", // backup selections and restore testing
+  "cloudtrail.amazonaws.com", // trail → CloudWatch Logs delivery role
+  "ec2.amazonaws.com", // instance profiles (bastion, WireGuard gateway)
+  "ecs-tasks.amazonaws.com", // task and execution roles
+  "events.amazonaws.com", // EventBridge rule targets
+  "s3.amazonaws.com", // bucket replication
+  "scheduler.amazonaws.com", // EventBridge Scheduler targets
+  "ssm.amazonaws.com", // maintenance-window task role
+  "vpc-flow-logs.amazonaws.com", // flow logs → CloudWatch Logs
+] as const;
+
+export interface RolePolicyNames {
+  partition: string;
+  accountId: string;
+  /** Physical names of the two CI roles. */
+  roleNames: Record<CiRoleKind, string>;
+  /** Physical name of each managed policy, by role and group. */
+  policyName: (kind: CiRoleKind, group: PolicyGroup) => string;
+}
+
+/** Service statements of one group for a role kind (empty groups have no policy). */
+export function groupPolicy(kind: CiRoleKind, group: PolicyGroup): PolicyDocument | undefined {
+  const statements: PolicyStatement[] = [];
+  for (const service of SERVICE_ACTIONS.filter((s) => s.group === group)) {
+    const actions = kind === "preview" ? qualified(service, "read") : [...qualified(service, "read"), ...qualified(service, "write")];
+    if (service.prefix === "iam" && kind === "deploy") {
+      const passRole = "iam:PassRole";
+      statements.push({ Sid: "Iam", Effect: "Allow", Action: actions.filter((a) => a !== passRole).sort(), Resource: "*" });
+      statements.push({
+        Sid: "IamPassRole",
+        Effect: "Allow",
+        Action: [passRole],
+        Resource: "*",
+        Condition: { StringEquals: { "iam:PassedToService": [...PASSED_TO_SERVICES] } },
+      });
+      continue;
+    }
+    if (actions.length === 0) continue;
+    statements.push({ Sid: sidOf(service.prefix), Effect: "Allow", Action: actions.sort(), Resource: "*" });
+  }
+  return statements.length === 0 ? undefined : policyDocument(statements);
+}
+
+/** Every managed policy of a role kind, by group. */
+export function groupPolicies(kind: CiRoleKind): Partial<Record<PolicyGroup, PolicyDocument>> {
+  const out: Partial<Record<PolicyGroup, PolicyDocument>> = {};
+  for (const group of POLICY_GROUPS) {
+    const doc = groupPolicy(kind, group);
+    if (doc) out[group] = doc;
+  }
+  return out;
+}
+
+export interface StatePolicyArgs {
+  partition: string;
+  bucket: string;
+  project: string;
+  stack: string;
+  secretsKmsKeyArn: string;
+}
+
+/** State bucket and key access of one role (inline). */
+export function statePolicy(kind: CiRoleKind, a: StatePolicyArgs): PolicyDocument {
+  return policyDocument([...stateBucketStatements(kind, a), stateKeyStatement(kind, a.secretsKmsKeyArn)]);
+}
+
+/** IAM actions that would let the deploy role change what CI may do. */
+export const SELF_CHANGE_ACTIONS = {
+  role: [
+    "iam:AttachRolePolicy", "iam:DeleteRole", "iam:DeleteRolePermissionsBoundary", "iam:DeleteRolePolicy",
+    "iam:DetachRolePolicy", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy", "iam:TagRole", "iam:UntagRole",
+    "iam:UpdateAssumeRolePolicy", "iam:UpdateRole",
+  ],
+  policy: ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:TagPolicy", "iam:UntagPolicy"],
+  provider: [
+    "iam:AddClientIDToOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider", "iam:RemoveClientIDFromOpenIDConnectProvider",
+    "iam:TagOpenIDConnectProvider", "iam:UntagOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint",
+  ],
+} as const;
+
+/** The deploy role's guard: Deny changing the CI roles, their managed policies and the GitHub OIDC provider. */
+export function selfGuardPolicy(n: RolePolicyNames): PolicyDocument {
+  const iam = `arn:${n.partition}:iam::${n.accountId}`;
+  const kinds: CiRoleKind[] = ["deploy", "preview"];
+  return policyDocument([
+    { Sid: "NoChangeToCiRoles", Effect: "Deny", Action: [...SELF_CHANGE_ACTIONS.role], Resource: kinds.map((k) => `${iam}:role/${n.roleNames[k]}`) },
+    {
+      Sid: "NoChangeToCiPolicies",
+      Effect: "Deny",
+      Action: [...SELF_CHANGE_ACTIONS.policy],
+      Resource: kinds.flatMap((k) => POLICY_GROUPS.map((g) => `${iam}:policy/${n.policyName(k, g)}`)),
+    },
+    { Sid: "NoChangeToGithubOidc", Effect: "Deny", Action: [...SELF_CHANGE_ACTIONS.provider], Resource: [`${iam}:oidc-provider/${GITHUB_OIDC_HOST}`] },
+  ]);
+}
+
+/** Statement ids are alphanumeric (IAM JSON policy elements: Sid). */
+function sidOf(prefix: string): string {
+  return prefix
+    .split("-")
+    .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
+    .join("");
+}

