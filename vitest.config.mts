@@ -1,12 +1,37 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * Files that change process-wide state, each in a process of its own (vitest's default isolation):
+ * environment variables read by the code under test, `vi.mock`, Pulumi mocks set directly
+ * (without `recordProgram`, which resets config and mocks on every run), process listeners.
+ * Every other test file shares worker processes (vitest.config.mts); tests/workflows/test-isolation.test.ts
+ * reads this list and fails when one of those does any of this.
+ */
+const ISOLATED = [
+  "tests/app/stripe-provider.test.ts", // STRIPE_API_URL
+  "tests/database/provider/**/*.test.ts", // SUPABASE_API_URL (tests/helpers/supabase-api-server.ts), pulumi.runtime.setMocks
+  "tests/plan/record-program-failure.test.ts", // process.on("unhandledRejection"), programs that fail half-way
+  "tests/policies/evaluator.test.ts", // vi.mock of the policy pack
+  "tests/policies/shapes.test.ts", // pulumi.runtime.setMocks
+  "tests/workflows/workflows.test.ts", // process.env of the report-comment script
+];
+
 export default defineConfig({
   test: {
-    include: ["tests/**/*.test.ts"],
-    // Pulumi's runtime keeps global state (mocks, stack resource): every test file gets its own
-    // process so one file's mocks can never leak into another's.
+    // No top-level `include`: a project that `extends` the root would get it concatenated to its own.
     pool: "forks",
     testTimeout: 60_000,
     hookTimeout: 180_000,
+    projects: [
+      { extends: true, test: { name: "isolated", include: ISOLATED } },
+      {
+        // Every other file only reads global state, or sets all of Pulumi's through `recordProgram`
+        // (config, mocks and a fresh stack per run: tests/plan/plan-cli-stacks plans both stacks in
+        // one process). They share worker processes, so the Pulumi SDKs, the program's modules and
+        // their transforms are loaded once per worker instead of once per file.
+        extends: true,
+        test: { name: "shared", include: ["tests/**/*.test.ts"], exclude: ISOLATED, isolate: false },
+      },
+    ],
   },
 });

@@ -7,14 +7,14 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { markdownReport, summaryTable } from "./plan-report";
-import { PolicyConfigError } from "./policy-evaluator";
-import { runPlan } from "./run-plan";
-import { StackFileError } from "./stack-file";
+import { diffPlans } from "./plan-diff";
+import { readPlanDocument } from "./plan-document";
+import { diffMarkdownReport, diffSummaryText, markdownReport, summaryTable } from "./plan-report";
+import type { PlanOutcome } from "./run-plan";
 
 export const EXIT = { clean: 0, policyViolations: 1, invalidConfig: 2, failure: 3 } as const;
 
-const USAGE = "usage: npm run plan -- [--stack staging|prod] [--config FILE] [--json FILE] [--markdown FILE]";
+const USAGE = "usage: npm run plan -- [--stack staging|prod] [--config FILE] [--json FILE] [--markdown FILE] [--diff-against BASE.json]";
 
 /** Where the CLI prints: the process streams, or a capture in tests. */
 export interface PlanConsole {
@@ -33,11 +33,11 @@ export async function planMain(argv: string[], out: PlanConsole = console): Prom
 }
 
 async function planCli(argv: string[], out: PlanConsole): Promise<number> {
-  let args: { stack?: string; config?: string; json?: string; markdown?: string; help?: boolean };
+  let args: { stack?: string; config?: string; json?: string; markdown?: string; "diff-against"?: string; help?: boolean };
   try {
     ({ values: args } = parseArgs({
       args: argv,
-      options: { stack: { type: "string" }, config: { type: "string" }, json: { type: "string" }, markdown: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: { stack: { type: "string" }, config: { type: "string" }, json: { type: "string" }, markdown: { type: "string" }, "diff-against": { type: "string" }, help: { type: "boolean", short: "h" } },
       strict: true,
       allowPositionals: false,
     }));
@@ -54,7 +54,29 @@ async function planCli(argv: string[], out: PlanConsole): Promise<number> {
     return EXIT.failure;
   }
 
-  let outcome: Awaited<ReturnType<typeof runPlan>>;
+  // The base is read before planning, so a wrong file fails fast (exit 3: bad usage).
+  const baseFile = args["diff-against"];
+  let base: ReturnType<typeof readPlanDocument> | undefined;
+  if (baseFile !== undefined) {
+    try {
+      base = readPlanDocument(baseFile);
+    } catch (err) {
+      out.error(`--diff-against: ${(err as Error).message}\n${USAGE}`);
+      return EXIT.failure;
+    }
+    const stack = args.stack ?? "staging";
+    if (base.stack !== stack) {
+      out.error(`--diff-against: ${baseFile} is a plan of stack ${JSON.stringify(base.stack)}, not ${stack}. Plan the base branch with --stack ${stack}.`);
+      return EXIT.failure;
+    }
+  }
+
+  // Loaded only now, so that a usage error above answers without loading the SDKs and the program.
+  // (`require`, not `import()`: the bundle in scripts/launch.cjs is CommonJS and evaluates the module here.)
+  const { runPlan } = require("./run-plan") as typeof import("./run-plan");
+  const { PolicyConfigError } = require("./policy-evaluator") as typeof import("./policy-evaluator");
+  const { StackFileError } = require("./stack-file") as typeof import("./stack-file");
+  let outcome: PlanOutcome;
   try {
     outcome = await runPlan({ stack: args.stack, configFile: args.config && path.resolve(args.config) });
   } catch (err) {
@@ -73,8 +95,10 @@ async function planCli(argv: string[], out: PlanConsole): Promise<number> {
 
   const { document } = outcome;
   if (args.json) write(args.json, `${JSON.stringify(document, null, 2)}\n`);
-  if (args.markdown) write(args.markdown, markdownReport(document));
+  const diff = base && diffPlans(base, document);
+  if (args.markdown) write(args.markdown, base && diff ? diffMarkdownReport(diff, document, base) : markdownReport(document));
   out.log(summaryTable(document));
+  if (diff) out.log(`\n${diffSummaryText(diff, baseFile ?? "the base")}`);
   return document.policies.violations.some((v) => v.level === "mandatory") ? EXIT.policyViolations : EXIT.clean;
 }
 

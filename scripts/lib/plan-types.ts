@@ -4,6 +4,9 @@
  * evaluator, the benchmark and the tests so that all of them see exactly the same thing.
  */
 
+/** What the plan shows in place of every secret value (`maskedInputs`, the `--json` document, outputs). */
+export const MASKED_SECRET = "[secret]";
+
 /** One resource registration, as the engine would see it. */
 export interface PlannedResource {
   urn: string;

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { PlatformMocks } from "./mocks";
-import type { PlannedResource } from "./plan-types";
+import { MASKED_SECRET, type PlannedResource } from "./plan-types";
 
 /**
  * Runs a Pulumi program under mocks, exactly as the language host would run it (config in the
@@ -45,7 +45,7 @@ export interface RecordedRun<T> {
   warnings: string[];
 }
 
-const SECRET = "[secret]";
+const SECRET = MASKED_SECRET;
 const UNKNOWN = "[unknown]";
 /** Dynamic resources carry their provider's serialized source; it is noise in a plan. */
 const DYNAMIC_PROVIDER_INPUT = "__provider";

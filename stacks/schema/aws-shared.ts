@@ -38,7 +38,7 @@ export function accountSingleton<K extends SingletonRefKey>(refKey: K, ref: z.Zo
 }
 
 /** 12-digit AWS account id. */
-export const awsAccountId = safeText({ max: 12, min: 12, pattern: /^\d{12}$/, problem: "must be a 12-digit AWS account id" });
+export const awsAccountId = safeText({ max: 12, pattern: /^\d{12}$/, problem: "must be a 12-digit AWS account id" });
 
 /** AWS partitions in ARNs. */
 const PARTITION = "aws(?:-cn|-us-gov)?";
@@ -54,7 +54,7 @@ export const githubOidcProviderArn = safeText({
 export const githubOidcProviderSingleton = accountSingleton("arn", githubOidcProviderArn, "the GitHub OIDC provider");
 
 /** GuardDuty detector id: 32 lower-case hex characters (GuardDuty API, DetectorId: 1-300, in practice a 32-hex id). */
-export const guardDutyDetectorId = safeText({ max: 32, min: 32, pattern: /^[0-9a-f]{32}$/, problem: "must be a GuardDuty detector id (32 lower-case hex characters)" });
+export const guardDutyDetectorId = safeText({ max: 32, pattern: /^[0-9a-f]{32}$/, problem: "must be a GuardDuty detector id (32 lower-case hex characters)" });
 
 /** A GuardDuty detector: one per account and region. */
 export const guardDutyDetectorSingleton = accountSingleton("id", guardDutyDetectorId, "the GuardDuty detector");

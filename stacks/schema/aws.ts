@@ -51,7 +51,7 @@ const RFC1918 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((t) => par
 
 export const awsConfigSchema = z.strictObject({
   /** The AWS account this stack deploys into; the provider refuses any other (`allowedAccountIds`). */
-  accountId: safeText({ max: 12, min: 12, pattern: /^\d{12}$/, problem: "must be the 12-digit AWS account id" }),
+  accountId: safeText({ max: 12, pattern: /^\d{12}$/, problem: "must be the 12-digit AWS account id" }),
   /** Primary region (next to Supabase and the Vercel functions). */
   region: z.enum(AWS_REGIONS),
   /** Disaster-recovery region: backup replicas. Must differ from `region`. */

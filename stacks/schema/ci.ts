@@ -21,10 +21,9 @@ export const ciConfigSchema = z.strictObject({
   /** The state bucket the bootstrap created (bootstrap/ output `stateBucket`). */
   stateBucket: safeText({
     max: 63,
-    min: 3,
     pattern: /^[a-z0-9-]+$/,
     problem: "must be an S3 bucket name: 3-63 lower-case letters, digits and '-', starting and ending with a letter or digit",
-    check: (b) => (isPhysicalName("aws-s3-bucket", b) ? undefined : "must be an S3 bucket name: 3-63 lower-case letters, digits and '-', starting and ending with a letter or digit"),
+    check: (b) => (b.length >= 3 && isPhysicalName("aws-s3-bucket", b) ? undefined : "must be an S3 bucket name: 3-63 lower-case letters, digits and '-', starting and ending with a letter or digit"),
   }),
   /** ARN of the stack-secrets key the bootstrap created (bootstrap/ output `secretsKeyArn`). */
   secretsKmsKeyArn: kmsKeyArn,

@@ -8,7 +8,8 @@ import { readStackFile } from "../../scripts/lib/stack-file";
 
 /**
  * Test harness: the same recorder the offline plan uses, with defaults for tests.
- * Every file runs in its own process (vitest.config.mts), so mocks never leak between files.
+ * `recordProgram` sets Pulumi's config and mocks afresh on every run, so files that share a worker
+ * process (vitest.config.mts) never see each other's.
  */
 
 export { REPO_ROOT };

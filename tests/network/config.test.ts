@@ -43,7 +43,7 @@ describe("refused", () => {
     ["an internet route for the database segment", net({ databaseInternetRoute: true }), "promptandpause:network.databaseInternetRoute: unknown key (got true)"],
     ["a retention CloudWatch does not accept", net({ flowLogRetentionDays: 45 }), "promptandpause:network.flowLogRetentionDays: must be a CloudWatch Logs retention"],
     ["NAT per subnet (not a mode)", net({ natGateways: "perSubnet" }), 'promptandpause:network.natGateways: must be one of "single", "perAz" (got "perSubnet")'],
-    ["an admin host type that cannot boot the arm64 AMI", net({ adminHost: { instanceType: "t3.nano" } }), "promptandpause:network.adminHost.instanceType: must be a burstable Graviton type"],
+    ["an admin host type that cannot boot the arm64 AMI", net({ adminHost: { instanceType: "t3.nano" } }), 'promptandpause:network.adminHost.instanceType: must be one of "t4g.nano", "t4g.micro", "t4g.small", "t4g.medium" (got "t3.nano")'],
     ["the DR region equal to the primary", aws({ drRegion: "eu-west-2" }), 'promptandpause:aws.drRegion: must differ from aws.region (a region outage would take the backups\' replica with it) (got "eu-west-2")'],
     ["a zone of another region", aws({ availabilityZones: ["eu-west-2a", "eu-west-1b"] }), 'promptandpause:aws.availabilityZones[1]: is not a zone of aws.region eu-west-2 (got "eu-west-1b")'],
     ["a zone listed twice", aws({ availabilityZones: ["eu-west-2a", "eu-west-2a"] }), 'promptandpause:aws.availabilityZones[1]: is listed twice (got "eu-west-2a")'],

@@ -130,7 +130,7 @@ describe.each(["staging", "prod", "default"] as const)("npm run plan (%s)", (lab
     const md = run().markdown;
     expect(md).toContain(`## Offline plan: \`promptandpause/${stack}\``);
     expect(md).toMatch(/\| layer \| cloud resources \|/);
-    expect(md).toMatch(/```mermaid\ngraph LR\n[\s\S]*?\n```/);
+    expect(md).toMatch(/```mermaid\nflowchart LR\n[\s\S]*?\n```/);
     expect(md).toContain("### Policies — ");
   });
 });

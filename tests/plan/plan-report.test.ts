@@ -33,12 +33,17 @@ describe("markdownReport", () => {
     expect(md).toContain("| edge | 2 |");
   });
 
-  it("draws components and an edge for each cross-component dependency", () => {
-    expect(md).toMatch(/```mermaid\ngraph LR\n/);
-    expect(md).toContain('c0["app<br/><small>promptandpause:app:App</small>"]');
-    expect(md).toContain('c1["edge<br/><small>promptandpause:edge:Edge</small>"]');
-    expect(md).toContain("  c1 --> c0");
-    expect(md).not.toContain("c0 --> c1");
+  it("draws layers, components with their resource kinds, and an edge for each cross-component dependency", () => {
+    expect(md).toMatch(/```mermaid\nflowchart LR\n/);
+    expect(md).toContain('subgraph L0["layer: app"]');
+    expect(md).toContain('subgraph C0["app · App"]');
+    expect(md).toContain('K0["vercel Project"]');
+    expect(md).toContain('subgraph C1["edge · Edge"]');
+    expect(md).toContain('["cloudflare DnsRecord"]');
+    expect(md).toContain("  C1 --> C0");
+    expect(md).not.toContain("C0 --> C1");
+    // A plain plan highlights nothing.
+    expect(md).not.toContain("classDef");
   });
 
   it("flags mandatory violations and escapes table cells", () => {

@@ -415,6 +415,55 @@ function stackInvocationProblems(wf: Workflow, command: string, gates: string[])
   return problems;
 }
 
+/** The pull request's base commit, as the workflows must name it. */
+export const BASE_SHA = ghExpr("github.event.pull_request.base.sha");
+
+const basePlanCommand = (stack: string) => new RegExp(`^npm run (-s )?plan -- --stack ${stack} --json (\\S*/)?out/base-${stack}\\.json(\\s|$)`);
+const diffCommand = (stack: string) => new RegExp(`^npm run (-s )?plan -- --stack ${stack} --diff-against out/base-${stack}\\.json --markdown out/diff-${stack}\\.md(\\s|$)`);
+/** A step condition that also holds when the offline plan step failed (mandatory violations). */
+const runsAfterFailedPlan = (cond: unknown) => typeof cond === "string" && /failure|always\(\)/.test(cond);
+
+/**
+ * What the pull request changes: the gate job checks out the base commit in a second directory,
+ * installs and plans both stacks there (`--json …/out/base-<stack>.json`), then diffs each
+ * stack's plan against it (`--diff-against out/base-<stack>.json --markdown out/diff-<stack>.md`),
+ * also when the plan found violations.
+ */
+export function baseDiffProblems(wf: Workflow): string[] {
+  const problems: string[] = [];
+  for (const id of gateJobs(wf)) {
+    const steps = wf.jobs[id]?.steps ?? [];
+    const checkoutAt = steps.findIndex((s) => s.uses?.startsWith("actions/checkout@") === true && s.with?.ref === BASE_SHA);
+    const checkout = steps[checkoutAt];
+    if (!checkout) {
+      problems.push(`job ${id}: does not check out the base branch (actions/checkout with ref: ${BASE_SHA}) to plan it`);
+      continue;
+    }
+    const dir = String(checkout.with?.path ?? "").replace(/\/$/, "");
+    if (dir === "" || dir === ".") problems.push(`job ${id}: checks out the base branch over the pull request's files; give it a second directory (with.path)`);
+    if (checkout.with?.["persist-credentials"] !== false) problems.push(`job ${id}: the base checkout keeps the token in .git (set persist-credentials: false)`);
+    const commands = steps.flatMap((s, i) => (typeof s.run === "string" ? commandsOf(s.run).map((c) => ({ c, i, dir: String(s["working-directory"] ?? "").replace(/\/$/, ""), step: s })) : []));
+    const install = commands.find((x) => /^npm ci\b/.test(x.c) && x.dir === dir && x.i > checkoutAt);
+    for (const stack of STACKS) {
+      const base = commands.find((x) => basePlanCommand(stack).test(x.c));
+      if (!base) problems.push(`job ${id}: does not plan ${stack} on the base branch (npm run plan -- --stack ${stack} --json ../out/base-${stack}.json)`);
+      else if (base.dir !== dir) problems.push(`job ${id}: plans the base of ${stack} outside the base checkout (working-directory: ${dir || "(none)"})`);
+      else if (!install || install.i > base.i) problems.push(`job ${id}: does not install the base branch (npm ci in ${dir}) before planning it`);
+      const diff = commands.find((x) => diffCommand(stack).test(x.c));
+      if (!diff) {
+        problems.push(`job ${id}: does not diff the plan of ${stack} against its base (npm run plan -- --stack ${stack} --diff-against out/base-${stack}.json --markdown out/diff-${stack}.md)`);
+        continue;
+      }
+      if (base && diff.i <= base.i) problems.push(`job ${id}: diffs ${stack} before its base is planned`);
+      if (diff.dir !== "" && diff.dir !== ".") problems.push(`job ${id}: diffs ${stack} in ${diff.dir}, not in the pull request's checkout`);
+      for (const x of [base, install, diff]) {
+        if (x && !runsAfterFailedPlan(x.step.if)) problems.push(`job ${id}: step "${x.step.name ?? x.step.id}" is skipped when the plan finds violations (if: must also hold on failure)`);
+      }
+    }
+  }
+  return [...new Set(problems)];
+}
+
 /** The pull-request workflow: tests, offline plan, one report comment, policy-checked previews of both stacks. */
 export function previewProblems(wf: Workflow): string[] {
   const problems: string[] = [];
@@ -425,6 +474,7 @@ export function previewProblems(wf: Workflow): string[] {
   const gates = gateJobs(wf);
   if (gates.length === 0) problems.push("no job runs npm ci, npm test and the offline plan of both stacks (in that order)");
   problems.push(...stackInvocationProblems(wf, "preview", gates));
+  problems.push(...baseDiffProblems(wf));
   for (const p of pulumiInvocations(wf)) {
     if (p.command !== "preview") problems.push(`job ${p.jobId}: a pull request must not run pulumi ${p.command}`);
     if (p.commentOnPr) problems.push(`job ${p.jobId}: comment-on-pr is on; the report comment already covers the pull request (one comment, not three)`);

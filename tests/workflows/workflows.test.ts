@@ -13,6 +13,7 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import {
+  BASE_SHA,
   ciConsistencyProblems,
   commandsOf,
   deployProblems,
@@ -194,6 +195,7 @@ describe("preview.yml (pull requests)", () => {
   });
 
   type Mutation = [string, (wf: Workflow) => void, string];
+  const baseCheckout = (wf: Workflow) => step(job(wf, "plan"), (s) => s.with?.ref === BASE_SHA);
   const previewStep = (wf: Workflow) => step(job(wf, "preview"), (s) => s.uses?.startsWith("pulumi/actions@") === true);
   it.each<Mutation>([
     ["tests removed", (wf) => (job(wf, "plan").steps = (job(wf, "plan").steps ?? []).filter((s) => s.run !== "npm test")), "no job runs npm ci, npm test and the offline plan"],
@@ -216,6 +218,19 @@ describe("preview.yml (pull requests)", () => {
     ["no cancel-in-progress", (wf) => (wf.concurrency = { group: `preview-${ghExpr("github.event.pull_request.number")}`, "cancel-in-progress": false }), "concurrency: must group by pull request number"],
     ["a global concurrency group", (wf) => (wf.concurrency = { group: "preview", "cancel-in-progress": true }), "concurrency: must group by pull request number"],
     ["a trigger for every branch", (wf) => (wf.on = { pull_request: {} }), "on.pull_request: must target branch main"],
+    ["no checkout of the base branch", (wf) => (job(wf, "plan").steps = (job(wf, "plan").steps ?? []).filter((s) => s.with?.ref !== BASE_SHA)), "job plan: does not check out the base branch"],
+    ["the base checked out over the pull request", (wf) => delete baseCheckout(wf).with?.path, "job plan: checks out the base branch over the pull request's files"],
+    ["the base checkout keeping the token", (wf) => delete baseCheckout(wf).with?.["persist-credentials"], "the base checkout keeps the token in .git"],
+    ["the base planned in the pull request's directory", (wf) => delete step(job(wf, "plan"), (s) => s.id === "base-plan")["working-directory"], "job plan: plans the base of staging outside the base checkout"],
+    ["the base not installed", (wf) => (job(wf, "plan").steps = (job(wf, "plan").steps ?? []).filter((s) => s.id !== "base-install")), "job plan: does not install the base branch (npm ci in base)"],
+    ["the diff of prod dropped", (wf) => (step(job(wf, "plan"), (s) => s.id === "diff").run = runScript(job(wf, "plan"), "diff").replace("for stack in staging prod", "for stack in staging")), "job plan: does not diff the plan of prod against its base"],
+    ["the diff before the base plan", (wf) => {
+      const steps = job(wf, "plan").steps ?? [];
+      const diff = steps.findIndex((s) => s.id === "diff");
+      const [moved] = steps.splice(diff, 1);
+      if (moved) steps.splice(steps.findIndex((s) => s.id === "base-plan"), 0, moved);
+    }, "job plan: diffs staging before its base is planned"],
+    ["no diff when the plan finds violations", (wf) => (step(job(wf, "plan"), (s) => s.id === "diff").if = "success()"), 'step "plan diff against the base branch (staging, prod)" is skipped when the plan finds violations'],
   ])("detects %s", (_what, mutate, expected) => {
     const wf = fresh(PREVIEW_SRC);
     mutate(wf);
@@ -320,6 +335,71 @@ exit "$code"
     expect([r.out("exit-staging.txt"), r.out("exit-prod.txt")]).toEqual([String(staging), String(prod)]);
     expect(r.out("plan-staging.md") !== undefined).toBe(staging <= 1);
     expect(r.out("plan-prod.md") !== undefined).toBe(prod <= 1);
+  });
+});
+
+describe("the base-branch plan and diff steps (run as processes with a fake npm)", () => {
+  const FAKE_NPM = `#!/usr/bin/env bash
+# fake npm: records its arguments and the directory it ran in. \`--json F\` (base plan) writes F
+# unless $FAKE_BASE_EXIT_<stack> >= 2; \`--diff-against B --markdown M\` writes M (also on a crash,
+# exit 3, to show the step drops a partial report) and exits $FAKE_DIFF_EXIT_<stack>.
+echo "$(basename "$PWD"): $*" >> "$FAKE_LOG"
+stack=""; json=""; md=""; against=""
+while [ $# -gt 0 ]; do case "$1" in --stack) stack=$2; shift ;; --json) json=$2; shift ;; --markdown) md=$2; shift ;; --diff-against) against=$2; shift ;; esac; shift; done
+if [ -n "$json" ]; then var="FAKE_BASE_EXIT_$stack"; code=\${!var:-0}; if [ "$code" -le 1 ]; then echo '{}' > "$json"; fi; exit "$code"; fi
+if [ -n "$against" ]; then var="FAKE_DIFF_EXIT_$stack"; code=\${!var:-0}; [ -f "$against" ] || exit 9; printf '## diff %s\\n' "$stack" > "$md"; exit "$code"; fi
+exit 0
+`;
+  const wf = fresh(PREVIEW_SRC);
+  const basePlan = runScript(job(wf, "plan"), "base-plan");
+  const diff = runScript(job(wf, "plan"), "diff");
+
+  function runSteps(env: Record<string, string>) {
+    const dir = tempDir("diff");
+    const bin = path.join(dir, "bin");
+    const work = path.join(dir, "work");
+    mkdirSync(bin);
+    mkdirSync(path.join(work, "base"), { recursive: true });
+    writeFileSync(path.join(bin, "npm"), FAKE_NPM);
+    chmodSync(path.join(bin, "npm"), 0o755);
+    const summary = path.join(dir, "summary.md");
+    const log = path.join(dir, "npm.log");
+    const common = { PATH: `${bin}:${process.env.PATH ?? "/usr/bin:/bin"}`, GITHUB_STEP_SUMMARY: summary, FAKE_LOG: log, ...env };
+    const base = bash(basePlan, path.join(work, "base"), common);
+    const head = bash(diff, work, common);
+    const out = (f: string) => (existsSync(path.join(work, "out", f)) ? readFileSync(path.join(work, "out", f), "utf8").trim() : undefined);
+    return { base, head, out, calls: readFileSync(log, "utf8").trim().split("\n"), summary: existsSync(summary) ? readFileSync(summary, "utf8") : "" };
+  }
+
+  it("plans both stacks in the base checkout, then diffs each stack in the pull request's checkout", () => {
+    const r = runSteps({});
+    expect(r.calls).toEqual([
+      "base: run -s plan -- --stack staging --json ../out/base-staging.json",
+      "base: run -s plan -- --stack prod --json ../out/base-prod.json",
+      "work: run -s plan -- --stack staging --diff-against out/base-staging.json --markdown out/diff-staging.md",
+      "work: run -s plan -- --stack prod --diff-against out/base-prod.json --markdown out/diff-prod.md",
+    ]);
+    expect([r.out("diff-staging.md"), r.out("diff-prod.md")]).toEqual(["## diff staging", "## diff prod"]);
+    expect(r.summary).toContain("## diff prod");
+    expect([r.base.status, r.head.status]).toEqual([0, 0]);
+  });
+
+  it("keeps the diff of a plan with violations (exit 1) without a warning", () => {
+    const r = runSteps({ FAKE_DIFF_EXIT_prod: "1" });
+    expect(r.out("diff-prod.md")).toBe("## diff prod");
+    expect(r.head.stdout).not.toContain("::warning");
+    expect(r.head.status).toBe(0);
+  });
+
+  it.each([
+    ["a base that does not plan", { FAKE_BASE_EXIT_prod: "2" }, "plan diff (prod)::the base branch could not be planned"],
+    ["a diff that crashes", { FAKE_DIFF_EXIT_prod: "3" }, "plan diff (prod)::the diff failed (exit 3"],
+  ])("%s: warns, leaves no diff report for that stack (the comment falls back to the full plan), still diffs the other, never fails", (_what, env, warning) => {
+    const r = runSteps(env);
+    expect(r.head.stdout).toContain(`::warning title=${warning}`);
+    expect(r.out("diff-prod.md")).toBeUndefined();
+    expect(r.out("diff-staging.md")).toBe("## diff staging");
+    expect([r.base.status, r.head.status]).toEqual([0, 0]);
   });
 });
 
@@ -461,6 +541,14 @@ describe("the report comment (github-script body run with a fake GitHub client)"
     expect(body).toContain("| `staging` | ⚠️ not run (job result: failure;");
     expect(body).toContain("| `prod` | ⚠️ not run (job result: failure;");
     expect(body).not.toContain("✅");
+  });
+
+  it("shows each stack's diff against the base when there is one, else its full plan", async () => {
+    const r = await post({ ...clean, "diff-prod.md": "## Offline plan: `promptandpause/prod` — what this pull request changes\n\nP-DIFF\n" }, []);
+    const body = r.created[0]?.body ?? "";
+    expect(body).toContain("P-DIFF");
+    expect(body).not.toContain("P-REPORT");
+    expect(body).toContain("S-REPORT");
   });
 
   it("stays under GitHub's 65536-character limit and closes a cut code block", async () => {

@@ -1,0 +1,93 @@
+import { readdirSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+
+/**
+ * Test files share worker processes unless vitest.config.mts lists them in ISOLATED
+ * (read here from its source: the config is an ES module this CommonJS project cannot import). A file that
+ * changes process-wide state in a shared worker can break whichever file runs after it, so this
+ * check fails when a shared file (or a local helper it imports) does one of the things below:
+ * add the file to ISOLATED in vitest.config.mts, or stop changing global state.
+ */
+
+const ROOT = path.resolve(__dirname, "..", "..");
+
+/** What a file must not do in a shared worker, by name. */
+const HAZARDS: [string, RegExp][] = [
+  ["vi.mock", /\bvi\.(mock|doMock)\(/],
+  ["vi.stubGlobal / vi.stubEnv", /\bvi\.stub(Global|Env)\(/],
+  ["assigns process.env", /process\.env(\.[A-Za-z_]\w*|\[[^\]]+\])\s*=[^=]|delete\s+process\.env|Object\.assign\(\s*process\.env/],
+  ["sets Pulumi mocks directly", /\bsetMocks\(/],
+  ["adds a process listener", /\bprocess\.(on|once|addListener)\(/],
+  ["fake timers", /\bvi\.useFakeTimers\(/],
+  ["assigns a global", /\bglobalThis\.\w+\s*=[^=]/],
+];
+
+function isolationHazards(source: string): string[] {
+  return HAZARDS.filter(([, re]) => re.test(source)).map(([name]) => name);
+}
+
+/** `tests/a/**\/*.test.ts` → a RegExp over repo-relative paths. */
+function globToRegExp(glob: string): RegExp {
+  const re = glob
+    .split("**/")
+    .map((part) => part.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*"))
+    .join("(.*/)?");
+  return new RegExp(`^${re}$`);
+}
+
+function testFiles(dir: string): string[] {
+  return readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? testFiles(path.join(dir, e.name)) : e.name.endsWith(".test.ts") ? [path.join(dir, e.name)] : [],
+  );
+}
+
+/** The file's source plus the local (relative) modules it imports from tests/, one level deep. */
+function sourceWithHelpers(file: string): string {
+  const source = readFileSync(path.join(ROOT, file), "utf8");
+  const helpers = [...source.matchAll(/from\s+"(\.{1,2}\/[^"]+)"/g)]
+    .map((m) => path.join(path.dirname(file), `${m[1]}.ts`))
+    .filter((p) => p.startsWith("tests"))
+    .flatMap((p) => {
+      try {
+        return [readFileSync(path.join(ROOT, p), "utf8")];
+      } catch {
+        return [];
+      }
+    });
+  return [source, ...helpers].join("\n");
+}
+
+const CONFIG = readFileSync(path.join(ROOT, "vitest.config.mts"), "utf8");
+const ISOLATED = [...(/const ISOLATED = \[([\s\S]*?)\];/.exec(CONFIG)?.[1] ?? "").matchAll(/^\s*"([^"]+)",/gm)].map((m) => m[1] ?? "");
+const isolated = ISOLATED.map(globToRegExp);
+
+describe("test files that share worker processes leave global state alone", () => {
+  // This file names the hazards in strings (its own table) and changes none of them.
+  const self = path.relative(ROOT, __filename);
+  it.each(testFiles("tests").filter((f) => f !== self && !isolated.some((re) => re.test(f))))("%s", (file) => {
+    expect(isolationHazards(sourceWithHelpers(file)), `${file}: add it to ISOLATED in vitest.config.mts, or do not change process-wide state`).toEqual([]);
+  });
+
+  it("lists real files: every isolated pattern matches at least one test file", () => {
+    expect(ISOLATED.length).toBeGreaterThan(3);
+    const files = testFiles("tests");
+    for (const re of isolated) expect(files.some((f) => re.test(f)), String(re)).toBe(true);
+  });
+});
+
+describe("isolationHazards", () => {
+  it.each([
+    ['vi.mock("../../policies/pack", () => ({}));', ["vi.mock"]],
+    ["process.env.SUPABASE_API_URL = url;", ["assigns process.env"]],
+    ["delete process.env.STRIPE_API_URL;", ["assigns process.env"]],
+    ["Object.assign(process.env, { A: '1' });", ["assigns process.env"]],
+    ["await pulumi.runtime.setMocks(mocks);", ["sets Pulumi mocks directly"]],
+    ['process.on("unhandledRejection", f);', ["adds a process listener"]],
+    ["globalThis.fetch = fake;", ["assigns a global"]],
+    ["const url = process.env.SUPABASE_API_URL; if (process.env.X === 'a') {}", []],
+    ["await recordProgram(program);", []],
+  ])("%s → %j", (source, expected) => {
+    expect(isolationHazards(source)).toEqual(expected);
+  });
+});
