@@ -40,7 +40,8 @@ function options(over: Partial<DiagnoseOptions> = {}): DiagnoseOptions {
     healthPath: "/api/health",
     cachedPaths: ["/api/prompts/today"],
     apiHeaders: GUIDE.app.apiSecurityHeaders,
-    thresholds: { connectMs: 1000, latencyP95Ms: 150, certMinDays: 14, minHitRatio: 0.5, hstsMaxAge: 31_536_000 },
+    // Generous latency budget: a loaded test machine must not fail the other lines' tests.
+    thresholds: { connectMs: 2000, latencyP95Ms: 2000, certMinDays: 14, minHitRatio: 0.5, hstsMaxAge: 31_536_000 },
     latencySamples: 3,
     icmp: false,
     timeoutMs: 2000,
@@ -111,10 +112,11 @@ describe("each broken server fails its own line", () => {
   });
 
   it("a slow health endpoint fails the latency line only", async () => {
-    s.behaviour.slowHealthMs = 200;
-    const results = await runDiagnose(options());
+    s.behaviour.slowHealthMs = 600;
+    const base = options();
+    const results = await runDiagnose({ ...base, thresholds: { ...base.thresholds, latencyP95Ms: 500 } });
     expect(failing(results)).toEqual(["latency /api/health"]);
-    expect(results.find((r) => r.id === "latency /api/health")?.detail).toMatch(/p95 over 150 ms$/);
+    expect(results.find((r) => r.id === "latency /api/health")?.detail).toMatch(/p95 over 500 ms$/);
   });
 
   it("a server that still accepts TLS 1.0/1.1 fails the minimum-version line", async () => {
@@ -158,7 +160,7 @@ describe("npm run diagnose (the CLI as a process)", () => {
       (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
       (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
     );
-  const targets = () => ["--stack", "prod", "--domain", DOMAIN, "--resolver", `127.0.0.1:${s.dns}`, "--https", `127.0.0.1:${s.https}`, "--http", `127.0.0.1:${s.http}`, "--ca", ca.caFile, "--pooler", `127.0.0.1:${s.pooler}`];
+  const targets = () => ["--stack", "prod", "--domain", DOMAIN, "--resolver", `127.0.0.1:${s.dns}`, "--https", `127.0.0.1:${s.https}`, "--http", `127.0.0.1:${s.http}`, "--ca", ca.caFile, "--pooler", `127.0.0.1:${s.pooler}`, "--latency-budget-ms", "5000", "--connect-budget-ms", "5000"];
 
   it("reports every line and exits 0 against correct servers, 1 when one fails", async () => {
     const ok = await run(targets());
