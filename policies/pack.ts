@@ -11,6 +11,8 @@ import { cacheRules } from "./rules/cache-rules";
 import { edgeTlsBaseline } from "./rules/edge-tls-baseline";
 import { githubOidcTrustPinned } from "./rules/github-oidc-trust-pinned";
 import { iamNoWildcardActions } from "./rules/iam-no-wildcard-actions";
+import { maintenanceWindowWork } from "./rules/maintenance-window-work";
+import { monitoringAlarmActions } from "./rules/monitoring-alarm-actions";
 import { networkAdminPortsClosed } from "./rules/network-admin-ports-closed";
 import { networkDatabaseIsolated } from "./rules/network-database-isolated";
 import { networkDefaultSgClosed } from "./rules/network-default-sg-closed";
@@ -65,6 +67,8 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   networkFlowLogs,
   networkDefaultSgClosed,
   backupBuckets,
+  monitoringAlarmActions,
+  maintenanceWindowWork,
   iamNoWildcardActions,
   vpnTunnelCrypto,
   vpnPresharedKeys,

@@ -13,6 +13,7 @@ import { checkDatabaseConfig, databaseConfigSchema } from "./schema/database";
 import { checkEdgeConfig, edgeConfigSchema } from "./schema/edge";
 import { placeholderIssues } from "./placeholders";
 import { checkVpnConfig, vpnConfigSchema } from "./schema/vpn";
+import { checkMonitoringConfig, monitoringConfigSchema } from "./schema/monitoring";
 import {
   AI_PROVIDERS,
   aiKeySecret,
@@ -80,6 +81,7 @@ const scaleSchema = z
         app: scaleValuesSchema.shape.app.partial().optional(),
         cache: scaleValuesSchema.shape.cache.partial().optional(),
         workers: scaleValuesSchema.shape.workers.partial().optional(),
+        alarms: scaleValuesSchema.shape.alarms.partial().optional(),
       })
       .default({}),
   })
@@ -108,6 +110,7 @@ export const platformConfigSchema = z.strictObject({
   cache: cacheConfigSchema,
   workers: workersConfigSchema,
   backups: backupsConfigSchema,
+  monitoring: monitoringConfigSchema,
 });
 
 export type PlatformSettings = z.output<typeof platformConfigSchema>;
@@ -234,6 +237,7 @@ const CROSS_KEY_CHECKS: ReadonlyArray<{ needs: readonly (keyof PlatformSettings)
   { needs: ["ci", "aws"], check: (all) => checkCiConfig(all.ci, all.aws.accountId) },
   { needs: ["workers", "app", "network", "aws", "scale"], check: (all) => checkCacheLayerConfig(all, resolveScale(all.scale.preset, all.scale.overrides)) },
   { needs: ["backups"], check: (all) => checkBackupsConfig(all.backups) },
+  { needs: ["monitoring", "app", "domain"], check: (all) => checkMonitoringConfig(all) },
 ];
 
 function runCrossKeyChecks(settings: Partial<PlatformSettings>): ConfigIssue[] {

@@ -3,12 +3,13 @@ import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as vercel from "@pulumiverse/vercel";
-import { composeApp } from "./compose/app";
+import { appEdgeFacts, composeApp } from "./compose/app";
 import { composeCache } from "./compose/cache";
 import { composeBackups } from "./compose/backups";
 import { composeCi } from "./compose/ci";
 import { composeDatabase } from "./compose/database";
 import { composeEdge } from "./compose/edge";
+import { composeMonitoring } from "./compose/monitoring";
 import { composeNetwork } from "./compose/network";
 import { composeWorkers } from "./compose/workers";
 import { workersEnabled } from "./schema/cache";
@@ -19,8 +20,10 @@ import type { PlatformConfig } from "./config";
 
 /**
  * The whole platform for one stack: explicit providers, then the layers in dependency order —
- * database (Supabase) → app (Vercel, fed by the database's URL and keys) → edge (Cloudflare in
- * front of the app). Returns the stack outputs.
+ * AWS foundation → database (Supabase) → edge (Cloudflare; needs only the app's constants) →
+ * monitoring (on the foundation's topics and the edge's zone) → app (Vercel, fed by the
+ * database's URL and keys; its log drain waits for the monitoring layer's intake). Returns the
+ * stack outputs.
  */
 export function buildPlatform(config: PlatformConfig) {
   const providers = createProviders(config);
@@ -32,8 +35,11 @@ export function buildPlatform(config: PlatformConfig) {
   const database = composeDatabase(ctx);
   const cache = composeCache(ctx, aws.shared, aws.network);
   const workers = composeWorkers(ctx, aws.shared, aws.network, database.outputs, cache.outputs);
-  const app = composeApp(ctx, database.outputs, { cache: cache.outputs, queue: workers.queue });
-  const edge = composeEdge(ctx, app.outputs);
+  // The edge needs only the app's constants, so it comes first: the log intake lives on its zone,
+  // and the app's log drain must wait for the intake (stacks/compose/monitoring.ts).
+  const edge = composeEdge(ctx, appEdgeFacts(config));
+  const monitoring = composeMonitoring(ctx, aws.shared, edge.outputs);
+  const app = composeApp(ctx, database.outputs, { cache: cache.outputs, queue: workers.queue }, monitoring.drain);
   const ci = composeCi(ctx);
   const backups = composeBackups(ctx, aws.shared, ci.githubOidcProviderArn);
 
@@ -47,6 +53,7 @@ export function buildPlatform(config: PlatformConfig) {
     vpn: vpn.stackOutputs,
     ci: ci.stackOutputs,
     backups: backups.stackOutputs,
+    monitoring: monitoring.stackOutputs,
   };
 }
 

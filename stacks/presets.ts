@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DEFAULT_FUNCTION_CPU_TYPE, VERCEL_CPU_TYPES } from "../components/app/defaults";
+import { ALARM_DEFAULTS } from "../components/monitoring/alarms";
 import { GUIDE } from "./guide";
 import { safeText } from "./schema/common";
 
@@ -65,6 +66,14 @@ export const scaleValuesSchema = z.strictObject({
     /** Most running worker tasks (Application Auto Scaling maxCapacity). */
     maxTasks: z.number().int().min(1).max(1000),
   }),
+  alarms: z.strictObject({
+    /** The app's error/critical log lines per 5 minutes before the alarm fires (grows with traffic). */
+    appErrors: z.number().int().min(1).max(1_000_000),
+    /** Failed sign-ins per 5 minutes before the security alarm fires. */
+    failedSignIns: z.number().int().min(1).max(1_000_000),
+    /** Log intake 5xx answers per 5 minutes. */
+    intakeApi5xx: z.number().int().min(1).max(1_000_000),
+  }),
 });
 
 export type ScaleValues = z.output<typeof scaleValuesSchema>;
@@ -91,6 +100,7 @@ export const SCALE_PRESETS = {
     app: { functionCpuType: DEFAULT_FUNCTION_CPU_TYPE },
     cache: { shards: 1, replicasPerShard: 0, nodeType: "cache.t4g.small" },
     workers: workerBounds(GUIDE_APPLICATION_INSTANCES.current),
+    alarms: { appErrors: ALARM_DEFAULTS.appErrors, failedSignIns: ALARM_DEFAULTS.failedSignIns, intakeApi5xx: ALARM_DEFAULTS.intakeApi5xx },
   },
   /** "Scale to 10x": primary + 2 replicas (= database_scaling.read_replicas), Redis cluster of 2. */
   "10x": {
@@ -98,6 +108,8 @@ export const SCALE_PRESETS = {
     app: { functionCpuType: "standard" },
     cache: { shards: 2, replicasPerShard: 1, nodeType: "cache.m7g.large" },
     workers: workerBounds(GUIDE_APPLICATION_INSTANCES["10x"]),
+    // Ten times the traffic: ten times the error lines and sign-ins before the same alarm means trouble.
+    alarms: { appErrors: ALARM_DEFAULTS.appErrors * 10, failedSignIns: ALARM_DEFAULTS.failedSignIns * 10, intakeApi5xx: ALARM_DEFAULTS.intakeApi5xx * 10 },
   },
   /** "Scale to 100x": 5 database nodes, Redis cluster of 5, 20 app instances' worth of CPU. */
   "100x": {
@@ -105,6 +117,7 @@ export const SCALE_PRESETS = {
     app: { functionCpuType: "performance" },
     cache: { shards: 5, replicasPerShard: 1, nodeType: "cache.m7g.large" },
     workers: workerBounds(GUIDE_APPLICATION_INSTANCES["100x"]),
+    alarms: { appErrors: ALARM_DEFAULTS.appErrors * 100, failedSignIns: ALARM_DEFAULTS.failedSignIns * 100, intakeApi5xx: ALARM_DEFAULTS.intakeApi5xx * 100 },
   },
 } as const satisfies Record<string, ScaleValues>;
 // (`workerBounds` returns plain numbers, so the presets stay assignable to ScaleValues.)
@@ -119,6 +132,7 @@ export function resolveScale(preset: ScalePresetName, overrides: DeepPartial<Sca
     app: { ...base.app, ...overrides.app },
     cache: { ...base.cache, ...overrides.cache },
     workers: { ...base.workers, ...overrides.workers },
+    alarms: { ...base.alarms, ...overrides.alarms },
   };
 }
 

@@ -120,10 +120,25 @@ export interface AppArgs {
     deliveryFormat?: LogDrainFormat;
     /** Share of lines sent, (0, 1]. Cost: aggregators bill by volume. @default `APP_DEFAULTS.logDrain.samplingRate` (components/app/defaults.ts) */
     samplingRate?: number;
+    /**
+     * The signing secret, when the aggregator is built in the same program (the log intake gets
+     * the same value): generated once by the caller and handed to both sides. Secret.
+     * @default a `RandomPassword` made here (exported as `logDrainSecret` for an external aggregator)
+     */
+    secret?: pulumi.Input<string>;
+    /**
+     * Resources the drain must wait for: Vercel verifies the endpoint when the drain is created,
+     * so the aggregator's DNS record, domain mapping and function must exist first.
+     * @default none
+     */
+    dependsOn?: pulumi.Input<pulumi.Resource>[];
   };
   /** Path of the app's health endpoint (the edge's health check target). @default "/api/health" */
   healthCheckPath?: string;
 }
+
+/** The app's health endpoint (the edge's health check target, the diagnostics' latency line). */
+export const DEFAULT_HEALTH_CHECK_PATH = "/api/health";
 
 /**
  * The guide's application layer on Vercel: the Next.js project (function timeout, regions,
@@ -178,7 +193,7 @@ export class App extends pulumi.ComponentResource {
       skewProtection: APP_DEFAULTS.skewProtection,
       apiHeadersSource: "/api/(.*)",
       apiSecurityHeaders: { ...GUIDE.app.apiSecurityHeaders },
-      healthCheckPath: "/api/health",
+      healthCheckPath: DEFAULT_HEALTH_CHECK_PATH,
       ...stripUndefined(args),
       stripe: { webhookPath: APP_DEFAULTS.stripe.webhookPath, secretTargets: APP_DEFAULTS.secretTargets, ...stripUndefined(args.stripe) },
       logDrain: args.logDrain ? { ...APP_DEFAULTS.logDrain, ...stripUndefined(args.logDrain) } : undefined,
@@ -341,8 +356,7 @@ export class App extends pulumi.ComponentResource {
 
   /** Log drain with a generated signing secret (verify `x-vercel-signature` at the aggregator). */
   private createLogDrain(name: string, projectName: string, d: ResolvedLogDrain, project: vercel.Project): { drain: vercel.LogDrain; secret: pulumi.Output<string> } {
-    const password = new random.RandomPassword(`${name}-log-drain-secret`, { length: 48, special: false }, { parent: this });
-    const secret = pulumi.secret(password.result);
+    const secret = pulumi.secret(d.secret ?? new random.RandomPassword(`${name}-log-drain-secret`, { length: 48, special: false }, { parent: this }).result);
     const drain = new vercel.LogDrain(
       `${name}-log-drain`,
       {
@@ -355,13 +369,13 @@ export class App extends pulumi.ComponentResource {
         samplingRate: d.samplingRate,
         secret,
       },
-      { parent: this },
+      { parent: this, ...(d.dependsOn ? { dependsOn: d.dependsOn } : {}) },
     );
     return { drain, secret };
   }
 }
 
-type ResolvedLogDrain = Required<NonNullable<AppArgs["logDrain"]>>;
+type ResolvedLogDrain = Required<Omit<NonNullable<AppArgs["logDrain"]>, "secret" | "dependsOn">> & Pick<NonNullable<AppArgs["logDrain"]>, "secret" | "dependsOn">;
 
 type ResolvedArgs = Required<Omit<AppArgs, "rootDirectory" | "stripe" | "logDrain">> & {
   rootDirectory?: string;

@@ -85,6 +85,26 @@ export const NAMING_RULES = {
   "aws-cloudwatch-alarm": { maxLength: 255, allowed: /[A-Za-z0-9._:-]/, lowercase: false, source: "CloudWatch API PutMetricAlarm AlarmName" },
   /** Secrets Manager secret names: 1–512 of `[A-Za-z0-9/_+=.@-]` (CreateSecret Name); we use no `/` paths. */
   "aws-secretsmanager-secret": { maxLength: 512, allowed: /[A-Za-z0-9_+=.@-]/, lowercase: false, source: "Secrets Manager API CreateSecret Name" },
+  /** Lambda function names: 1–64 characters of `[a-zA-Z0-9-_]` (Lambda API CreateFunction, FunctionName). */
+  "aws-lambda-function": { maxLength: 64, allowed: /[a-z0-9_-]/, lowercase: true, source: "Lambda API Reference, CreateFunction FunctionName" },
+  /**
+   * CloudTrail trail names: 3–128 characters of letters, digits, `.`, `_`, `-`, starting and
+   * ending with a letter or digit, no adjacent separators (CloudTrail API CreateTrail, Name).
+   */
+  "aws-cloudtrail": { maxLength: 128, allowed: /[a-z0-9-]/, lowercase: true, source: "CloudTrail API Reference, CreateTrail Name" },
+  /**
+   * EventBridge rule names (1–64 of `[\.\-_A-Za-z0-9]`, EventBridge API PutRule) and EventBridge
+   * Scheduler schedule names (1–64 of `[0-9a-zA-Z-_.]`, Scheduler API CreateSchedule): one rule for both.
+   */
+  "aws-event-rule": { maxLength: 64, allowed: /[a-z0-9._-]/, lowercase: true, source: "EventBridge API PutRule Name; Scheduler API CreateSchedule Name" },
+  /** SSM maintenance windows: 3–128 characters of `[a-zA-Z0-9_\-.]` (SSM API CreateMaintenanceWindow, Name). */
+  "aws-ssm-window": { maxLength: 128, allowed: /[a-z0-9_.-]/, lowercase: true, source: "SSM API Reference, CreateMaintenanceWindow Name" },
+  /** CloudWatch alarm names: 1–255 characters (CloudWatch API PutMetricAlarm, AlarmName); kept to dash-separated words. */
+  "aws-alarm": { maxLength: 255, allowed: /[a-z0-9._-]/, lowercase: true, source: "CloudWatch API Reference, PutMetricAlarm AlarmName" },
+  /** DynamoDB tables: 3–255 characters of `[a-zA-Z0-9_.-]` (DynamoDB API CreateTable, TableName). */
+  "aws-dynamodb-table": { maxLength: 255, allowed: /[a-z0-9_.-]/, lowercase: true, source: "DynamoDB API Reference, CreateTable TableName" },
+  /** CloudWatch dashboards: up to 255 characters of `[A-Za-z0-9-_]` (CloudWatch API PutDashboard, DashboardName). */
+  "aws-dashboard": { maxLength: 255, allowed: /[a-z0-9_-]/, lowercase: true, source: "CloudWatch API Reference, PutDashboard DashboardName" },
 } as const satisfies Record<string, NamingRule>;
 
 export type NamedService = keyof typeof NAMING_RULES;

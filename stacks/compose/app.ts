@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { App, VERCEL_FUNCTION_MAX_REQUEST_BODY_BYTES } from "../../components/app/app";
+import { App, DEFAULT_HEALTH_CHECK_PATH, VERCEL_DNS_TARGETS, VERCEL_FUNCTION_MAX_REQUEST_BODY_BYTES } from "../../components/app/app";
 import type { EnvVarSpec, VercelTarget } from "../../components/app/env-vars";
 import { physicalName } from "../../components/shared/naming";
 import type { PlatformConfig } from "../config";
@@ -77,8 +77,33 @@ export function vercelProjectName(config: PlatformConfig): string {
   return config.app.projectName ?? physicalName("vercel-project", [config.project, config.environment]);
 }
 
+/**
+ * What the edge needs from the app, known before the Vercel project exists (constants and
+ * config): so the edge (and the log intake on its zone) can be built before the app, whose log
+ * drain must wait for the intake.
+ */
+export function appEdgeFacts(config: PlatformConfig): AppEdgeFacts {
+  return { dnsTargets: { ...VERCEL_DNS_TARGETS }, healthCheckPath: DEFAULT_HEALTH_CHECK_PATH, webhookPaths: [config.app.stripe.webhookPath], maxRequestBodyBytes: VERCEL_FUNCTION_MAX_REQUEST_BODY_BYTES };
+}
+
+/** The part of AppOutputs that is constants and config (what the edge reads). */
+export type AppEdgeFacts = Pick<AppOutputs, "dnsTargets" | "healthCheckPath" | "webhookPaths" | "maxRequestBodyBytes">;
+
+/** The log drain's wiring to an intake built in this program (stacks/compose/monitoring.ts). */
+export interface DrainWiring {
+  /** The signing secret both sides share. Secret. */
+  secret: pulumi.Input<string>;
+  /** What must exist before Vercel verifies the endpoint. */
+  dependsOn: pulumi.Input<pulumi.Resource>[];
+}
+
 /** The app layer: the Vercel project and everything around it, fed by the database layer. */
-export function composeApp(ctx: LayerContext, database: DatabaseOutputs, tier: AppTierInputs = {}): { outputs: AppOutputs; stackOutputs: Record<string, pulumi.Input<unknown>> } {
+export function composeApp(
+  ctx: LayerContext,
+  database: DatabaseOutputs,
+  tier: AppTierInputs = {},
+  drain?: DrainWiring,
+): { outputs: AppOutputs; stackOutputs: Record<string, pulumi.Input<unknown>> } {
   const { config } = ctx;
   const vercelProvider = ctx.providers.vercel;
   if (!vercelProvider) throw new Error("app: ctx.providers.vercel is missing (stacks/platform.ts createProviders)");
@@ -108,19 +133,12 @@ export function composeApp(ctx: LayerContext, database: DatabaseOutputs, tier: A
         apiVersion: config.app.stripe.apiVersion,
         secretTargets: [...config.app.secretTargets],
       },
-      ...(config.app.logDrain ? { logDrain: { ...config.app.logDrain } } : {}),
+      ...(config.app.logDrain ? { logDrain: { ...config.app.logDrain, ...(drain ? { secret: drain.secret, dependsOn: drain.dependsOn } : {}) } } : {}),
     },
     { providers: [vercelProvider, randomProvider] },
   );
 
-  const outputs: AppOutputs = {
-    projectId: app.projectId,
-    domains: app.domains,
-    dnsTargets: { ...app.dnsTargets },
-    healthCheckPath: app.healthCheckPath,
-    webhookPaths: [config.app.stripe.webhookPath],
-    maxRequestBodyBytes: VERCEL_FUNCTION_MAX_REQUEST_BODY_BYTES,
-  };
+  const outputs: AppOutputs = { ...appEdgeFacts(config), projectId: app.projectId, domains: app.domains, healthCheckPath: app.healthCheckPath };
   return {
     outputs,
     stackOutputs: {

@@ -35,7 +35,7 @@ export function mailWarnings(config: Pick<PlatformConfig, "domain" | "contacts" 
  * The edge layer: Cloudflare in front of the app. The zone is the stateful resource here; the
  * stack's `protectStatefulResources` protects it (ZoneSecurity applies `statefulOptions`).
  */
-export function composeEdge(ctx: LayerContext, app: AppOutputs): { outputs: EdgeOutputs; stackOutputs: Record<string, pulumi.Input<unknown>> } {
+export function composeEdge(ctx: LayerContext, app: Pick<AppOutputs, "dnsTargets" | "healthCheckPath" | "webhookPaths" | "maxRequestBodyBytes">): { outputs: EdgeOutputs; stackOutputs: Record<string, pulumi.Input<unknown>> } {
   const { config } = ctx;
   const cloudflare = ctx.providers.cloudflare;
   if (!cloudflare) throw new Error("composeEdge: ctx.providers.cloudflare is missing (stacks/platform.ts createProviders)");

@@ -211,6 +211,47 @@ const TABLE: MockOutputTable = {
     const queueName = str(inputs.name, `${name}-${hex(name, 7)}`);
     return { id: `https://sqs.${t.region}.amazonaws.com/${t.account}/${queueName}`, url: `https://sqs.${t.region}.amazonaws.com/${t.account}/${queueName}`, name: queueName, arn: `arn:aws:sqs:${t.region}:${t.account}:${queueName}` };
   },
+  // Monitoring layer (components/monitoring): the attributes other resources read.
+  "aws:acm/certificate:Certificate": (inputs, name) => {
+    const t = target(inputs);
+    const domain = str(inputs.domainName, "example.com");
+    // ACM returns the DNS validation record as FQDNs with a trailing dot (ACM API DescribeCertificate, ResourceRecord).
+    const arn = `arn:aws:acm:${t.region}:${t.account}:certificate/${uuid(name)}`;
+    return { id: arn, arn, status: "PENDING_VALIDATION", domainValidationOptions: [{ domainName: domain, resourceRecordName: `_${hex(`${name}-n`, 32)}.${domain}.`, resourceRecordType: "CNAME", resourceRecordValue: `_${hex(`${name}-v`, 32)}.${hex(name, 10)}.acm-validations.aws.` }] };
+  },
+  "aws:acm/certificateValidation:CertificateValidation": (inputs) => ({ id: str(inputs.certificateArn, "certificate"), certificateArn: inputs.certificateArn }),
+  "aws:apigatewayv2/api:Api": (inputs, name) => {
+    const t = target(inputs);
+    const id = hex(name, 10);
+    return { id, arn: `arn:aws:apigateway:${t.region}::/apis/${id}`, apiEndpoint: `https://${id}.execute-api.${t.region}.amazonaws.com`, executionArn: `arn:aws:execute-api:${t.region}:${t.account}:${id}` };
+  },
+  "aws:apigatewayv2/domainName:DomainName": (inputs, name) => {
+    const t = target(inputs);
+    const domain = str(inputs.domainName, name);
+    // Regional custom domains resolve to d-<id>.execute-api.<region>.amazonaws.com (API Gateway DomainNameConfiguration.ApiGatewayDomainName).
+    return { id: domain, arn: `arn:aws:apigateway:${t.region}::/domainnames/${domain}`, domainNameConfiguration: { ...(inputs.domainNameConfiguration as object), targetDomainName: `d-${hex(name, 10)}.execute-api.${t.region}.amazonaws.com`, hostedZoneId: "ZHURV8PSTC4K8" } };
+  },
+  "aws:lambda/function:Function": (inputs, name) => {
+    const t = target(inputs);
+    const arn = `arn:aws:lambda:${t.region}:${t.account}:function:${str(inputs.name, name)}`;
+    return { id: str(inputs.name, name), arn, invokeArn: `arn:aws:apigateway:${t.region}:lambda:path/2015-03-31/functions/${arn}/invocations`, version: "$LATEST" };
+  },
+  "aws:cloudwatch/eventRule:EventRule": (inputs, name) => {
+    const t = target(inputs);
+    return { id: str(inputs.name, name), arn: `arn:aws:events:${t.region}:${t.account}:rule/${str(inputs.name, name)}` };
+  },
+  "aws:cloudtrail/trail:Trail": (inputs, name) => {
+    const t = target(inputs);
+    return { id: str(inputs.name, name), arn: `arn:aws:cloudtrail:${t.region}:${t.account}:trail/${str(inputs.name, name)}`, homeRegion: t.region };
+  },
+  "aws:guardduty/detector:Detector": (inputs, name) => ({ id: hex(name, 32), accountId: target(inputs).account }),
+  "aws:ssm/maintenanceWindow:MaintenanceWindow": (_inputs, name) => ({ id: `mw-${hex(name)}` }),
+  "aws:ssm/maintenanceWindowTarget:MaintenanceWindowTarget": (_inputs, name) => ({ id: uuid(name) }),
+  "aws:scheduler/schedule:Schedule": (inputs, name) => {
+    const t = target(inputs);
+    return { id: `default/${str(inputs.name, name)}`, arn: `arn:aws:scheduler:${t.region}:${t.account}:schedule/default/${str(inputs.name, name)}` };
+  },
+  "aws:cloudwatch/dashboard:Dashboard": (inputs, name) => ({ id: str(inputs.dashboardName, name), dashboardArn: `arn:aws:cloudwatch::${target(inputs).account}:dashboard/${str(inputs.dashboardName, name)}` }),
 };
 
 /** `<prefix>-<shard 4 digits>-<node 3 digits>`, as ElastiCache names cluster-mode members. */
@@ -247,11 +288,6 @@ const CACHE_LAYER: MockOutputTable = {
       memberClusters: memberIds(id, Number(inputs.numNodeGroups ?? 1), Number(inputs.replicasPerNodeGroup ?? 0)),
       clusterEnabled: clusterMode,
     };
-  },
-  "aws:cloudwatch/metricAlarm:MetricAlarm": (inputs, name) => {
-    const t = target(inputs);
-    const alarmName = str(inputs.name, name);
-    return { id: alarmName, arn: `arn:aws:cloudwatch:${t.region}:${t.account}:alarm:${alarmName}` };
   },
   "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy": (inputs) => ({ id: str(inputs.queueUrl, "queue-url") }),
   "aws:iam/rolePolicy:RolePolicy": (inputs, name) => ({ id: `${str(inputs.role, "role")}:${str(inputs.name, name)}`, name: str(inputs.name, name) }),
