@@ -58,10 +58,9 @@ describe("the check fails on a broken table", () => {
   };
   const row = (line: number, text: string, status: string, impl: string, proof: string) =>
     `| L${line} | ${textCell(text)} | ${status} | ${impl} | ${proof} |`;
-  const good = [
-    row(3, "port: 443", "built", "`components/edge/edge.ts`, `policy:rate-limits`", "`tests/edge/edge.test.ts`"),
-    row(4, "level: 'a' | 'b'", "label", "See L3.", "—"),
-  ];
+  const g0 = row(3, "port: 443", "built", "`components/edge/edge.ts`, `policy:rate-limits`", "`tests/edge/edge.test.ts`");
+  const g1 = row(4, "level: 'a' | 'b'", "label", "See L3.", "—");
+  const good = [g0, g1];
   const table = (rows: string[]) => ["| line | guide text | status | implemented by | proved by |", "|---|---|---|---|---|", ...rows].join("\n");
 
   it("a complete table passes (the cases below differ from it in one place)", () => {
@@ -69,21 +68,21 @@ describe("the check fails on a broken table", () => {
   });
 
   it.each([
-    ["a guide line without a row", [good[0]], "guide line 4 has no row: level: 'a' | 'b'"],
-    ["a row whose text differs from the guide", [good[0].replace("443", "444"), good[1]], 'text differs from the guide\'s line 3: row "port: 444", guide "port: 443"'],
+    ["a guide line without a row", [g0], "guide line 4 has no row: level: 'a' | 'b'"],
+    ["a row whose text differs from the guide", [g0.replace("443", "444"), g1], 'text differs from the guide\'s line 3: row "port: 444", guide "port: 443"'],
     ["a row for the heading", [row(1, "# Title", "label", "See L3.", "—"), ...good], "guide line 1 needs no row"],
-    ["a second row for a line", [good[0], good[0], good[1]], "guide line 3 has 2 rows"],
-    ["rows out of order", [good[1], good[0]], "rows must be in guide order (after L4)"],
-    ["a file that does not exist", [good[0].replace("components/edge/edge.ts", "components/edge/gone.ts"), good[1]], "components/edge/gone.ts does not exist"],
-    ["a policy not in the pack", [good[0].replace("policy:rate-limits", "policy:rate-limit"), good[1]], "no policy named rate-limit in policies/pack.ts"],
-    ["a test that does not exist", [good[0].replace("tests/edge/edge.test.ts", "tests/edge/gone.test.ts"), good[1]], "tests/edge/gone.test.ts does not exist"],
-    ["a proof that is not a test file", [good[0].replace("`tests/edge/edge.test.ts`", "`docs/edge.md`"), good[1]], '"proved by" names only test files (tests/**/*.test.ts), got docs/edge.md'],
-    ["a built row with no test", [good[0].replace("`tests/edge/edge.test.ts`", "—"), good[1]], "a built row names the test that proves it"],
-    ["an unknown status", [good[0].replace("| built |", "| done |"), good[1]], 'status "done" is not one of'],
-    ["a label naming no row", [good[0], good[1].replace("See L3.", "See above.")], "a label row names the rows that carry it"],
-    ["a reference to a line without a row", [good[0], good[1].replace("See L3.", "See L2.")], "refers to L2, which has no row"],
-    ["a documented row naming no document", [good[0], row(4, "level: 'a' | 'b'", "documented", "Written down somewhere.", "—")], "a documented row names the document it is in"],
-    ["a not-applicable row without what stands in its place", [good[0], row(4, "level: 'a' | 'b'", "not-applicable", "Cannot be done.", "—")], "says why and what stands in its place"],
+    ["a second row for a line", [g0, g0, g1], "guide line 3 has 2 rows"],
+    ["rows out of order", [g1, g0], "rows must be in guide order (after L4)"],
+    ["a file that does not exist", [g0.replace("components/edge/edge.ts", "components/edge/gone.ts"), g1], "components/edge/gone.ts does not exist"],
+    ["a policy not in the pack", [g0.replace("policy:rate-limits", "policy:rate-limit"), g1], "no policy named rate-limit in policies/pack.ts"],
+    ["a test that does not exist", [g0.replace("tests/edge/edge.test.ts", "tests/edge/gone.test.ts"), g1], "tests/edge/gone.test.ts does not exist"],
+    ["a proof that is not a test file", [g0.replace("`tests/edge/edge.test.ts`", "`docs/edge.md`"), g1], '"proved by" names only test files (tests/**/*.test.ts), got docs/edge.md'],
+    ["a built row with no test", [g0.replace("`tests/edge/edge.test.ts`", "—"), g1], "a built row names the test that proves it"],
+    ["an unknown status", [g0.replace("| built |", "| done |"), g1], 'status "done" is not one of'],
+    ["a label naming no row", [g0, g1.replace("See L3.", "See above.")], "a label row names the rows that carry it"],
+    ["a reference to a line without a row", [g0, g1.replace("See L3.", "See L2.")], "refers to L2, which has no row"],
+    ["a documented row naming no document", [g0, row(4, "level: 'a' | 'b'", "documented", "Written down somewhere.", "—")], "a documented row names the document it is in"],
+    ["a not-applicable row without what stands in its place", [g0, row(4, "level: 'a' | 'b'", "not-applicable", "Cannot be done.", "—")], "says why and what stands in its place"],
   ])("%s", (_what, rows, message) => {
     const problems = coverageProblems(guide, table(rows), known);
     expect(problems.join("\n")).toContain(message);

@@ -80,23 +80,17 @@ export function parseCoverage(doc: string): { rows: CoverageRow[]; problems: str
   doc.split("\n").forEach((raw, i) => {
     if (!/^\|\s*L\d+\s*\|/.test(raw)) return;
     const c = cells(raw.trim());
-    if (c.length !== 5) {
+    const [line, textSpan, status, implementedBy, provedBy] = c;
+    if (c.length !== 5 || line === undefined || textSpan === undefined || status === undefined || implementedBy === undefined || provedBy === undefined) {
       problems.push(`docs/guide-coverage.md:${i + 1}: a row has 5 cells (line | guide text | status | implemented by | proved by), this one ${c.length}`);
       return;
     }
-    const text = /^`(.*)`$/.exec(c[1]);
-    if (!text) {
-      problems.push(`docs/guide-coverage.md:${i + 1}: the guide text must be one code span, got ${c[1]}`);
+    const text = /^`(.*)`$/.exec(textSpan)?.[1];
+    if (text === undefined) {
+      problems.push(`docs/guide-coverage.md:${i + 1}: the guide text must be one code span, got ${textSpan}`);
       return;
     }
-    rows.push({
-      docLine: i + 1,
-      line: Number(c[0].slice(1)),
-      text: text[1].replaceAll("\\|", "|"),
-      status: c[2],
-      implementedBy: c[3],
-      provedBy: c[4],
-    });
+    rows.push({ docLine: i + 1, line: Number(line.slice(1)), text: text.replaceAll("\\|", "|"), status, implementedBy, provedBy });
   });
   return { rows, problems };
 }
@@ -130,7 +124,7 @@ export type Reference = { kind: "policy"; name: string } | { kind: "path"; path:
 export function references(cell: string): Reference[] {
   const out: Reference[] = [];
   for (const m of cell.matchAll(/`([^`]+)`/g)) {
-    const span = m[1];
+    const span = m[1] ?? "";
     if (span.startsWith("policy:")) out.push({ kind: "policy", name: span.slice("policy:".length) });
     else if (PATH_ROOTS.some((r) => span.startsWith(r)) || PATH_EXTENSIONS.test(span)) out.push({ kind: "path", path: span });
   }
