@@ -1,5 +1,6 @@
 import * as iam from "@pulumi/aws/iam";
 import * as pulumi from "@pulumi/pulumi";
+import { githubTrustPolicy } from "../ci/trust";
 import { physicalName } from "../shared/naming";
 import { mergeTags, type Tags } from "../shared/tags";
 
@@ -63,7 +64,8 @@ export class BackupJobRoles extends pulumi.ComponentResource {
       {
         name: physicalName("aws-iam-role", [args.namePrefix, `backup-${role}`]),
         description: role === "writer" ? "Daily backup jobs (GitHub Actions): write-only to the backup bucket" : "Weekly restore drill (GitHub Actions): reads database dumps",
-        assumeRolePolicy: githubTrustPolicy(args.githubOidcProviderArn, args.repository, args.environment),
+        // The platform's one GitHub trust document (components/ci/trust.ts): aud and one exact sub, StringEquals.
+        assumeRolePolicy: pulumi.output(args.githubOidcProviderArn).apply((arn) => JSON.stringify(githubTrustPolicy(arn, { kind: "environment", repository: args.repository, environment: args.environment }))),
         maxSessionDuration: args.maxSessionDurationSeconds ?? 3600,
         tags: mergeTags(args.tags, { Name: `${args.namePrefix}-backup-${role}` }),
       },
@@ -72,26 +74,6 @@ export class BackupJobRoles extends pulumi.ComponentResource {
     new iam.RolePolicy(`${name}-${role}-policy`, { role: r.id, policy }, { parent: this });
     return r;
   }
-}
-
-/** Trust for one repository's workflow runs in one GitHub environment. */
-export function githubTrustPolicy(providerArn: pulumi.Input<string>, repository: string, environment: string): pulumi.Output<string> {
-  return pulumi.jsonStringify({
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { Federated: providerArn },
-        Action: "sts:AssumeRoleWithWebIdentity",
-        Condition: {
-          StringEquals: {
-            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-            "token.actions.githubusercontent.com:sub": `repo:${repository}:environment:${environment}`,
-          },
-        },
-      },
-    ],
-  });
 }
 
 const metricStatement = (namespace: string) => ({

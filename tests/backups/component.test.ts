@@ -134,6 +134,7 @@ describe("job roles", () => {
     const trust = policyOf(one(resources, "aws:iam/role:Role", `-roles-${role}`));
     expect(trust.Statement).toEqual([
       {
+        Sid: "GitHubActionsOidc",
         Effect: "Allow",
         Principal: { Federated: ARGS.githubOidcProviderArn },
         Action: "sts:AssumeRoleWithWebIdentity",
