@@ -230,28 +230,26 @@ export function validateRateLimits(args: StackValidationArgs, reportViolation: R
       }
     }
     if (routes.length === 0) groups.push({ route: undefined, rules });
-    const reported = new Set<string>();
-    const report = (message: string, urn: string) => {
-      if (reported.has(message)) return;
-      reported.add(message);
-      reportViolation(message, urn);
+    // One message per (limit, strictest rule), naming the routes it is too loose on.
+    const findings = new Map<string, { routes: string[]; text: (where: string) => string; urn: string }>();
+    const note = (key: string, route: string | undefined, text: (where: string) => string, urn: string) => {
+      const f = findings.get(key) ?? { routes: [], text, urn };
+      if (route && !f.routes.includes(route)) f.routes.push(route);
+      findings.set(key, f);
     };
     for (const group of groups) {
-      const where = group.route ? ` on ${group.route}` : "";
       const strictestRate = group.rules.reduce((a, b) => (b.rpm < a.rpm ? b : a));
       if (strictestRate.rpm > limit.requestsPerMinute) {
-        report(
-          `Route class "${cls}" allows ${fmt(strictestRate.rpm)} requests/min${where} even by its strictest rule, ${strictestRate.label}; ${source(cls)} allows at most ${limit.requestsPerMinute}/min.`,
-          strictestRate.urn,
-        );
+        note(`rate ${strictestRate.label}`, group.route, (where) => `Route class "${cls}" allows ${fmt(strictestRate.rpm)} requests/min${where} even by its strictest rule, ${strictestRate.label}; ${source(cls)} allows at most ${limit.requestsPerMinute}/min.`, strictestRate.urn);
       }
       const strictestBurst = group.rules.reduce((a, b) => (b.burst < a.burst ? b : a));
       if (strictestBurst.burst > limit.burst) {
-        report(
-          `Route class "${cls}" allows bursts of ${strictestBurst.burst} requests${where} even by its strictest rule, ${strictestBurst.label}; ${source(cls)} allows a burst of at most ${limit.burst}.`,
-          strictestBurst.urn,
-        );
+        note(`burst ${strictestBurst.label}`, group.route, (where) => `Route class "${cls}" allows bursts of ${strictestBurst.burst} requests${where} even by its strictest rule, ${strictestBurst.label}; ${source(cls)} allows a burst of at most ${limit.burst}.`, strictestBurst.urn);
       }
+    }
+    for (const f of findings.values()) {
+      const everywhere = f.routes.length === 0 || f.routes.length === routes.length;
+      reportViolation(f.text(everywhere ? "" : ` on ${f.routes.join(", ")}`), f.urn);
     }
   }
 }

@@ -64,11 +64,20 @@ export function headersRuleset(): PlannedResource {
   ]);
 }
 
-export function rateLimitRule(ref: string, requestsPerPeriod: number, period = 60, action = "block"): Record<string, unknown> {
+/** Each class's routes (the guide's: policies/guide.ts RATE_LIMITS). */
+export const CLASS_EXPRESSIONS: Record<string, string> = {
+  auth: '(starts_with(http.request.uri.path, "/api/auth/") or starts_with(http.request.uri.path, "/auth/"))',
+  api: 'starts_with(http.request.uri.path, "/api/")',
+  ai: 'starts_with(http.request.uri.path, "/api/ai/")',
+};
+
+/** A rate-limit rule; its expression defaults to its class's routes (from the ref `rate-limit-<class>[-…]`). */
+export function rateLimitRule(ref: string, requestsPerPeriod: number, period = 60, action = "block", expression?: string): Record<string, unknown> {
+  const cls = /^rate-limit-([a-z0-9]+)/.exec(ref)?.[1] ?? "";
   return {
     ref,
     action,
-    expression: 'starts_with(http.request.uri.path, "/api/")',
+    expression: expression ?? CLASS_EXPRESSIONS[cls] ?? API_EXPR,
     ratelimit: { characteristics: ["ip.src", "cf.colo.id"], period, requestsPerPeriod, mitigationTimeout: 60 },
   };
 }
@@ -106,11 +115,20 @@ export function managedWafRuleset(): PlannedResource {
   ]);
 }
 
+/** The guide's four families with expressions of the shape components/edge/waf-rules.ts builds (one needle each). */
+export const WAF_FAMILY_EXPRESSIONS: Record<string, string> = {
+  "waf-sqli": '(lower(url_decode(http.request.uri.query)) contains "union select" or lower(url_decode(http.request.uri.query)) contains "\' or 1=1")',
+  "waf-xss": '(lower(url_decode(http.request.uri.query)) contains "<script" or lower(url_decode(http.request.uri.path)) contains "<script")',
+  "waf-path-traversal": '(lower(raw.http.request.uri) contains "../" or lower(raw.http.request.uri) contains "%2e%2e")',
+  "waf-file-upload":
+    'http.request.method in {"POST" "PUT" "PATCH"} and (starts_with(http.request.uri.path, "/api/")) and not (starts_with(http.request.uri.path, "/api/upload/")) and (starts_with(lower(http.request.headers["content-type"][0]), "multipart/form-data"))',
+};
+
 export function customWafRuleset(): PlannedResource {
   return ruleset(
     "edge-waf-custom",
     "http_request_firewall_custom",
-    ["waf-sqli", "waf-xss", "waf-path-traversal", "waf-file-upload"].map((ref) => ({ ref, action: "block", expression: `(${ref} expression)` })),
+    Object.entries(WAF_FAMILY_EXPRESSIONS).map(([ref, expression]) => ({ ref, action: "block", expression })),
   );
 }
 

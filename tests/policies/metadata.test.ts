@@ -46,7 +46,11 @@ describe("config schema defaults are the guide's numbers", () => {
     [
       "rate-limits",
       {
-        classes: { auth: { requestsPerMinute: 10, burst: 20 }, api: { requestsPerMinute: 100, burst: 200 }, ai: { requestsPerMinute: 30, burst: 50 } },
+        classes: {
+          auth: { requestsPerMinute: 10, burst: 20, paths: ["/api/auth/*", "/auth/*"] },
+          api: { requestsPerMinute: 100, burst: 200, paths: ["/api/*"] },
+          ai: { requestsPerMinute: 30, burst: 50, paths: ["/api/ai/*"] },
+        },
         webhookPaths: ["/api/webhooks/stripe"],
         webhookLimit: { requestsPerMinute: 1000, burst: 2000 },
       },

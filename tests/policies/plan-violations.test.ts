@@ -49,7 +49,7 @@ const CASES: Case[] = [
         privateBrowserTtls: [],
       }),
     policy: "cache-rules",
-    fragment: /does not cover "\/api\/user"; its expression must name every authenticated path/,
+    fragment: /does not cover "\/api\/user\/": its expression must match every request under every authenticated path/,
   },
   {
     change: "HSTS turned off",
@@ -68,6 +68,43 @@ const CASES: Case[] = [
     edit: (doc) => doc.setIn([...EDGE, "webhooks"], { requestsPerMinute: 5000, burst: 10000 }),
     policy: "rate-limits",
     fragment: /Route class "webhooks" allows 5000 requests\/min .*the webhook limit \(this policy's "webhookLimit"\) allows at most 1000\/min/,
+  },
+  // Issue 14 item 9: narrowing what a rule covers, or downgrading what it does, is loosening too.
+  {
+    change: "auth class narrowed to one route (drops /api/auth/* and /auth/*)",
+    edit: (doc) => doc.setIn([...EDGE, "rateLimits", "classes"], { ...guideClasses(), auth: { requestsPerMinute: 10, burst: 20, paths: ["/api/auth/login"] } }),
+    policy: "rate-limits",
+    fragment: /Route class "auth" does not cover \/api\/auth\/\*: no blocking rule of the class counts every request to \/api\/auth\/zz-probe/,
+  },
+  {
+    change: "rate limits downgraded to a managed challenge",
+    edit: (doc) => doc.setIn([...EDGE, "rateLimits", "action"], "managed_challenge"),
+    policy: "rate-limits",
+    fragment: /has action "managed_challenge", which does not limit anything; use one of block/,
+  },
+  {
+    change: "OWASP downgraded to log",
+    edit: (doc) => doc.setIn([...EDGE, "waf", "owaspAction"], "log"),
+    policy: "waf-baseline",
+    fragment: /changes rule 6179ae15870a4bb7b2d480d4843b323c of the Cloudflare OWASP Core Ruleset to "log"/,
+  },
+  {
+    change: "OWASP downgraded to a managed challenge",
+    edit: (doc) => doc.setIn([...EDGE, "waf", "owaspAction"], "managed_challenge"),
+    policy: "waf-baseline",
+    fragment: /changes rule 6179ae15870a4bb7b2d480d4843b323c of the Cloudflare OWASP Core Ruleset to "managed_challenge"/,
+  },
+  {
+    change: "upload validation narrowed to /api/forms/*",
+    edit: (doc) => doc.setIn([...EDGE, "waf", "uploadScopePaths"], ["/api/forms/*"]),
+    policy: "waf-baseline",
+    fragment: /rule ref "waf-file-upload" of ruleset "[^"]+" does not block a multipart upload POSTed to an API route that is not an upload route/,
+  },
+  {
+    change: "private cache bypass narrowed to /api/user/profile",
+    edit: (doc) => doc.setIn([...EDGE, "cache"], { ...defaults, privatePaths: ["/api/user/profile", "/auth/*"] }),
+    policy: "cache-rules",
+    fragment: /does not cover "\/api\/user\/": its expression must match every request under every authenticated path/,
   },
   {
     change: "minimum TLS version 1.0",

@@ -28,7 +28,7 @@ const set = (key: string, value: unknown, op = "set") => ({ type: "response.head
 const missing = (header: string, expected: string) =>
   violation(
     "security-headers",
-    `${header} is not set for /api/* by any layer. Set "${header}: ${expected}" with a Cloudflare http_response_headers_transform rule (action "rewrite", expression covering "/api/") or a Vercel ProjectRoute with src "/api/(.*)".`,
+    `${header} is not set for /api/* by any layer. Set "${header}: ${expected}" with a Cloudflare http_response_headers_transform rule (action "rewrite", an expression matching every /api/* request, e.g. "true") or a Vercel ProjectRoute with src "/api/(.*)" and no has/missing conditions.`,
   );
 const weaker = (message: string) => violation("security-headers", message, urnOf(ROUTE, "app-api-headers"));
 

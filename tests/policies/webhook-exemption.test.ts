@@ -9,6 +9,15 @@ import { exactPathsOf, exemptionScopeProblem, methodsOf, splitTopLevel } from ".
 import { compliantStack, managedWafRuleset, rateLimitRule, replace, ruleset, urnOf } from "./fixtures";
 import { violation, violationsOf } from "./helpers";
 
+
+/** rate-limits: the class no longer counts every request to one of its routes. */
+const notCovered = (cls: string, route: string, probe: string) =>
+  violation(
+    "rate-limits",
+    `Route class "${cls}" does not cover ${route}: no blocking rule of the class counts every request to ${probe}, whatever its method, host or source (guide: 100/min, burst 200). Give a "rate-limit-${cls}" rule an expression matching all of ${route} and nothing narrower.`,
+    "urn:pulumi:prod::promptandpause::cloudflare:index/ruleset:Ruleset::edge-ratelimit",
+  );
+
 const RULESET = "cloudflare:index/ruleset:Ruleset";
 const OWASP = "4814384a9e5d4991b9815dcfc25d2f1f";
 const CF_MANAGED = "efb7b8c949ac4650a09736fc376e9aee";
@@ -149,7 +158,7 @@ describe("rate-limits: webhook deliveries leave the classes only exactly", () =>
     [
       "the API class drops every POST",
       () => replace(exemptStack(), ruleset("edge-ratelimit", "http_ratelimit", rateLimitRules(`${API_BASE} and not http.request.method eq "POST"`))),
-      [tooBroad(api, 'takes out of class "api" the requests where', 'http.request.method eq "POST"', NO_PATH)],
+      [tooBroad(api, 'takes out of class "api" the requests where', 'http.request.method eq "POST"', NO_PATH), notCovered("api", "/api/*", "/api/zz-probe")],
     ],
     [
       "the API class drops all of /api/* (no other class counts it)",
@@ -160,6 +169,7 @@ describe("rate-limits: webhook deliveries leave the classes only exactly", () =>
           `${api} takes "starts_with(http.request.uri.path, "/api/")" out of class "api" but no other class's rule counts it, so those requests are not rate limited. Remove the exclusion, or add a class for that path.`,
           rateUrn,
         ),
+        notCovered("api", "/api/*", "/api/zz-probe"),
       ],
     ],
     [
