@@ -15,6 +15,14 @@
  * `contains`, `matches`/`~`, `wildcard`, `strict wildcard`, `in {…}`, fields with `[0]`, `[*]`
  * and `["name"]`, string/number/boolean literals, and the functions `lower`, `upper`,
  * `url_decode`, `len`, `starts_with`, `ends_with`, `any`, `all`, `concat`.
+ *
+ * Header case, as Cloudflare documents it: the keys of the `http.request.headers` map are the
+ * names lower-cased (so `["Content-Length"]` finds nothing), while `http.request.headers.names`
+ * keeps "the original case used in the request" — HTTP/1.1 clients send `Content-Length`, HTTP/2
+ * lower case. A probe's header names are therefore known only up to case: `names[*] eq
+ * "content-length"` is unknown (it holds for some clients only), `lower(names[*]) eq
+ * "content-length"` is true. (https://developers.cloudflare.com/ruleset-engine/rules-language/
+ * fields/reference/http.request.headers/ and …/http.request.headers.names/)
  */
 
 export type Truth = true | false | undefined;
@@ -30,7 +38,8 @@ export interface ProbeRequest {
   headers?: Record<string, string[]>;
 }
 
-type Value = { t: "str"; v: string } | { t: "num"; v: number } | { t: "bool"; v: Truth } | { t: "list"; v: Value[] } | { t: "map"; v: Record<string, Value> } | { t: "unknown" } | { t: "absent" };
+/** `anycase`: a string known only up to letter case (a header name as some client sent it); `v` is lower case. */
+type Value = { t: "str"; v: string } | { t: "anycase"; v: string } | { t: "num"; v: number } | { t: "bool"; v: Truth } | { t: "list"; v: Value[] } | { t: "map"; v: Record<string, Value> } | { t: "unknown" } | { t: "absent" };
 
 const UNKNOWN: Value = { t: "unknown" };
 const ABSENT: Value = { t: "absent" };
@@ -229,7 +238,7 @@ function fieldValue(name: string, probe: ProbeRequest): Value {
     case "http.request.headers":
       return probe.headers ? { t: "map", v: Object.fromEntries(Object.entries(probe.headers).map(([k, vs]) => [k, { t: "list", v: vs.map(str) }])) } : UNKNOWN;
     case "http.request.headers.names":
-      return probe.headers ? { t: "list", v: Object.keys(probe.headers).map(str) } : UNKNOWN;
+      return probe.headers ? { t: "list", v: Object.keys(probe.headers).map((k) => ({ t: "anycase", v: k.toLowerCase() }) as Value) } : UNKNOWN;
     default:
       return UNKNOWN;
   }
@@ -239,6 +248,12 @@ function fieldValue(name: string, probe: ProbeRequest): Value {
 function applyIndex(value: Value, index: Array<string | number | "*">): Value {
   let v = value;
   for (const ix of index) {
+    if (v.t === "absent" && ix === "*") {
+      // A header the request lacks spreads to no items: `any(…[*] …)` is false, `all` true.
+      v = { t: "list", v: [] };
+      (v as { spread?: boolean }).spread = true;
+      continue;
+    }
     if (v.t === "unknown" || v.t === "absent") return v;
     if (ix === "*") {
       if (v.t !== "list" && v.t !== "map") return UNKNOWN;
@@ -250,7 +265,8 @@ function applyIndex(value: Value, index: Array<string | number | "*">): Value {
       v = v.v[ix] ?? ABSENT;
     } else {
       if (v.t !== "map") return UNKNOWN;
-      v = v.v[ix.toLowerCase()] ?? ABSENT;
+      // Keys are exact: the map's are lower case, so a key with a capital letter is never present.
+      v = Object.hasOwn(v.v, ix) ? (v.v[ix] as Value) : ABSENT;
     }
   }
   return v;
@@ -282,8 +298,39 @@ function globToRegExp(glob: string, caseSensitive: boolean): RegExp {
   return new RegExp(`^${body}$`, caseSensitive ? "s" : "is");
 }
 
+/** Whether a string reads the same in every letter case (no cased letters). */
+function caseless(s: string): boolean {
+  return s.toLowerCase() === s.toUpperCase();
+}
+
+/**
+ * A comparison of a string known only up to case (`a`, lower case) with a literal: false when no
+ * case variant can satisfy it, true when every variant does, unknown otherwise.
+ */
+function compareAnyCase(op: string, a: string, y: string): Truth {
+  const ly = y.toLowerCase();
+  switch (op) {
+    case "eq":
+      return a !== ly ? false : caseless(a) ? true : undefined;
+    case "ne":
+      return not(compareAnyCase("eq", a, y));
+    case "contains":
+      return !a.includes(ly) ? false : caseless(y) ? true : undefined;
+    case "starts_with":
+      return !a.startsWith(ly) ? false : caseless(y) ? true : undefined;
+    case "ends_with":
+      return !a.endsWith(ly) ? false : caseless(y) ? true : undefined;
+    case "wildcard":
+      // Case-insensitive by definition: the same for every variant.
+      return globToRegExp(y, false).test(a);
+    default:
+      return undefined;
+  }
+}
+
 function compare(op: string, a: Value, b: Value): Truth {
   if (a.t === "absent") return false;
+  if (a.t === "anycase") return b.t === "str" ? compareAnyCase(op, a.v, b.v) : undefined;
   if (a.t !== "str" && a.t !== "num") return undefined;
   if (b.t !== "str" && b.t !== "num") return undefined;
   const x = a.v;
@@ -335,6 +382,7 @@ function evaluate(node: Node, probe: ProbeRequest): Value {
     case "in": {
       const left = evaluate(node.left, probe);
       if (left.t === "absent") return { t: "bool", v: false };
+      if (left.t === "anycase") return { t: "bool", v: orAll(node.set.map((item) => compareAnyCase("eq", left.v, item))) };
       if (left.t !== "str" && left.t !== "num") return { t: "bool", v: undefined };
       return { t: "bool", v: node.set.some((item) => item === String(left.v)) };
     }
@@ -355,11 +403,13 @@ function evaluate(node: Node, probe: ProbeRequest): Value {
 
 function call(name: string, args: Value[]): Value {
   const [a, b] = args;
-  const mapStr = (f: (s: string) => string): Value => {
+  /** `caseFree`: f gives the same for every letter case of its input (lower, upper), so it turns a string known up to case into a known one. */
+  const mapStr = (f: (s: string) => string, caseFree = false): Value => {
     if (!a) return UNKNOWN;
     if (a.t === "str") return str(f(a.v));
+    if (a.t === "anycase") return caseFree ? str(f(a.v)) : UNKNOWN;
     if (a.t === "list") {
-      const out: Value = { t: "list", v: a.v.map((x) => (x.t === "str" ? str(f(x.v)) : UNKNOWN)) };
+      const out: Value = { t: "list", v: a.v.map((x) => (x.t === "str" ? str(f(x.v)) : x.t === "anycase" && caseFree ? str(f(x.v)) : UNKNOWN)) };
       if ((a as { spread?: boolean }).spread) (out as { spread?: boolean }).spread = true;
       return out;
     }
@@ -367,9 +417,9 @@ function call(name: string, args: Value[]): Value {
   };
   switch (name) {
     case "lower":
-      return mapStr((s) => s.toLowerCase());
+      return mapStr((s) => s.toLowerCase(), true);
     case "upper":
-      return mapStr((s) => s.toUpperCase());
+      return mapStr((s) => s.toUpperCase(), true);
     case "url_decode":
       return mapStr((s) => {
         try {
@@ -379,10 +429,11 @@ function call(name: string, args: Value[]): Value {
         }
       });
     case "len":
-      return a?.t === "str" ? { t: "num", v: a.v.length } : a?.t === "list" ? { t: "num", v: a.v.length } : UNKNOWN;
+      return a?.t === "str" || a?.t === "anycase" || a?.t === "list" ? { t: "num", v: a.v.length } : UNKNOWN;
     case "starts_with":
     case "ends_with":
       if (a?.t === "absent") return { t: "bool", v: false };
+      if (a?.t === "anycase" && b?.t === "str") return { t: "bool", v: compareAnyCase(name, a.v, b.v) };
       if (a?.t !== "str" || b?.t !== "str") return { t: "bool", v: undefined };
       return { t: "bool", v: name === "starts_with" ? a.v.startsWith(b.v) : a.v.endsWith(b.v) };
     case "any":

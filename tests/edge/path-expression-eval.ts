@@ -87,7 +87,8 @@ export function evalPathExpression(expression: string, request: string | EvalReq
         return need("ip");
       case "http.request.headers": {
         expect("[");
-        const header = (JSON.parse(next() as string) as string).toLowerCase();
+        // The key as written: the map's keys are lower case, so `["Content-Length"]` finds nothing.
+        const header = JSON.parse(next() as string) as string;
         expect("]");
         expect("[");
         const index = next();

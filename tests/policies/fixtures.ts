@@ -115,13 +115,23 @@ export function managedWafRuleset(): PlannedResource {
   ]);
 }
 
-/** The guide's four families with expressions of the shape components/edge/waf-rules.ts builds (one needle each). */
+/**
+ * The guide's four families with expressions of the shape components/edge/waf-rules.ts builds: the
+ * signature rules with one needle each, the upload family as the prod plan registers it (issue 14
+ * item 3: no file body anywhere under /api/*, files go to Supabase Storage with signed upload URLs;
+ * the upload routes take only the JSON signed-URL request; bodies capped at Vercel's 4.5 MB; item 2:
+ * Content-Length read from the lower-cased `http.request.headers` map). The file types are the
+ * bucket's list shortened to two.
+ */
+const UPLOAD_METHODS = 'http.request.method in {"POST" "PUT" "PATCH"}';
+const CONTENT_TYPE = 'lower(http.request.headers["content-type"][0])';
 export const WAF_FAMILY_EXPRESSIONS: Record<string, string> = {
   "waf-sqli": '(lower(url_decode(http.request.uri.query)) contains "union select" or lower(url_decode(http.request.uri.query)) contains "\' or 1=1")',
   "waf-xss": '(lower(url_decode(http.request.uri.query)) contains "<script" or lower(url_decode(http.request.uri.path)) contains "<script")',
   "waf-path-traversal": '(lower(raw.http.request.uri) contains "../" or lower(raw.http.request.uri) contains "%2e%2e")',
-  "waf-file-upload":
-    'http.request.method in {"POST" "PUT" "PATCH"} and (starts_with(http.request.uri.path, "/api/")) and not (starts_with(http.request.uri.path, "/api/upload/")) and (starts_with(lower(http.request.headers["content-type"][0]), "multipart/form-data"))',
+  "waf-file-upload": `${UPLOAD_METHODS} and (starts_with(http.request.uri.path, "/api/")) and (starts_with(${CONTENT_TYPE}, "multipart/form-data") or starts_with(${CONTENT_TYPE}, "application/octet-stream") or starts_with(${CONTENT_TYPE}, "image/jpeg") or starts_with(${CONTENT_TYPE}, "application/pdf"))`,
+  "waf-file-upload-type": `${UPLOAD_METHODS} and (starts_with(http.request.uri.path, "/api/upload/")) and not starts_with(${CONTENT_TYPE}, "application/json")`,
+  "waf-file-upload-size": `${UPLOAD_METHODS} and (starts_with(http.request.uri.path, "/api/")) and (http.request.headers["content-length"][0] matches "^([1-9][0-9]{7,}|[5-9][0-9]{6}|4[6-9][0-9]{5}|45[1-9][0-9]{4}|450[1-9][0-9]{3}|4500[1-9][0-9]{2}|45000[1-9][0-9]{1}|450000[1-9])$" or ((starts_with(http.request.uri.path, "/api/upload/")) and not any(http.request.headers["content-length"][*] matches "^[0-9]+$")))`,
 };
 
 export function customWafRuleset(): PlannedResource {
