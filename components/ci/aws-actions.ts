@@ -39,6 +39,27 @@ export const POLICY_GROUPS = ["network", "compute", "data", "observability", "id
 export type PolicyGroup = (typeof POLICY_GROUPS)[number];
 
 export const SERVICE_ACTIONS: readonly ServiceActions[] = [
+  // The monitoring layer's log intake (components/monitoring/log-intake.ts): certificate, HTTP API, function, dedupe table.
+  {
+    prefix: "acm",
+    group: "network",
+    read: ["DescribeCertificate", "ListTagsForCertificate"],
+    write: ["AddTagsToCertificate", "DeleteCertificate", "RemoveTagsFromCertificate", "RequestCertificate", "UpdateCertificateOptions"],
+  },
+  // API Gateway v2 is authorised by HTTP verb on the resource path (Service Authorization Reference, "Amazon API Gateway Management").
+  { prefix: "apigateway", group: "compute", read: ["GET"], write: ["DELETE", "PATCH", "POST", "PUT"] },
+  {
+    prefix: "lambda",
+    group: "compute",
+    read: ["GetFunction", "GetFunctionCodeSigningConfig", "GetFunctionConfiguration", "GetPolicy", "ListTags", "ListVersionsByFunction"],
+    write: ["AddPermission", "CreateFunction", "DeleteFunction", "RemovePermission", "TagResource", "UntagResource", "UpdateFunctionCode", "UpdateFunctionConfiguration"],
+  },
+  {
+    prefix: "dynamodb",
+    group: "data",
+    read: ["DescribeContinuousBackups", "DescribeTable", "DescribeTimeToLive", "ListTagsOfResource"],
+    write: ["CreateTable", "DeleteTable", "TagResource", "UntagResource", "UpdateContinuousBackups", "UpdateTable", "UpdateTimeToLive"],
+  },
   {
     // The optional egress filter (components/firewall/egress-filter.ts); its alert log is a
     // CloudWatch log delivery (the logs entry's *LogDelivery and resource-policy actions).
@@ -285,6 +306,10 @@ export const RESOURCE_MODULE_SERVICES: Readonly<Record<string, readonly string[]
   inspector2: ["inspector2"],
   iam: ["iam"],
   networkfirewall: ["network-firewall", "logs"],
+  acm: ["acm"],
+  apigatewayv2: ["apigateway"],
+  lambda: ["lambda"],
+  dynamodb: ["dynamodb"],
 };
 
 /** `aws:ec2/vpc:Vpc` → `ec2`; undefined for non-AWS types. */

@@ -10,7 +10,9 @@ import { parseArgs } from "node:util";
 import { diffPlans } from "./plan-diff";
 import { readPlanDocument } from "./plan-document";
 import { diffMarkdownReport, diffSummaryText, markdownReport, summaryTable } from "./plan-report";
-import type { PlanOutcome } from "./run-plan";
+import { PolicyConfigError } from "./policy-evaluator";
+import { type PlanOutcome, runPlan } from "./run-plan";
+import { StackFileError } from "./stack-file";
 
 export const EXIT = { clean: 0, policyViolations: 1, invalidConfig: 2, failure: 3 } as const;
 
@@ -71,11 +73,6 @@ async function planCli(argv: string[], out: PlanConsole): Promise<number> {
     }
   }
 
-  // Loaded only now, so that a usage error above answers without loading the SDKs and the program.
-  // (`require`, not `import()`: the bundle in scripts/launch.cjs is CommonJS and evaluates the module here.)
-  const { runPlan } = require("./run-plan") as typeof import("./run-plan");
-  const { PolicyConfigError } = require("./policy-evaluator") as typeof import("./policy-evaluator");
-  const { StackFileError } = require("./stack-file") as typeof import("./stack-file");
   let outcome: PlanOutcome;
   try {
     outcome = await runPlan({ stack: args.stack, configFile: args.config && path.resolve(args.config) });

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { ENVIRONMENT_PATTERN, REPOSITORY_PATTERN } from "../../components/ci/trust";
+import { safeText } from "./common";
 import { DEFAULT_PRICES, retentionIssues } from "../../components/backups/retention";
 import { RESTORE_BUDGET_MINUTES } from "../../components/backups/rto";
 import type { ConfigIssue } from "../../components/shared/errors";
@@ -60,15 +62,9 @@ export const backupsConfigSchema = z.strictObject({
   /** Where the scheduled jobs run (.github/workflows/backup.yml). */
   github: z.strictObject({
     /** `owner/repo` whose workflow may assume the backup roles. @default promptandpause:ci.repository */
-    repository: z
-      .string()
-      .regex(/^[A-Za-z0-9_.-]{1,39}\/[A-Za-z0-9_.-]{1,100}$/, { error: "must be owner/repo as GitHub spells it" })
-      .optional(),
+    repository: safeText({ max: 140, pattern: REPOSITORY_PATTERN, problem: "must be owner/repo as GitHub spells it" }).optional(),
     /** GitHub environment of the jobs. @default "backup-<environment>" */
-    environment: z
-      .string()
-      .regex(/^[A-Za-z0-9_.-]{1,255}$/, { error: "must be a GitHub environment name (letters, digits, . _ -)" })
-      .optional(),
+    environment: safeText({ max: 255, pattern: ENVIRONMENT_PATTERN, problem: "must be a GitHub environment name (letters, digits, . _ -)" }).optional(),
   }).prefault({}),
   /**
    * Restore-drill duration that alarms, minutes. At most the restore step's share of the 4 h RTO

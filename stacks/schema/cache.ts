@@ -3,7 +3,6 @@ import { FARGATE_SIZES, plainEnvironmentIssues } from "../../components/app/work
 import { CACHE_DEFAULTS, CACHE_ENGINES } from "../../components/cache/cache";
 import type { ConfigIssue } from "../../components/shared/errors";
 import { cidrContains, overlappingPairs, parseCidr } from "../../policies/lib/cidr";
-import type { PlatformSettings } from "../config";
 import type { ScaleValues } from "../presets";
 import { AWS_REGIONS, checkNoVpcOverlap, checkNotWorld, ipv4Cidr, logRetentionDays, RFC1918 } from "./aws";
 import { safeText } from "./common";
@@ -91,8 +90,15 @@ export function workersEnabled(workers: WorkersSettings): boolean {
   return workers.enabled ?? workers.imageDigest !== undefined;
 }
 
+/** The keys the cache-layer check reads (stacks/config.ts passes the whole settings; no import of it here, so no cycle). */
+export interface CacheLayerCheckContext {
+  workers: WorkersSettings;
+  app: { team: string; secureCompute?: z.output<typeof secureComputeSchema> };
+  network: { cidr: string; reservedCidrs: ReadonlyArray<{ name: string; cidr: string }> };
+}
+
 /** Cross-key checks of the cache layer and the application tier. */
-export function checkCacheLayerConfig(all: Pick<PlatformSettings, "workers" | "app" | "network" | "aws" | "scale">, scale?: ScaleValues): ConfigIssue[] {
+export function checkCacheLayerConfig(all: CacheLayerCheckContext, scale?: ScaleValues): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const { workers, app } = all;
   if (workers.enabled === true && !workers.imageDigest) {

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import type { ConfigIssue } from "../../components/shared/errors";
-import type { PlatformSettings } from "../config";
 import { safeText } from "./common";
 import { logRetentionDays } from "./aws";
 
@@ -59,7 +58,14 @@ export const monitoringConfigSchema = z
 export type MonitoringSettings = z.output<typeof monitoringConfigSchema>;
 
 /** The intake needs the app's drain pointed at it, and the drain at this stack's own intake. */
-export function checkMonitoringConfig(all: PlatformSettings): ConfigIssue[] {
+/** The keys the monitoring check reads (no import of stacks/config.ts: no cycle). */
+export interface MonitoringCheckContext {
+  domain: string;
+  monitoring: MonitoringSettings;
+  app: { logDrain?: { endpoint: string } };
+}
+
+export function checkMonitoringConfig(all: MonitoringCheckContext): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const drain = all.app.logDrain;
   if (all.monitoring.logIntake.enabled && drain) {

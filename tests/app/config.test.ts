@@ -174,7 +174,7 @@ describe("promptandpause:app messages, as parseStackConfig prints them", () => {
       `${K}.functionRegions: does not include lhr1, the Vercel region next to the database (eu-west-2); every query would cross regions (got ["iad1"]). Add "lhr1" or remove ${K}.functionRegions to use it by default.`,
     ],
     ["nodeVersion", { nodeVersion: "18.x" }, `${K}.nodeVersion: must be one of "20.x", "22.x", "24.x" (got "18.x"). ${setIt(`${K}.nodeVersion`)}`],
-    ["logDrain endpoint not https", { logDrain: { endpoint: "http://logs.example.com/vercel" } }, `${K}.logDrain.endpoint: must be an https:// URL (got "http://logs.example.com/vercel"). ${setIt(`${K}.logDrain.endpoint`)}`],
+    ["logDrain endpoint not https", { logDrain: { endpoint: "http://logs.promptandpause.com/vercel" } }, `${K}.logDrain.endpoint: must be an https:// URL (got "http://logs.promptandpause.com/vercel"). ${setIt(`${K}.logDrain.endpoint`)}`],
     ["logDrain endpoint on a private host", { logDrain: { endpoint: "https://127.0.0.1/vercel" } }, `${K}.logDrain.endpoint: host 127.0.0.1 is in 127.0.0.0/8, an address range that is not on the public internet (got "https://127.0.0.1/vercel"). ${setIt(`${K}.logDrain.endpoint`)}`],
     ["logDrain endpoint on a CGNAT host", { logDrain: { endpoint: "https://100.64.0.1/vercel" } }, `${K}.logDrain.endpoint: host 100.64.0.1 is in 100.64.0.0/10, an address range that is not on the public internet (got "https://100.64.0.1/vercel"). ${setIt(`${K}.logDrain.endpoint`)}`],
     ["logDrain endpoint on localhost", { logDrain: { endpoint: "https://localhost:8443/vercel" } }, `${K}.logDrain.endpoint: host localhost is not a public internet host name (got "https://localhost:8443/vercel"). ${setIt(`${K}.logDrain.endpoint`)}`],
