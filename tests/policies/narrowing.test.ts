@@ -37,7 +37,9 @@ describe("the Rules-language evaluator (policies/lib/expression.ts)", () => {
     ["the exemption itself is open on the webhook path", 'starts_with(http.request.uri.path, "/api/") and not (http.request.uri.path eq "/api/webhooks/stripe" and http.request.method eq "POST")', { path: "/api/webhooks/stripe" }, undefined],
     ["in {…}", 'http.request.method in {"POST" "PUT"}', { method: "PUT" }, true],
     ["decoded, lower-cased query", 'lower(url_decode(http.request.uri.query)) contains "union select"', { query: "id=1%20UNION%20SELECT" }, true],
-    ["header map and any()", 'not any(http.request.headers.names[*] eq "content-length")', { headers: { "content-length": ["1"] } }, false],
+    // Header names keep the client's case (HTTP/1.1 sends Content-Length): a case-sensitive test of a name is unknown, lower() makes it definite.
+    ["header names compared case-sensitively are unknown", 'not any(http.request.headers.names[*] eq "content-length")', { headers: { "content-length": ["1"] } }, undefined],
+    ["header names through lower() and any()", 'not any(lower(http.request.headers.names[*])[*] eq "content-length")', { headers: { "content-length": ["1"] } }, false],
     ["an absent header compares false", 'http.request.headers["content-type"][0] eq "x"', { headers: {} }, false],
     ["matches", 'http.request.uri.path matches "^/api/[a-z]+$"', { path: "/api/abc" }, true],
     ["&& and ||", 'http.request.uri.path == "/a" || http.request.uri.path == "/b" && true', { path: "/b" }, true],
