@@ -5,7 +5,7 @@
  * Kept in the pack (no import of @pulumi/aws) so the pack depends on @pulumi/policy only.
  */
 import { AWS_TYPES } from "../guide";
-import { resourceType } from "./shapes";
+import { resourceType, type SecurityGroupIngressRuleInputs } from "./shapes";
 
 /** The foundation's AWS type tokens (policies/guide.ts) plus the cache layer's. */
 export const CACHE_LAYER_TYPES = {
@@ -35,17 +35,8 @@ export interface ReplicationGroupInputs {
   port?: number;
 }
 
-/** `vpc.SecurityGroupIngressRuleArgs`. */
-export interface IngressRuleInputs {
-  securityGroupId: string;
-  ipProtocol: string;
-  fromPort?: number;
-  toPort?: number;
-  cidrIpv4?: string;
-  cidrIpv6?: string;
-  prefixListId?: string;
-  referencedSecurityGroupId?: string;
-}
+/** `vpc.SecurityGroupIngressRuleArgs`: one shape for the pack (policies/lib/shapes.ts). */
+export type IngressRuleInputs = SecurityGroupIngressRuleInputs;
 
 /** `ec2.SecurityGroupRuleArgs` (the legacy rule resource). */
 export interface SecurityGroupRuleInputs {
