@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { evaluatePolicyPack } from "../../scripts/lib/policy-evaluator";
 import { composeNetwork } from "../../stacks/compose/network";
 import { type PlannedResource, platformConfigFor, rawStackConfig, recordProgram } from "../helpers/pulumi";
+import { planned } from "../policies/fixtures";
 import { T } from "./reachability";
 
 /**
@@ -32,10 +33,9 @@ const find = (name: string) => {
   return r;
 };
 
-/** A new resource registered beside the recorded ones. */
+/** A new resource registered beside the recorded ones (the pack's own fixture builder). */
 function added(type: string, name: string, inputs: Record<string, unknown>, deps: Record<string, string[]> = {}): PlannedResource {
-  const urn = `urn:pulumi:staging::promptandpause::${type}::${name}`;
-  return { urn, type, name, custom: true, parent: null, protect: false, retainOnDelete: false, dependencies: Object.values(deps).flat(), propertyDependencies: deps, provider: null, inputs, maskedInputs: inputs, secretPaths: [] };
+  return planned(type, name, inputs, { dependencies: Object.values(deps).flat(), propertyDependencies: deps });
 }
 
 function changed(name: string, inputs: Record<string, unknown>): PlannedResource[] {

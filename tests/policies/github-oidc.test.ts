@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { PlannedResource } from "../../scripts/lib/plan-types";
+import { planned, urnOf } from "./fixtures";
 import { violation, violationsOf } from "./helpers";
 
 const PROVIDER = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
@@ -16,21 +17,7 @@ function role(condition: unknown, principal: unknown = { Federated: PROVIDER }):
     name: "promptandpause-prod-ci-deploy",
     assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "GitHubActionsOidc", Effect: "Allow", Principal: principal, Action: "sts:AssumeRoleWithWebIdentity", Condition: condition }] }),
   };
-  return {
-    urn: "urn:pulumi:prod::promptandpause::promptandpause:ci:CiRoles$aws:iam/role:Role::ci-deploy",
-    type: "aws:iam/role:Role",
-    name: "ci-deploy",
-    custom: true,
-    parent: null,
-    protect: false,
-    retainOnDelete: false,
-    dependencies: [],
-    propertyDependencies: {},
-    provider: null,
-    inputs,
-    maskedInputs: inputs,
-    secretPaths: [],
-  };
+  return planned("aws:iam/role:Role", "ci-deploy", inputs, { urn: urnOf("aws:iam/role:Role", "ci-deploy", "promptandpause:ci:CiRoles") });
 }
 
 const pinned = { StringEquals: { [AUD]: "sts.amazonaws.com", [SUB]: "repo:promptandpause/infra:environment:production" } };
