@@ -201,6 +201,24 @@ function reconcile(source: string, metas: PolicyMeta[], given: Map<string, Polic
 // biome-ignore lint/suspicious/noExplicitAny: policy objects are passed through untyped
 type AnyPolicy = Record<string, any>;
 
+/**
+ * `args.notApplicable(reason)` throws the server's NotApplicableError, which the server catches
+ * and reads only the reason of; policies that cover several types call it for most resources. The
+ * error is built with `Error.stackTraceLimit` at 0, so V8 walks no frames for it.
+ */
+function withoutStackTrace(notApplicable: unknown): unknown {
+  if (typeof notApplicable !== "function") return notApplicable;
+  return (...reason: unknown[]) => {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      return notApplicable(...reason);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+  };
+}
+
 /** Keeps the `__pulumiType` a typed helper attached, so the server's fast type path still applies. */
 function withPulumiType<F extends object>(wrapper: F, original: unknown): F {
   const t = (original as { __pulumiType?: unknown } | undefined)?.__pulumiType;
@@ -216,7 +234,7 @@ function configuredPolicies(config: Map<string, Required<PolicyConfigEntry>>): A
   return (policies as AnyPolicy[]).map((p) => {
     const entry = config.get(p.name);
     const props = entry?.properties ?? {};
-    const inject = <A extends object>(args: A) => ({ ...args, getConfig: () => structuredClone(props) });
+    const inject = <A extends { notApplicable?: unknown }>(args: A) => ({ ...args, getConfig: () => structuredClone(props), notApplicable: withoutStackTrace(args.notApplicable) });
     const copy: AnyPolicy = { ...p, enforcementLevel: entry?.enforcementLevel ?? p.enforcementLevel };
     if (typeof p.validateResource === "function") {
       const original = p.validateResource;
@@ -244,15 +262,34 @@ function toWire(value: unknown): unknown {
   return value;
 }
 
+/**
+ * A resource's properties as the analyzer handlers read them. The engine hands an analyzer a
+ * Struct decoded off the wire; the handlers only ever call its `toJavaScript()` and deep-copy the
+ * result (`deserializeProperties` builds fresh objects and never writes to its input). Encoding to
+ * a Struct and decoding it again is the identity on the JSON values a plan holds (strings, finite
+ * numbers, booleans, null, arrays, objects, once `wireProperties` has put the engine's sentinel
+ * in place of each unknown), which tests/policies/evaluator-wire.test.ts checks for every
+ * resource of both stacks. So this Struct answers with the wire value itself: decoding it again
+ * for every policy and resource (each stack policy reads every resource) was most of the pack's
+ * time.
+ */
 function struct(props: Record<string, unknown>) {
-  return structpb.Struct.fromJavaScript(toWire(props));
+  const wire = wireProperties(props);
+  const message = new structpb.Struct();
+  message.toJavaScript = () => wire;
+  return message;
+}
+
+/** Properties as they go on the wire to an analyzer: unknowns as the engine's sentinel. */
+export function wireProperties(props: Record<string, unknown>): Record<string, unknown> {
+  return toWire(props) as Record<string, unknown>;
 }
 
 function options(r: PlannedResource) {
   const o = new analyzerpb.AnalyzerResourceOptions();
   o.setProtect(r.protect);
   if (r.parent) o.setParent(r.parent);
-  return o;
+  return withFrozenGetters(o);
 }
 
 /** `urn::id` → the provider resource in the plan, as the engine attaches it. */
@@ -266,7 +303,7 @@ function providerOf(r: PlannedResource, byUrn: Map<string, PlannedResource>) {
   msg.setUrn(p.urn);
   msg.setName(p.name);
   msg.setProperties(struct(p.inputs));
-  return msg;
+  return withFrozenGetters(msg);
 }
 
 function memoize<K, V>(compute: (key: K) => V): (key: K) => V {
@@ -275,6 +312,40 @@ function memoize<K, V>(compute: (key: K) => V): (key: K) => V {
     if (!cache.has(key)) cache.set(key, compute(key));
     return cache.get(key) as V;
   };
+}
+
+/** The no-argument getters of a protobuf message class, found once per class. */
+const gettersOf = memoize((proto: object): string[] => {
+  const names: string[] = [];
+  for (let p = proto; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+    for (const key of Object.getOwnPropertyNames(p)) {
+      const member = (p as Record<string, unknown>)[key];
+      if (/^get[A-Z]/.test(key) && typeof member === "function" && member.length === 0) names.push(key);
+    }
+  }
+  return names;
+});
+
+/**
+ * The handlers call a request's getters again for every policy (each stack policy reads every
+ * resource's type, URN, options, provider…), and a protobuf getter looks its field up each time.
+ * A request is complete once built and never changes, so each getter of `message` keeps its first
+ * answer. (A repeated field's getter already returns the message's own array every time.)
+ */
+function withFrozenGetters(message: ProtoMessage): ProtoMessage {
+  for (const key of gettersOf(Object.getPrototypeOf(message))) {
+    const get = message[key];
+    let answered = false;
+    let answer: unknown;
+    message[key] = () => {
+      if (!answered) {
+        answer = get.call(message);
+        answered = true;
+      }
+      return answer;
+    };
+  }
+  return message;
 }
 
 function call(rpc: Rpc, request: unknown): Promise<ProtoMessage> {
@@ -336,7 +407,7 @@ export async function evaluatePolicyPack(resources: PlannedResource[], opts: Eva
   };
 
   for (const r of resources) {
-    const resp = await call(analyze, describe(new analyzerpb.AnalyzeRequest(), r));
+    const resp = await call(analyze, withFrozenGetters(describe(new analyzerpb.AnalyzeRequest(), r)));
     evaluated += enabledResourcePolicies - notApplicableCount(resp);
     out.push(...violations(resp, r.urn));
   }
@@ -353,7 +424,7 @@ export async function evaluatePolicyPack(resources: PlannedResource[], opts: Eva
         d.setUrnsList(urns);
         deps.set(k, d);
       }
-      return m;
+      return withFrozenGetters(m);
     }),
   );
   const stackResp = await call(analyzeStack, stackReq);

@@ -28,8 +28,8 @@ export interface RecordOptions {
    * Skip what the SDK computes for the engine's or a debugger's benefit and the plan never
    * shows: the serialized code of dynamic providers (`__provider`: the serializer inspects
    * closures through the V8 inspector and reads the package tree with npm's arborist, about a
-   * second), each resource's source position and the stack trace kept on every SDK promise (a
-   * full stack formatted each time). Whether each provider really serializes is proven by the
+   * second), each resource's source position and the stack trace kept on every SDK promise for
+   * its leak detector (frames walked for every promise). Whether each provider really serializes is proven by the
    * providers' own tests. @default false
    */
   skipEngineExtras?: boolean;
@@ -117,26 +117,32 @@ export async function recordProgram<T>(program: () => T | Promise<T>, options: R
 /**
  * `pulumi.dynamic.Resource` calls `serializeFunction` through the serializer module's exports
  * object, and every resource asks the static `Resource.callsites()` for its source position;
- * replacing both (for this run only) skips the work. The SDK also keeps a formatted stack trace
- * on every promise it creates, for its leak detector (`new Error().stack` on a message-less
- * Error in runtime/debuggable.js); those are left unformatted, every other error is formatted
- * exactly as V8 does.
+ * replacing both (for this run only) skips the work. The SDK also keeps a stack trace on every
+ * promise it creates, for its leak detector (`new Error().stack` in runtime/debuggable.js, printed
+ * only under PULUMI_DEBUG_PROMISE_LEAKS): `debuggablePromise` runs unchanged (ids, context, leak
+ * tracking) with `Error.stackTraceLimit` at 0, so V8 walks no frames for it. Every other error
+ * keeps its full stack.
  */
 function stubEngineExtras(): () => void {
   const serializer = require("@pulumi/pulumi/runtime/closure/serializeClosure") as { serializeFunction: unknown };
+  const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: (p: Promise<unknown>, ctx: unknown) => Promise<unknown> };
   const resource = pulumi.Resource as unknown as { callsites: unknown };
-  const originals = { serializeFunction: serializer.serializeFunction, callsites: resource.callsites, prepareStackTrace: Error.prepareStackTrace };
+  const originals = { serializeFunction: serializer.serializeFunction, callsites: resource.callsites, debuggablePromise: debuggable.debuggablePromise };
   serializer.serializeFunction = async () => ({ text: "[dynamic provider code is not serialized by the offline plan]", containsSecrets: false });
   resource.callsites = () => [];
-  Error.prepareStackTrace = (error, frames) => {
-    if (error instanceof Error && error.message === "" && error.name === "Error") return "";
-    if (originals.prepareStackTrace) return originals.prepareStackTrace(error, frames);
-    return `${String(error)}${frames.map((frame) => `\n    at ${frame}`).join("")}`;
+  debuggable.debuggablePromise = (promise, ctx) => {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      return originals.debuggablePromise(promise, ctx);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
   };
   return () => {
     serializer.serializeFunction = originals.serializeFunction;
     resource.callsites = originals.callsites;
-    Error.prepareStackTrace = originals.prepareStackTrace;
+    debuggable.debuggablePromise = originals.debuggablePromise;
   };
 }
 

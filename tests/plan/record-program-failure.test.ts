@@ -40,8 +40,9 @@ describe("recordProgram when the program fails", () => {
 });
 
 describe("recordProgram with skipEngineExtras (as the plan runs it)", () => {
-  it("a program's own error still carries its stack trace, and the stack formatter is restored afterwards", async () => {
-    const before = Error.prepareStackTrace;
+  it("a program's own error still carries its stack trace, and the SDK's promise wrapper and the stack limit are restored afterwards", async () => {
+    const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: unknown };
+    const before = { wrapper: debuggable.debuggablePromise, limit: Error.stackTraceLimit };
     const failure = await recordProgram(
       async () => {
         // Formatted while the run is on (V8 formats a stack on first access), then thrown.
@@ -56,6 +57,6 @@ describe("recordProgram with skipEngineExtras (as the plan runs it)", () => {
     );
     expect(failure.message).toBe("component bug");
     expect(failure.stack).toMatch(/^Error: component bug\n\s+at /);
-    expect(Error.prepareStackTrace).toBe(before);
+    expect({ wrapper: debuggable.debuggablePromise, limit: Error.stackTraceLimit }).toEqual(before);
   });
 });
