@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 /**
@@ -20,6 +21,9 @@ export default defineConfig({
   test: {
     // No top-level `include`: a project that `extends` the root would get it concatenated to its own.
     pool: "forks",
+    // One worker per core. Vitest's default outside watch mode is one fewer than the cores, which
+    // on the 2-core machines this runs on (and GitHub's runners) is a single worker for the suite.
+    maxWorkers: availableParallelism(),
     testTimeout: 60_000,
     hookTimeout: 180_000,
     projects: [

@@ -11,7 +11,7 @@ import { parseDocument } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Backups } from "../../components/backups/backups";
 import type { PlannedResource } from "../../scripts/lib/plan-types";
-import { runPlanCli } from "../helpers/plan-cli";
+import { runPlanInProcess } from "../helpers/plan-cli";
 import { recordProgram, REPO_ROOT } from "../helpers/pulumi";
 import { violation, violationsOf } from "../policies/helpers";
 
@@ -115,13 +115,13 @@ describe("iam-no-wildcard-actions", () => {
   });
 });
 
-describe("a prod stack file that turns off a guarantee (real plan CLI)", () => {
+describe("a prod stack file that turns off a guarantee (the plan CLI's entry, in-process)", () => {
   it("is refused with exit 2, naming versioning, objectLock and drReplica", async () => {
     const doc = parseDocument(readFileSync(join(REPO_ROOT, "Pulumi.prod.yaml"), "utf8"));
     for (const key of ["versioning", "objectLock", "drReplica"]) doc.setIn(["config", "promptandpause:backups", key], false);
     const file = join(mkdtempSync(join(tmpdir(), "pp-backups-stack-")), "Pulumi.prod.yaml");
     writeFileSync(file, doc.toString());
-    const r = await runPlanCli(["--stack", "prod", "--config", file]);
+    const r = await runPlanInProcess(["--stack", "prod", "--config", file]);
     expect(r.code).toBe(2);
     for (const key of ["versioning", "objectLock", "drReplica"]) expect(r.stderr + r.stdout).toContain(`promptandpause:backups.${key}: cannot be turned off`);
   });

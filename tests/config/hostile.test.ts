@@ -2,8 +2,7 @@ import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Document } from "yaml";
-import { planMain } from "../../scripts/lib/plan-main";
-import { editedStackFile, runPlanCli, tempDir } from "../plan/support";
+import { editedStackFile, runPlanCli, runPlanInProcess, tempDir } from "../plan/support";
 import { readFileSync } from "node:fs";
 import { REPO_ROOT } from "../helpers/pulumi";
 
@@ -117,11 +116,9 @@ function fileFor(c: Case, index: number): string {
   return file;
 }
 
-async function plan(file: string): Promise<{ code: number; output: string; errors: string[] }> {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  const code = await planMain(["--config", file], { log: (t) => lines.push(t), error: (t) => errors.push(t) });
-  return { code, output: [...lines, ...errors].join("\n"), errors };
+async function plan(file: string): Promise<{ code: number | null; output: string; errors: string[] }> {
+  const run = await runPlanInProcess(["--config", file]);
+  return { code: run.code, output: `${run.stdout}${run.stderr}`, errors: run.stderr.split("\n") };
 }
 
 /** The problem lines `  - <key path>: …` of an exit-2 answer. */

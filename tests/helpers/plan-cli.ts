@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import * as path from "node:path";
+import { planMain } from "../../scripts/lib/plan-main";
 import { findRepoRoot } from "../../scripts/lib/repo-root";
 
 /** The plan CLI as a child process, exactly as `npm run plan -- …` runs it (package.json). */
@@ -26,4 +27,16 @@ export function runPlanCli(args: readonly string[], timeoutMs = 240_000, env: Re
       },
     );
   });
+}
+
+/**
+ * The plan CLI's own entry (`planMain`, which scripts/plan.ts runs with the process's arguments)
+ * in this process: the same flags, output and exit code, without a process start and an SDK load
+ * per run. Plans made this way run one after another (Pulumi's runtime state is per process).
+ */
+export async function runPlanInProcess(args: readonly string[]): Promise<CliResult> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code = await planMain([...args], { log: (text) => stdout.push(text), error: (text) => stderr.push(text) });
+  return { code, stdout: stdout.map((line) => `${line}\n`).join(""), stderr: stderr.map((line) => `${line}\n`).join("") };
 }

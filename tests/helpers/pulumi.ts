@@ -54,9 +54,24 @@ export function platformConfigFor(stack: "staging" | "prod" = "staging", overrid
   return parseStackConfig(rawStackConfig(stack, overrides));
 }
 
-/** The full offline plan of a stack (or of a settings file), in-process. */
-export function planStack(target: "staging" | "prod" | { file: string; stack?: string }): Promise<PlanOutcome> {
-  return typeof target === "string" ? runPlan({ stack: target }) : runPlan({ stack: target.stack ?? "staging", configFile: target.file });
+const committedPlans = new Map<string, Promise<PlanOutcome>>();
+
+/**
+ * The full offline plan of a stack (or of a settings file), in-process. The plan of a committed
+ * stack file is made once per process and shared by every test file in it (the shared project
+ * runs many files in one worker, vitest.config.mts); each caller gets its own deep copy, so
+ * nothing a test does to its plan reaches another. A settings file is planned on every call.
+ */
+export async function planStack(target: "staging" | "prod" | { file: string; stack?: string }): Promise<PlanOutcome> {
+  if (typeof target !== "string") return runPlan({ stack: target.stack ?? "staging", configFile: target.file });
+  let plan = committedPlans.get(target);
+  if (!plan) {
+    plan = runPlan({ stack: target });
+    committedPlans.set(target, plan);
+    // A failed plan is not kept: the next caller sees the failure afresh.
+    plan.catch(() => committedPlans.delete(target));
+  }
+  return structuredClone(await plan);
 }
 
 /** Resources of one type. */

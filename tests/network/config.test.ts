@@ -4,7 +4,7 @@ import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { describe, expect, it } from "vitest";
 import { configErrorOf, patched, problemLines, problemsOrNone, validRaw } from "../config/support";
-import { runPlanCli } from "../helpers/plan-cli";
+import { runPlanInProcess } from "../helpers/plan-cli";
 import { REPO_ROOT } from "../helpers/pulumi";
 
 /**
@@ -68,7 +68,7 @@ describe("the plan command", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "network-config-"));
     const target = path.join(dir, "Pulumi.staging.yaml");
     writeFileSync(target, yaml.dump(file));
-    const result = await runPlanCli(["--stack", "staging", "--config", target]);
+    const result = await runPlanInProcess(["--stack", "staging", "--config", target]);
     expect(result.code).toBe(2);
     const output = result.stdout + result.stderr;
     expect(output).toContain("promptandpause:network.adminCidrs: together cover a world range");

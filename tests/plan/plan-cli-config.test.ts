@@ -3,12 +3,13 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { YAMLMap } from "yaml";
 import { SECRET_PLACEHOLDER } from "../../scripts/lib/stack-file";
-import { type CliResult, editedStackFile, runPlanCli, tempDir } from "./support";
+import { type CliResult, editedStackFile, runPlanCli, runPlanInProcess, tempDir } from "./support";
 
 /**
  * `npm run plan` refuses bad input with the documented exit codes: 2 for invalid configuration
- * (every bad key, before anything is planned), 3 for bad usage. One child process per case,
- * all started together.
+ * (every bad key, before anything is planned), 3 for bad usage. The secrets case runs as a child
+ * process (nothing any library prints may carry the secret); the others through the CLI's own
+ * entry in this process (`planMain`, tests/helpers/plan-cli.ts), one after another.
  */
 
 const LEAKED = "sk_live_51HxFAKEbutRealLookingKey0123456789";
@@ -43,16 +44,15 @@ beforeAll(async () => {
   writeFileSync(invalidYamlFile, "config:\n  promptandpause:environment: staging\n    promptandpause:domain: [unclosed\n");
   missingFilePath = path.join(dir, "does-not-exist.yaml");
 
-  [threeErrors, secrets, badFlag, badStackName, missingFile, missingStack, invalidYaml, help] = await Promise.all([
-    runPlanCli(["--config", threeErrorsFile]),
-    runPlanCli(["--config", secretsFile]),
-    runPlanCli(["--bogus"]),
-    runPlanCli(["--stack", "../etc"]),
-    runPlanCli(["--config", missingFilePath]),
-    runPlanCli(["--stack", "no-such-stack"]),
-    runPlanCli(["--config", invalidYamlFile]),
-    runPlanCli(["--help"]),
-  ]);
+  const secretsRun = runPlanCli(["--config", secretsFile]);
+  threeErrors = await runPlanInProcess(["--config", threeErrorsFile]);
+  badFlag = await runPlanInProcess(["--bogus"]);
+  badStackName = await runPlanInProcess(["--stack", "../etc"]);
+  missingFile = await runPlanInProcess(["--config", missingFilePath]);
+  missingStack = await runPlanInProcess(["--stack", "no-such-stack"]);
+  invalidYaml = await runPlanInProcess(["--config", invalidYamlFile]);
+  help = await runPlanInProcess(["--help"]);
+  secrets = await secretsRun;
 });
 
 describe("invalid configuration exits 2 and lists every bad key", () => {

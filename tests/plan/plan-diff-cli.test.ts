@@ -7,13 +7,14 @@ import type { PlanDocument } from "../../scripts/lib/run-plan";
 import { SECRET_PLACEHOLDER } from "../../scripts/lib/stack-file";
 import { GUIDE } from "../../stacks/guide";
 import { mermaidBlocks, parseMermaid } from "../helpers/mermaid";
-import { type CliResult, editedStackFile, runPlanCli, tempDir } from "./support";
+import { type CliResult, editedStackFile, runPlanInProcess, tempDir } from "./support";
 
 /**
  * `npm run plan -- --stack prod --diff-against BASE.json` over fixture plans built by the real
  * plan command: the real prod settings as the base branch, and two pull requests made with
  * `--config FILE` (a looser API rate limit; the Supabase project moved to another region).
- * Four plan processes: the base first, then the three heads together.
+ * Each through the CLI's own entry in this process (`planMain`, tests/helpers/plan-cli.ts): the
+ * base first, then the heads; tests/plan/plan-cli-stacks.test.ts runs that entry as a process.
  */
 
 const CIPHERTEXT = "v1:ZmFrZSBjaXBoZXJ0ZXh0IG9mIGEgc3RyaXBlIGtleQ==";
@@ -36,7 +37,7 @@ beforeAll(async () => {
   const dir = tempDir("plan-diff");
   const basePath = path.join(dir, "base.json");
   const baseMd = path.join(dir, "base.md");
-  baseCli = await runPlanCli(["--stack", "prod", "--json", basePath, "--markdown", baseMd]);
+  baseCli = await runPlanInProcess(["--stack", "prod", "--json", basePath, "--markdown", baseMd]);
   if (baseCli.code !== 0) throw new Error(`base plan failed (exit ${baseCli.code}):\n${baseCli.stderr}`);
   base = readPlanDocument(basePath);
   baseMarkdown = readFileSync(baseMd, "utf8");
@@ -56,17 +57,15 @@ beforeAll(async () => {
   const head = async (label: keyof typeof runs, config: string) => {
     const json = path.join(dir, `${label}.json`);
     const md = path.join(dir, `${label}.md`);
-    const cli = await runPlanCli(["--stack", "prod", "--config", config, "--diff-against", basePath, "--json", json, "--markdown", md]);
+    const cli = await runPlanInProcess(["--stack", "prod", "--config", config, "--diff-against", basePath, "--json", json, "--markdown", md]);
     if (!existsSync(json)) throw new Error(`${label}: no plan written (exit ${cli.code}):\n${cli.stderr}`);
     const doc = readPlanDocument(json);
     runs[label] = { cli, markdown: existsSync(md) ? readFileSync(md, "utf8") : "", doc, diff: diffPlans(base, doc) };
   };
-  [badBase, wrongStack] = await Promise.all([
-    runPlanCli(["--stack", "prod", "--diff-against", baseMd]),
-    runPlanCli(["--stack", "staging", "--diff-against", basePath]),
-    head("rateLimit", rateLimitFile),
-    head("region", regionFile),
-  ]);
+  badBase = await runPlanInProcess(["--stack", "prod", "--diff-against", baseMd]);
+  wrongStack = await runPlanInProcess(["--stack", "staging", "--diff-against", basePath]);
+  await head("rateLimit", rateLimitFile);
+  await head("region", regionFile);
 });
 
 describe("a pull request that loosens the API rate limit", () => {

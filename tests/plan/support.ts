@@ -5,7 +5,7 @@ import { parseDocument } from "yaml";
 import { z } from "zod";
 import { REPO_ROOT } from "../helpers/pulumi";
 
-export { type CliResult, runPlanCli } from "../helpers/plan-cli";
+export { type CliResult, runPlanCli, runPlanInProcess } from "../helpers/plan-cli";
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(path.join(tmpdir(), `promptandpause-${prefix}-`));

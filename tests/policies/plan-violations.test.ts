@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { type Document, parseDocument } from "yaml";
-import { type CliResult, runPlanCli } from "../helpers/plan-cli";
+import { type CliResult, runPlanInProcess } from "../helpers/plan-cli";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GUIDE } from "../../stacks/guide";
 import { DEFAULT_RATE_LIMIT_PATHS, edgeConfigSchema } from "../../stacks/schema/edge";
@@ -10,8 +10,10 @@ import { DEFAULT_RATE_LIMIT_PATHS, edgeConfigSchema } from "../../stacks/schema/
 /**
  * Issue 6: a stack file that loosens a guide security rule is accepted by the config schema (which
  * checks types and feasibility only) and refused by the policy pack: `npm run plan` exits 1 and
- * names the policy. Each case is the real Pulumi.prod.yaml with one change, planned by the real
- * CLI as a child process. The unmodified file plans clean.
+ * names the policy. Each case is the real Pulumi.prod.yaml with one change, planned by the CLI's
+ * own entry in this process (`planMain`: the flags, output and exit code of `npm run plan`;
+ * tests/plan/plan-cli-stacks.test.ts runs the same entry as a child process). The unmodified file
+ * plans clean.
  */
 
 const EDGE = ["config", "promptandpause:edge"];
@@ -141,20 +143,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 beforeAll(async () => {
   const jobs = [{ key: "unmodified", edit: (_doc: Document) => {} }, ...CASES.map((c) => ({ key: c.change, edit: c.edit }))];
-  // Build the bundle once before the parallel runs, so they never race to write it.
-  const warm = await runPlanCli(["--help"]);
-  if (warm.code !== 0) throw new Error(`npm run plan -- --help failed (exit ${warm.code}):\n${warm.stderr}`);
-  const started = Date.now();
-  await Promise.all(
-    jobs.map(async (job, i) => {
-      const config = prodStackFileWith(path.join(dir, `prod-${i}.yaml`), job.edit);
-      const json = path.join(dir, `plan-${i}.json`);
-      const cli = await runPlanCli(["--stack", "prod", "--config", config, "--json", json]);
-      const violations = cli.code === 0 || cli.code === 1 ? (JSON.parse(readFileSync(json, "utf8")).policies.violations as Violation[]) : [];
-      runs.set(job.key, { cli, violations });
-    }),
-  );
-  console.log(`plan-violations: ${jobs.length} plans in parallel took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  for (const [i, job] of jobs.entries()) {
+    const config = prodStackFileWith(path.join(dir, `prod-${i}.yaml`), job.edit);
+    const json = path.join(dir, `plan-${i}.json`);
+    const cli = await runPlanInProcess(["--stack", "prod", "--config", config, "--json", json]);
+    const violations = cli.code === 0 || cli.code === 1 ? (JSON.parse(readFileSync(json, "utf8")).policies.violations as Violation[]) : [];
+    runs.set(job.key, { cli, violations });
+  }
 }, 300_000);
 
 const run = (key: string): Run => {
