@@ -28,9 +28,9 @@ export interface RecordOptions {
    * Skip what the SDK computes for the engine's or a debugger's benefit and the plan never
    * shows: the serialized code of dynamic providers (`__provider`: the serializer inspects
    * closures through the V8 inspector and reads the package tree with npm's arborist, about a
-   * second), each resource's source position and the stack trace kept on every SDK promise for
-   * its leak detector (frames walked for every promise). Whether each provider really serializes is proven by the
-   * providers' own tests. @default false
+   * second), each resource's source position and the stack frames the SDK's leak detector walks
+   * for every promise. Whether each provider really serializes is proven by the providers' own
+   * tests. @default false
    */
   skipEngineExtras?: boolean;
 }
