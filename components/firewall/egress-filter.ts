@@ -5,6 +5,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { physicalName } from "../shared/naming";
 import { mergeTags, type Tags } from "../shared/tags";
 
+/** The most domains `allowedDomains` may list (stacks/schema/aws.ts). */
+export const MAX_ALLOWED_DOMAINS = 100;
+const RULE_GROUP_CAPACITY = MAX_ALLOWED_DOMAINS * 2 * 2;
+
 export interface EgressFilterArgs {
   namePrefix: string;
   vpcId: pulumi.Input<string>;
@@ -53,8 +57,10 @@ export class EgressFilter extends pulumi.ComponentResource {
         name: groupName,
         type: "STATEFUL",
         // Capacity units: a domain list uses one per domain and target type (Network Firewall
-        // "Setting rule group capacity"); room for the whole list on both target types, twice.
-        capacity: Math.max(100, args.allowedDomains.length * 4),
+        // "Setting rule group capacity"). AWS fixes a rule group's capacity when it is created (the
+        // provider replaces the group on a change, and the policy that names it blocks that), so
+        // it is sized once for the longest list the config accepts, on both target types, twice.
+        capacity: RULE_GROUP_CAPACITY,
         ruleGroup: {
           rulesSource: { rulesSourceList: { generatedRulesType: "ALLOWLIST", targetTypes: ["TLS_SNI", "HTTP_HOST"], targets: [...args.allowedDomains] } },
         },

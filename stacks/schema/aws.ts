@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DEFAULT_EGRESS_DOMAINS } from "../../components/firewall/egress-filter";
+import { DEFAULT_EGRESS_DOMAINS, MAX_ALLOWED_DOMAINS } from "../../components/firewall/egress-filter";
 import { LOG_RETENTION_DAYS } from "../../components/shared/aws";
 import { AZ_NAME, VPC_PREFIX_RANGE } from "../../components/network/subnets";
 import type { ConfigIssue } from "../../components/shared/errors";
@@ -109,7 +109,7 @@ export const networkConfigSchema = z.strictObject({
       allowedDomains: z
         .array(safeText({ max: 253, pattern: /^\.?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, problem: "must be a lowercase domain like api.openai.com, or .supabase.co for the domain and its subdomains" }))
         .min(1)
-        .max(100)
+        .max(MAX_ALLOWED_DOMAINS)
         .default([...DEFAULT_EGRESS_DOMAINS]),
     })
     .prefault({}),

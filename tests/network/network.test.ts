@@ -1,7 +1,9 @@
 import * as awsProvider from "@pulumi/aws/provider";
 import { beforeAll, describe, expect, it } from "vitest";
+import { MAX_ALLOWED_DOMAINS } from "../../components/firewall/egress-filter";
 import { EC2_DESCRIPTION_CHARS } from "../../components/firewall/flows";
 import type { Segment } from "../../components/network/segments";
+import { awsMockOutputs } from "../../scripts/lib/mock-outputs/aws";
 import type { RecordedRun } from "../../scripts/lib/record-program";
 import { composeNetwork } from "../../stacks/compose/network";
 import { one, ofType, type PlannedResource, platformConfigFor, rawStackConfig, recordProgram } from "../helpers/pulumi";
@@ -215,6 +217,15 @@ describe("prod (3 AZs, one NAT per AZ)", () => {
   });
 });
 
+/** The endpoint the mocked firewall attaches to `subnet`, from the mocks' own answers for both resources. */
+function endpointIn(firewall: PlannedResource, subnet: PlannedResource): string | undefined {
+  const subnetId = awsMockOutputs["aws:ec2/subnet:Subnet"]?.(subnet.inputs, subnet.name)?.id;
+  const status = awsMockOutputs["aws:networkfirewall/firewall:Firewall"]?.({ ...firewall.inputs, subnetMappings: [{ subnetId }] }, firewall.name) as
+    | { firewallStatuses: Array<{ syncStates: Array<{ attachments: Array<{ endpointId: string }> }> }> }
+    | undefined;
+  return status?.firewallStatuses[0]?.syncStates[0]?.attachments[0]?.endpointId;
+}
+
 describe("prod with network.egressFiltering: network-firewall (the guide's 443 to api_services by name)", () => {
   let resources: PlannedResource[];
   beforeAll(async () => {
@@ -229,9 +240,11 @@ describe("prod with network.egressFiltering: network-firewall (the guide's 443 t
       expect(route.inputs.destinationCidrBlock).toBe("0.0.0.0/0");
       expect(route.propertyDependencies.routeTableId).toEqual([byName(resources, `network-rt-application-${az}`).urn]);
       expect(route.propertyDependencies.vpcEndpointId?.sort()).toEqual([firewall.urn, byName(resources, `network-subnet-inspection-${az}`).urn].sort());
-      // The mocked DescribeFirewall reports one endpoint per subnet mapping: the route takes the one in this AZ's inspection subnet.
-      expect(String(route.inputs.vpcEndpointId)).toMatch(/^vpce-/);
+      // The mocked firewall reports one endpoint per subnet mapping (as DescribeFirewall's
+      // SyncStates do): the route takes the one attached to this AZ's inspection subnet.
+      expect(route.inputs.vpcEndpointId).toBe(endpointIn(firewall, byName(resources, `network-subnet-inspection-${az}`)));
     }
+    expect(new Set(azs.map((az) => byName(resources, `egress-filter-route-application-${az}`).inputs.vpcEndpointId)).size).toBe(azs.length);
     const applicationTables = new Set(azs.map((az) => byName(resources, `network-rt-application-${az}`).urn));
     expect(ofType(resources, T.route).filter((r) => applicationTables.has(r.propertyDependencies.routeTableId?.[0] ?? "") && r.propertyDependencies.natGatewayId)).toEqual([]);
   });
@@ -256,6 +269,15 @@ describe("prod with network.egressFiltering: network-firewall (the guide's 443 t
     expect(list.targets).toEqual(expect.arrayContaining(["api.openai.com", "api.anthropic.com", "api.stripe.com", ".supabase.co", ".amazonaws.com"]));
     const logging = one(resources, "aws:networkfirewall/loggingConfiguration:LoggingConfiguration");
     expect((logging.inputs.loggingConfiguration as { logDestinationConfigs: Array<{ logType: string }> }).logDestinationConfigs.map((c) => c.logType)).toEqual(["ALERT"]);
+  });
+
+  it("sizes the rule group once for the longest list the config takes (AWS fixes capacity at creation)", async () => {
+    const capacity = (rs: PlannedResource[]) => one(rs, "aws:networkfirewall/ruleGroup:RuleGroup").inputs.capacity as number;
+    const domains = Array.from({ length: MAX_ALLOWED_DOMAINS }, (_, i) => `api${i}.vendor-${i}.io`);
+    const longest = (await recordNetwork("prod", { egressFiltering: { mode: "network-firewall", allowedDomains: domains } })).resources;
+    expect(capacity(longest)).toBe(capacity(resources));
+    // One unit per domain and target type (TLS_SNI, HTTP_HOST).
+    expect(capacity(longest)).toBeGreaterThanOrEqual(MAX_ALLOWED_DOMAINS * 2);
   });
 
   it("is off by default: no firewall and no inspection subnets", async () => {
