@@ -266,8 +266,11 @@ export const AWS_TYPES = {
   rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
   role: "aws:iam/role:Role",
   vpnConnection: "aws:ec2/vpnConnection:VpnConnection",
+  defaultNetworkAcl: "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl",
   launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
+  launchConfiguration: "aws:ec2/launchConfiguration:LaunchConfiguration",
   instance: "aws:ec2/instance:Instance",
+  spotInstanceRequest: "aws:ec2/spotInstanceRequest:SpotInstanceRequest",
 } as const;
 
 /** The guide's "Firewall Rules" as the pack enforces them. */

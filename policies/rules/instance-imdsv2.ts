@@ -1,6 +1,8 @@
 /**
  * instance-imdsv2: every EC2 instance and launch template requires IMDSv2 session tokens
- * (`metadataOptions.httpTokens: "required"`). With IMDSv1 a server-side request forgery (or a
+ * (`metadataOptions.httpTokens: "required"`), and so does every other resource that starts
+ * instances with its own metadata options (an auto-scaling launch configuration, a spot instance
+ * request): otherwise switching to one of those would get IMDSv1 past the floor. With IMDSv1 a server-side request forgery (or a
  * forwarded packet) can read the instance role's credentials with one GET.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
@@ -20,18 +22,24 @@ export const configSchema = {
   },
 } as const;
 
-const KINDS: Record<string, string> = { [AWS_TYPES.launchTemplate]: "Launch template", [AWS_TYPES.instance]: "EC2 instance" };
+/** Every resource type that takes `metadataOptions` for the instances it starts (the same httpTokens / httpPutResponseHopLimit / httpEndpoint fields). */
+const KINDS: Record<string, string> = {
+  [AWS_TYPES.launchTemplate]: "Launch template",
+  [AWS_TYPES.instance]: "EC2 instance",
+  [AWS_TYPES.launchConfiguration]: "Launch configuration",
+  [AWS_TYPES.spotInstanceRequest]: "Spot instance request",
+};
 
 export const imdsv2Required: ResourceValidationPolicy = {
   name: "instance-imdsv2",
-  description: "Every EC2 instance and launch template requires IMDSv2 (metadataOptions.httpTokens \"required\").",
+  description: "Every EC2 instance, launch template, launch configuration and spot instance request requires IMDSv2 (metadataOptions.httpTokens \"required\").",
   enforcementLevel: "mandatory",
   configSchema: configSchema as unknown as ResourceValidationPolicy["configSchema"],
   validateResource: (args, reportViolation) => {
     const { maxPutResponseHopLimit } = configWithDefaults({ maxPutResponseHopLimit: 1 }, args);
     const kind = KINDS[args.type];
     if (!kind) {
-      args.notApplicable(`Policy only applies to resources of type '${AWS_TYPES.launchTemplate}' and '${AWS_TYPES.instance}'`);
+      args.notApplicable(`Policy only applies to resources of type ${Object.keys(KINDS).map((t) => `'${t}'`).join(", ")}`);
       return;
     }
     const options = (args.props as InstanceMetadataInputs).metadataOptions;

@@ -35,14 +35,22 @@ export function validateAdminPorts(args: StackValidationArgs, reportViolation: R
     }
   }
 
+  // Allow rules from standalone NetworkAclRule resources and from the inline `ingress` blocks of
+  // a NetworkAcl or DefaultNetworkAcl (the same fields, `action` in place of `ruleAction`).
   const acls = new Map<string, Array<{ cidr: string; protocol: unknown; from: number; to: number; urn: string }>>();
+  const admit = (acl: string, rule: Record<string, unknown>, urn: string) => {
+    const cidr = typeof rule.cidrBlock === "string" ? rule.cidrBlock : typeof rule.ipv6CidrBlock === "string" ? rule.ipv6CidrBlock : undefined;
+    if (!cidr) return;
+    const all = isAllProtocols(rule.protocol);
+    acls.set(acl, [...(acls.get(acl) ?? []), { cidr, protocol: rule.protocol, from: all ? 0 : Number(rule.fromPort ?? 0), to: all ? 65535 : Number(rule.toPort ?? 65535), urn }]);
+  };
   for (const r of args.resources) {
-    if (r.type !== AWS_TYPES.networkAclRule || r.props.egress === true || r.props.ruleAction !== "allow") continue;
-    const acl = referenceKey(r, "networkAclId") ?? "unknown";
-    const cidr = typeof r.props.cidrBlock === "string" ? r.props.cidrBlock : typeof r.props.ipv6CidrBlock === "string" ? r.props.ipv6CidrBlock : undefined;
-    if (!cidr) continue;
-    const all = isAllProtocols(r.props.protocol);
-    acls.set(acl, [...(acls.get(acl) ?? []), { cidr, protocol: r.props.protocol, from: all ? 0 : Number(r.props.fromPort ?? 0), to: all ? 65535 : Number(r.props.toPort ?? 65535), urn: r.urn }]);
+    if (r.type === AWS_TYPES.networkAclRule) {
+      if (r.props.egress !== true && r.props.ruleAction === "allow") admit(referenceKey(r, "networkAclId") ?? "unknown", r.props, r.urn);
+    } else if (r.type === AWS_TYPES.networkAcl || r.type === AWS_TYPES.defaultNetworkAcl) {
+      const inline = Array.isArray(r.props.ingress) ? (r.props.ingress as Array<Record<string, unknown>>) : [];
+      for (const rule of inline) if (rule.action === "allow") admit(r.urn, rule, r.urn);
+    }
   }
   for (const [acl, rules] of acls) {
     for (const port of adminPorts.filter((p) => p < EPHEMERAL_FROM)) {

@@ -91,6 +91,17 @@ describe("network-admin-ports-closed and network-no-world-ingress", () => {
     const rule = added(T.naclRule, "nacl-ssh-world", { egress: false, ruleNumber: 5, protocol: "tcp", fromPort: 22, toPort: 22, ruleAction: "allow", cidrBlock: "0.0.0.0/0" }, { networkAclId: [find("network-nacl-management").urn] });
     expect(await violations([...base, rule])).toEqual([expect.stringMatching(/^network-admin-ports-closed: Network ACL .* allows port 22 in from a world range/)]);
   });
+
+  it.each(["aws:ec2/networkAcl:NetworkAcl", "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl"])("an inline ingress block of a %s letting SSH in from the world is refused", async (type) => {
+    const ingress = [
+      { ruleNo: 5, action: "allow", protocol: "tcp", fromPort: 22, toPort: 22, cidrBlock: "0.0.0.0/1" },
+      { ruleNo: 6, action: "allow", protocol: "tcp", fromPort: 22, toPort: 22, cidrBlock: "128.0.0.0/1" },
+    ];
+    const acl = added(type, "inline-acl", { vpcId: "vpc-1", ingress, egress: [] }, {});
+    expect(await violations([...base, acl])).toEqual([expect.stringMatching(/^network-admin-ports-closed: Network ACL .*inline-acl allows port 22 in from a world range/)]);
+    const denied = added(type, "inline-acl", { vpcId: "vpc-1", ingress: ingress.map((r) => ({ ...r, action: "deny" })), egress: [] }, {});
+    expect(await violations([...base, denied])).toEqual([]);
+  });
 });
 
 describe("network-database-isolated", () => {

@@ -124,6 +124,9 @@ describe("instance-imdsv2", () => {
     ["no metadata options", template(undefined), `Launch template "wireguard-launch-template" sets metadataOptions.httpTokens to null (AWS default: "optional", IMDSv1 allowed); set it to "required".`],
     ["hop limit 2", template({ httpTokens: "required", httpPutResponseHopLimit: 2 }), `Launch template "wireguard-launch-template" sets metadataOptions.httpPutResponseHopLimit to 2; at most 1 keeps metadata tokens on the instance.`],
     ["an instance without options", planned(INSTANCE, "box", { ami: "ami-1", instanceType: "t4g.nano" }), `EC2 instance "box" sets metadataOptions.httpTokens to null (AWS default: "optional", IMDSv1 allowed); set it to "required".`],
+    // The other ways to start instances with their own metadata options are held to the same floor.
+    ["a launch configuration with optional tokens", planned("aws:ec2/launchConfiguration:LaunchConfiguration", "asg-lc", { imageId: "ami-1", instanceType: "t4g.nano", metadataOptions: { httpTokens: "optional" } }), `Launch configuration "asg-lc" sets metadataOptions.httpTokens to "optional" (AWS default: "optional", IMDSv1 allowed); set it to "required".`],
+    ["a spot instance request without options", planned("aws:ec2/spotInstanceRequest:SpotInstanceRequest", "spot", { ami: "ami-1", instanceType: "t4g.nano" }), `Spot instance request "spot" sets metadataOptions.httpTokens to null (AWS default: "optional", IMDSv1 allowed); set it to "required".`],
   ])("%s", async (_case, resource, message) => {
     expect(await violationsOf("instance-imdsv2", [resource])).toEqual([violation("instance-imdsv2", message, resource.urn)]);
   });
