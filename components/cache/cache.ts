@@ -15,6 +15,14 @@ import { AUTH_TOKEN_LENGTH, AUTH_TOKEN_SPECIALS } from "./auth-token";
 /** Engines ElastiCache runs with the Redis protocol. */
 export const CACHE_ENGINES = ["valkey", "redis"] as const;
 export type CacheEngine = (typeof CACHE_ENGINES)[number];
+/**
+ * Engine majors the cache runs, per engine. The cache always sets transitEncryptionMode
+ * "required", which ElastiCache accepts from Redis OSS 7.0.5 on and on every Valkey (7.2 is the
+ * first; CreateReplicationGroup, TransitEncryptionMode). From 7 on versions are `major.minor` and
+ * parameter group families `<engine><major>` (`redis7`, `valkey7`, `valkey8`): the Redis 6 and 5
+ * families (`redis6.x`, `redis5.0`) never apply.
+ */
+export const CACHE_ENGINE_MAJORS: Record<CacheEngine, readonly string[]> = { valkey: ["7", "8"], redis: ["7"] };
 
 /**
  * Defaults of the cache, written once (the stack schema, stacks/schema/cache.ts, uses the same).
@@ -237,7 +245,10 @@ export class Cache extends pulumi.ComponentResource {
         transitEncryptionEnabled: true,
         transitEncryptionMode: "required",
         authToken: this.authToken,
-        // Rotation keeps the old token valid until clients have the new one (API: ROTATE then SET).
+        // On a token change (never on create) ROTATE keeps the old token valid beside the new one,
+        // so clients reconnect without an outage; AWS's default too. The old token stays valid
+        // until a later change with SET: after a leak, rotate, redeploy the app, then apply once
+        // with SET (docs/cache.md, "AUTH token rotation").
         authTokenUpdateStrategy: "ROTATE",
         atRestEncryptionEnabled: true,
         kmsKeyId: key.arn,

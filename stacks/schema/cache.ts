@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { FARGATE_SIZES, plainEnvironmentIssues } from "../../components/app/workers";
-import { CACHE_DEFAULTS, CACHE_ENGINES } from "../../components/cache/cache";
+import { CACHE_DEFAULTS, CACHE_ENGINE_MAJORS, CACHE_ENGINES } from "../../components/cache/cache";
 import type { ConfigIssue } from "../../components/shared/errors";
 import { cidrContains, overlappingPairs, parseCidr } from "../../policies/lib/cidr";
 import type { ScaleValues } from "../presets";
@@ -34,6 +34,16 @@ export const cacheConfigSchema = z
     snapshotRetentionDays: z.number().int().min(1).max(35).default(CACHE_DEFAULTS.snapshotRetentionDays),
     /** Days the slow log is kept in CloudWatch Logs. @default 30 */
     slowLogRetentionDays: logRetentionDays(CACHE_DEFAULTS.logRetentionDays),
+  })
+  .superRefine((cache, ctx) => {
+    const majors = CACHE_ENGINE_MAJORS[cache.engine];
+    if (!majors.includes(cache.engineVersion.split(".")[0] ?? "")) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["engineVersion"],
+        message: `must be a ${cache.engine} version with major ${majors.join(" or ")} (got ${JSON.stringify(cache.engineVersion)}): the cache requires TLS (transitEncryptionMode "required"), which ElastiCache takes from Redis OSS 7.0.5 and every Valkey on`,
+      });
+    }
   })
   .prefault({});
 

@@ -29,6 +29,22 @@ describe("defaults", () => {
     expect(workersEnabled(platformConfigFor("staging", { "promptandpause:workers": { imageDigest: DIGEST, enabled: false } }).workers)).toBe(false);
   });
 
+  it.each([
+    ["redis", "6.2"],
+    ["redis", "5.0"],
+    ["valkey", "6.2"],
+  ])("refuses %s %s, which cannot take TLS required (and whose parameter family is not <engine><major>)", (engine, engineVersion) => {
+    expect(problems({ "promptandpause:cache": { engine, engineVersion } })).toEqual([expect.stringMatching(new RegExp(`^promptandpause:cache\\.engineVersion: must be a ${engine} version with major (7 or 8|7) \\(got "${engineVersion.replace(".", "\\.")}"\\)`))]);
+  });
+
+  it.each([
+    ["redis", "7.1"],
+    ["valkey", "7.2"],
+    ["valkey", "8.1"],
+  ])("accepts %s %s", (engine, engineVersion) => {
+    expect(problems({ "promptandpause:cache": { engine, engineVersion } })).toEqual([]);
+  });
+
   it("worker bounds: the table's instances as the floor, max(guide max 10, 2 × floor) as the ceiling", () => {
     expect([workerBounds(1), workerBounds(5), workerBounds(20)]).toEqual([
       { minTasks: 1, maxTasks: GUIDE.autoScaling.maxInstances },
