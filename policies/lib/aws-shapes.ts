@@ -16,6 +16,7 @@ export const CACHE_LAYER_TYPES = {
   taskDefinition: "aws:ecs/taskDefinition:TaskDefinition",
   scalingTarget: "aws:appautoscaling/target:Target",
   scalingPolicy: "aws:appautoscaling/policy:Policy",
+  scheduledAction: "aws:appautoscaling/scheduledAction:ScheduledAction",
   iamRolePolicy: "aws:iam/rolePolicy:RolePolicy",
   iamPolicy: "aws:iam/policy:Policy",
   iamUserPolicy: "aws:iam/userPolicy:UserPolicy",
@@ -79,6 +80,14 @@ export interface ScalingTargetInputs {
   minCapacity: number;
   maxCapacity: number;
   tags?: Record<string, string>;
+  suspendedState?: { dynamicScalingInSuspended?: boolean; dynamicScalingOutSuspended?: boolean; scheduledScalingSuspended?: boolean };
+}
+
+/** `appautoscaling.ScheduledActionArgs`: capacity bounds set on a schedule. */
+export interface ScheduledActionInputs {
+  resourceId: string;
+  serviceNamespace: string;
+  scalableTargetAction?: { minCapacity?: number; maxCapacity?: number };
 }
 
 /** `appautoscaling.PolicyArgs`. */

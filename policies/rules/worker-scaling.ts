@@ -3,12 +3,15 @@
  * guide's "Auto-scaling Configuration". The scaling target's `scale-preset` tag names the preset;
  * its bounds come from this policy's config (defaults: the presets in policies/guide.ts), so a
  * stack override cannot widen them without a reviewed policy change. min ≥ the preset's floor,
- * max ≤ its ceiling; every ECS target has a CPU and a memory target-tracking policy aiming no
- * higher than 70 % / 80 %, with the guide's cooldowns (out 300 s, in 600 s).
+ * max ≤ its ceiling, scheduled actions included; every ECS target has exactly one CPU and one
+ * memory target-tracking policy aiming no higher than 70 % / 80 %, with the guide's cooldowns
+ * (out 300 s, in 600 s), and no other scaling policy and no suspended dynamic scaling: the
+ * service scales in only when every policy agrees, so one extra policy could pin it at its
+ * maximum, and a suspended direction ignores the guide's thresholds altogether.
  */
 import type { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { WORKER_SCALING } from "../guide";
-import { CACHE_LAYER_TYPES as AWS_TYPES, type ScalingPolicyInputs, type ScalingTargetInputs } from "../lib/aws-shapes";
+import { CACHE_LAYER_TYPES as AWS_TYPES, type ScalingPolicyInputs, type ScalingTargetInputs, type ScheduledActionInputs } from "../lib/aws-shapes";
 import { configWithDefaults } from "../lib/util";
 
 export const configSchema = {
@@ -41,13 +44,16 @@ interface Config {
 
 const METRICS = { cpu: "ECSServiceAverageCPUUtilization", memory: "ECSServiceAverageMemoryUtilization" } as const;
 
-function policiesOf(target: PolicyResource, policies: PolicyResource[]): PolicyResource[] {
+/** The scaling policies or scheduled actions that act on `target` (its resourceId, wired or literal). */
+function attachedTo(target: PolicyResource, resources: PolicyResource[]): PolicyResource[] {
   const t = target.props as ScalingTargetInputs;
-  return policies.filter((p) => {
+  return resources.filter((p) => {
     const deps = p.propertyDependencies?.resourceId ?? [];
-    return deps.some((d) => d.urn === target.urn) || (p.props as ScalingPolicyInputs).resourceId === t.resourceId;
+    return deps.some((d) => d.urn === target.urn) || (p.props as { resourceId?: unknown }).resourceId === t.resourceId;
   });
 }
+
+const metricOf = (p: PolicyResource) => (p.props as ScalingPolicyInputs).targetTrackingScalingPolicyConfiguration?.predefinedMetricSpecification?.predefinedMetricType;
 
 export function validateWorkerScaling(args: StackValidationArgs, reportViolation: ReportViolation): void {
   const targets = args.resources.filter((r) => r.type === AWS_TYPES.scalingTarget && (r.props as ScalingTargetInputs).serviceNamespace === "ecs");
@@ -57,6 +63,7 @@ export function validateWorkerScaling(args: StackValidationArgs, reportViolation
   }
   const cfg = configWithDefaults<Config>({ ...WORKER_SCALING, presets: { ...WORKER_SCALING.presets } }, args);
   const policies = args.resources.filter((r) => r.type === AWS_TYPES.scalingPolicy);
+  const scheduled = args.resources.filter((r) => r.type === AWS_TYPES.scheduledAction);
   for (const target of targets) {
     const t = target.props as ScalingTargetInputs;
     const name = `Scaling target "${target.name}"`;
@@ -67,23 +74,42 @@ export function validateWorkerScaling(args: StackValidationArgs, reportViolation
     } else {
       if (t.minCapacity < bounds.minCapacity) reportViolation(`${name} sets minCapacity ${t.minCapacity}; the ${preset} preset keeps at least ${bounds.minCapacity} tasks running.`, target.urn);
       if (t.maxCapacity > bounds.maxCapacity) reportViolation(`${name} sets maxCapacity ${t.maxCapacity}; the ${preset} preset allows at most ${bounds.maxCapacity} tasks.`, target.urn);
+      for (const action of attachedTo(target, scheduled)) {
+        const { minCapacity, maxCapacity } = (action.props as ScheduledActionInputs).scalableTargetAction ?? {};
+        const aname = `Scheduled action "${action.name}"`;
+        if (minCapacity !== undefined && minCapacity < bounds.minCapacity) reportViolation(`${aname} sets minCapacity ${minCapacity}; the ${preset} preset keeps at least ${bounds.minCapacity} tasks running.`, action.urn);
+        if (maxCapacity !== undefined && maxCapacity > bounds.maxCapacity) reportViolation(`${aname} sets maxCapacity ${maxCapacity}; the ${preset} preset allows at most ${bounds.maxCapacity} tasks.`, action.urn);
+      }
     }
-    const mine = policiesOf(target, policies);
+    for (const direction of ["In", "Out"] as const) {
+      if (t.suspendedState?.[`dynamicScaling${direction}Suspended`] === true) reportViolation(`${name} suspends dynamic scaling ${direction.toLowerCase()}; the guide's CPU and memory thresholds would no longer move the task count.`, target.urn);
+    }
+    const mine = attachedTo(target, policies);
+    const known = new Set<string | undefined>(Object.values(METRICS));
+    for (const other of mine.filter((p) => !known.has(metricOf(p)))) {
+      reportViolation(`Scaling policy "${other.name}" is not the guide's CPU or memory target tracking (${METRICS.cpu}, ${METRICS.memory}); the service scales in only when every policy agrees, so another policy overrides the guide's thresholds. Remove it.`, other.urn);
+    }
     for (const [kind, metric] of Object.entries(METRICS)) {
       const limit = kind === "cpu" ? cfg.targetCpuPercent : cfg.targetMemoryPercent;
-      const p = mine.find((x) => (x.props as ScalingPolicyInputs).targetTrackingScalingPolicyConfiguration?.predefinedMetricSpecification?.predefinedMetricType === metric);
-      if (!p) {
+      const found = mine.filter((x) => metricOf(x) === metric);
+      if (found.length === 0) {
         reportViolation(`${name} has no ${kind} target-tracking policy (${metric}); the guide scales on CPU ${cfg.targetCpuPercent} % and memory ${cfg.targetMemoryPercent} %.`, target.urn);
         continue;
       }
-      const c = (p.props as ScalingPolicyInputs).targetTrackingScalingPolicyConfiguration;
-      const pname = `Scaling policy "${p.name}"`;
-      if (c && c.targetValue > limit) reportViolation(`${pname} aims for ${c.targetValue} % ${kind}; the guide scales out at ${limit} %.`, p.urn);
-      if (c?.scaleOutCooldown !== cfg.scaleOutCooldownSeconds) reportViolation(`${pname} sets scaleOutCooldown ${String(c?.scaleOutCooldown)} s; the guide's scale_up_cooldown is ${cfg.scaleOutCooldownSeconds} s.`, p.urn);
-      if (c?.scaleInCooldown !== cfg.scaleInCooldownSeconds) reportViolation(`${pname} sets scaleInCooldown ${String(c?.scaleInCooldown)} s; the guide's scale_down_cooldown is ${cfg.scaleInCooldownSeconds} s.`, p.urn);
-      if (c?.disableScaleIn === true) reportViolation(`${pname} disables scale-in; the service would never shrink back to the preset's floor.`, p.urn);
+      if (found.length > 1) reportViolation(`${name} has ${found.length} ${kind} target-tracking policies (${found.map((x) => x.name).join(", ")}); keep one, so the guide's target is the one that counts.`, target.urn);
+      for (const p of found) checkTargetTracking(p, kind, limit, cfg, reportViolation);
     }
   }
+}
+
+/** One CPU or memory target-tracking policy against the guide's target and cooldowns. */
+function checkTargetTracking(p: PolicyResource, kind: string, limit: number, cfg: Config, reportViolation: ReportViolation): void {
+  const c = (p.props as ScalingPolicyInputs).targetTrackingScalingPolicyConfiguration;
+  const pname = `Scaling policy "${p.name}"`;
+  if (c && c.targetValue > limit) reportViolation(`${pname} aims for ${c.targetValue} % ${kind}; the guide scales out at ${limit} %.`, p.urn);
+  if (c?.scaleOutCooldown !== cfg.scaleOutCooldownSeconds) reportViolation(`${pname} sets scaleOutCooldown ${String(c?.scaleOutCooldown)} s; the guide's scale_up_cooldown is ${cfg.scaleOutCooldownSeconds} s.`, p.urn);
+  if (c?.scaleInCooldown !== cfg.scaleInCooldownSeconds) reportViolation(`${pname} sets scaleInCooldown ${String(c?.scaleInCooldown)} s; the guide's scale_down_cooldown is ${cfg.scaleInCooldownSeconds} s.`, p.urn);
+  if (c?.disableScaleIn === true) reportViolation(`${pname} disables scale-in; the service would never shrink back to the preset's floor.`, p.urn);
 }
 
 export const workerScaling: StackValidationPolicy = {

@@ -210,6 +210,38 @@ describe("worker-scaling", () => {
     expect(found).toEqual([violation("worker-scaling", 'Scaling target "workers-scaling-target" has no memory target-tracking policy (ECSServiceAverageMemoryUtilization); the guide scales on CPU 70 % and memory 80 %.', target.urn)]);
   });
 
+  /** An extra resource on the same scalable target as the tier's (wired to it, as a program would). */
+  const onTarget = (type: string, name: string, inputs: Record<string, unknown>) => {
+    const target = one(tier, TARGET);
+    return planned(type, name, { resourceId: (target.inputs as { resourceId: string }).resourceId, serviceNamespace: "ecs", ...inputs }, { propertyDependencies: { resourceId: [target.urn] }, dependencies: [target.urn] });
+  };
+
+  it("refuses a second CPU policy beside the guide's, whatever its own settings", async () => {
+    const cpu = one(tier, POLICY, "workers-scaling-cpu");
+    const second = onTarget(POLICY, "workers-scaling-cpu-2", { policyType: "TargetTrackingScaling", targetTrackingScalingPolicyConfiguration: { ...(cpu.inputs.targetTrackingScalingPolicyConfiguration as object), targetValue: 1 } });
+    const found = await violationsOf("worker-scaling", [...tier, second], CONFIG);
+    expect(found).toEqual([violation("worker-scaling", `Scaling target "workers-scaling-target" has 2 cpu target-tracking policies (workers-scaling-cpu, workers-scaling-cpu-2); keep one, so the guide's target is the one that counts.`, one(tier, TARGET).urn)]);
+  });
+
+  it("refuses any other scaling policy on the target (step scaling, another metric)", async () => {
+    const step = onTarget(POLICY, "workers-step", { policyType: "StepScaling", stepScalingPolicyConfiguration: { adjustmentType: "ExactCapacity", stepAdjustments: [{ scalingAdjustment: 40, metricIntervalLowerBound: "0" }] } });
+    const found = await violationsOf("worker-scaling", [...tier, step], CONFIG);
+    expect(found).toEqual([
+      violation("worker-scaling", `Scaling policy "workers-step" is not the guide's CPU or memory target tracking (ECSServiceAverageCPUUtilization, ECSServiceAverageMemoryUtilization); the service scales in only when every policy agrees, so another policy overrides the guide's thresholds. Remove it.`, step.urn),
+    ]);
+  });
+
+  it("refuses a scheduled action that lifts the bounds past the preset's, and a suspended scaling direction", async () => {
+    const action = onTarget("aws:appautoscaling/scheduledAction:ScheduledAction", "workers-nightly", { schedule: "cron(0 0 * * ? *)", scalableTargetAction: { minCapacity: 50, maxCapacity: 100 } });
+    expect(await violationsOf("worker-scaling", [...tier, action], CONFIG)).toEqual([
+      violation("worker-scaling", 'Scheduled action "workers-nightly" sets maxCapacity 100; the 10x preset allows at most 10 tasks.', action.urn),
+    ]);
+    const { resources, urn } = mutate(TARGET, "workers-scaling-target", (i) => (i.suspendedState = { dynamicScalingInSuspended: true }));
+    expect(await violationsOf("worker-scaling", resources, CONFIG)).toEqual([
+      violation("worker-scaling", `Scaling target "workers-scaling-target" suspends dynamic scaling in; the guide's CPU and memory thresholds would no longer move the task count.`, urn),
+    ]);
+  });
+
   it("its preset bounds are the presets' worker bounds, and its targets the guide's", () => {
     const fromPresets = Object.fromEntries(Object.entries(SCALE_PRESETS).map(([name, p]) => [name, { minCapacity: p.workers.minTasks, maxCapacity: p.workers.maxTasks }]));
     expect(WORKER_SCALING.presets).toEqual(fromPresets);
