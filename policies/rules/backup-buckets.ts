@@ -96,9 +96,13 @@ export function validateBackupBuckets(args: StackValidationArgs, reportViolation
     }
 
     for (const rule of sideOf(BACKUP_TYPES.lifecycle, name).flatMap((r) => list(props(r).rules))) {
-      const days = rec(rule.expiration).days;
+      const { days, date } = rec(rule.expiration);
       if (rule.status === "Enabled" && typeof days === "number" && days < cfg.minExpireAfterDays) {
         v(`expires objects after ${days} days (lifecycle rule "${String(rule.id)}"); this stack keeps backups at least ${cfg.minExpireAfterDays} days.`);
+      }
+      // An expiration date removes every object it covers on that day, however new.
+      if (rule.status === "Enabled" && date !== undefined && date !== null && date !== "") {
+        v(`expires objects on a fixed date (${String(date)}, lifecycle rule "${String(rule.id)}"), whatever their age; expire by days (at least ${cfg.minExpireAfterDays}).`);
       }
     }
 
@@ -110,6 +114,7 @@ export function validateBackupBuckets(args: StackValidationArgs, reportViolation
         const target = buckets.find((x) => arnOf(x) === dest.bucket);
         return (
           target !== undefined &&
+          coversWholeBucket(r) &&
           String(props(target).region ?? "") !== region &&
           rec(rec(r.sourceSelectionCriteria).sseKmsEncryptedObjects).status === "Enabled" &&
           typeof rec(dest.encryptionConfiguration).replicaKmsKeyId === "string"
@@ -117,11 +122,24 @@ export function validateBackupBuckets(args: StackValidationArgs, reportViolation
       });
       if (!good) {
         v(
-          "is not replicated to the DR region: it needs an aws.s3.BucketReplicationConfig with an Enabled rule whose destination is a backup bucket in another region, sourceSelectionCriteria.sseKmsEncryptedObjects Enabled and destination.encryptionConfiguration.replicaKmsKeyId set.",
+          "is not replicated to the DR region: it needs an aws.s3.BucketReplicationConfig with an Enabled rule for the whole bucket (no prefix or tag filter) whose destination is a backup bucket in another region, sourceSelectionCriteria.sseKmsEncryptedObjects Enabled and destination.encryptionConfiguration.replicaKmsKeyId set.",
         );
       }
     }
   }
+}
+
+/**
+ * A replication rule copies the whole bucket when it has no filter, or a filter with an empty
+ * prefix and no tag (S3 ReplicationRule Filter: Prefix, Tag, And). A prefix would leave every
+ * other job's backups without a DR copy.
+ */
+function coversWholeBucket(rule: Record<string, unknown>): boolean {
+  if (typeof rule.prefix === "string" && rule.prefix !== "") return false;
+  const filter = rule.filter;
+  if (filter === undefined || filter === null) return true;
+  const f = rec(filter);
+  return (f.prefix === undefined || f.prefix === "") && f.tag === undefined && f.and === undefined;
 }
 
 export const backupBuckets: StackValidationPolicy = {

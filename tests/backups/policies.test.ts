@@ -69,12 +69,13 @@ describe("backup-buckets", () => {
     ["SSE-S3 instead of KMS", () => mutate(S3("bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"), "-primary-encryption", (i) => (i.rules = [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }])), "has no SSE-KMS default encryption with a customer managed key (aws.s3.BucketServerSideEncryptionConfiguration, sseAlgorithm aws:kms, kmsMasterKeyId)."],
     ["public policies allowed", () => mutate(S3("bucketPublicAccessBlock:BucketPublicAccessBlock"), "-primary-public-access", (i) => (i.blockPublicPolicy = false)), "has public access not fully blocked: blockPublicPolicy must be true."],
     ["expiry below prod's floor", () => mutate(S3("bucketLifecycleConfiguration:BucketLifecycleConfiguration"), "-primary-lifecycle", (i) => ((i.rules as { expiration?: { days?: number } }[])[0] = { ...(i.rules as object[])[0], expiration: { days: 90 } } as never)), 'expires objects after 90 days (lifecycle rule "archive-then-expire-database"); this stack keeps backups at least 365 days.'],
+    ["an expiration on a fixed date", () => mutate(S3("bucketLifecycleConfiguration:BucketLifecycleConfiguration"), "-primary-lifecycle", (i) => ((i.rules as { expiration?: object }[])[0] = { ...(i.rules as object[])[0], expiration: { date: "2027-01-01T00:00:00Z" } } as never)), 'expires objects on a fixed date (2027-01-01T00:00:00Z, lifecycle rule "archive-then-expire-database"), whatever their age; expire by days (at least 365).'],
     ["not protected", () => mutate(S3("bucket:Bucket"), "-primary", (_i, r) => (r.protect = false)), "is not protected. Register it with protect: true so `pulumi destroy` or a replacement cannot delete the backups."],
   ])("%s", async (_what, resources, message) => {
     expect(await violationsOf("backup-buckets", resources())).toEqual([bucketViolation(message)]);
   });
 
-  const REPLICATION = "is not replicated to the DR region: it needs an aws.s3.BucketReplicationConfig with an Enabled rule whose destination is a backup bucket in another region, sourceSelectionCriteria.sseKmsEncryptedObjects Enabled and destination.encryptionConfiguration.replicaKmsKeyId set.";
+  const REPLICATION = "is not replicated to the DR region: it needs an aws.s3.BucketReplicationConfig with an Enabled rule for the whole bucket (no prefix or tag filter) whose destination is a backup bucket in another region, sourceSelectionCriteria.sseKmsEncryptedObjects Enabled and destination.encryptionConfiguration.replicaKmsKeyId set.";
   const editRule = (change: (rule: Record<string, unknown>) => void) => () =>
     mutate(S3("bucketReplicationConfig:BucketReplicationConfig"), "-replication", (i) => change((i.rules as Record<string, unknown>[])[0] as Record<string, unknown>));
   it.each<[string, () => PlannedResource[]]>([
@@ -83,6 +84,8 @@ describe("backup-buckets", () => {
     ["KMS objects not selected (they would silently not replicate)", editRule((r) => delete r.sourceSelectionCriteria)],
     ["no replica key", editRule((r) => delete (r.destination as Record<string, unknown>).encryptionConfiguration)],
     ["the replica in the primary region", () => mutate(S3("bucket:Bucket"), "-replica", (i) => (i.region = "eu-west-2"))],
+    ["a rule for one prefix only (the other jobs' backups get no DR copy)", editRule((r) => (r.filter = { prefix: "database/" }))],
+    ["a rule for tagged objects only", editRule((r) => (r.filter = { tag: { key: "dr", value: "yes" } }))],
   ])("refuses %s", async (_what, resources) => {
     expect(await violationsOf("backup-buckets", resources())).toEqual([bucketViolation(REPLICATION)]);
   });
