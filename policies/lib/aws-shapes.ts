@@ -11,6 +11,8 @@ import { resourceType, type SecurityGroupIngressRuleInputs } from "./shapes";
 export const CACHE_LAYER_TYPES = {
   ...AWS_TYPES,
   replicationGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
+  cacheCluster: "aws:elasticache/cluster:Cluster",
+  serverlessCache: "aws:elasticache/serverlessCache:ServerlessCache",
   peeringAccepter: "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter",
   ecsService: "aws:ecs/service:Service",
   taskDefinition: "aws:ecs/taskDefinition:TaskDefinition",
@@ -118,3 +120,21 @@ export interface IamPolicyDocumentInputs {
 }
 
 export const ReplicationGroupType = resourceType<ReplicationGroupInputs>(CACHE_LAYER_TYPES.replicationGroup);
+
+/** `elasticache.ClusterArgs`: a member of a replication group, or a standalone node. */
+export interface CacheClusterInputs {
+  engine?: string;
+  replicationGroupId?: string;
+  port?: number;
+  securityGroupIds?: string[];
+}
+export const CacheClusterType = resourceType<CacheClusterInputs>(CACHE_LAYER_TYPES.cacheCluster);
+
+/** `elasticache.ServerlessCacheArgs`: always TLS and encrypted at rest; AUTH only through a user group. */
+export interface ServerlessCacheInputs {
+  engine: string;
+  kmsKeyId?: string;
+  userGroupId?: string;
+  securityGroupIds?: string[];
+}
+export const ServerlessCacheType = resourceType<ServerlessCacheInputs>(CACHE_LAYER_TYPES.serverlessCache);

@@ -2,10 +2,13 @@
  * cache-encryption: every ElastiCache replication group is encrypted in transit with TLS
  * REQUIRED (not "preferred", which still accepts plaintext), encrypted at rest with a
  * customer-managed KMS key, and authenticates clients (an AUTH token or RBAC user groups). The
- * token's value is never read beyond "is it set".
+ * token's value is never read beyond "is it set". The other ways to run a Redis-protocol cache are
+ * held to the same floor: a standalone cache cluster (not a replication group member) can neither
+ * encrypt at rest nor take an AUTH token, so it is refused; a serverless cache (always TLS and
+ * encrypted) must name the customer-managed key and an RBAC user group.
  */
 import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { ReplicationGroupType } from "../lib/aws-shapes";
+import { CacheClusterType, ReplicationGroupType, ServerlessCacheType } from "../lib/aws-shapes";
 import { configWithDefaults } from "../lib/util";
 
 export const configSchema = {
@@ -20,10 +23,21 @@ export const configSchema = {
 
 export const cacheEncryption: ResourceValidationPolicy = {
   name: "cache-encryption",
-  description: "ElastiCache replication groups require TLS in transit, encrypt at rest with a customer-managed KMS key, and require AUTH (token or RBAC).",
+  description: "ElastiCache replication groups require TLS in transit, encrypt at rest with a customer-managed KMS key, and require AUTH (token or RBAC); serverless caches name the key and a user group; standalone cache nodes are refused.",
   enforcementLevel: "mandatory",
   configSchema: configSchema as unknown as ResourceValidationPolicy["configSchema"],
-  validateResource: validateResourceOfType(ReplicationGroupType, (group, args, reportViolation) => {
+  validateResource: [
+    validateResourceOfType(CacheClusterType, (cluster, args, reportViolation) => {
+      if (cluster.replicationGroupId !== undefined) return;
+      reportViolation(`Cache cluster "${args.name}" is a standalone ${String(cluster.engine)} node: it cannot encrypt at rest or require an AUTH token. Run the cache as a replication group (components/cache).`);
+    }),
+    validateResourceOfType(ServerlessCacheType, (cache, args, reportViolation) => {
+      const cfg = configWithDefaults({ requireCustomerManagedKey: true }, args);
+      const name = `Serverless cache "${args.name}"`;
+      if (cfg.requireCustomerManagedKey && !cache.kmsKeyId) reportViolation(`${name} must set kmsKeyId to a customer-managed KMS key (with rotation) for data at rest and snapshots.`);
+      if (!cache.userGroupId) reportViolation(`${name} has no authentication: set userGroupId (RBAC); without it any client that reaches the endpoint is let in.`);
+    }),
+    validateResourceOfType(ReplicationGroupType, (group, args, reportViolation) => {
     const cfg = configWithDefaults({ requireCustomerManagedKey: true }, args);
     const name = `Replication group "${args.name}"`;
     if (group.transitEncryptionEnabled !== true) reportViolation(`${name} must set transitEncryptionEnabled to true (got ${String(group.transitEncryptionEnabled)}): without TLS the AUTH token and every cached value cross the network in clear text.`);
@@ -35,5 +49,6 @@ export const cacheEncryption: ResourceValidationPolicy = {
     const hasToken = typeof group.authToken === "string" && group.authToken.length > 0;
     const hasRbac = (group.userGroupIds ?? []).length > 0;
     if (!hasToken && !hasRbac) reportViolation(`${name} has no authentication: set authToken (a RandomPassword, secret) or userGroupIds (RBAC).`);
-  }),
+    }),
+  ],
 };

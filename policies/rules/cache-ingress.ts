@@ -1,6 +1,6 @@
 /**
- * cache-ingress: the cache port of every security group attached to an ElastiCache replication
- * group is open only to the application segment's security group and to the configured Vercel
+ * cache-ingress: the cache ports of every security group attached to an ElastiCache replication
+ * group, cache cluster or serverless cache are open only to the application segment's security group and to the configured Vercel
  * Secure Compute CIDRs (never to a world-sized range, never to a prefix list). Rules that do not
  * reach the cache port (other ports of a shared database-segment group) are not this policy's.
  * A rule whose group id is not known yet (a new group in a real preview) cannot be matched and
@@ -147,15 +147,18 @@ function peeredCidrs(resources: PolicyResource[]): string[] {
 }
 
 export function validateCacheIngress(args: StackValidationArgs, reportViolation: ReportViolation): void {
-  const groups = args.resources.filter((r) => r.type === AWS_TYPES.replicationGroup);
+  // Every cache the stack runs, however it is declared, and the ports each serves (a serverless
+  // cache answers on 6379 and, for reads from replicas, 6380).
+  const CACHE_TYPES: readonly string[] = [AWS_TYPES.replicationGroup, AWS_TYPES.cacheCluster, AWS_TYPES.serverlessCache];
+  const groups = args.resources.filter((r) => CACHE_TYPES.includes(r.type));
   if (groups.length === 0) {
-    args.notApplicable("The stack has no ElastiCache replication group.");
+    args.notApplicable("The stack has no ElastiCache replication group, cluster or serverless cache.");
     return;
   }
+  const ports = new Set(groups.flatMap((g) => (g.type === AWS_TYPES.serverlessCache ? [CACHE_PORT, CACHE_PORT + 1] : [(g.props as { port?: number }).port ?? CACHE_PORT])));
   const cfg = configWithDefaults<Config>({ allowedCidrs: [], allowPeeredNetworks: true, applicationSecurityGroupTag: { key: "segment", value: "application" } }, args);
   const cacheGroups = new Set<string>();
   for (const g of groups) for (const k of keysOf(g, "securityGroupIds", (g.props as ReplicationGroupInputs).securityGroupIds ?? [])) cacheGroups.add(k);
-  const port = (groups[0]?.props as ReplicationGroupInputs | undefined)?.port ?? CACHE_PORT;
   const allowedGroups = new Set<string>();
   for (const r of args.resources) {
     if (r.type === AWS_TYPES.ecsService) {
@@ -166,6 +169,9 @@ export function validateCacheIngress(args: StackValidationArgs, reportViolation:
   const peered = cfg.allowPeeredNetworks ? peeredCidrs(args.resources) : [];
   const allowedTexts = [...new Set([...cfg.allowedCidrs, ...peered])];
   const allowedCidrs = allowedTexts.map(parseCidr).filter((c) => c !== undefined);
+  for (const port of ports) checkPort(port);
+
+  function checkPort(port: number): void {
   for (const source of ingressSources(args.resources, port)) {
     if (!overlaps(source.groupKeys, cacheGroups) || !source.reachesPort) continue;
     const where = `${source.label} opens the cache's security group ${source.groupText} on port ${port}`;
@@ -184,6 +190,7 @@ export function validateCacheIngress(args: StackValidationArgs, reportViolation:
       if (!overlaps(sg.keys, allowedGroups)) reportViolation(`${where} to security group ${sg.text}, which is not the application segment's. Only the application segment and the Vercel Secure Compute network may reach the cache.`, source.urn);
     }
     for (const pl of source.prefixLists) reportViolation(`${where} to prefix list ${pl}; prefix lists can grow without review. Use the application security group or the Secure Compute CIDR.`, source.urn);
+  }
   }
 }
 

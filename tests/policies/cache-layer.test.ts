@@ -109,6 +109,24 @@ describe("cache-encryption", () => {
     expect(await violationsOf("cache-encryption", resources, CONFIG)).toEqual([violation("cache-encryption", message, urn)]);
   });
 
+  it("refuses a standalone cache node (no at-rest encryption, no AUTH) but not a replication group's member", async () => {
+    const standalone = planned("aws:elasticache/cluster:Cluster", "side-cache", { engine: "valkey", nodeType: "cache.t4g.micro", numCacheNodes: 1 });
+    const member = planned("aws:elasticache/cluster:Cluster", "member", { replicationGroupId: "rg-1" });
+    expect(await violationsOf("cache-encryption", [...tier, standalone, member], CONFIG)).toEqual([
+      violation("cache-encryption", 'Cache cluster "side-cache" is a standalone valkey node: it cannot encrypt at rest or require an AUTH token. Run the cache as a replication group (components/cache).', standalone.urn),
+    ]);
+  });
+
+  it("refuses a serverless cache without the customer-managed key or a user group", async () => {
+    const serverless = planned("aws:elasticache/serverlessCache:ServerlessCache", "serverless", { engine: "valkey" });
+    expect(await violationsOf("cache-encryption", [...tier, serverless], CONFIG)).toEqual([
+      violation("cache-encryption", 'Serverless cache "serverless" must set kmsKeyId to a customer-managed KMS key (with rotation) for data at rest and snapshots.', serverless.urn),
+      violation("cache-encryption", 'Serverless cache "serverless" has no authentication: set userGroupId (RBAC); without it any client that reaches the endpoint is let in.', serverless.urn),
+    ]);
+    const keyed = planned("aws:elasticache/serverlessCache:ServerlessCache", "serverless", { engine: "valkey", kmsKeyId: "arn:aws:kms:eu-west-2:111111111111:key/k", userGroupId: "ug-1" });
+    expect(await violationsOf("cache-encryption", [...tier, keyed], CONFIG)).toEqual([]);
+  });
+
   it("never puts the token into a message", async () => {
     const { resources } = mutate(GROUP, "cache-group", (i) => (i.transitEncryptionEnabled = false));
     const token = String(one(tier, GROUP).inputs.authToken);
@@ -131,6 +149,14 @@ describe("cache-ingress", () => {
   ])("refuses %s", async (_t, inputs, message) => {
     const rule = extraRule("x", inputs);
     expect(await violationsOf("cache-ingress", [...tier, rule], CONFIG)).toEqual([violation("cache-ingress", message(dbSgId()), rule.urn)]);
+  });
+
+  it("checks the ports of every cache: a serverless cache's read port 6380 open to the world is refused", async () => {
+    const serverless = planned("aws:elasticache/serverlessCache:ServerlessCache", "serverless", { engine: "valkey", securityGroupIds: ["sg-serverless"] });
+    const rule = planned(INGRESS, "reads-world", { securityGroupId: "sg-serverless", ipProtocol: "tcp", fromPort: 6380, toPort: 6380, cidrIpv4: "0.0.0.0/0" });
+    expect(await violationsOf("cache-ingress", [...tier, serverless, rule], CONFIG)).toEqual([
+      violation("cache-ingress", 'Ingress rule "reads-world" opens the cache\'s security group sg-serverless on port 6380 to a world-sized range (0.0.0.0/0). Only the application segment and the Vercel Secure Compute network may reach the cache.', rule.urn),
+    ]);
   });
 
   it("ignores other ports of the shared database group", async () => {
