@@ -1,7 +1,7 @@
 /**
  * cache-ingress: the cache ports of every security group attached to an ElastiCache replication
- * group, cache cluster or serverless cache are open only to the application segment's security group and to the configured Vercel
- * Secure Compute CIDRs (never to a world-sized range, never to a prefix list). Rules that do not
+ * group, cache cluster or serverless cache are open only to the application segment's security
+ * group and to the configured Vercel Secure Compute CIDRs (never to a world-sized range, never to a prefix list). Rules that do not
  * reach the cache port (other ports of a shared database-segment group) are not this policy's.
  * A rule whose group id is not known yet (a new group in a real preview) cannot be matched and
  * is checked on the next run.

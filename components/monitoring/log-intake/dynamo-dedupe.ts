@@ -8,14 +8,18 @@
  * claim and write), `expiresAt` (N, Unix s: the table's TTL attribute; Vercel retries within
  * hours, so ids are kept 7 days).
  */
-import { ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
-import type { DedupeStore } from "./sink";
+import { ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import type { Claim, DedupeStore } from "./sink";
 
 export interface DynamoDedupeOptions {
   tableName: string;
   /** @default a client for the Lambda's region */
   client?: DynamoDBClient;
-  /** Seconds a pending claim blocks others (longer than a delivery takes). @default 120 */
+  /**
+   * Seconds a pending claim blocks others: longer than a delivery can take, which is the intake
+   * Lambda's 10 s timeout (components/monitoring/log-intake.ts), so a claim of a delivery that
+   * died is free again by Vercel's next retry. @default 30
+   */
   leaseSeconds?: number;
   /** Seconds an id is remembered (the TTL). @default 7 days */
   retainSeconds?: number;
@@ -31,7 +35,7 @@ export class DynamoDedupe implements DedupeStore {
 
   constructor(options: DynamoDedupeOptions) {
     this.client = options.client ?? new DynamoDBClient({});
-    this.o = { leaseSeconds: 120, retainSeconds: 7 * 24 * 3600, now: Date.now, parallelism: 16, ...options };
+    this.o = { leaseSeconds: 30, retainSeconds: 7 * 24 * 3600, now: Date.now, parallelism: 16, ...options };
   }
 
   private seconds(): number {
@@ -49,9 +53,9 @@ export class DynamoDedupe implements DedupeStore {
     return out;
   }
 
-  async claim(ids: readonly string[]): Promise<Set<string>> {
+  async claim(ids: readonly string[]): Promise<Claim> {
     const now = this.seconds();
-    const won = await this.each(ids, async (id) => {
+    const outcome = await this.each(ids, async (id): Promise<"mine" | "stored" | "pending"> => {
       try {
         await this.client.send(
           new PutItemCommand({
@@ -63,13 +67,16 @@ export class DynamoDedupe implements DedupeStore {
             ExpressionAttributeValues: { ":pending": { S: "pending" }, ":now": { N: String(now) } },
           }),
         );
-        return true;
+        return "mine";
       } catch (err) {
-        if (err instanceof ConditionalCheckFailedException || (err as { name?: string }).name === "ConditionalCheckFailedException") return false;
-        throw err;
+        if (!(err instanceof ConditionalCheckFailedException || (err as { name?: string }).name === "ConditionalCheckFailedException")) throw err;
+        // Taken: stored (a duplicate), or another delivery's live claim (which may still fail).
+        const item = await this.client.send(new GetItemCommand({ TableName: this.o.tableName, Key: { id: { S: id } }, ConsistentRead: true }));
+        return item.Item?.state?.S === "stored" ? "stored" : "pending";
       }
     });
-    return new Set(ids.filter((_, i) => won[i]));
+    const having = (state: string) => new Set(ids.filter((_, i) => outcome[i] === state));
+    return { mine: having("mine"), pending: having("pending") };
   }
 
   async confirm(ids: readonly string[]): Promise<void> {

@@ -115,7 +115,7 @@ export function createIntakeHandler(options: IntakeOptions): IntakeHandler {
     }
     // Unique within the batch, then claimed against what was stored (or is being stored) before.
     const byId = new Map(entries.map((e) => [e.id, e]));
-    const mine = await dedupe.claim([...byId.keys()]);
+    const { mine, pending } = await dedupe.claim([...byId.keys()]);
     const toStore = [...byId.values()].filter((e) => mine.has(e.id));
     try {
       if (toStore.length > 0) await options.sink.write(toStore);
@@ -124,6 +124,11 @@ export function createIntakeHandler(options: IntakeOptions): IntakeHandler {
       return refuse(503, `sink failed: ${err instanceof Error ? err.name : "error"}`);
     }
     await dedupe.confirm(toStore.map((e) => e.id));
+    if (pending.size > 0) {
+      // Another delivery holds some of these unconfirmed; if it fails, only a retry stores them.
+      options.onProblem?.(`503 ${pending.size} entries are being stored by another delivery`);
+      return reply(503, { error: "entries are being stored by another delivery; retry", stored: toStore.length, pending: pending.size });
+    }
     return reply(200, { stored: toStore.length, duplicates: entries.length - toStore.length });
   };
 }

@@ -16,14 +16,23 @@ export interface LogSink {
   write(entries: readonly StoredEntry[]): Promise<void>;
 }
 
+/** What a claim found: the ids this delivery stores, and those a concurrent delivery holds unconfirmed. */
+export interface Claim {
+  mine: Set<string>;
+  /** Claimed by another delivery that has not confirmed yet: it may still fail, so they are not duplicates. */
+  pending: Set<string>;
+}
+
 /**
  * Makes each entry id stored once across Vercel's retries. A delivery `claim`s the ids of its
- * batch: the ids it gets back are its own to store (neither stored before nor being stored by a
- * concurrent delivery). After the sink stored them it `confirm`s; if the write failed it
- * `release`s them, so Vercel's retry of the batch stores them instead of skipping them.
+ * batch: `mine` are its own to store (neither stored before nor being stored by a concurrent
+ * delivery). After the sink stored them it `confirm`s; if the write failed it `release`s them,
+ * so Vercel's retry of the batch stores them instead of skipping them. Ids `pending` in another
+ * delivery are not answered as stored: the handler asks Vercel to retry (503), so an entry whose
+ * other delivery dies is stored by the retry.
  */
 export interface DedupeStore {
-  claim(ids: readonly string[]): Promise<Set<string>>;
+  claim(ids: readonly string[]): Promise<Claim>;
   confirm(ids: readonly string[]): Promise<void>;
   release(ids: readonly string[]): Promise<void>;
 }
@@ -37,10 +46,11 @@ export class MemoryDedupe implements DedupeStore {
   private readonly stored = new Map<string, true>();
   private readonly pending = new Set<string>();
   constructor(private readonly capacity = 100_000) {}
-  async claim(ids: readonly string[]): Promise<Set<string>> {
-    const mine = new Set(ids.filter((id) => !this.stored.has(id) && !this.pending.has(id)));
+  async claim(ids: readonly string[]): Promise<Claim> {
+    const pending = new Set(ids.filter((id) => this.pending.has(id)));
+    const mine = new Set(ids.filter((id) => !this.stored.has(id) && !pending.has(id)));
     for (const id of mine) this.pending.add(id);
-    return mine;
+    return { mine, pending };
   }
   async confirm(ids: readonly string[]): Promise<void> {
     for (const id of ids) {
