@@ -1,13 +1,15 @@
 /**
  * iam-least-privilege: the resource and principal side of IAM that `iam-no-wildcard-actions`
  * (wildcard actions, NotAction) leaves open: no Allow with NotResource (it grants every other
- * resource), and no trust policy that lets any principal (`*`) assume a role. `Resource: "*"` is
+ * resource), no trust policy that lets any principal (`*`) assume a role, and no resource policy
+ * (queue, topic, bucket, key, repository, secret…) that allows any principal without a condition.
+ * Every policy document of every AWS resource is read (policies/lib/policy-documents.ts). `Resource: "*"` is
  * not refused here: deploy roles (components/ci) must create resources that have no ARN yet, and
  * some actions take no resource (ecr:GetAuthorizationToken); the workload roles of the cache layer
  * name their ARNs (tests/cache/workers.test.ts asserts each statement's resource).
  */
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
-import { CACHE_LAYER_TYPES as AWS_TYPES, type IamPolicyDocumentInputs, type IamRoleInputs } from "../lib/aws-shapes";
+import { policyDocuments } from "../lib/policy-documents";
 import { configWithDefaults } from "../lib/util";
 
 interface Statement {
@@ -18,6 +20,7 @@ interface Statement {
   Resource?: string | string[];
   NotResource?: unknown;
   Principal?: unknown;
+  Condition?: unknown;
 }
 
 export const configSchema = {
@@ -49,41 +52,30 @@ export function documentProblems(text: string | object, trust: boolean, refuseNo
     // one violation per statement; its resources are checked once its actions are named.
     if (s.NotAction !== undefined || list(s.Action).some((a) => a.includes("*"))) return;
     if (refuseNotResource && s.NotResource !== undefined) problems.push(`${label} uses NotResource (grants every other resource)`);
-    if (trust) {
-      const principal = s.Principal;
-      if (principal === "*" || (typeof principal === "object" && principal !== null && Object.values(principal).some((v) => list(v as string | string[]).includes("*")))) {
-        problems.push(`${label} lets any principal ("*") assume the role`);
-      }
-      return;
-    }
+    const principal = s.Principal;
+    const anyone = principal === "*" || (typeof principal === "object" && principal !== null && Object.values(principal).some((v) => list(v as string | string[]).includes("*")));
+    if (trust && anyone) problems.push(`${label} lets any principal ("*") assume the role`);
+    // A condition (aws:SourceArn, aws:PrincipalOrgID, …) is what narrows "*" in a resource policy.
+    else if (anyone && (s.Condition === undefined || Object.keys(s.Condition as object).length === 0)) problems.push(`${label} allows any principal ("*") with no condition`);
   });
   return problems;
 }
 
 function check(args: ResourceValidationArgs, reportViolation: ReportViolation): void {
-  const documents: Array<{ where: string; text: string | object | undefined; trust: boolean }> = [];
-  if (args.type === AWS_TYPES.role) {
-    const role = args.props as IamRoleInputs;
-    documents.push({ where: "assumeRolePolicy", text: role.assumeRolePolicy, trust: true });
-    (role.inlinePolicies ?? []).forEach((p, i) => {
-      documents.push({ where: `inlinePolicies[${i}]`, text: p.policy, trust: false });
-    });
-  } else if ([AWS_TYPES.iamRolePolicy, AWS_TYPES.iamPolicy, AWS_TYPES.iamUserPolicy, AWS_TYPES.iamGroupPolicy].includes(args.type as never)) {
-    documents.push({ where: "policy", text: (args.props as IamPolicyDocumentInputs).policy, trust: false });
-  } else {
-    args.notApplicable("Not an IAM role or policy.");
+  const documents = args.type.startsWith("aws:") ? policyDocuments(args.props) : [];
+  if (documents.length === 0) {
+    args.notApplicable("No policy document.");
     return;
   }
   const cfg = configWithDefaults({ refuseNotResource: true }, args);
   for (const d of documents) {
-    if (d.text === undefined || d.text === null) continue;
-    for (const problem of documentProblems(d.text, d.trust, cfg.refuseNotResource)) reportViolation(`IAM ${args.type.split(":").pop()} "${args.name}" ${d.where}: ${problem}. Name the resources and principals it needs.`);
+    for (const problem of documentProblems(d.doc as object, d.path === "assumeRolePolicy", cfg.refuseNotResource)) reportViolation(`IAM ${args.type.split(":").pop()} "${args.name}" ${d.path}: ${problem}. Name the resources and principals it needs.`);
   }
 }
 
 export const iamLeastPrivilege: ResourceValidationPolicy = {
   name: "iam-least-privilege",
-  description: "IAM roles and policies never grant every other resource (NotResource) and no role is assumable by any principal (\"*\").",
+  description: "IAM roles and policies never grant every other resource (NotResource), no role is assumable by any principal (\"*\"), and no resource policy allows any principal without a condition.",
   enforcementLevel: "mandatory",
   configSchema: configSchema as unknown as ResourceValidationPolicy["configSchema"],
   validateResource: check,

@@ -9,6 +9,7 @@
 import type { ResourceValidationArgs, ResourceValidationPolicy, ReportViolation } from "@pulumi/policy";
 import { AWS_TYPES } from "../guide";
 import { arr } from "../lib/aws";
+import { policyDocuments } from "../lib/policy-documents";
 import { configWithDefaults } from "../lib/util";
 
 /**
@@ -26,32 +27,6 @@ export const configSchema = {
     allowedManagedPolicies: { type: "array", items: { type: "string" }, description: "AWS-managed policy ARNs reviewed to have no wildcard action.", default: [...REVIEWED_MANAGED_POLICIES] },
   },
 } as const;
-
-/** Inputs that carry a policy document, at any depth (`inlinePolicies[].policy` included). */
-const DOCUMENT_KEYS = new Set(["policy", "assumeRolePolicy", "accessPolicies", "sourcePolicyDocuments", "overridePolicyDocuments"]);
-
-function documents(value: unknown, key: string | undefined, out: Array<{ path: string; doc: unknown }>, path: string, depth = 0): void {
-  if (depth > 8) return;
-  if (typeof value === "string" && key && DOCUMENT_KEYS.has(key)) {
-    const text = value.trim();
-    if (text.startsWith("{")) {
-      try {
-        out.push({ path, doc: JSON.parse(text) });
-      } catch {
-        // Not JSON (an ARN or a name): nothing to check.
-      }
-    }
-    return;
-  }
-  if (Array.isArray(value)) {
-    value.forEach((v, i) => {
-      documents(v, key, out, `${path}[${i}]`, depth + 1);
-    });
-  } else if (value && typeof value === "object") {
-    if (key && DOCUMENT_KEYS.has(key) && "Statement" in (value as object)) out.push({ path, doc: value });
-    else for (const [k, v] of Object.entries(value as Record<string, unknown>)) documents(v, k, out, path ? `${path}.${k}` : k, depth + 1);
-  }
-}
 
 /** Allow statements' wildcard actions and NotActions, as messages. */
 export function wildcardProblems(doc: unknown): string[] {
@@ -72,9 +47,7 @@ export function validateNoWildcardActions(args: ResourceValidationArgs, reportVi
     args.notApplicable("Policy only applies to AWS resources.");
     return;
   }
-  const found: Array<{ path: string; doc: unknown }> = [];
-  documents(args.props, undefined, found, "");
-  for (const { path, doc } of found) {
+  for (const { path, doc } of policyDocuments(args.props)) {
     for (const problem of wildcardProblems(doc)) reportViolation(`${args.name}: ${path} has ${problem}. List the actions the workload needs by name.`);
   }
   const { allowedManagedPolicies } = configWithDefaults({ allowedManagedPolicies: [...REVIEWED_MANAGED_POLICIES] as string[] }, args);

@@ -367,8 +367,16 @@ function violations(resp: ProtoMessage, fallbackUrn: string | null): PolicyViola
   });
 }
 
-function notApplicableCount(resp: ProtoMessage): number {
-  return (resp.getNotApplicableList() as unknown[]).length;
+/**
+ * Policies that did not apply. A policy with several validations (an array of
+ * `validateResourceOfType`) is reported once per validation that did not match: it did not apply
+ * only when none of them did (`validations`: each policy's number of validations, default 1).
+ */
+function notApplicableCount(resp: ProtoMessage, validations: ReadonlyMap<string, number> = new Map()): number {
+  const reports = new Map<string, number>();
+  // biome-ignore lint/suspicious/noExplicitAny: generated protobuf classes
+  for (const n of resp.getNotApplicableList() as any[]) reports.set(n.getPolicyName(), (reports.get(n.getPolicyName()) ?? 0) + 1);
+  return [...reports].filter(([name, count]) => count >= (validations.get(name) ?? 1)).length;
 }
 
 /**
@@ -386,6 +394,7 @@ export async function evaluatePolicyPack(resources: PlannedResource[], opts: Eva
   const enabledResourcePolicies = configured.filter((p) => levelOf(p) !== "disabled" && (p.validateResource || p.remediateResource)).length;
   const enabledStackPolicies = configured.filter((p) => levelOf(p) !== "disabled" && typeof p.validateStack === "function").length;
 
+  const validationsPerPolicy = new Map(configured.map((p) => [p.name as string, Array.isArray(p.validateResource) ? p.validateResource.length : 1]));
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
   const out: PolicyViolation[] = [];
   let evaluated = 0;
@@ -408,7 +417,7 @@ export async function evaluatePolicyPack(resources: PlannedResource[], opts: Eva
 
   for (const r of resources) {
     const resp = await call(analyze, withFrozenGetters(describe(new analyzerpb.AnalyzeRequest(), r)));
-    evaluated += enabledResourcePolicies - notApplicableCount(resp);
+    evaluated += enabledResourcePolicies - notApplicableCount(resp, validationsPerPolicy);
     out.push(...violations(resp, r.urn));
   }
 

@@ -303,6 +303,20 @@ describe("iam-least-privilege", () => {
     expect(await violationsOf("iam-least-privilege", resources, CONFIG)).toEqual([violation("iam-least-privilege", message, urn)]);
   });
 
+  it.each([
+    ["aws:sqs/queuePolicy:QueuePolicy", "sqs:SendMessage"],
+    ["aws:secretsmanager/secretPolicy:SecretPolicy", "secretsmanager:GetSecretValue"],
+    ["aws:ecr/repositoryPolicy:RepositoryPolicy", "ecr:BatchGetImage"],
+  ])("refuses a %s that lets any principal in without a condition, and accepts it narrowed by one", async (type, action) => {
+    const policy = (extra: Record<string, unknown>) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Open", Effect: "Allow", Principal: { AWS: "*" }, Action: action, Resource: "arn:aws:x:eu-west-2:111111111111:thing", ...extra }] });
+    const open = planned(type, "open", { policy: policy({}) });
+    expect(await violationsOf("iam-least-privilege", [...tier, open], CONFIG)).toEqual([
+      violation("iam-least-privilege", `IAM ${type.split(":").pop()} "open" policy: statement "Open" allows any principal ("*") with no condition. Name the resources and principals it needs.`, open.urn),
+    ]);
+    const narrowed = planned(type, "open", { policy: policy({ Condition: { StringEquals: { "aws:PrincipalAccount": "111111111111" } } }) });
+    expect(await violationsOf("iam-least-privilege", [...tier, narrowed], CONFIG)).toEqual([]);
+  });
+
   it("leaves wildcard actions to iam-no-wildcard-actions, which refuses them in these roles too", async () => {
     const { resources } = mutate(ROLE_POLICY, "vercel-enqueue-send", withStatement({ Effect: "Allow", Action: "sqs:*", Resource: "arn:aws:sqs:eu-west-2:1:q" }));
     expect(await violationsOf("iam-least-privilege", resources, CONFIG)).toEqual([]);
