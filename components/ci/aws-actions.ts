@@ -260,7 +260,9 @@ export const SERVICE_ACTIONS: readonly ServiceActions[] = [
   },
   { prefix: "inspector2", group: "observability", read: ["BatchGetAccountStatus"], write: ["Disable", "Enable"] },
   {
-    // Role and policy writes are limited to the stack's own names (see deployStatements).
+    // Granted on every resource: only the CI roles, their policies and the OIDC provider are
+    // guarded (role-policies.ts selfGuardPolicy). Scoping role writes to the stack's name prefix
+    // behind a permissions boundary is still to do (docs/ci.md, "What the deploy role can do").
     prefix: "iam",
     group: "identity",
     read: [

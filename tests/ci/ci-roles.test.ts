@@ -146,6 +146,15 @@ describe("CiRoles with a created OIDC provider (recorded)", () => {
     expect(guard.Statement.find((s) => s.Sid === "NoChangeToGithubOidc")?.Resource).toEqual([PROVIDER_ARN]);
   });
 
+  it("the deploy role may not rewrite or delete the state bucket's protections, nor change or delete the secrets key", () => {
+    const state = (kind: string) => doc(one(rs, "aws:iam/rolePolicy:RolePolicy", `-${kind}-state`), "policy").Statement;
+    const denies = state("deploy").filter((s) => s.Effect === "Deny");
+    expect(denies.find((s) => s.Sid === "NoChangeToStateBucket")?.Resource).toEqual(["arn:aws:s3:::promptandpause-pulumi-state-123456789012"]);
+    expect(denies.find((s) => s.Sid === "NoChangeToStateBucket")?.Action).toEqual(expect.arrayContaining(["s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:DeleteBucket", "s3:PutBucketVersioning"]));
+    expect(denies.find((s) => s.Sid === "NoChangeToSecretsKey")).toEqual({ Sid: "NoChangeToSecretsKey", Effect: "Deny", Action: ["kms:DisableKey", "kms:DisableKeyRotation", "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion"], Resource: [KEY_ARN] });
+    expect(state("preview").filter((s) => s.Effect === "Deny")).toEqual([]);
+  });
+
   it("passes roles only to the services the platform hands roles to", () => {
     const identity = doc(one(rs, "aws:iam/policy:Policy", "ci-deploy-identity"), "policy");
     const pass = identity.Statement.find((s) => s.Sid === "IamPassRole");
