@@ -1,6 +1,6 @@
 import * as iam from "@pulumi/aws/iam";
 import * as pulumi from "@pulumi/pulumi";
-import type { PolicyDocument } from "../shared/aws";
+import type { PolicyDocument } from "../shared/iam";
 import { type ConfigIssue, throwIfIssues } from "../shared/errors";
 import { physicalName } from "../shared/naming";
 import { mergeTags, type Tags } from "../shared/tags";

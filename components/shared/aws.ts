@@ -10,17 +10,6 @@
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 export type LogRetentionDays = (typeof LOG_RETENTION_DAYS)[number];
 
-/** An IAM policy document (the subset these components write). */
-export interface PolicyDocument {
-  Version: "2012-10-17";
-  Statement: Array<{
-    Sid?: string;
-    Effect: "Allow" | "Deny";
-    Action: string | string[];
-    Resource: string | string[];
-    Condition?: Record<string, Record<string, string | string[]>>;
-  }>;
-}
 
 /** The alarm target every alarm uses: the same topic when it fires and when it clears. */
 export function alarmTargets(alertTopicArn: import("@pulumi/pulumi").Input<string>) {
