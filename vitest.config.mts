@@ -9,13 +9,26 @@ import { defineConfig } from "vitest/config";
  * reads this list and fails when one of those does any of this.
  */
 const ISOLATED = [
-  "tests/app/stripe-provider.test.ts", // STRIPE_API_URL
-  "tests/database/provider/**/*.test.ts", // SUPABASE_API_URL (tests/helpers/supabase-api-server.ts), pulumi.runtime.setMocks
   "tests/plan/record-program-failure.test.ts", // process.on("unhandledRejection"), programs that fail half-way
   "tests/policies/evaluator.test.ts", // vi.mock of the policy pack
   "tests/policies/shapes.test.ts", // pulumi.runtime.setMocks
   "tests/workflows/workflows.test.ts", // process.env of the report-comment script
 ];
+
+/**
+ * Provider tests against local API servers: each file points its provider at its own server
+ * through an environment variable (set in beforeAll, removed in afterAll) and sets Pulumi mocks
+ * itself before registering anything. They share worker processes with each other, never with
+ * the files above or below (whose plans would see their mocks). tests/workflows/test-isolation.test.ts
+ * allows these files exactly those two things.
+ */
+const PROVIDERS = [
+  "tests/app/stripe-provider.test.ts", // STRIPE_API_URL
+  "tests/database/provider/**/*.test.ts", // SUPABASE_API_URL (tests/helpers/supabase-api-server.ts), pulumi.runtime.setMocks
+];
+
+/** Files that attach to the run's shared PostgreSQL clusters (tests/helpers/postgres.ts `sharedPostgres`). */
+const POSTGRES = ["tests/migrations/**/*.test.ts", "tests/backups/drill.test.ts"];
 
 export default defineConfig({
   test: {
@@ -28,13 +41,20 @@ export default defineConfig({
     hookTimeout: 180_000,
     projects: [
       { extends: true, test: { name: "isolated", include: ISOLATED } },
+      { extends: true, test: { name: "providers", include: PROVIDERS, isolate: false } },
+      {
+        // Files on real PostgreSQL: one 15 and one 17 cluster for the run (globalSetup), a database
+        // per file; they share worker processes like the project below.
+        extends: true,
+        test: { name: "postgres", include: POSTGRES, globalSetup: ["tests/helpers/postgres-global-setup.ts"], isolate: false },
+      },
       {
         // Every other file only reads global state, or sets all of Pulumi's through `recordProgram`
         // (config, mocks and a fresh stack per run: tests/plan/plan-cli-stacks plans both stacks in
         // one process). They share worker processes, so the Pulumi SDKs, the program's modules and
         // their transforms are loaded once per worker instead of once per file.
         extends: true,
-        test: { name: "shared", include: ["tests/**/*.test.ts"], exclude: ISOLATED, isolate: false },
+        test: { name: "shared", include: ["tests/**/*.test.ts"], exclude: [...ISOLATED, ...PROVIDERS, ...POSTGRES], isolate: false },
       },
     ],
   },

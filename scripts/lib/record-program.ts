@@ -117,28 +117,46 @@ export async function recordProgram<T>(program: () => T | Promise<T>, options: R
 /**
  * `pulumi.dynamic.Resource` calls `serializeFunction` through the serializer module's exports
  * object, and every resource asks the static `Resource.callsites()` for its source position;
- * replacing both (for this run only) skips the work. The SDK also keeps a stack trace on every
- * promise it creates, for its leak detector (`new Error().stack` in runtime/debuggable.js, printed
- * only under PULUMI_DEBUG_PROMISE_LEAKS): `debuggablePromise` runs unchanged (ids, context, leak
- * tracking) with `Error.stackTraceLimit` at 0, so V8 walks no frames for it. Every other error
- * keeps its full stack.
+ * replacing both (for this run only) skips the work.
+ *
+ * The SDK also wraps each of the ~20,000 promises of a prod plan for its leak detector
+ * (runtime/debuggable.js): it tracks the promise until it settles, and at exit reports any still
+ * pending. It also tags each one with an id, a context and a stack trace, which it prints only
+ * under PULUMI_DEBUG_PROMISE_LEAKS. Unless that is set, the replacement keeps the tracking (same
+ * set, same removal, the same `err.promise` on a rejection) and skips the tags. The first promise
+ * still goes through the SDK's own function, which schedules the check at exit. Under
+ * PULUMI_DEBUG_PROMISE_LEAKS the SDK's function runs for every promise, stack traces included.
  */
 function stubEngineExtras(): () => void {
   const serializer = require("@pulumi/pulumi/runtime/closure/serializeClosure") as { serializeFunction: unknown };
-  const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: (p: Promise<unknown>, ctx: unknown) => Promise<unknown> };
+  const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: (p: Promise<unknown>, ctx: unknown) => Promise<unknown>; debugPromiseLeaks: boolean };
+  const runtimeState = require("@pulumi/pulumi/runtime/state") as { getStore(): { leakCandidates: Set<Promise<unknown>> } };
   const resource = pulumi.Resource as unknown as { callsites: unknown };
   const originals = { serializeFunction: serializer.serializeFunction, callsites: resource.callsites, debuggablePromise: debuggable.debuggablePromise };
   serializer.serializeFunction = async () => ({ text: "[dynamic provider code is not serialized by the offline plan]", containsSecrets: false });
   resource.callsites = () => [];
-  debuggable.debuggablePromise = (promise, ctx) => {
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    try {
-      return originals.debuggablePromise(promise, ctx);
-    } finally {
-      Error.stackTraceLimit = limit;
-    }
-  };
+  let leakCheckScheduled = false;
+  if (!debuggable.debugPromiseLeaks) {
+    debuggable.debuggablePromise = (promise, ctx) => {
+      if (!leakCheckScheduled) {
+        leakCheckScheduled = true;
+        return originals.debuggablePromise(promise, ctx);
+      }
+      const store = runtimeState.getStore();
+      store.leakCandidates.add(promise);
+      return promise.then(
+        (value) => {
+          store.leakCandidates.delete(promise);
+          return value;
+        },
+        (err: { promise?: unknown }) => {
+          store.leakCandidates.delete(promise);
+          err.promise = promise;
+          throw err;
+        },
+      );
+    };
+  }
   return () => {
     serializer.serializeFunction = originals.serializeFunction;
     resource.callsites = originals.callsites;

@@ -3,7 +3,7 @@
  * the project's migrations + 12,000 reflections on PostgreSQL 15 → scripts/backup/dump-database.ts
  * (Debian's pg_dump 15) → scripts/restore-drill.ts restores into a fresh PostgreSQL 15 and a
  * PostgreSQL 17 server and passes on both; a corrupted restore (partition dropped, rows deleted,
- * RLS disabled) fails naming each difference. Three servers, started once for the file.
+ * RLS disabled) fails naming each difference.
  */
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,7 +12,7 @@ import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Manifest } from "../../scripts/backup/lib/manifest";
 import { bucketFromEnv, listKeys } from "../../scripts/backup/lib/s3";
-import { type PostgresCluster, startPostgres } from "../helpers/postgres";
+import { type PostgresCluster, sharedPostgres, startPostgres } from "../helpers/postgres";
 import { createUsers, prepareDatabase, withClient } from "../migrations/support";
 import { type LocalS3, pgUrl, runScript, type ScriptRun, startS3 } from "./support";
 
@@ -30,10 +30,15 @@ const drillEnv = (pg: PostgresCluster) => ({ ...env, SCRATCH_DATABASE_URL: pgUrl
 const lastJson = <T>(out: string): T => JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as T;
 
 beforeAll(async () => {
-  [s3, source, fresh15, target17] = await Promise.all([startS3([BUCKET]), startPostgres(15), startPostgres(15), startPostgres(17)]);
+  // The source and the PostgreSQL 17 target are the run's shared clusters (other files' databases
+  // and the Supabase roles in them, like a real Supabase server); the 15 target is a cluster of
+  // its own, so that restore proves the backup brings every role it needs.
+  source = sharedPostgres(15);
+  target17 = sharedPostgres(17);
+  [s3, fresh15] = await Promise.all([startS3([BUCKET]), startPostgres(15)]);
   env = { ...s3.env, BACKUP_BUCKET: BUCKET, BACKUP_PREFIX: "prod/", BACKUP_KMS_KEY_ARN: "arn:aws:kms:eu-west-2:123456789012:key/test", PG_BIN_DIR: "/usr/bin" };
-  await prepareDatabase(source, "app");
-  await withClient(source, "app", async (c) => {
+  await prepareDatabase(source, "drill_app");
+  await withClient(source, "drill_app", async (c) => {
     const users = await createUsers(c, 200);
     // Spread over 2024 through next year: every yearly partition gets rows.
     await c.query(
@@ -51,10 +56,12 @@ beforeAll(async () => {
       [users],
     );
   });
-  dump = await runScript("scripts/backup/dump-database.ts", [], { ...env, DATABASE_URL: pgUrl(source.config(), "app") });
+  dump = await runScript("scripts/backup/dump-database.ts", [], { ...env, DATABASE_URL: pgUrl(source.config(), "drill_app") });
 });
 
 afterAll(async () => {
+  // The drill made and kept "drill_bad" itself (--keep); the shared cluster outlives this file.
+  if (target17) await withClient(target17, "postgres", (c) => c.query("drop database if exists drill_bad with (force)"));
   await Promise.all([source?.stop(), fresh15?.stop(), target17?.stop(), s3?.stop()]);
 });
 

@@ -1,8 +1,9 @@
+import { execFile } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Document } from "yaml";
-import { editedStackFile, runPlanCli, runPlanInProcess, tempDir } from "../plan/support";
+import { editedStackFile, runPlanInProcess, tempDir } from "../plan/support";
 import { readFileSync } from "node:fs";
 import { REPO_ROOT } from "../helpers/pulumi";
 
@@ -141,8 +142,11 @@ describe("hostile stack files: exit 2 naming the key, nothing echoed or injected
   });
 });
 
-/** Crash cases: a child process, as `npm run plan` runs, with a heap cap and a deadline. */
-describe.concurrent("hostile stack files that used to crash the plan", () => {
+/**
+ * Crash cases: planned in one child process (tests/config/capped-plans.ts, the plan CLI's entry)
+ * with a heap cap, each within a deadline.
+ */
+describe("hostile stack files that used to crash the plan", () => {
   const HEAP_MB = 512;
   const DEADLINE_MS = 20_000;
   const crash: Array<{ name: string; text: () => string; key: string }> = [
@@ -173,16 +177,34 @@ describe.concurrent("hostile stack files that used to crash the plan", () => {
     },
   ];
 
-  it.each(crash)("$name", { timeout: DEADLINE_MS + 10_000 }, async (c) => {
-    const file = path.join(dir, `${c.name.replace(/\W+/g, "-")}.yaml`);
-    // The 20,000 MX case replaces the staging edge block: write it without the original one.
-    const base = c.key.startsWith("promptandpause:edge") ? stagingText.replace(/\n {2}promptandpause:edge:\n(?: {4}.*\n| *#.*\n|\n)*/, "\n") : stagingText;
-    writeFileSync(file, `${base.trimEnd()}\n${c.text()}`);
-    const started = Date.now();
-    const result = await runPlanCli(["--config", file], DEADLINE_MS, { NODE_OPTIONS: `--max-old-space-size=${HEAP_MB}` });
-    const elapsed = Date.now() - started;
+  const results = new Map<string, { code: number; stderr: string; ms: number }>();
+  const fileOf = (name: string) => path.join(dir, `${name.replace(/\W+/g, "-")}.yaml`);
+  beforeAll(async () => {
+    for (const c of crash) {
+      // The 20,000 MX case replaces the staging edge block: write it without the original one.
+      const base = c.key.startsWith("promptandpause:edge") ? stagingText.replace(/\n {2}promptandpause:edge:\n(?: {4}.*\n| *#.*\n|\n)*/, "\n") : stagingText;
+      writeFileSync(fileOf(c.name), `${base.trimEnd()}\n${c.text()}`);
+    }
+    const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [`--max-old-space-size=${HEAP_MB}`, path.join(REPO_ROOT, "scripts", "launch.cjs"), path.join("tests", "config", "capped-plans.ts"), ...crash.map((c) => fileOf(c.name))],
+        { cwd: REPO_ROOT, timeout: DEADLINE_MS * crash.length, maxBuffer: 64 * 1024 * 1024 },
+        (_error, out, err) => resolve({ stdout: out, stderr: err }),
+      );
+    });
+    for (const line of stdout.split("\n").filter(Boolean)) {
+      const r = JSON.parse(line) as { file: string; code: number; stderr: string; ms: number };
+      results.set(r.file, r);
+    }
+    if (results.size !== crash.length) throw new Error(`capped-plans answered for ${results.size} of ${crash.length} files:\n${stderr.slice(0, 2000)}`);
+  }, DEADLINE_MS * crash.length + 10_000);
+
+  it.each(crash)("$name", (c) => {
+    const result = results.get(fileOf(c.name));
+    if (!result) throw new Error(`no result for ${c.name}`);
     expect(result.code, result.stderr.slice(0, 2000)).toBe(2);
-    expect(elapsed).toBeLessThan(DEADLINE_MS);
+    expect(result.ms).toBeLessThan(DEADLINE_MS);
     expect(problems([result.stderr]).some((p) => p.startsWith(c.key)), result.stderr.slice(0, 2000)).toBe(true);
   });
 });

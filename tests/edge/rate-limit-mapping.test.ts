@@ -24,10 +24,24 @@ function bucketAdmits(times: readonly number[], n: number, b: number): boolean[]
   });
 }
 
+/**
+ * Sliding-window counters: a request is admitted when every rule has fewer than its limit admitted
+ * in the last `period` seconds. `times` must not decrease, so each rule's window start only moves
+ * forward (one pointer per rule into the admitted times, linear in the requests).
+ */
 function windowsAdmit(times: readonly number[], rules: readonly WindowRule[]): boolean[] {
   const admitted: number[] = [];
+  const firstInWindow = rules.map(() => 0);
+  let previous = Number.NEGATIVE_INFINITY;
   return times.map((t) => {
-    const ok = rules.every((r) => admitted.filter((a) => a > t - r.period + 1e-9).length + 1 <= r.requestsPerPeriod);
+    if (t < previous) throw new Error(`windowsAdmit: request times must not decrease (${t} after ${previous})`);
+    previous = t;
+    const ok = rules.every((r, i) => {
+      let first = firstInWindow[i] as number;
+      while (first < admitted.length && (admitted[first] as number) <= t - r.period + 1e-9) first++;
+      firstInWindow[i] = first;
+      return admitted.length - first + 1 <= r.requestsPerPeriod;
+    });
     if (ok) admitted.push(t);
     return ok;
   });

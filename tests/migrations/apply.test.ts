@@ -4,7 +4,7 @@
  */
 import type { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { POSTGRES_VERSIONS, type PostgresCluster, startPostgres } from "../helpers/postgres";
+import { POSTGRES_VERSIONS, type PostgresCluster, sharedPostgres } from "../helpers/postgres";
 import {
   applyMigrations,
   createUsers,
@@ -71,7 +71,7 @@ describe.each(POSTGRES_VERSIONS)("migrations on PostgreSQL %i", (major) => {
   let pg: PostgresCluster;
 
   beforeAll(async () => {
-    pg = await startPostgres(major);
+    pg = sharedPostgres(major);
   });
   afterAll(async () => {
     await pg?.stop();

@@ -6,7 +6,7 @@
  */
 import type { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { POSTGRES_VERSIONS, type PostgresCluster, startPostgres } from "../helpers/postgres";
+import { POSTGRES_VERSIONS, type PostgresCluster, sharedPostgres } from "../helpers/postgres";
 import {
   asApi,
   createUsers,
@@ -67,7 +67,7 @@ describe.each(POSTGRES_VERSIONS)("reflections partitions and indexes on PostgreS
   const nextYear = new Date().getUTCFullYear() + 1;
 
   beforeAll(async () => {
-    pg = await startPostgres(major);
+    pg = sharedPostgres(major);
     // Migrated from a session 13 h ahead of UTC: partition bounds must still be UTC midnights.
     await prepareDatabase(pg, "migrated", { timezone: "Pacific/Auckland" });
   });

@@ -6,7 +6,7 @@
  */
 import type { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { POSTGRES_VERSIONS, type PostgresCluster, startPostgres } from "../helpers/postgres";
+import { POSTGRES_VERSIONS, type PostgresCluster, sharedPostgres } from "../helpers/postgres";
 import { asApi, createUsers, prepareDatabase } from "./support";
 
 const BUCKET = "reflection-attachments";
@@ -23,7 +23,7 @@ describe.each(POSTGRES_VERSIONS)("API security on PostgreSQL %i", (major) => {
   const asService = <T>(fn: (c: Client) => Promise<T>): Promise<T> => asApi(c, { role: "service_role" }, fn);
 
   beforeAll(async () => {
-    pg = await startPostgres(major);
+    pg = sharedPostgres(major);
     await prepareDatabase(pg, "security");
     c = await pg.connect("security");
     [alice, bob] = (await createUsers(c, 2)) as [string, string];

@@ -9,7 +9,8 @@ import { type CliResult, type PlanJson, planDocumentSchema, runPlanCli, tempDir 
 /**
  * The full offline plan of the real stacks, as `npm run plan` runs it: exit 0, the `--json`
  * document in DESIGN.md's shape, a consistent resource graph, a Markdown report with a Mermaid
- * diagram, and no secret anywhere. One child process per stack, shared by every assertion.
+ * diagram, and no secret anywhere. Two child processes, shared by every assertion: the README's
+ * `npm run plan` with no arguments (the default stack, staging) and `--stack prod`.
  */
 
 interface StackRun {
@@ -28,7 +29,7 @@ interface InProcessPlan {
 const SENSITIVE_ENV_VARS = ["SUPABASE_SECRET_KEY", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "RESEND_API_KEY", "REDIS_URL", "OPENAI_API_KEY", "ANTHROPIC_API_KEY"];
 const ENV_VAR_TYPE = "vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable";
 
-const runs: Record<"staging" | "prod" | "default", StackRun> = {} as never;
+const runs: Record<"prod" | "default", StackRun> = {} as never;
 const inProcess: Record<"staging" | "prod", InProcessPlan> = {} as never;
 
 beforeAll(async () => {
@@ -39,7 +40,7 @@ beforeAll(async () => {
     const cli = await runPlanCli([...stackArgs, "--json", json, "--markdown", md]);
     runs[label] = { cli, jsonText: existsSync(json) ? readFileSync(json, "utf8") : "", markdown: existsSync(md) ? readFileSync(md, "utf8") : "" };
   };
-  const cliRuns = Promise.all([start("staging", ["--stack", "staging"]), start("prod", ["--stack", "prod"]), start("default", [])]);
+  const cliRuns = Promise.all([start("prod", ["--stack", "prod"]), start("default", [])]);
   for (const stack of ["staging", "prod"] as const) {
     const outcome = await planStack(stack);
     if (outcome.kind !== "planned") throw new Error(`${stack} did not plan in-process:\n${outcome.problems.join("\n")}`);
@@ -48,7 +49,7 @@ beforeAll(async () => {
   await cliRuns;
 });
 
-describe.each(["staging", "prod", "default"] as const)("npm run plan (%s)", (label) => {
+describe.each(["default", "prod"] as const)("npm run plan (%s)", (label) => {
   const stack = label === "default" ? "staging" : label;
   const run = () => runs[label];
   const doc = (): PlanJson => JSON.parse(run().jsonText) as PlanJson;
@@ -136,19 +137,20 @@ describe.each(["staging", "prod", "default"] as const)("npm run plan (%s)", (lab
 });
 
 describe("stacks differ only by configuration", () => {
-  it("the default stack is staging", () => {
-    expect(JSON.parse(runs.default.jsonText)).toEqual(JSON.parse(runs.staging.jsonText));
+  it("the default stack is staging: the same document as staging's own plan", () => {
+    expect(JSON.parse(runs.default.jsonText)).toMatchObject({ stack: "staging" });
+    expect(JSON.parse(runs.default.jsonText)).toEqual(inProcess.staging.documentJson);
   });
 
   it("prod protects its stateful resources; staging protects nothing", () => {
     const prod = JSON.parse(runs.prod.jsonText) as PlanJson;
-    const staging = JSON.parse(runs.staging.jsonText) as PlanJson;
+    const staging = JSON.parse(runs.default.jsonText) as PlanJson;
     expect(prod.resources.filter((r) => r.protect).length).toBeGreaterThan(0);
     expect(staging.resources.filter((r) => r.protect)).toEqual([]);
   });
 
   it("staging and prod register the same resource types", () => {
     const types = (d: PlanJson) => [...new Set(d.resources.map((r) => r.type))].sort();
-    expect(types(JSON.parse(runs.prod.jsonText) as PlanJson)).toEqual(types(JSON.parse(runs.staging.jsonText) as PlanJson));
+    expect(types(JSON.parse(runs.prod.jsonText) as PlanJson)).toEqual(types(JSON.parse(runs.default.jsonText) as PlanJson));
   });
 });

@@ -128,3 +128,36 @@ describe("PlatformMocks", () => {
     });
   });
 });
+
+describe("the SDK's promise-leak tracking under skipEngineExtras", () => {
+  const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: (p: Promise<unknown>, ctx: string) => Promise<unknown> };
+  const runtimeState = require("@pulumi/pulumi/runtime/state") as { getStore(): { leakCandidates: Set<Promise<unknown>> } };
+
+  it("still tracks every wrapped promise until it settles, and tags a rejection with its promise, as the SDK does", async () => {
+    const seen = await recordProgram(
+      async () => {
+        const never = new Promise<never>(() => {});
+        const resolved = Promise.resolve(1);
+        const failure = new Error("boom");
+        const rejected = Promise.reject(failure);
+        const wrappedNever = debuggable.debuggablePromise(never, "never");
+        const wrappedResolved = debuggable.debuggablePromise(resolved, "resolved");
+        const caught = await debuggable.debuggablePromise(rejected, "rejected").catch((err: { promise?: unknown }) => err);
+        await wrappedResolved;
+        const candidates = runtimeState.getStore().leakCandidates;
+        void wrappedNever;
+        const pendingTracked = candidates.has(never);
+        candidates.delete(never); // not a leak of the worker process that runs this file
+        return { pendingTracked, resolvedTracked: candidates.has(resolved), rejectedTracked: candidates.has(rejected), rejectionPromise: (caught as { promise?: unknown }).promise === rejected };
+      },
+      { skipEngineExtras: true },
+    );
+    expect(seen.result).toEqual({ pendingTracked: true, resolvedTracked: false, rejectedTracked: false, rejectionPromise: true });
+  });
+
+  it("puts the SDK's own function back after the run", async () => {
+    const before = debuggable.debuggablePromise;
+    await recordProgram(() => ({}), { skipEngineExtras: true });
+    expect(debuggable.debuggablePromise).toBe(before);
+  });
+});

@@ -59,20 +59,36 @@ function sourceWithHelpers(file: string): string {
 }
 
 const CONFIG = readFileSync(path.join(ROOT, "vitest.config.mts"), "utf8");
-const ISOLATED = [...(/const ISOLATED = \[([\s\S]*?)\];/.exec(CONFIG)?.[1] ?? "").matchAll(/^\s*"([^"]+)",/gm)].map((m) => m[1] ?? "");
+/** The patterns of one `const NAME = [ … ];` list in vitest.config.mts. */
+function configList(name: string): string[] {
+  const body = new RegExp(`const ${name} = \\[([\\s\\S]*?)\\];`).exec(CONFIG)?.[1] ?? "";
+  return [...body.matchAll(/^\s*"([^"]+)",/gm)].map((m) => m[1] ?? "");
+}
+const ISOLATED = configList("ISOLATED");
 const isolated = ISOLATED.map(globToRegExp);
+/** Provider tests share workers only with each other, and may do exactly these two things. */
+const PROVIDERS = configList("PROVIDERS");
+const providers = PROVIDERS.map(globToRegExp);
+const PROVIDER_HAZARDS = ["assigns process.env", "sets Pulumi mocks directly"];
 
 describe("test files that share worker processes leave global state alone", () => {
   // This file names the hazards in strings (its own table) and changes none of them.
   const self = path.relative(ROOT, __filename);
-  it.each(testFiles("tests").filter((f) => f !== self && !isolated.some((re) => re.test(f))))("%s", (file) => {
+  const inGroup = (f: string) => isolated.some((re) => re.test(f)) || providers.some((re) => re.test(f));
+  it.each(testFiles("tests").filter((f) => f !== self && !inGroup(f)))("%s", (file) => {
     expect(isolationHazards(sourceWithHelpers(file)), `${file}: add it to ISOLATED in vitest.config.mts, or do not change process-wide state`).toEqual([]);
   });
 
-  it("lists real files: every isolated pattern matches at least one test file", () => {
+  it.each(testFiles("tests").filter((f) => providers.some((re) => re.test(f)) && !isolated.some((re) => re.test(f))))("%s (a provider test) points its provider at a server and sets mocks, nothing else", (file) => {
+    const others = isolationHazards(sourceWithHelpers(file)).filter((h) => !PROVIDER_HAZARDS.includes(h));
+    expect(others, `${file}: move it to ISOLATED in vitest.config.mts, or do not change process-wide state`).toEqual([]);
+  });
+
+  it("lists real files: every isolated and provider pattern matches at least one test file", () => {
     expect(ISOLATED.length).toBeGreaterThan(3);
+    expect(PROVIDERS.length).toBeGreaterThan(1);
     const files = testFiles("tests");
-    for (const re of isolated) expect(files.some((f) => re.test(f)), String(re)).toBe(true);
+    for (const re of [...isolated, ...providers]) expect(files.some((f) => re.test(f)), String(re)).toBe(true);
   });
 });
 

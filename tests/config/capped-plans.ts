@@ -1,0 +1,24 @@
+/**
+ * Plans several settings files one after another in this process, through the plan CLI's own
+ * entry (`planMain`: the flags, output and exit code of `npm run plan`), and prints one JSON line
+ * per file: its exit code, what it wrote to stderr and how long it took. tests/config/hostile.test.ts
+ * runs this once, as a child process under a heap cap, for every stack file that used to crash
+ * the plan: one SDK load for all of them instead of one per file.
+ *
+ *   node --max-old-space-size=MB scripts/launch.cjs tests/config/capped-plans.ts FILE…
+ */
+import { planMain } from "../../scripts/lib/plan-main";
+
+async function main(files: string[]): Promise<void> {
+  for (const file of files) {
+    const stderr: string[] = [];
+    const started = Date.now();
+    const code = await planMain(["--config", file], { log: () => {}, error: (text) => stderr.push(text) });
+    process.stdout.write(`${JSON.stringify({ file, code, stderr: stderr.join("\n"), ms: Date.now() - started })}\n`);
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 3;
+});
