@@ -3,28 +3,27 @@ import { defineConfig } from "vitest/config";
 
 /**
  * Files that change process-wide state, each in a process of its own (vitest's default isolation):
- * environment variables read by the code under test, `vi.mock`, Pulumi mocks set directly
- * (without `recordProgram`, which resets config and mocks on every run), process listeners.
+ * environment variables read by the code under test, `vi.mock`, process listeners.
  * Every other test file shares worker processes (vitest.config.mts); tests/workflows/test-isolation.test.ts
  * reads this list and fails when one of those does any of this.
  */
 const ISOLATED = [
   "tests/plan/record-program-failure.test.ts", // process.on("unhandledRejection"), programs that fail half-way
   "tests/policies/evaluator.test.ts", // vi.mock of the policy pack
-  "tests/policies/shapes.test.ts", // pulumi.runtime.setMocks
   "tests/workflows/workflows.test.ts", // process.env of the report-comment script
 ];
 
 /**
- * Provider tests against local API servers: each file points its provider at its own server
- * through an environment variable (set in beforeAll, removed in afterAll) and sets Pulumi mocks
- * itself before registering anything. They share worker processes with each other, never with
- * the files above or below (whose plans would see their mocks). tests/workflows/test-isolation.test.ts
+ * Files that set Pulumi mocks themselves, or point a provider at a local API server through the
+ * environment variable it reads (set in beforeAll, removed in afterAll). They share worker
+ * processes with the rest: files in one worker run one after another, and recordProgram, which
+ * every other file plans through, sets config and mocks afresh on each run. tests/workflows/test-isolation.test.ts
  * allows these files exactly those two things.
  */
-const PROVIDERS = [
+export const OWN_MOCKS = [
   "tests/app/stripe-provider.test.ts", // STRIPE_API_URL
   "tests/database/provider/**/*.test.ts", // SUPABASE_API_URL (tests/helpers/supabase-api-server.ts), pulumi.runtime.setMocks
+  "tests/policies/shapes.test.ts", // pulumi.runtime.setMocks
 ];
 
 /** Files that attach to the run's shared PostgreSQL clusters (tests/helpers/postgres.ts `sharedPostgres`). */
@@ -41,7 +40,6 @@ export default defineConfig({
     hookTimeout: 180_000,
     projects: [
       { extends: true, test: { name: "isolated", include: ISOLATED } },
-      { extends: true, test: { name: "providers", include: PROVIDERS, isolate: false } },
       {
         // Files on real PostgreSQL: one 15 and one 17 cluster for the run (globalSetup), a database
         // per file; they share worker processes like the project below.
@@ -54,7 +52,7 @@ export default defineConfig({
         // one process). They share worker processes, so the Pulumi SDKs, the program's modules and
         // their transforms are loaded once per worker instead of once per file.
         extends: true,
-        test: { name: "shared", include: ["tests/**/*.test.ts"], exclude: [...ISOLATED, ...PROVIDERS, ...POSTGRES], isolate: false },
+        test: { name: "shared", include: ["tests/**/*.test.ts"], exclude: [...ISOLATED, ...POSTGRES], isolate: false },
       },
     ],
   },

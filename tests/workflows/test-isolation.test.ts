@@ -66,29 +66,29 @@ function configList(name: string): string[] {
 }
 const ISOLATED = configList("ISOLATED");
 const isolated = ISOLATED.map(globToRegExp);
-/** Provider tests share workers only with each other, and may do exactly these two things. */
-const PROVIDERS = configList("PROVIDERS");
-const providers = PROVIDERS.map(globToRegExp);
-const PROVIDER_HAZARDS = ["assigns process.env", "sets Pulumi mocks directly"];
+/** Files that set their own Pulumi mocks or provider URL, and may do exactly these two things. */
+const OWN_MOCKS = configList("OWN_MOCKS");
+const ownMocks = OWN_MOCKS.map(globToRegExp);
+const OWN_MOCK_HAZARDS = ["assigns process.env", "sets Pulumi mocks directly"];
 
 describe("test files that share worker processes leave global state alone", () => {
   // This file names the hazards in strings (its own table) and changes none of them.
   const self = path.relative(ROOT, __filename);
-  const inGroup = (f: string) => isolated.some((re) => re.test(f)) || providers.some((re) => re.test(f));
+  const inGroup = (f: string) => isolated.some((re) => re.test(f)) || ownMocks.some((re) => re.test(f));
   it.each(testFiles("tests").filter((f) => f !== self && !inGroup(f)))("%s", (file) => {
     expect(isolationHazards(sourceWithHelpers(file)), `${file}: add it to ISOLATED in vitest.config.mts, or do not change process-wide state`).toEqual([]);
   });
 
-  it.each(testFiles("tests").filter((f) => providers.some((re) => re.test(f)) && !isolated.some((re) => re.test(f))))("%s (a provider test) points its provider at a server and sets mocks, nothing else", (file) => {
-    const others = isolationHazards(sourceWithHelpers(file)).filter((h) => !PROVIDER_HAZARDS.includes(h));
+  it.each(testFiles("tests").filter((f) => ownMocks.some((re) => re.test(f)) && !isolated.some((re) => re.test(f))))("%s sets its own Pulumi mocks or provider URL, nothing else", (file) => {
+    const others = isolationHazards(sourceWithHelpers(file)).filter((h) => !OWN_MOCK_HAZARDS.includes(h));
     expect(others, `${file}: move it to ISOLATED in vitest.config.mts, or do not change process-wide state`).toEqual([]);
   });
 
-  it("lists real files: every isolated and provider pattern matches at least one test file", () => {
-    expect(ISOLATED.length).toBeGreaterThan(3);
-    expect(PROVIDERS.length).toBeGreaterThan(1);
+  it("lists real files: every isolated and own-mocks pattern matches at least one test file", () => {
+    expect(ISOLATED.length).toBeGreaterThan(2);
+    expect(OWN_MOCKS.length).toBeGreaterThan(1);
     const files = testFiles("tests");
-    for (const re of [...isolated, ...providers]) expect(files.some((f) => re.test(f)), String(re)).toBe(true);
+    for (const re of [...isolated, ...ownMocks]) expect(files.some((f) => re.test(f)), String(re)).toBe(true);
   });
 });
 
