@@ -144,17 +144,20 @@ function stubEngineExtras(): () => void {
       }
       const store = runtimeState.getStore();
       store.leakCandidates.add(promise);
-      return promise.then(
-        (value) => {
+      // The SDK's own chain, `.then` then `.catch`: the same number of microtask turns, so the
+      // plan registers (and its JSON lists) resources in the same order as with the SDK's
+      // function. A single `.then(ok, fail)` reorders them; the plan JSON of both stacks was
+      // compared byte for byte with this chain.
+      return promise
+        .then((value) => {
           store.leakCandidates.delete(promise);
           return value;
-        },
-        (err: { promise?: unknown }) => {
+        })
+        .catch((err: { promise?: unknown }) => {
           store.leakCandidates.delete(promise);
           err.promise = promise;
           throw err;
-        },
-      );
+        });
     };
   }
   return () => {
