@@ -9,7 +9,7 @@
 import type { ResourceValidationArgs, ResourceValidationPolicy, ReportViolation } from "@pulumi/policy";
 import { AWS_TYPES } from "../guide";
 import { arr } from "../lib/aws";
-import { policyDocuments } from "../lib/policy-documents";
+import { hasWildcard, policyDocuments } from "../lib/policy-documents";
 import { configWithDefaults } from "../lib/util";
 
 /**
@@ -37,7 +37,7 @@ export function wildcardProblems(doc: unknown): string[] {
     if (s.Effect !== "Allow") continue;
     if (s.NotAction !== undefined) problems.push(`an Allow with NotAction (${JSON.stringify(s.NotAction)}) grants everything else`);
     const actions = typeof s.Action === "string" ? [s.Action] : arr(s.Action);
-    for (const action of actions) if (typeof action === "string" && action.includes("*")) problems.push(`Allow of "${action}"`);
+    for (const action of actions) if (typeof action === "string" && hasWildcard(action)) problems.push(`Allow of "${action}"`);
   }
   return problems;
 }

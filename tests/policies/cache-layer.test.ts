@@ -310,11 +310,70 @@ describe("iam-least-privilege", () => {
   ])("refuses a %s that lets any principal in without a condition, and accepts it narrowed by one", async (type, action) => {
     const policy = (extra: Record<string, unknown>) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Open", Effect: "Allow", Principal: { AWS: "*" }, Action: action, Resource: "arn:aws:x:eu-west-2:111111111111:thing", ...extra }] });
     const open = planned(type, "open", { policy: policy({}) });
-    expect(await violationsOf("iam-least-privilege", [...tier, open], CONFIG)).toEqual([
-      violation("iam-least-privilege", `IAM ${type.split(":").pop()} "open" policy: statement "Open" allows any principal ("*") with no condition. Name the resources and principals it needs.`, open.urn),
-    ]);
+    expect(await violationsOf("iam-least-privilege", [...tier, open], CONFIG)).toEqual([violation("iam-least-privilege", `IAM ${type.split(":").pop()} "open" policy: statement "Open" ${OPEN_TO_ANYONE}`, open.urn)]);
     const narrowed = planned(type, "open", { policy: policy({ Condition: { StringEquals: { "aws:PrincipalAccount": "111111111111" } } }) });
     expect(await violationsOf("iam-least-privilege", [...tier, narrowed], CONFIG)).toEqual([]);
+  });
+
+  const OPEN_TO_ANYONE =
+    'allows any principal ("*") without a condition that names the caller (aws:SourceArn, aws:SourceAccount, aws:PrincipalAccount, aws:PrincipalOrgID, … with a matching operator and no wildcard). Name the resources and principals it needs.';
+  const queuePolicy = (statement: Record<string, unknown>) =>
+    planned("aws:sqs/queuePolicy:QueuePolicy", "open", { policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Open", Effect: "Allow", Action: "sqs:SendMessage", Resource: "arn:aws:sqs:eu-west-2:111111111111:q", ...statement }] }) });
+
+  it.each<[string, Record<string, unknown>]>([
+    ["TLS only (anyone, over TLS)", { Bool: { "aws:SecureTransport": "true" } }],
+    ["…IfExists (holds on a direct call, which has no source)", { ArnEqualsIfExists: { "aws:SourceArn": "arn:aws:sns:eu-west-2:111111111111:t" } }],
+    ["a Not operator (everyone else)", { StringNotEquals: { "aws:PrincipalAccount": "222222222222" } }],
+    ["ForAllValues (holds for an empty set)", { "ForAllValues:StringEquals": { "aws:PrincipalOrgPaths": ["o-abc/r-1/"] } }],
+    ["a wildcard value", { StringLike: { "aws:SourceArn": "arn:aws:sns:*" } }],
+    ["an empty operator block", { StringEquals: {} }],
+    ["a caller key with no value", { StringEquals: { "aws:SourceAccount": [] } }],
+  ])("refuses Principal \"*\" whose condition narrows nothing: %s", async (_label, condition) => {
+    const open = queuePolicy({ Principal: "*", Condition: condition });
+    expect(await violationsOf("iam-least-privilege", [...tier, open], CONFIG)).toEqual([violation("iam-least-privilege", `IAM QueuePolicy "open" policy: statement "Open" ${OPEN_TO_ANYONE}`, open.urn)]);
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ["aws:SourceArn (a service's resource)", { ArnEquals: { "aws:SourceArn": "arn:aws:sns:eu-west-2:111111111111:t" } }],
+    ["aws:PrincipalOrgID, key in another case, ForAnyValue", { "ForAnyValue:StringEquals": { "AWS:principalorgid": ["o-abc123"] } }],
+  ])("accepts Principal \"*\" narrowed to a caller: %s", async (_label, condition) => {
+    expect(await violationsOf("iam-least-privilege", [...tier, queuePolicy({ Principal: "*", Condition: condition })], CONFIG)).toEqual([]);
+  });
+
+  it("refuses an Allow with NotPrincipal (every other principal), even with a caller condition", async () => {
+    const open = queuePolicy({ NotPrincipal: { AWS: "arn:aws:iam::111111111111:root" }, Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } } });
+    expect(await violationsOf("iam-least-privilege", [...tier, open], CONFIG)).toEqual([
+      violation("iam-least-privilege", 'IAM QueuePolicy "open" policy: statement "Open" is an Allow with NotPrincipal (lets in every other principal). Name the resources and principals it needs.', open.urn),
+    ]);
+  });
+
+  it("reads resource policies under every input name AWS resources use (policyDocument, resourcePolicy, accessPolicy)", async () => {
+    const doc = JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Open", Effect: "Allow", Principal: "*", Action: "logs:PutLogEvents", Resource: "*" }] });
+    const logs = planned("aws:cloudwatch/logResourcePolicy:LogResourcePolicy", "logs-open", { policyName: "x", policyDocument: doc });
+    const glacier = planned("aws:glacier/vault:Vault", "vault-open", { name: "v", accessPolicy: doc });
+    const found = await violationsOf("iam-least-privilege", [...tier, logs, glacier], CONFIG);
+    expect(found.map((v) => v.urn)).toEqual([logs.urn, glacier.urn]);
+  });
+
+  it("refuses a policy document that is not valid JSON", async () => {
+    const broken = planned("aws:sqs/queuePolicy:QueuePolicy", "broken", { policy: '{"Statement": [' });
+    expect(await violationsOf("iam-least-privilege", [...tier, broken], CONFIG)).toEqual([violation("iam-least-privilege", 'IAM QueuePolicy "broken" policy: is not valid JSON. Name the resources and principals it needs.', broken.urn)]);
+  });
+
+  it("in a preview, an unknown input beside the trust policy does not stop it being checked", async () => {
+    const { resources, urn } = mutate(ROLE, "workers-task-role", (i) => {
+      i.assumeRolePolicy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }] });
+      i.permissionsBoundary = undefined; // unknown until another resource is created
+      i.description = undefined;
+    });
+    expect(await violationsOf("iam-least-privilege", resources, CONFIG)).toEqual([
+      violation("iam-least-privilege", 'IAM Role "workers-task-role" assumeRolePolicy: statement #0 lets any principal ("*") assume the role. Name the resources and principals it needs.', urn),
+    ]);
+  });
+
+  it("refuses ? wildcards in actions like *", async () => {
+    const { resources } = mutate(ROLE_POLICY, "vercel-enqueue-send", withStatement({ Effect: "Allow", Action: "iam:Create????", Resource: "arn:aws:iam::1:role/x" }));
+    expect((await violationsOf("iam-no-wildcard-actions", resources, CONFIG)).map((v) => v.message.split("\n")[1])).toEqual(['vercel-enqueue-send: policy has Allow of "iam:Create????". List the actions the workload needs by name.']);
   });
 
   it("leaves wildcard actions to iam-no-wildcard-actions, which refuses them in these roles too", async () => {
