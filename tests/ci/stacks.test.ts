@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { BOOTSTRAP_NAMESPACE, parseBootstrapConfig } from "../../bootstrap/config";
 import { awsModuleOf, RESOURCE_MODULE_SERVICES } from "../../components/ci/aws-actions";
+import { PASSED_TO_SERVICES } from "../../components/ci/role-policies";
 import { ciRoleName } from "../../components/ci/state-access";
 import { trustPinningProblems } from "../../components/ci/trust";
 import { type PolicyDocument, wildcardActionProblems } from "../../components/shared/iam";
@@ -91,6 +92,15 @@ describe.each(STACKS)("stack %s", (stack) => {
     const modules = [...new Set(rs().map((r) => awsModuleOf(r.type)).filter((m): m is string => m !== undefined))];
     expect(modules.length).toBeGreaterThan(2);
     expect(modules.filter((m) => RESOURCE_MODULE_SERVICES[m] === undefined)).toEqual([]);
+  });
+
+  it("the deploy role may pass every role the stack creates for an AWS service to that service (iam:PassedToService)", () => {
+    const services = rs()
+      .filter((r) => r.type === "aws:iam/role:Role" && typeof r.inputs.assumeRolePolicy === "string")
+      .flatMap((r) => (JSON.parse(r.inputs.assumeRolePolicy as string) as { Statement: Array<{ Principal?: { Service?: string | string[] } }> }).Statement)
+      .flatMap((st) => [st.Principal?.Service ?? []].flat());
+    expect(services.length).toBeGreaterThan(3);
+    expect([...new Set(services)].filter((svc) => !(PASSED_TO_SERVICES as readonly string[]).includes(svc))).toEqual([]);
   });
 });
 
