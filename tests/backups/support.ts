@@ -3,11 +3,11 @@
  * maintained fork of s3rver) with the backup bucket, and running the backup scripts as processes
  * the way the workflow does (`node scripts/launch.cjs <script>`), with the environment they read.
  */
-import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import S3rver from "@20minutes/s3rver";
+import { runEntry } from "../helpers/plan-cli";
 
 export const REPO_ROOT = resolve(__dirname, "..", "..");
 
@@ -59,16 +59,10 @@ export interface ScriptRun {
   stderr: string;
 }
 
-/** Runs `node scripts/launch.cjs <script> …args` with exactly `env` (plus PATH). */
-export function runScript(script: string, args: string[], env: Record<string, string>): Promise<ScriptRun> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [join(REPO_ROOT, "scripts", "launch.cjs"), script, ...args],
-      { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", ...env }, maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+/** Runs `node scripts/launch.cjs <script> …args` with exactly `env` (plus PATH and HOME); a killed run counts as exit 1. */
+export async function runScript(script: string, args: string[], env: Record<string, string>): Promise<ScriptRun> {
+  const r = await runEntry(script, args, { env, cleanEnv: true });
+  return { ...r, code: r.code ?? 1 };
 }
 
 /** postgres:// URL of a test cluster's superuser on `database`. */

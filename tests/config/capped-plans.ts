@@ -7,14 +7,13 @@
  *
  *   node --max-old-space-size=MB scripts/launch.cjs tests/config/capped-plans.ts FILE…
  */
-import { planMain } from "../../scripts/lib/plan-main";
+import { runPlanInProcess } from "../helpers/plan-cli";
 
 async function main(files: string[]): Promise<void> {
   for (const file of files) {
-    const stderr: string[] = [];
     const started = Date.now();
-    const code = await planMain(["--config", file], { log: () => {}, error: (text) => stderr.push(text) });
-    process.stdout.write(`${JSON.stringify({ file, code, stderr: stderr.join("\n"), ms: Date.now() - started })}\n`);
+    const { code, stderr } = await runPlanInProcess(["--config", file]);
+    process.stdout.write(`${JSON.stringify({ file, code, stderr, ms: Date.now() - started })}\n`);
   }
 }
 

@@ -2,17 +2,15 @@
  * `npm run diagnose` against servers started here on 127.0.0.1 (tests/monitoring/diagnose-servers.ts):
  * a correct set of servers passes every line; each broken server fails exactly its line.
  */
-import { execFile } from "node:child_process";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { optionsFrom } from "../../scripts/lib/diagnose/cli";
 import { type DiagnoseOptions, runDiagnose } from "../../scripts/lib/diagnose/checks";
 import type { CheckResult } from "../../scripts/lib/diagnose/report";
 import { GUIDE } from "../../stacks/guide";
+import { runEntry } from "../helpers/plan-cli";
 import { DOMAIN, GOOD, makeTestCa, removeTestCa, type Servers, startServers, type TestCa } from "./diagnose-servers";
 
-const REPO = path.resolve(__dirname, "../..");
 let ca: TestCa;
 let s: Servers;
 
@@ -156,12 +154,8 @@ describe("each broken server fails its own line", () => {
 });
 
 describe("npm run diagnose (the CLI as a process)", () => {
-  const run = (args: string[]) =>
-    // As package.json's "diagnose" script runs it.
-    promisify(execFile)(process.execPath, [path.join(REPO, "scripts/launch.cjs"), "scripts/diagnose.ts", ...args], { cwd: REPO }).then(
-      (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-    );
+  // As package.json's "diagnose" script runs it.
+  const run = (args: string[]) => runEntry(path.join("scripts", "diagnose.ts"), args);
   const targets = () => ["--stack", "prod", "--domain", DOMAIN, "--resolver", `127.0.0.1:${s.dns}`, "--https", `127.0.0.1:${s.https}`, "--http", `127.0.0.1:${s.http}`, "--ca", ca.caFile, "--pooler", `127.0.0.1:${s.pooler}`, "--latency-budget-ms", "5000", "--connect-budget-ms", "5000"];
 
   it("reports every line and exits 0 against correct servers, 1 when one fails", async () => {
