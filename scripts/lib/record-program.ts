@@ -28,9 +28,9 @@ export interface RecordOptions {
    * Skip what the SDK computes for the engine's or a debugger's benefit and the plan never
    * shows: the serialized code of dynamic providers (`__provider`: the serializer inspects
    * closures through the V8 inspector and reads the package tree with npm's arborist, about a
-   * second), each resource's source position and the stack frames the SDK's leak detector walks
-   * for every promise. Whether each provider really serializes is proven by the providers' own
-   * tests. @default false
+   * second), each resource's source position and the tags the SDK's leak detector puts on every
+   * promise (its tracking stays; see stubEngineExtras). Whether each provider really serializes is
+   * proven by the providers' own tests. @default false
    */
   skipEngineExtras?: boolean;
 }
@@ -72,7 +72,6 @@ interface MockMonitorLike {
 }
 
 export async function recordProgram<T>(program: () => T | Promise<T>, options: RecordOptions): Promise<RecordedRun<T>> {
-  const restoreExtras = options.skipEngineExtras ? stubEngineExtras() : () => {};
   pulumi.runtime.setAllConfig(options.config ?? {}, [...(options.secretKeys ?? [])]);
   await pulumi.runtime.setMocks(new PlatformMocks(), options.project, options.stack, options.preview ?? false);
 
@@ -90,6 +89,9 @@ export async function recordProgram<T>(program: () => T | Promise<T>, options: R
     });
 
   const warnings: string[] = [];
+  // Stubbed only from here, inside the try below that puts them back: a failing setMocks above
+  // leaves the SDK as it was.
+  const restoreExtras = options.skipEngineExtras ? stubEngineExtras() : () => {};
   const restoreConsole = captureRuntimeWarnings(warnings);
   let result: T | undefined;
   let failure: { error: unknown } | undefined;
@@ -146,8 +148,8 @@ function stubEngineExtras(): () => void {
       store.leakCandidates.add(promise);
       // The SDK's own chain, `.then` then `.catch`: the same number of microtask turns, so the
       // plan registers (and its JSON lists) resources in the same order as with the SDK's
-      // function. A single `.then(ok, fail)` reorders them; the plan JSON of both stacks was
-      // compared byte for byte with this chain.
+      // function. A single `.then(ok, fail)` reorders them (tests/plan/record-program.test.ts
+      // compares the staging plan's order with the SDK's function's).
       return promise
         .then((value) => {
           store.leakCandidates.delete(promise);

@@ -2,7 +2,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PlatformMocks } from "../../scripts/lib/mocks";
 import type { RecordedRun } from "../../scripts/lib/record-program";
-import { type PlannedResource, recordProgram } from "../helpers/pulumi";
+import * as path from "node:path";
+import program from "../../index";
+import { PROJECT } from "../../scripts/lib/run-plan";
+import { readStackFile } from "../../scripts/lib/stack-file";
+import { type PlannedResource, REPO_ROOT, recordProgram } from "../helpers/pulumi";
 
 /**
  * The recorder behind the offline plan and the tests: what it records is what the engine would
@@ -153,6 +157,35 @@ describe("the SDK's promise-leak tracking under skipEngineExtras", () => {
       { skipEngineExtras: true },
     );
     expect(seen.result).toEqual({ pendingTracked: true, resolvedTracked: false, rejectedTracked: false, rejectionPromise: true });
+  });
+
+  it("lists the staging stack's resources in the order the SDK's own function gives (PULUMI_DEBUG_PROMISE_LEAKS runs it), and that run keeps its tags", async () => {
+    const flags = debuggable as unknown as { debugPromiseLeaks: boolean };
+    const settings = readStackFile(path.join(REPO_ROOT, "Pulumi.staging.yaml"), PROJECT);
+    const tagged: boolean[] = [];
+    const run = (): Promise<string[]> =>
+      recordProgram(
+        () => {
+          // The SDK tags the promise it wraps (not the one it returns).
+          const probe = Promise.resolve(1);
+          void debuggable.debuggablePromise(probe, "probe");
+          tagged.push(typeof (probe as { _debugStackTrace?: unknown })._debugStackTrace === "string");
+          return program();
+        },
+        { stack: "staging", config: settings.config, secretKeys: settings.secretKeys, skipEngineExtras: true },
+      ).then((r) => r.resources.map((res) => res.urn));
+    const lean = await run();
+    flags.debugPromiseLeaks = true;
+    let withSdk: string[];
+    try {
+      withSdk = await run();
+    } finally {
+      flags.debugPromiseLeaks = false;
+    }
+    expect(lean.length).toBeGreaterThan(300);
+    expect(lean).toEqual(withSdk);
+    // The fast path ran without the tags; under the debug flag the SDK's function put them on.
+    expect(tagged).toEqual([false, true]);
   });
 
   it("puts the SDK's own function back after the run", async () => {
