@@ -20,6 +20,7 @@ const ISOLATED = [
  * every other file plans through, sets config and mocks afresh on each run. tests/workflows/test-isolation.test.ts
  * allows these files exactly those two things.
  */
+// Exported so the list is not unused here: only tests/workflows/test-isolation.test.ts reads it (from this file's text).
 export const OWN_MOCKS = [
   "tests/app/stripe-provider.test.ts", // STRIPE_API_URL
   "tests/database/provider/**/*.test.ts", // SUPABASE_API_URL (tests/helpers/supabase-api-server.ts), pulumi.runtime.setMocks

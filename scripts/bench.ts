@@ -134,7 +134,8 @@ function main(): number {
     const [staging, ...prodPresets] = measured.slice(PRESETS.length) as [Measurement, ...Measurement[]];
     const floor = floors[0] as Measurement;
 
-    const rows = [...floors, staging, ...prodPresets, cold as Measurement];
+    // Each row with the floor it is compared with.
+    const rows: Array<[Measurement, Measurement]> = [...floors.map((f) => [f, f] as [Measurement, Measurement]), [staging, floor], ...prodPresets.map((row, i) => [row, floors[i] as Measurement] as [Measurement, Measurement]), [cold as Measurement, floor]];
     console.log(`Offline plan benchmark (${runs} interleaved rounds, median; node ${process.version})`);
     for (const [i, preset] of PRESETS.entries()) {
       const spec = JSON.parse(readFileSync(floorSpecs[i] as string, "utf8")) as { modules: string[]; resources: number };
@@ -142,10 +143,8 @@ function main(): number {
     }
     console.log("× floor: against the floor of the same preset (staging and the rebuild: against the floor @ current)\n");
     console.log(["command".padEnd(30), "median ms".padStart(10), "min".padStart(8), "max".padStart(8), "× floor".padStart(8), "peak RSS MB".padStart(12)].join(" "));
-    const floorByRow = new Map<Measurement, Measurement>([...floors.map((f) => [f, f] as const), ...prodPresets.map((row, i) => [row, floors[i] as Measurement] as const)]);
-    const floorOf = (row: Measurement): Measurement => floorByRow.get(row) ?? floor;
-    for (const row of rows) {
-      console.log([row.label.padEnd(30), row.medianMs.toFixed(0).padStart(10), row.minMs.toFixed(0).padStart(8), row.maxMs.toFixed(0).padStart(8), (row.medianMs / floorOf(row).medianMs).toFixed(2).padStart(8), row.peakRssMb.toFixed(0).padStart(12)].join(" "));
+    for (const [row, against] of rows) {
+      console.log([row.label.padEnd(30), row.medianMs.toFixed(0).padStart(10), row.minMs.toFixed(0).padStart(8), row.maxMs.toFixed(0).padStart(8), (row.medianMs / against.medianMs).toFixed(2).padStart(8), row.peakRssMb.toFixed(0).padStart(12)].join(" "));
     }
     console.log("");
     for (const [i, row] of prodPresets.entries()) {

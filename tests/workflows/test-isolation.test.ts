@@ -23,6 +23,12 @@ const HAZARDS: [string, RegExp][] = [
   ["assigns a global", /\bglobalThis\.\w+\s*=[^=]/],
 ];
 
+/** Environment variables a source sets (`process.env.NAME = …`) and never deletes. */
+function envVarsLeftSet(source: string): string[] {
+  const set = new Set([...source.matchAll(/process\.env\.([A-Za-z_]\w*)\s*=[^=]/g)].map((m) => m[1] as string));
+  return [...set].filter((name) => !new RegExp(`delete\\s+process\\.env\\.${name}\\b`).test(source));
+}
+
 function isolationHazards(source: string): string[] {
   return HAZARDS.filter(([, re]) => re.test(source)).map(([name]) => name);
 }
@@ -80,8 +86,10 @@ describe("test files that share worker processes leave global state alone", () =
   });
 
   it.each(testFiles("tests").filter((f) => ownMocks.some((re) => re.test(f)) && !isolated.some((re) => re.test(f))))("%s sets its own Pulumi mocks or provider URL, nothing else", (file) => {
-    const others = isolationHazards(sourceWithHelpers(file)).filter((h) => !OWN_MOCK_HAZARDS.includes(h));
+    const source = sourceWithHelpers(file);
+    const others = isolationHazards(source).filter((h) => !OWN_MOCK_HAZARDS.includes(h));
     expect(others, `${file}: move it to ISOLATED in vitest.config.mts, or do not change process-wide state`).toEqual([]);
+    expect(envVarsLeftSet(source), `${file}: delete each variable it sets (afterAll), or the next file in the worker sees it`).toEqual([]);
   });
 
   it("lists real files: every isolated and own-mocks pattern matches at least one test file", () => {
@@ -89,6 +97,17 @@ describe("test files that share worker processes leave global state alone", () =
     expect(OWN_MOCKS.length).toBeGreaterThan(1);
     const files = testFiles("tests");
     for (const re of [...isolated, ...ownMocks]) expect(files.some((f) => re.test(f)), String(re)).toBe(true);
+  });
+});
+
+describe("envVarsLeftSet", () => {
+  it.each([
+    ["process.env.STRIPE_API_URL = url;", ["STRIPE_API_URL"]],
+    ["process.env.STRIPE_API_URL = url; afterAll(() => { delete process.env.STRIPE_API_URL; });", []],
+    ["process.env.A = '1'; delete process.env.AB;", ["A"]],
+    ["if (process.env.A === 'x') {}", []],
+  ])("%s → %j", (source, expected) => {
+    expect(envVarsLeftSet(source)).toEqual(expected);
   });
 });
 
