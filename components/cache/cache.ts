@@ -41,9 +41,19 @@ export const CACHE_DEFAULTS = {
   snapshotWindow: "00:00-01:00",
   snapshotRetentionDays: 7,
   logRetentionDays: 30,
+  authTokenUpdateStrategy: "ROTATE" as CacheAuthTokenUpdateStrategy,
   kmsDeletionWindowDays: 30,
   alarms: { engineCpuPercent: 80, memoryPercent: 80, evictionsPer5Minutes: 1000, replicationLagSeconds: 30 },
 } as const;
+
+/**
+ * How a changed AUTH token is applied to the running group (provider docs,
+ * `authTokenUpdateStrategy`; ElastiCache ModifyReplicationGroup `AuthTokenUpdateStrategy`):
+ * ROTATE adds the new token beside the old one, SET makes the new token the only one. DELETE is
+ * not offered: it removes AUTH, which the cache requires.
+ */
+export const CACHE_AUTH_TOKEN_UPDATE_STRATEGIES = ["ROTATE", "SET"] as const;
+export type CacheAuthTokenUpdateStrategy = (typeof CACHE_AUTH_TOKEN_UPDATE_STRATEGIES)[number];
 
 /** Arguments of {@link Cache}. Ids and ARNs come from the network and shared layers. */
 export interface CacheArgs {
@@ -84,6 +94,8 @@ export interface CacheArgs {
   logRetentionDays?: number;
   /** Days before a deleted KMS key is really deleted (7–30). @default 30 */
   kmsDeletionWindowDays?: number;
+  /** How the next AUTH token change is applied. @default "ROTATE" (docs/cache.md, "AUTH token rotation") */
+  authTokenUpdateStrategy?: CacheAuthTokenUpdateStrategy;
   /** Protect the replication group and its key from deletion (prod). @default false */
   protect?: boolean;
   /** SNS topic every alarm notifies, when it fires and when it clears. */
@@ -122,6 +134,7 @@ export function validateCacheArgs(a: Resolved, component: string): ConfigIssue[]
   if (!Number.isInteger(a.shards) || a.shards < 1 || a.shards > 500) issues.push({ path: at("shards"), problem: "must be a whole number from 1 to 500", got: a.shards });
   if (!Number.isInteger(a.replicasPerShard) || a.replicasPerShard < 0 || a.replicasPerShard > 5) issues.push({ path: at("replicasPerShard"), problem: "must be a whole number from 0 to 5 (the ElastiCache limit)", got: a.replicasPerShard });
   if (!/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(a.nodeType)) issues.push({ path: at("nodeType"), problem: "must be an ElastiCache node type like cache.t4g.small", got: a.nodeType });
+  if (!(CACHE_AUTH_TOKEN_UPDATE_STRATEGIES as readonly string[]).includes(a.authTokenUpdateStrategy)) issues.push({ path: at("authTokenUpdateStrategy"), problem: `must be one of ${CACHE_AUTH_TOKEN_UPDATE_STRATEGIES.join(", ")} (DELETE would remove AUTH, which the cache requires)`, got: a.authTokenUpdateStrategy });
   if (!/^\d+\.\d+$/.test(a.engineVersion)) issues.push({ path: at("engineVersion"), problem: "must be major.minor, e.g. 8.1 (ElastiCache needs the minor from version 7 on)", got: a.engineVersion });
   if (!/^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/.test(a.maintenanceWindow)) {
     issues.push({ path: at("maintenanceWindow"), problem: "must be ddd:hh24:mi-ddd:hh24:mi (UTC), e.g. sun:02:00-sun:04:00", got: a.maintenanceWindow });
@@ -188,6 +201,7 @@ export class Cache extends pulumi.ComponentResource {
       snapshotRetentionDays: CACHE_DEFAULTS.snapshotRetentionDays,
       logRetentionDays: CACHE_DEFAULTS.logRetentionDays,
       kmsDeletionWindowDays: CACHE_DEFAULTS.kmsDeletionWindowDays,
+      authTokenUpdateStrategy: CACHE_DEFAULTS.authTokenUpdateStrategy,
       protect: false,
       ...stripUndefined(args),
       alarms: { ...CACHE_DEFAULTS.alarms, ...stripUndefined(args.alarms ?? {}) },
@@ -247,9 +261,11 @@ export class Cache extends pulumi.ComponentResource {
         authToken: this.authToken,
         // On a token change (never on create) ROTATE keeps the old token valid beside the new one,
         // so clients reconnect without an outage; AWS's default too. The old token stays valid
-        // until a later change with SET: after a leak, rotate, redeploy the app, then apply once
-        // with SET (docs/cache.md, "AUTH token rotation").
-        authTokenUpdateStrategy: "ROTATE",
+        // until a change with SET: after a leak, rotate, redeploy the app, then apply once with
+        // promptandpause:cache.authTokenUpdateStrategy SET (docs/cache.md, "AUTH token rotation").
+        // A change of the strategy alone is sent with the token (the provider's update checks
+        // both fields), so that apply revokes the old token.
+        authTokenUpdateStrategy: a.authTokenUpdateStrategy,
         atRestEncryptionEnabled: true,
         kmsKeyId: key.arn,
         maintenanceWindow: a.maintenanceWindow,

@@ -37,6 +37,7 @@ export function composeCache(ctx: LayerContext, shared: AwsSharedOutputs, networ
       engineVersion: config.cache.engineVersion,
       snapshotRetentionDays: config.cache.snapshotRetentionDays,
       logRetentionDays: config.cache.slowLogRetentionDays,
+      authTokenUpdateStrategy: config.cache.authTokenUpdateStrategy,
       protect: config.protectStatefulResources,
       alertTopicArn: shared.alertTopicArn,
     },

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { FARGATE_SIZES, plainEnvironmentIssues } from "../../components/app/workers";
-import { CACHE_DEFAULTS, CACHE_ENGINE_MAJORS, CACHE_ENGINES } from "../../components/cache/cache";
+import { CACHE_AUTH_TOKEN_UPDATE_STRATEGIES, CACHE_DEFAULTS, CACHE_ENGINE_MAJORS, CACHE_ENGINES } from "../../components/cache/cache";
 import type { ConfigIssue } from "../../components/shared/errors";
 import { cidrContains, overlappingPairs, parseCidr } from "../../policies/lib/cidr";
 import type { ScaleValues } from "../presets";
@@ -32,6 +32,12 @@ export const cacheConfigSchema = z
       .default("required"),
     /** Days daily snapshots are kept (1–35). @default 7 */
     snapshotRetentionDays: z.number().int().min(1).max(35).default(CACHE_DEFAULTS.snapshotRetentionDays),
+    /**
+     * How the next AUTH token change is applied: ROTATE keeps the old token valid beside the new
+     * one (no outage), SET revokes it. After a leak: replace the token, redeploy the app, then set
+     * SET and apply once (docs/cache.md, "AUTH token rotation"). @default "ROTATE"
+     */
+    authTokenUpdateStrategy: z.enum(CACHE_AUTH_TOKEN_UPDATE_STRATEGIES).default(CACHE_DEFAULTS.authTokenUpdateStrategy),
     /** Days the slow log is kept in CloudWatch Logs. @default 30 */
     slowLogRetentionDays: logRetentionDays(CACHE_DEFAULTS.logRetentionDays),
   })

@@ -44,6 +44,13 @@ async function run(a: CacheArgs) {
   return { resources: recorded.resources, cache };
 }
 
+describe("AUTH token revocation", () => {
+  it("applies the next token change with SET when configured (the old token stops working)", async () => {
+    const { resources } = await run(args({ authTokenUpdateStrategy: "SET" }));
+    expect(one(resources, T.group).inputs.authTokenUpdateStrategy).toBe("SET");
+  });
+});
+
 describe("Cache at the current preset (1 shard, no replicas)", () => {
   let resources: PlannedResource[];
   let cache: Cache;
@@ -74,6 +81,7 @@ describe("Cache at the current preset (1 shard, no replicas)", () => {
       securityGroupIds: ["sg-database"],
       subnetGroupName: "promptandpause-prod-cache",
       parameterGroupName: "promptandpause-prod-cache-valkey8",
+      authTokenUpdateStrategy: "ROTATE",
     });
     expect(group.inputs.kmsKeyId).toMatch(/^arn:aws:kms:eu-west-2:\d{12}:key\//);
     expect(group.propertyDependencies.kmsKeyId).toContain(key.urn);

@@ -69,6 +69,7 @@ describe("refusals", () => {
     ["a bad peering id", { "promptandpause:app": { ...APP, secureCompute: { ...SC, peeringConnectionId: "vpc-1" } }, "promptandpause:redisUrl": undefined }, "promptandpause:app.secureCompute.peeringConnectionId: must be a VPC peering connection id like pcx-0a1b2c3d4e5f67890"],
     ["TLS off", { "promptandpause:cache": { transitEncryption: false } }, 'promptandpause:cache.transitEncryption: must be "required"'],
     ["no daily snapshots", { "promptandpause:cache": { snapshotRetentionDays: 0 } }, "promptandpause:cache.snapshotRetentionDays: must be >= 1"],
+    ["AUTH removed (DELETE)", { "promptandpause:cache": { authTokenUpdateStrategy: "DELETE" } }, 'promptandpause:cache.authTokenUpdateStrategy: must be one of "ROTATE", "SET"'],
     ["a tag instead of a digest", { "promptandpause:workers": { imageDigest: "latest" } }, "promptandpause:workers.imageDigest: must be an image digest sha256:<64 lowercase hex>"],
     ["memory Fargate cannot pair", { "promptandpause:workers": { imageDigest: DIGEST, cpu: 256, memory: 4096 } }, "promptandpause:workers.memory: must be one of 512, 1024, 2048 MiB with 256 CPU units (Fargate task sizes)"],
     ["a platform variable", { "promptandpause:workers": { imageDigest: DIGEST, environment: { WORK_QUEUE_URL: "x" } } }, "promptandpause:workers.environment.WORK_QUEUE_URL: is set by the platform"],
