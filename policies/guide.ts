@@ -271,6 +271,9 @@ export const AWS_TYPES = {
   launchConfiguration: "aws:ec2/launchConfiguration:LaunchConfiguration",
   instance: "aws:ec2/instance:Instance",
   spotInstanceRequest: "aws:ec2/spotInstanceRequest:SpotInstanceRequest",
+  spotFleetRequest: "aws:ec2/spotFleetRequest:SpotFleetRequest",
+  instanceMetadataDefaults: "aws:ec2/instanceMetadataDefaults:InstanceMetadataDefaults",
+  imageBuilderInfrastructure: "aws:imagebuilder/infrastructureConfiguration:InfrastructureConfiguration",
 } as const;
 
 /** The guide's "Firewall Rules" as the pack enforces them. */

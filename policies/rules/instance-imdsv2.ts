@@ -2,7 +2,9 @@
  * instance-imdsv2: every EC2 instance and launch template requires IMDSv2 session tokens
  * (`metadataOptions.httpTokens: "required"`), and so does every other resource that starts
  * instances with its own metadata options (an auto-scaling launch configuration, a spot instance
- * request): otherwise switching to one of those would get IMDSv1 past the floor. With IMDSv1 a server-side request forgery (or a
+ * request, an Image Builder infrastructure configuration, the account's metadata defaults; a spot
+ * fleet may not use launch specifications, which have none): otherwise switching to one of those
+ * would get IMDSv1 past the floor. With IMDSv1 a server-side request forgery (or a
  * forwarded packet) can read the instance role's credentials with one GET.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
@@ -22,34 +24,52 @@ export const configSchema = {
   },
 } as const;
 
-/** Every resource type that takes `metadataOptions` for the instances it starts (the same httpTokens / httpPutResponseHopLimit / httpEndpoint fields). */
-const KINDS: Record<string, string> = {
-  [AWS_TYPES.launchTemplate]: "Launch template",
-  [AWS_TYPES.instance]: "EC2 instance",
-  [AWS_TYPES.launchConfiguration]: "Launch configuration",
-  [AWS_TYPES.spotInstanceRequest]: "Spot instance request",
+type Props = Record<string, unknown>;
+
+/**
+ * Every resource type that sets metadata options for the instances it starts, and where (the
+ * input names in @pulumi/aws 7.x): `metadataOptions` on instances, launch templates, launch
+ * configurations and spot instance requests; `instanceMetadataOptions` on Image Builder's
+ * infrastructure configurations (the build instances); the account-wide defaults at the top
+ * level of `ec2.InstanceMetadataDefaults`, where "no-preference" leaves it to each AMI.
+ */
+const KINDS: Record<string, { kind: string; field: string; options: (p: Props) => InstanceMetadataInputs["metadataOptions"] }> = {
+  [AWS_TYPES.launchTemplate]: { kind: "Launch template", field: "metadataOptions", options: (p) => (p as InstanceMetadataInputs).metadataOptions },
+  [AWS_TYPES.instance]: { kind: "EC2 instance", field: "metadataOptions", options: (p) => (p as InstanceMetadataInputs).metadataOptions },
+  [AWS_TYPES.launchConfiguration]: { kind: "Launch configuration", field: "metadataOptions", options: (p) => (p as InstanceMetadataInputs).metadataOptions },
+  [AWS_TYPES.spotInstanceRequest]: { kind: "Spot instance request", field: "metadataOptions", options: (p) => (p as InstanceMetadataInputs).metadataOptions },
+  [AWS_TYPES.imageBuilderInfrastructure]: { kind: "Image Builder infrastructure configuration", field: "instanceMetadataOptions", options: (p) => p.instanceMetadataOptions as InstanceMetadataInputs["metadataOptions"] },
+  [AWS_TYPES.instanceMetadataDefaults]: { kind: "Account instance metadata defaults", field: "", options: (p) => p as InstanceMetadataInputs["metadataOptions"] },
 };
 
 export const imdsv2Required: ResourceValidationPolicy = {
   name: "instance-imdsv2",
-  description: "Every EC2 instance, launch template, launch configuration and spot instance request requires IMDSv2 (metadataOptions.httpTokens \"required\").",
+  description: "Every EC2 instance, launch template, launch configuration, spot request, Image Builder build instance and the account's metadata defaults require IMDSv2 (httpTokens \"required\").",
   enforcementLevel: "mandatory",
   configSchema: configSchema as unknown as ResourceValidationPolicy["configSchema"],
   validateResource: (args, reportViolation) => {
     const { maxPutResponseHopLimit } = configWithDefaults({ maxPutResponseHopLimit: 1 }, args);
-    const kind = KINDS[args.type];
-    if (!kind) {
-      args.notApplicable(`Policy only applies to resources of type ${Object.keys(KINDS).map((t) => `'${t}'`).join(", ")}`);
+    if (args.type === AWS_TYPES.spotFleetRequest) {
+      // launchSpecifications take no metadata options at all; launch templates do.
+      const specs = (args.props as Props).launchSpecifications;
+      if (Array.isArray(specs) && specs.length > 0) reportViolation(`Spot fleet request "${args.name}" uses launchSpecifications, which cannot require IMDSv2; use launchTemplateConfigs with a launch template that sets metadataOptions.httpTokens "required".`);
       return;
     }
-    const options = (args.props as InstanceMetadataInputs).metadataOptions;
+    const entry = KINDS[args.type];
+    if (!entry) {
+      args.notApplicable(`Policy only applies to resources of type ${[...Object.keys(KINDS), AWS_TYPES.spotFleetRequest].map((t) => `'${t}'`).join(", ")}`);
+      return;
+    }
+    const { kind, field } = entry;
+    const at = (name: string) => (field ? `${field}.${name}` : name);
+    const options = entry.options(args.props as Props);
     if (options?.httpEndpoint === "disabled") return;
     if (options?.httpTokens !== "required") {
-      reportViolation(`${kind} "${args.name}" sets metadataOptions.httpTokens to ${JSON.stringify(options?.httpTokens ?? null)} (AWS default: "optional", IMDSv1 allowed); set it to "required".`);
+      reportViolation(`${kind} "${args.name}" sets ${at("httpTokens")} to ${JSON.stringify(options?.httpTokens ?? null)} (IMDSv1 allowed unless it is "required"); set it to "required".`);
     }
     const hops = options?.httpPutResponseHopLimit;
     if (hops !== undefined && hops > maxPutResponseHopLimit) {
-      reportViolation(`${kind} "${args.name}" sets metadataOptions.httpPutResponseHopLimit to ${hops}; at most ${maxPutResponseHopLimit} keeps metadata tokens on the instance.`);
+      reportViolation(`${kind} "${args.name}" sets ${at("httpPutResponseHopLimit")} to ${hops}; at most ${maxPutResponseHopLimit} keeps metadata tokens on the instance.`);
     }
   },
 };

@@ -120,15 +120,24 @@ describe("instance-imdsv2", () => {
   });
 
   it.each<[string, PlannedResource, string]>([
-    ["optional tokens", template({ httpEndpoint: "enabled", httpTokens: "optional" }), `Launch template "wireguard-launch-template" sets metadataOptions.httpTokens to "optional" (AWS default: "optional", IMDSv1 allowed); set it to "required".`],
-    ["no metadata options", template(undefined), `Launch template "wireguard-launch-template" sets metadataOptions.httpTokens to null (AWS default: "optional", IMDSv1 allowed); set it to "required".`],
+    ["optional tokens", template({ httpEndpoint: "enabled", httpTokens: "optional" }), `Launch template "wireguard-launch-template" sets metadataOptions.httpTokens to "optional" (IMDSv1 allowed unless it is "required"); set it to "required".`],
+    ["no metadata options", template(undefined), `Launch template "wireguard-launch-template" sets metadataOptions.httpTokens to null (IMDSv1 allowed unless it is "required"); set it to "required".`],
     ["hop limit 2", template({ httpTokens: "required", httpPutResponseHopLimit: 2 }), `Launch template "wireguard-launch-template" sets metadataOptions.httpPutResponseHopLimit to 2; at most 1 keeps metadata tokens on the instance.`],
-    ["an instance without options", planned(INSTANCE, "box", { ami: "ami-1", instanceType: "t4g.nano" }), `EC2 instance "box" sets metadataOptions.httpTokens to null (AWS default: "optional", IMDSv1 allowed); set it to "required".`],
+    ["an instance without options", planned(INSTANCE, "box", { ami: "ami-1", instanceType: "t4g.nano" }), `EC2 instance "box" sets metadataOptions.httpTokens to null (IMDSv1 allowed unless it is "required"); set it to "required".`],
     // The other ways to start instances with their own metadata options are held to the same floor.
-    ["a launch configuration with optional tokens", planned("aws:ec2/launchConfiguration:LaunchConfiguration", "asg-lc", { imageId: "ami-1", instanceType: "t4g.nano", metadataOptions: { httpTokens: "optional" } }), `Launch configuration "asg-lc" sets metadataOptions.httpTokens to "optional" (AWS default: "optional", IMDSv1 allowed); set it to "required".`],
-    ["a spot instance request without options", planned("aws:ec2/spotInstanceRequest:SpotInstanceRequest", "spot", { ami: "ami-1", instanceType: "t4g.nano" }), `Spot instance request "spot" sets metadataOptions.httpTokens to null (AWS default: "optional", IMDSv1 allowed); set it to "required".`],
+    ["a launch configuration with optional tokens", planned("aws:ec2/launchConfiguration:LaunchConfiguration", "asg-lc", { imageId: "ami-1", instanceType: "t4g.nano", metadataOptions: { httpTokens: "optional" } }), `Launch configuration "asg-lc" sets metadataOptions.httpTokens to "optional" (IMDSv1 allowed unless it is "required"); set it to "required".`],
+    ["a spot instance request without options", planned("aws:ec2/spotInstanceRequest:SpotInstanceRequest", "spot", { ami: "ami-1", instanceType: "t4g.nano" }), `Spot instance request "spot" sets metadataOptions.httpTokens to null (IMDSv1 allowed unless it is "required"); set it to "required".`],
+    ["an Image Builder build instance with optional tokens", planned("aws:imagebuilder/infrastructureConfiguration:InfrastructureConfiguration", "builder", { instanceProfileName: "p", instanceMetadataOptions: { httpTokens: "optional" } }), `Image Builder infrastructure configuration "builder" sets instanceMetadataOptions.httpTokens to "optional" (IMDSv1 allowed unless it is "required"); set it to "required".`],
+    ["account defaults left to each AMI", planned("aws:ec2/instanceMetadataDefaults:InstanceMetadataDefaults", "imds-defaults", { httpTokens: "no-preference" }), `Account instance metadata defaults "imds-defaults" sets httpTokens to "no-preference" (IMDSv1 allowed unless it is "required"); set it to "required".`],
+    ["a spot fleet on launch specifications", planned("aws:ec2/spotFleetRequest:SpotFleetRequest", "fleet", { iamFleetRole: "arn:aws:iam::1:role/f", targetCapacity: 1, launchSpecifications: [{ ami: "ami-1", instanceType: "t4g.nano" }] }), `Spot fleet request "fleet" uses launchSpecifications, which cannot require IMDSv2; use launchTemplateConfigs with a launch template that sets metadataOptions.httpTokens "required".`],
   ])("%s", async (_case, resource, message) => {
     expect(await violationsOf("instance-imdsv2", [resource])).toEqual([violation("instance-imdsv2", message, resource.urn)]);
+  });
+
+  it("accepts account defaults that require tokens, and a spot fleet on launch templates", async () => {
+    const defaults = planned("aws:ec2/instanceMetadataDefaults:InstanceMetadataDefaults", "imds-defaults", { httpTokens: "required", httpPutResponseHopLimit: 1 });
+    const fleet = planned("aws:ec2/spotFleetRequest:SpotFleetRequest", "fleet", { iamFleetRole: "arn:aws:iam::1:role/f", targetCapacity: 1, launchTemplateConfigs: [{ launchTemplateSpecification: { id: "lt-1", version: "1" } }] });
+    expect(await violationsOf("instance-imdsv2", [defaults, fleet])).toEqual([]);
   });
 
   it("a disabled metadata endpoint passes (nothing to steal)", async () => {
