@@ -169,28 +169,32 @@ export function validateCacheIngress(args: StackValidationArgs, reportViolation:
   const peered = cfg.allowPeeredNetworks ? peeredCidrs(args.resources) : [];
   const allowedTexts = [...new Set([...cfg.allowedCidrs, ...peered])];
   const allowedCidrs = allowedTexts.map(parseCidr).filter((c) => c !== undefined);
-  for (const port of ports) checkPort(port);
-
-  function checkPort(port: number): void {
-  for (const source of ingressSources(args.resources, port)) {
-    if (!overlaps(source.groupKeys, cacheGroups) || !source.reachesPort) continue;
-    const where = `${source.label} opens the cache's security group ${source.groupText} on port ${port}`;
-    if (source.cidrs.length > 0 && isWorldRange(source.cidrs)) {
-      reportViolation(`${where} to a world-sized range (${source.cidrs.join(", ")}). Only the application segment and the Vercel Secure Compute network may reach the cache.`, source.urn);
-      continue;
-    }
-    for (const text of source.cidrs) {
-      const cidr = parseCidr(text);
-      if (!cidr || !allowedCidrs.some((allowed) => cidrContains(allowed, cidr))) {
-        const allowed = allowedTexts.length > 0 ? `the Secure Compute CIDRs (${allowedTexts.join(", ")})` : "any allowed CIDR (no Secure Compute CIDR is configured or peered)";
-        reportViolation(`${where} to ${text}, outside ${allowed}. Add the Secure Compute CIDR to this policy's allowedCidrs, or remove the rule.`, source.urn);
+  // A rule that opens several cache ports is reported once, at the first port it opens.
+  const reported = new Set<string>();
+  for (const port of ports) {
+    for (const source of ingressSources(args.resources, port)) {
+      if (reported.has(source.urn) || !overlaps(source.groupKeys, cacheGroups) || !source.reachesPort) continue;
+      const report = (message: string) => {
+        reported.add(source.urn);
+        reportViolation(message, source.urn);
+      };
+      const where = `${source.label} opens the cache's security group ${source.groupText} on port ${port}`;
+      if (source.cidrs.length > 0 && isWorldRange(source.cidrs)) {
+        report(`${where} to a world-sized range (${source.cidrs.join(", ")}). Only the application segment and the Vercel Secure Compute network may reach the cache.`);
+        continue;
       }
+      for (const text of source.cidrs) {
+        const cidr = parseCidr(text);
+        if (!cidr || !allowedCidrs.some((allowed) => cidrContains(allowed, cidr))) {
+          const allowed = allowedTexts.length > 0 ? `the Secure Compute CIDRs (${allowedTexts.join(", ")})` : "any allowed CIDR (no Secure Compute CIDR is configured or peered)";
+          report(`${where} to ${text}, outside ${allowed}. Add the Secure Compute CIDR to this policy's allowedCidrs, or remove the rule.`);
+        }
+      }
+      for (const sg of source.securityGroups) {
+        if (!overlaps(sg.keys, allowedGroups)) report(`${where} to security group ${sg.text}, which is not the application segment's. Only the application segment and the Vercel Secure Compute network may reach the cache.`);
+      }
+      for (const pl of source.prefixLists) report(`${where} to prefix list ${pl}; prefix lists can grow without review. Use the application security group or the Secure Compute CIDR.`);
     }
-    for (const sg of source.securityGroups) {
-      if (!overlaps(sg.keys, allowedGroups)) reportViolation(`${where} to security group ${sg.text}, which is not the application segment's. Only the application segment and the Vercel Secure Compute network may reach the cache.`, source.urn);
-    }
-    for (const pl of source.prefixLists) reportViolation(`${where} to prefix list ${pl}; prefix lists can grow without review. Use the application security group or the Secure Compute CIDR.`, source.urn);
-  }
   }
 }
 

@@ -159,6 +159,14 @@ describe("cache-ingress", () => {
     ]);
   });
 
+  it("reports a rule that opens every port of a serverless cache once, not once per cache port", async () => {
+    const serverless = planned("aws:elasticache/serverlessCache:ServerlessCache", "serverless", { engine: "valkey", securityGroupIds: ["sg-serverless"] });
+    const rule = planned(INGRESS, "all-world", { securityGroupId: "sg-serverless", ipProtocol: "-1", cidrIpv4: "0.0.0.0/0" });
+    expect(await violationsOf("cache-ingress", [...tier, serverless, rule], CONFIG)).toEqual([
+      violation("cache-ingress", 'Ingress rule "all-world" opens the cache\'s security group sg-serverless on port 6379 to a world-sized range (0.0.0.0/0). Only the application segment and the Vercel Secure Compute network may reach the cache.', rule.urn),
+    ]);
+  });
+
   it("ignores other ports of the shared database group", async () => {
     expect(await violationsOf("cache-ingress", [...tier, extraRule("pg", { fromPort: 5432, toPort: 5432, cidrIpv4: "0.0.0.0/0" })], CONFIG)).toEqual([]);
   });
