@@ -19,10 +19,6 @@ export const CACHE_LAYER_TYPES = {
   scalingTarget: "aws:appautoscaling/target:Target",
   scalingPolicy: "aws:appautoscaling/policy:Policy",
   scheduledAction: "aws:appautoscaling/scheduledAction:ScheduledAction",
-  iamRolePolicy: "aws:iam/rolePolicy:RolePolicy",
-  iamPolicy: "aws:iam/policy:Policy",
-  iamUserPolicy: "aws:iam/userPolicy:UserPolicy",
-  iamGroupPolicy: "aws:iam/groupPolicy:GroupPolicy",
 } as const;
 
 /** `elasticache.ReplicationGroupArgs`. `authToken` is read only for presence, never printed. */
@@ -104,19 +100,6 @@ export interface ScalingPolicyInputs {
     disableScaleIn?: boolean;
     predefinedMetricSpecification?: { predefinedMetricType: string };
   };
-}
-
-/** `iam.RoleArgs`: the trust policy and inline policies (JSON strings). */
-export interface IamRoleInputs {
-  name?: string;
-  /** JSON text, or the SDK's PolicyDocument object. */
-  assumeRolePolicy: string | object;
-  inlinePolicies?: Array<{ name?: string; policy?: string }>;
-}
-
-/** `iam.RolePolicyArgs` / `iam.PolicyArgs` / user and group policies: `policy` is JSON text or a PolicyDocument object. */
-export interface IamPolicyDocumentInputs {
-  policy: string | object;
 }
 
 export const ReplicationGroupType = resourceType<ReplicationGroupInputs>(CACHE_LAYER_TYPES.replicationGroup);
