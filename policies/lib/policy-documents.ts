@@ -25,19 +25,50 @@ export interface FoundDocument {
   doc: unknown;
 }
 
-/** `value[key]`, or `skip` when it is unknown (preview) and `key` holds no document. */
-function read(value: Record<string | number, unknown>, key: string | number, documentKey: boolean): unknown {
-  try {
-    return value[key];
-  } catch (err) {
-    if (err instanceof UnknownValueError && !documentKey) return SKIP;
-    throw err;
-  }
+// The engine's proxy over a resource's inputs (@pulumi/policy's proxy.js, pinned in
+// policies/package.json) hands out its target under this key and marks unknown (preview) values
+// with these sentinels. The walker reads the target directly and checks each value itself, with
+// the proxy's own rule: reading an unknown throws UnknownValueError. Through the proxy, every read
+// copies the path and wraps the value in a new proxy, which for the few hundred AWS resources of a
+// plan was most of what the IAM policies cost.
+const proxyModule = require("@pulumi/policy/proxy") as { getSpecialProxyTarget: string } & Record<string, unknown>;
+const UNKNOWN_SENTINELS = new Set(
+  ["unknownBooleanValue", "unknownNumberValue", "unknownStringValue", "unknownArrayValue", "unknownAssetValue", "unknownArchiveValue", "unknownObjectValue"].map((name) => proxyModule[name]),
+);
+
+/** The plain value behind the engine's proxy (or `props` itself when it is not one, as in unit tests). */
+function unproxied(props: unknown): unknown {
+  if (props === null || typeof props !== "object") return props;
+  return (props as Record<string, unknown>)[proxyModule.getSpecialProxyTarget] ?? props;
+}
+
+/**
+ * `value[key]`, or `skip` when it is unknown (preview) and `key` holds no document; an unknown
+ * document throws the engine's UnknownValueError, as reading it through the proxy does.
+ */
+function read(value: Record<string | number, unknown>, key: string | number, documentKey: boolean, at: Segment[]): unknown {
+  const field = value[key];
+  if (!UNKNOWN_SENTINELS.has(field)) return field;
+  if (!documentKey) return SKIP;
+  throw new UnknownValueError(field, at.map(String));
 }
 const SKIP = Symbol("unknown input");
 
-function documents(value: unknown, key: string | undefined, out: FoundDocument[], path: string, depth = 0): void {
-  if (depth > 8 || value === SKIP) return;
+type Segment = string | number;
+
+/** `inlinePolicies[0].policy` from its segments. */
+function pathText(at: readonly Segment[]): string {
+  return at.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join("");
+}
+
+/** A document object as the policies read it: through the engine's proxy when `root` is one, so an unknown inside it still throws. */
+function documentAt(root: unknown, at: readonly Segment[], raw: unknown): unknown {
+  if (root === null || typeof root !== "object" || (root as Record<string, unknown>)[proxyModule.getSpecialProxyTarget] === undefined) return raw;
+  return at.reduce<unknown>((v, s) => (v as Record<Segment, unknown>)[s], root);
+}
+
+function documents(value: unknown, key: string | undefined, out: FoundDocument[], at: Segment[], root: unknown): void {
+  if (at.length > 8 || value === SKIP) return;
   const isDocumentKey = key !== undefined && DOCUMENT_KEYS.has(key);
   if (typeof value === "string" && isDocumentKey) {
     const text = value.trim();
@@ -45,25 +76,35 @@ function documents(value: unknown, key: string | undefined, out: FoundDocument[]
     // handed on as text, for the policies to refuse.
     if (text.startsWith("{")) {
       try {
-        out.push({ path, doc: JSON.parse(text) });
+        out.push({ path: pathText(at), doc: JSON.parse(text) });
       } catch {
-        out.push({ path, doc: text });
+        out.push({ path: pathText(at), doc: text });
       }
     }
     return;
   }
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) documents(read(value as unknown as Record<number, unknown>, i, isDocumentKey), key, out, `${path}[${i}]`, depth + 1);
+    for (let i = 0; i < value.length; i++) {
+      at.push(i);
+      documents(read(value as unknown as Record<number, unknown>, i, isDocumentKey, at), key, out, at, root);
+      at.pop();
+    }
   } else if (value && typeof value === "object") {
     const record = value as Record<string, unknown>;
-    if (isDocumentKey && "Statement" in record) out.push({ path, doc: value });
-    else for (const k of Object.keys(record)) documents(read(record, k, DOCUMENT_KEYS.has(k)), k, out, path ? `${path}.${k}` : k, depth + 1);
+    if (isDocumentKey && "Statement" in record) out.push({ path: pathText(at), doc: documentAt(root, at, value) });
+    else {
+      for (const k of Object.keys(record)) {
+        at.push(k);
+        documents(read(record, k, DOCUMENT_KEYS.has(k), at), k, out, at, root);
+        at.pop();
+      }
+    }
   }
 }
 
 /** The documents found in `props`, each with the input path it came from. */
 export function policyDocuments(props: unknown): FoundDocument[] {
   const found: FoundDocument[] = [];
-  documents(props, undefined, found, "");
+  documents(unproxied(props), undefined, found, [], props);
   return found;
 }

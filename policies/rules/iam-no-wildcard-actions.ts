@@ -50,8 +50,9 @@ export function validateNoWildcardActions(args: ResourceValidationArgs, reportVi
   for (const { path, doc } of policyDocuments(args.props)) {
     for (const problem of wildcardProblems(doc)) reportViolation(`${args.name}: ${path} has ${problem}. List the actions the workload needs by name.`);
   }
-  const { allowedManagedPolicies } = configWithDefaults({ allowedManagedPolicies: [...REVIEWED_MANAGED_POLICIES] as string[] }, args);
   const managed = args.type === AWS_TYPES.rolePolicyAttachment ? [args.props.policyArn] : args.type === AWS_TYPES.role ? arr(args.props.managedPolicyArns) : [];
+  if (managed.length === 0) return;
+  const { allowedManagedPolicies } = configWithDefaults({ allowedManagedPolicies: [...REVIEWED_MANAGED_POLICIES] as string[] }, args);
   for (const arn of managed) {
     if (typeof arn === "string" && arn.startsWith("arn:aws:iam::aws:policy/") && !allowedManagedPolicies.includes(arn)) {
       reportViolation(`${args.name} attaches the AWS-managed policy ${arn}, which is not reviewed to be free of wildcard actions. Write a policy with the needed actions, or review it and add it to allowedManagedPolicies.`);

@@ -42,13 +42,14 @@ const KINDS: Record<string, { kind: string; field: string; options: (p: Props) =
   [AWS_TYPES.instanceMetadataDefaults]: { kind: "Account instance metadata defaults", field: "", options: (p) => p as InstanceMetadataInputs["metadataOptions"] },
 };
 
+const NOT_APPLICABLE = `Policy only applies to resources of type ${[...Object.keys(KINDS), AWS_TYPES.spotFleetRequest].map((t) => `'${t}'`).join(", ")}`;
+
 export const imdsv2Required: ResourceValidationPolicy = {
   name: "instance-imdsv2",
   description: "Every EC2 instance, launch template, launch configuration, spot request, Image Builder build instance and the account's metadata defaults require IMDSv2 (httpTokens \"required\").",
   enforcementLevel: "mandatory",
   configSchema: configSchema as unknown as ResourceValidationPolicy["configSchema"],
   validateResource: (args, reportViolation) => {
-    const { maxPutResponseHopLimit } = configWithDefaults({ maxPutResponseHopLimit: 1 }, args);
     if (args.type === AWS_TYPES.spotFleetRequest) {
       // launchSpecifications take no metadata options at all; launch templates do.
       const specs = (args.props as Props).launchSpecifications;
@@ -57,9 +58,10 @@ export const imdsv2Required: ResourceValidationPolicy = {
     }
     const entry = KINDS[args.type];
     if (!entry) {
-      args.notApplicable(`Policy only applies to resources of type ${[...Object.keys(KINDS), AWS_TYPES.spotFleetRequest].map((t) => `'${t}'`).join(", ")}`);
+      args.notApplicable(NOT_APPLICABLE);
       return;
     }
+    const { maxPutResponseHopLimit } = configWithDefaults({ maxPutResponseHopLimit: 1 }, args);
     const { kind, field } = entry;
     const at = (name: string) => (field ? `${field}.${name}` : name);
     const options = entry.options(args.props as Props);

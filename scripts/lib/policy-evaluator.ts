@@ -208,11 +208,11 @@ type AnyPolicy = Record<string, any>;
  */
 function withoutStackTrace(notApplicable: unknown): unknown {
   if (typeof notApplicable !== "function") return notApplicable;
-  return (...reason: unknown[]) => {
+  return (reason?: string) => {
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {
-      return notApplicable(...reason);
+      return notApplicable(reason);
     } finally {
       Error.stackTraceLimit = limit;
     }
@@ -228,13 +228,21 @@ function withPulumiType<F extends object>(wrapper: F, original: unknown): F {
 
 /**
  * The policies as the analyzer runs them after `Configure`: the reconciled level in place of the
- * declared one, and `getConfig()` returning the reconciled properties.
+ * declared one, and `getConfig()` returning the reconciled properties. Like the server's own
+ * `getConfig` (a fresh top-level copy per call), each call gets a shallow copy. The server builds
+ * a new `args` object for every validation call, so setting the two members on it changes
+ * nothing another call sees.
  */
 function configuredPolicies(config: Map<string, Required<PolicyConfigEntry>>): AnyPolicy[] {
   return (policies as AnyPolicy[]).map((p) => {
     const entry = config.get(p.name);
     const props = entry?.properties ?? {};
-    const inject = <A extends { notApplicable?: unknown }>(args: A) => ({ ...args, getConfig: () => structuredClone(props), notApplicable: withoutStackTrace(args.notApplicable) });
+    const getConfig = () => ({ ...props });
+    const inject = <A extends { notApplicable?: unknown; getConfig?: unknown }>(args: A): A => {
+      args.getConfig = getConfig;
+      args.notApplicable = withoutStackTrace(args.notApplicable);
+      return args;
+    };
     const copy: AnyPolicy = { ...p, enforcementLevel: entry?.enforcementLevel ?? p.enforcementLevel };
     if (typeof p.validateResource === "function") {
       const original = p.validateResource;
@@ -257,7 +265,9 @@ function toWire(value: unknown): unknown {
   if (value === undefined) return proxy.unknownStringValue;
   if (Array.isArray(value)) return value.map(toWire);
   if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, toWire(v)]));
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) out[key] = toWire((value as Record<string, unknown>)[key]);
+    return out;
   }
   return value;
 }

@@ -376,6 +376,38 @@ describe("iam-least-privilege", () => {
     ]);
   });
 
+  it("in a preview, an unknown trust policy makes both IAM policies report that they cannot run, not pass", async () => {
+    const { resources, urn } = mutate(ROLE, "workers-task-role", (i) => {
+      i.assumeRolePolicy = undefined; // unknown: built from another resource's output
+    });
+    for (const policy of ["iam-least-privilege", "iam-no-wildcard-actions"]) {
+      expect(await violationsOf(policy, resources, CONFIG)).toEqual([
+        {
+          policy,
+          level: "advisory",
+          urn,
+          message: `can't run policy '${policy}' from policy pack 'promptandpause-guide@v0.1.0' during preview: string value at .assumeRolePolicy can't be known during preview`,
+        },
+      ]);
+    }
+  });
+
+  it("in a preview, a document given as an object still stops the check at an unknown it reads", async () => {
+    // A document object (not JSON text) whose action is unknown: the policy reads the action
+    // through the engine's proxy, which throws, so the check is reported as unable to run.
+    const { resources, urn } = mutate(ROLE_POLICY, "vercel-enqueue-send", (i) => {
+      i.policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: undefined, Resource: "arn:aws:sqs:eu-west-2:1:q" }] };
+    });
+    expect(await violationsOf("iam-no-wildcard-actions", resources, CONFIG)).toEqual([
+      {
+        policy: "iam-no-wildcard-actions",
+        level: "advisory",
+        urn,
+        message: "can't run policy 'iam-no-wildcard-actions' from policy pack 'promptandpause-guide@v0.1.0' during preview: string value at .policy.Statement.0.Action can't be known during preview",
+      },
+    ]);
+  });
+
   it("refuses ? wildcards in actions like *", async () => {
     const { resources } = mutate(ROLE_POLICY, "vercel-enqueue-send", withStatement({ Effect: "Allow", Action: "iam:Create????", Resource: "arn:aws:iam::1:role/x" }));
     expect((await violationsOf("iam-no-wildcard-actions", resources, CONFIG)).map((v) => v.message.split("\n")[1])).toEqual(['vercel-enqueue-send: policy has Allow of "iam:Create????". List the actions the workload needs by name.']);
