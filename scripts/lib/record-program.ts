@@ -78,15 +78,21 @@ export async function recordProgram<T>(program: () => T | Promise<T>, options: R
   const resources: PlannedResource[] = [];
   const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitorLike;
   const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req, callback) =>
-    register(req, (err, response) => {
+  monitor.registerResource = (req, callback) => {
+    // The monitor decodes the request's inputs once; the recording reads the same decoding
+    // instead of a second one (the decoder builds fresh objects, and the monitor only reads them).
+    const object = req.getObject();
+    const raw = object?.toJavaScript() ?? {};
+    if (object) object.toJavaScript = () => raw;
+    return register(req, (err, response) => {
       if (!err && response) {
-        const resource = toPlannedResource(req, response.getUrn());
+        const resource = toPlannedResource(req, raw, response.getUrn());
         resources.push(resource);
         options.onRegister?.(resource);
       }
       callback(err, response);
     });
+  };
 
   const warnings: string[] = [];
   // Stubbed only from here, inside the try below that puts them back: a failing setMocks above
@@ -192,15 +198,14 @@ function captureRuntimeWarnings(into: string[]): () => void {
   };
 }
 
-function toPlannedResource(req: RegisterResourceRequest, urn: string): PlannedResource {
+function toPlannedResource(req: RegisterResourceRequest, raw: Record<string, unknown>, urn: string): PlannedResource {
   const propertyDependencies: Record<string, string[]> = {};
   req.getPropertydependenciesMap().forEach((value, key) => {
     propertyDependencies[key] = value.getUrnsList();
   });
-  const raw = req.getObject()?.toJavaScript() ?? {};
   delete raw[DYNAMIC_PROVIDER_INPUT];
   const secretPaths: string[] = [];
-  const inputs = unwrapSerialized(raw, "", secretPaths) as Record<string, unknown>;
+  const inputs = unwrapSerialized(raw, [], secretPaths) as Record<string, unknown>;
   return {
     urn,
     type: req.getType(),
@@ -222,18 +227,37 @@ function isSig(value: unknown, sig: string): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && (value as Record<string, unknown>)[rpc.specialSigKey] === sig;
 }
 
-/** Serialized inputs → plain values (secrets unwrapped, unknowns undefined, resources as URNs). */
-function unwrapSerialized(value: unknown, path: string, secretPaths: string[]): unknown {
+/** `a.b[0].c` from the segments of an input path. */
+function pathText(at: readonly (string | number)[]): string {
+  return at.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join("");
+}
+
+/**
+ * Serialized inputs → plain values (secrets unwrapped, unknowns undefined, resources as URNs).
+ * `at` is the path walked so far (segments, joined only for a secret's path: most inputs have none).
+ */
+function unwrapSerialized(value: unknown, at: (string | number)[], secretPaths: string[]): unknown {
   if (value === rpc.unknownValue) return undefined;
   if (isSig(value, rpc.specialSecretSig)) {
-    secretPaths.push(path || "(root)");
-    return unwrapSerialized(value.value, path, []);
+    secretPaths.push(at.length ? pathText(at) : "(root)");
+    return unwrapSerialized(value.value, at, []);
   }
   if (isSig(value, rpc.specialResourceSig)) return value.urn;
-  if (Array.isArray(value)) return value.map((item, i) => unwrapSerialized(item, `${path}[${i}]`, secretPaths));
+  if (Array.isArray(value)) {
+    return value.map((item, i) => {
+      at.push(i);
+      const out = unwrapSerialized(item, at, secretPaths);
+      at.pop();
+      return out;
+    });
+  }
   if (typeof value === "object" && value !== null) {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = unwrapSerialized(item, path ? `${path}.${key}` : key, secretPaths);
+    for (const key of Object.keys(value)) {
+      at.push(key);
+      out[key] = unwrapSerialized((value as Record<string, unknown>)[key], at, secretPaths);
+      at.pop();
+    }
     return out;
   }
   return value;
@@ -245,7 +269,11 @@ function maskSerialized(value: unknown): unknown {
   if (isSig(value, rpc.specialSecretSig)) return SECRET;
   if (isSig(value, rpc.specialResourceSig)) return value.urn;
   if (Array.isArray(value)) return value.map(maskSerialized);
-  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskSerialized(v)]));
+  if (typeof value === "object" && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) out[key] = maskSerialized((value as Record<string, unknown>)[key]);
+    return out;
+  }
   return value;
 }
 

@@ -19,7 +19,16 @@ interface AwsTarget {
   region: string;
 }
 
-function target(inputs: Record<string, unknown>): AwsTarget {
+/** The stack's account and region, read once per config: `allConfig()` parses every key's JSON on each call. */
+let accountOf: { config: string | undefined; settings: { accountId?: string; region?: string } } | undefined;
+const runtimeState = require("@pulumi/pulumi/runtime/state") as { getStore(): { config: Record<string, string | undefined> } };
+const { configEnvKey } = require("@pulumi/pulumi/runtime/config") as { configEnvKey: string };
+
+function accountSettings(): { accountId?: string; region?: string } {
+  // The serialized config the runtime holds (setAllConfig replaces it): the settings are read
+  // again whenever it changes, so a run under another stack's config never sees this one's.
+  const config = runtimeState.getStore().config[configEnvKey];
+  if (accountOf !== undefined && accountOf.config === config) return accountOf.settings;
   let settings: { accountId?: string; region?: string } = {};
   try {
     const raw = pulumi.runtime.allConfig()["promptandpause:aws"];
@@ -32,6 +41,12 @@ function target(inputs: Record<string, unknown>): AwsTarget {
     const all = pulumi.runtime.allConfig();
     settings = { accountId: all["promptandpause-bootstrap:accountId"], region: all["promptandpause-bootstrap:region"] };
   }
+  accountOf = { config, settings };
+  return settings;
+}
+
+function target(inputs: Record<string, unknown>): AwsTarget {
+  const settings = accountSettings();
   const region = typeof inputs.region === "string" && inputs.region ? inputs.region : (settings.region ?? "eu-west-2");
   return { account: settings.accountId ?? "000000000000", region };
 }
