@@ -4,8 +4,8 @@
  * Times the offline plan of each stack, and of prod at every scale preset, against a floor per
  * preset: a fresh Node process that loads every node_modules file that plan loads (the SDKs, AWS
  * included) and registers as many bare resources under the same mocks (scripts/bench-floor.ts).
- * Commands run round by round (median reported) and the peak resident memory of each is
- * measured. Goals: prod ≤ 1.5 × floor at every preset; prod at 100x ≤ 1.3 × prod at current.
+ * Commands run round by round, each plan right after its floor; a ratio is the median over rounds
+ * of the two runs' ratio in one round, and the peak resident memory of each command is measured. Goals: prod ≤ 1.5 × floor at every preset; prod at 100x ≤ 1.3 × prod at current.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -47,10 +47,28 @@ interface Command {
 
 interface Measurement {
   label: string;
+  /** Wall time of each round, in round order. */
+  timesMs: number[];
   medianMs: number;
   minMs: number;
   maxMs: number;
   peakRssMb: number;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+/**
+ * `row` against `against`: the median over rounds of the ratio of the two runs of one round.
+ * Each plan runs right after its floor, so a slow spell of this shared machine (which lasts
+ * seconds) mostly slows both runs of a pair and cancels out of their ratio; a ratio of medians
+ * takes the two medians from different rounds and keeps the noise of both.
+ */
+function pairedRatio(row: Measurement, against: Measurement): number {
+  return median(row.timesMs.map((ms, i) => ms / (against.timesMs[i] ?? Number.NaN)));
 }
 
 /** One run: wall time and the peak resident memory of every Node process it started. */
@@ -91,10 +109,7 @@ function measureInterleaved(commands: Command[], runs: number): Measurement[] {
   }
   return commands.map((cmd, i) => {
     const { times, peakKb } = samples[i] as { times: number[]; peakKb: number };
-    const sorted = [...times].sort((a, b) => a - b);
-    const mid = Math.floor(sorted.length / 2);
-    const median = sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-    return { label: cmd.label, medianMs: median, minMs: sorted[0] ?? 0, maxMs: sorted[sorted.length - 1] ?? 0, peakRssMb: peakKb / 1024 };
+    return { label: cmd.label, timesMs: times, medianMs: median(times), minMs: Math.min(...times), maxMs: Math.max(...times), peakRssMb: peakKb / 1024 };
   });
 }
 
@@ -122,16 +137,20 @@ function main(): number {
     });
     // The first run after a source change rebuilds the bundle: measured once, apart from the rest.
     const [cold] = measureInterleaved([{ label: "plan prod, bundle rebuilt", command: node, args: ["-e", COLD_RUN, ...plan("prod")] }], 1);
+    // Each round runs every preset's floor and then, right after it, that preset's plan.
     const measured = measureInterleaved(
       [
-        ...PRESETS.map((preset, i) => ({ label: `floor @ ${preset}`, command: node, args: launch("bench-floor.ts", "floor", floorSpecs[i] as string) })),
+        ...PRESETS.flatMap((preset, i) => [
+          { label: `floor @ ${preset}`, command: node, args: launch("bench-floor.ts", "floor", floorSpecs[i] as string) },
+          { label: `plan prod @ ${preset}`, command: node, args: plan("prod", presetConfigs[i]) },
+        ]),
         { label: "plan staging", command: node, args: plan("staging") },
-        ...PRESETS.map((preset, i) => ({ label: `plan prod @ ${preset}`, command: node, args: plan("prod", presetConfigs[i]) })),
       ],
       runs,
     );
-    const floors = measured.slice(0, PRESETS.length);
-    const [staging, ...prodPresets] = measured.slice(PRESETS.length) as [Measurement, ...Measurement[]];
+    const floors = PRESETS.map((_p, i) => measured[2 * i] as Measurement);
+    const prodPresets = PRESETS.map((_p, i) => measured[2 * i + 1] as Measurement);
+    const staging = measured[2 * PRESETS.length] as Measurement;
     const floor = floors[0] as Measurement;
 
     // Each row with the floor it is compared with.
@@ -141,19 +160,19 @@ function main(): number {
       const spec = JSON.parse(readFileSync(floorSpecs[i] as string, "utf8")) as { modules: string[]; resources: number };
       console.log(`floor @ ${preset} = the ${spec.modules.length} node_modules files that plan loads + ${spec.resources} bare resources under the same mocks`);
     }
-    console.log("× floor: against the floor of the same preset (staging and the rebuild: against the floor @ current)\n");
+    console.log("× floor: the median over rounds of each run's time over its floor's in the same round (the floor of the same preset; staging and the rebuild: the floor @ current)\n");
     console.log(["command".padEnd(30), "median ms".padStart(10), "min".padStart(8), "max".padStart(8), "× floor".padStart(8), "peak RSS MB".padStart(12)].join(" "));
     for (const [row, against] of rows) {
-      console.log([row.label.padEnd(30), row.medianMs.toFixed(0).padStart(10), row.minMs.toFixed(0).padStart(8), row.maxMs.toFixed(0).padStart(8), (row.medianMs / against.medianMs).toFixed(2).padStart(8), row.peakRssMb.toFixed(0).padStart(12)].join(" "));
+      console.log([row.label.padEnd(30), row.medianMs.toFixed(0).padStart(10), row.minMs.toFixed(0).padStart(8), row.maxMs.toFixed(0).padStart(8), (row.timesMs.length === against.timesMs.length ? pairedRatio(row, against) : row.medianMs / against.medianMs).toFixed(2).padStart(8), row.peakRssMb.toFixed(0).padStart(12)].join(" "));
     }
     console.log("");
     for (const [i, row] of prodPresets.entries()) {
-      const ratio = row.medianMs / (floors[i] as Measurement).medianMs;
+      const ratio = pairedRatio(row, floors[i] as Measurement);
       console.log(`${row.label} / floor @ ${PRESETS[i]} = ${ratio.toFixed(2)} — ${ratio <= TARGET_RATIO ? "meets" : "MISSES"} the target of ≤ ${TARGET_RATIO}`);
     }
     const current = prodPresets[0] as Measurement;
     const top = prodPresets[prodPresets.length - 1] as Measurement;
-    const growth = top.medianMs / current.medianMs;
+    const growth = pairedRatio(top, current);
     console.log(`plan prod @ 100x / plan prod @ current = ${growth.toFixed(2)} — ${growth <= PRESET_TARGET_RATIO ? "meets" : "MISSES"} the target of ≤ ${PRESET_TARGET_RATIO}`);
   } finally {
     rmSync(work, { recursive: true, force: true });
