@@ -96,6 +96,29 @@ describe("enforcement levels", () => {
   });
 });
 
+describe("only: a subset of the pack", () => {
+  const only = (names: string[], config?: Record<string, unknown>) => evaluatePolicyPack(resources, { project: "p", stack: "no-such-stack", only: names, ...(config === undefined ? {} : { config }) });
+
+  it("runs the named policies at their configured levels and no other", async () => {
+    const all = await run({ "bucket-named": "advisory" });
+    seen.stack = [];
+    const report = await only(["bucket-named"], { "bucket-named": "advisory" });
+    expect(report.violations).toEqual(all.violations.filter((v) => v.policy === "bucket-named"));
+    expect(report.violations.map((v) => v.level)).toEqual(["advisory"]);
+    expect(seen.stack).toEqual([]);
+    // One evaluation: bucket-named on the bucket (the queue and the component are not its type).
+    expect(report.evaluated).toBe(1);
+  });
+
+  it("refuses a policy name the pack does not have, and still checks the whole config", async () => {
+    const unknown = await only(["bucket-name"]).catch((e: unknown) => e);
+    expect(unknown).toBeInstanceOf(PolicyConfigError);
+    expect((unknown as PolicyConfigError).problems).toEqual(['bucket-name: no such policy in pack "probe-pack"']);
+    const badConfig = await only(["stack-shape"], { "bucket-named": { minLength: 0 } }).catch((e: unknown) => e);
+    expect((badConfig as PolicyConfigError).problems).toEqual(["bucket-named: minLength must be >= 1"]);
+  });
+});
+
 describe("config", () => {
   it("passes the schema defaults when nothing is configured", async () => {
     await run();

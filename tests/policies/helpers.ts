@@ -9,8 +9,8 @@ export function violation(policy: string, message: string, urn: string | null = 
   return { policy, level, urn, message: `${p.description}\n${message}` };
 }
 
-/** Evaluates with the prod config file and returns only the given policy's violations. */
+/** Evaluates the given policy alone (the prod config file unless `config`) and returns its violations. */
 export async function violationsOf(policy: string, resources: PlannedResource[], config?: Record<string, unknown> | string): Promise<PolicyViolation[]> {
-  const report = await evaluatePolicyPack(resources, { project: "promptandpause", stack: "prod", ...(config === undefined ? {} : { config }) });
-  return report.violations.filter((v) => v.policy === policy);
+  const report = await evaluatePolicyPack(resources, { project: "promptandpause", stack: "prod", only: [policy], ...(config === undefined ? {} : { config }) });
+  return report.violations;
 }
