@@ -10,7 +10,6 @@ import { defineConfig } from "vitest/config";
 const ISOLATED = [
   "tests/plan/record-program-failure.test.ts", // process.on("unhandledRejection"), programs that fail half-way
   "tests/policies/evaluator.test.ts", // vi.mock of the policy pack
-  "tests/workflows/workflows.test.ts", // process.env of the report-comment script
 ];
 
 /**

@@ -462,7 +462,9 @@ describe("the report comment (github-script body run with a fake GitHub client)"
   async function post(reports: Record<string, string>, existing: Comment[], planResult = "success") {
     const dir = tempDir("comment");
     for (const [file, text] of Object.entries(reports)) writeFileSync(path.join(dir, file), text);
-    Object.assign(process.env, { REPORT_DIR: dir, PLAN_RESULT: planResult, RUN_URL: "https://github.com/o/r/actions/runs/1", HEAD_SHA: "0123456789abcdef" });
+    // The step's environment (the workflow's `env:`), handed to the script as its `process`: the
+    // body reads only process.env, and the test process's own environment stays untouched.
+    const stepProcess = { env: { REPORT_DIR: dir, PLAN_RESULT: planResult, RUN_URL: "https://github.com/o/r/actions/runs/1", HEAD_SHA: "0123456789abcdef" } };
     const created: Call[] = [];
     const updated: Call[] = [];
     const listed: number[] = [];
@@ -489,7 +491,7 @@ describe("the report comment (github-script body run with a fake GitHub client)"
     };
     const context = { repo: { owner: "o", repo: "r" }, issue: { number: 42 } };
     const core = { info: () => undefined };
-    await new AsyncFunction("require", "github", "context", "core", script)(createRequire(__filename), github, context, core);
+    await new AsyncFunction("require", "github", "context", "core", "process", script)(createRequire(__filename), github, context, core, stepProcess);
     return { created, updated, listed };
   }
 
