@@ -54,9 +54,26 @@ export function groupPolicy(kind: CiRoleKind, group: PolicyGroup): PolicyDocumen
     }
     if (actions.length === 0) continue;
     statements.push({ Sid: sidOf(service.prefix), Effect: "Allow", Action: actions.sort(), Resource: "*" });
+    if (service.prefix === "kms" && kind === "deploy") statements.push(KMS_THROUGH_LAMBDA);
   }
   return statements.length === 0 ? undefined : policyDocument(statements);
 }
+
+/**
+ * A function whose environment is encrypted with a customer-managed key (the log intake's,
+ * components/monitoring/log-intake.ts) can be created, updated and read only by a caller that may
+ * use that key (Lambda Developer Guide, "Securing Lambda environment variables"). The deploy
+ * role may encrypt and decrypt with any key only through Lambda (`kms:ViaService`, KMS Developer
+ * Guide "AWS KMS condition keys"), so it cannot decrypt anything itself; the preview role gets no
+ * such statement, so it cannot read the drain secret through lambda:GetFunctionConfiguration.
+ */
+const KMS_THROUGH_LAMBDA: PolicyStatement = {
+  Sid: "KmsThroughLambda",
+  Effect: "Allow",
+  Action: ["kms:Decrypt", "kms:Encrypt"],
+  Resource: "*",
+  Condition: { StringLike: { "kms:ViaService": "lambda.*.amazonaws.com" } },
+};
 
 /** Every managed policy of a role kind, by group. */
 export function groupPolicies(kind: CiRoleKind): Partial<Record<PolicyGroup, PolicyDocument>> {

@@ -3,17 +3,21 @@ import * as apigatewayv2 from "@pulumi/aws/apigatewayv2";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as dynamodb from "@pulumi/aws/dynamodb";
 import * as iam from "@pulumi/aws/iam";
+import * as kms from "@pulumi/aws/kms";
 import * as lambda from "@pulumi/aws/lambda";
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
+import { kmsKeyPolicy } from "../shared/kms-policy";
 import { physicalName } from "../shared/naming";
-import { type Tags } from "../shared/tags";
+import { mergeTags, type Tags } from "../shared/tags";
 import { ALARM_DEFAULTS, type AlarmThresholds, countAlarm, logCountAlarm } from "./alarms";
 import { AUTH_SIGN_IN_FAILED_EVENT } from "./log-intake/log-entry";
 
 export interface LogIntakeArgs {
   /** Physical-name prefix, e.g. `promptandpause-prod`. */
   namePrefix: string;
+  /** The stack's AWS account (the policy of the key that encrypts the function's environment). */
+  accountId: string;
   /** The stack's apex domain; the intake answers on `logs.<domain>`. */
   domain: string;
   /** The stack's Cloudflare zone (certificate validation and the DNS-only record). */
@@ -97,7 +101,7 @@ export class LogIntake extends pulumi.ComponentResource {
 
     const groups = this.createLogGroups(name, a);
     const table = this.createDedupeTable(name, a);
-    const fn = this.createFunction(name, a, groups, table);
+    const fn = this.createFunction(name, a, groups, table, this.createEnvironmentKey(name, a));
     const api = this.createApi(name, a, fn, groups.access);
     const domain = this.createDomain(name, a, api);
     this.dnsRecord = domain.record;
@@ -145,7 +149,32 @@ export class LogIntake extends pulumi.ComponentResource {
     );
   }
 
-  private createFunction(name: string, a: Resolved, groups: ReturnType<LogIntake["createLogGroups"]>, table: dynamodb.Table): lambda.Function {
+  /**
+   * The key of the function's environment (it holds the drain secret). With Lambda's default key
+   * anyone allowed lambda:GetFunction(Configuration) reads the variables in clear, the pull
+   * request's read-only preview role included. With a customer-managed key "only users in your
+   * account with access to the KMS key can view or manage environment variables on the function"
+   * (Lambda Developer Guide, "Securing Lambda environment variables"). The account administers
+   * the key through IAM; the deploy role may use it only through Lambda (components/ci, the
+   * kms:ViaService condition), the preview role not at all, and the function reads it through
+   * the grant Lambda creates for its role.
+   */
+  private createEnvironmentKey(name: string, a: Resolved): kms.Key {
+    return new kms.Key(
+      `${name}-env-key`,
+      {
+        description: `${a.namePrefix} log intake function environment (drain secret)`,
+        enableKeyRotation: true,
+        // Days; 7–30 (KMS ScheduleKeyDeletion PendingWindowInDays): the longest, so a mistaken delete can be undone.
+        deletionWindowInDays: 30,
+        policy: kmsKeyPolicy(a.accountId),
+        tags: mergeTags(a.tags, { Name: physicalName("aws-name-tag", [a.namePrefix, "log-intake-env"]) }),
+      },
+      { parent: this },
+    );
+  }
+
+  private createFunction(name: string, a: Resolved, groups: ReturnType<LogIntake["createLogGroups"]>, table: dynamodb.Table, envKey: kms.Key): lambda.Function {
     const role = new iam.Role(
       `${name}-role`,
       {
@@ -185,12 +214,13 @@ export class LogIntake extends pulumi.ComponentResource {
         timeout: 10,
         ...(a.concurrency !== undefined ? { reservedConcurrentExecutions: a.concurrency } : {}),
         loggingConfig: { logFormat: "JSON", logGroup: groups.fn.name },
+        kmsKeyArn: envKey.arn,
         environment: {
           variables: {
             LOG_GROUP_NAME: groups.app.name,
             DEDUPE_TABLE: table.name,
             VERCEL_VERIFY_CODE: a.verificationCode,
-            // Lambda encrypts environment variables at rest (KMS); the plan shows it as [secret].
+            // Encrypted at rest with envKey, which the preview role cannot use; the plan shows it as [secret].
             LOG_DRAIN_SECRET: pulumi.secret(a.drainSecret),
           },
         },

@@ -85,7 +85,7 @@ export class Monitoring extends pulumi.ComponentResource {
     this.logIntake = args.logIntake
       ? new LogIntake(
           `${name}-log-intake`,
-          { namePrefix: args.namePrefix, domain: args.domain, zoneId: args.cloudflare.zoneId, ...topics, metricNamespace, ...args.logIntake, thresholds, tags },
+          { namePrefix: args.namePrefix, accountId: args.accountId, domain: args.domain, zoneId: args.cloudflare.zoneId, ...topics, metricNamespace, ...args.logIntake, thresholds, tags },
           child,
         )
       : undefined;

@@ -127,6 +127,16 @@ describe("CiRoles with a created OIDC provider (recorded)", () => {
     ]);
   });
 
+  it("KMS use beyond the state key: none for preview; for deploy only through Lambda (an encrypted function environment)", () => {
+    const kmsUse = (kind: "deploy" | "preview") =>
+      permissionsOf(rs, kind)
+        .flatMap((d) => d.Statement)
+        .filter((s) => s.Effect === "Allow" && ([] as string[]).concat(s.Action ?? []).some((a) => ["kms:Decrypt", "kms:Encrypt"].includes(a)))
+        .filter((s) => ([] as string[]).concat(s.Resource ?? []).some((r) => r === "*"));
+    expect(kmsUse("preview")).toEqual([]);
+    expect(kmsUse("deploy")).toEqual([{ Sid: "KmsThroughLambda", Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt"], Resource: "*", Condition: { StringLike: { "kms:ViaService": "lambda.*.amazonaws.com" } } }]);
+  });
+
   it("state access: deploy gets Get/Put/Delete on its stack's keys and Decrypt + GenerateDataKey; preview Get and Decrypt", () => {
     const state = (kind: string) => doc(one(rs, "aws:iam/rolePolicy:RolePolicy", `-${kind}-state`), "policy");
     const deploy = state("deploy").Statement;

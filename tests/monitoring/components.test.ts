@@ -167,6 +167,20 @@ describe("log intake", () => {
   });
 });
 
+describe("the intake function's environment key", () => {
+  it("is a rotated key of its own, administered by the account alone, and encrypts the function's environment", () => {
+    const fn = one(resources, T.fn);
+    const key = one(resources, "aws:kms/key:Key", "log-intake-env-key");
+    expect(key.inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });
+    // Lambda's default key would let anyone with lambda:GetFunctionConfiguration (the preview role) read the drain secret.
+    expect(fn.propertyDependencies.kmsKeyArn).toEqual([key.urn]);
+    expect(fn.inputs.kmsKeyArn).toMatch(/^arn:aws:kms:eu-west-2:\d{12}:key\//);
+    const statements = (JSON.parse(String(key.inputs.policy)) as { Statement: Array<{ Principal: unknown; Action: string[] }> }).Statement;
+    expect(statements.map((s) => s.Principal)).toEqual([{ AWS: "arn:aws:iam::111122223333:root" }]);
+    expect(statements[0]?.Action).toContain("kms:Decrypt");
+  });
+});
+
 describe("access logs and threat detection", () => {
   it("CloudTrail is multi-region, validated, KMS-encrypted, into a bucket that admits only this trail", () => {
     const trail = one(resources, T.trail);
