@@ -4,8 +4,9 @@
  * Times the offline plan of each stack, and of prod at every scale preset, against a floor per
  * preset: a fresh Node process that loads every node_modules file that plan loads (the SDKs, AWS
  * included) and registers as many bare resources under the same mocks (scripts/bench-floor.ts).
- * Commands run round by round, each plan right after its floor; a ratio is the median over rounds
- * of the two runs' ratio in one round, and the peak resident memory of each command is measured. Goals: prod ≤ 1.5 × floor at every preset; prod at 100x ≤ 1.3 × prod at current.
+ * Commands run round by round, each prod plan right after its preset's floor (staging last in the
+ * round); a ratio is the median over rounds of the two runs' ratio in one round, and the peak
+ * resident memory of each command is measured. Goals: prod ≤ 1.5 × floor at every preset; prod at 100x ≤ 1.3 × prod at current.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";

@@ -64,8 +64,11 @@ export function groupPolicy(kind: CiRoleKind, group: PolicyGroup): PolicyDocumen
  * components/monitoring/log-intake.ts) can be created, updated and read only by a caller that may
  * use that key (Lambda Developer Guide, "Securing Lambda environment variables"). The deploy
  * role may encrypt and decrypt with any key only through Lambda (`kms:ViaService`, KMS Developer
- * Guide "AWS KMS condition keys"), so it cannot decrypt anything itself; the preview role gets no
- * such statement, so it cannot read the drain secret through lambda:GetFunctionConfiguration.
+ * Guide "AWS KMS condition keys"); this statement gives it no direct decryption (its kms
+ * CreateGrant and PutKeyPolicy writes do, so it is no boundary against the deploy role itself).
+ * The preview role gets no such statement: it cannot read the function's environment through
+ * lambda:GetFunctionConfiguration, and it must never refresh (a refresh would record the
+ * variables as gone).
  */
 const KMS_THROUGH_LAMBDA: PolicyStatement = {
   Sid: "KmsThroughLambda",

@@ -151,13 +151,13 @@ export class LogIntake extends pulumi.ComponentResource {
 
   /**
    * The key of the function's environment (it holds the drain secret). With Lambda's default key
-   * anyone allowed lambda:GetFunction(Configuration) reads the variables in clear, the pull
-   * request's read-only preview role included. With a customer-managed key "only users in your
-   * account with access to the KMS key can view or manage environment variables on the function"
-   * (Lambda Developer Guide, "Securing Lambda environment variables"). The account administers
-   * the key through IAM; the deploy role may use it only through Lambda (components/ci, the
-   * kms:ViaService condition), the preview role not at all, and the function reads it through
-   * the grant Lambda creates for its role.
+   * anyone allowed lambda:GetFunction(Configuration) reads the variables in clear: a ReadOnlyAccess
+   * holder, an auditor, AWS Config's recorder, the CI preview role. With a customer-managed key
+   * "only users in your account with access to the KMS key can view or manage environment
+   * variables on the function" (Lambda Developer Guide, "Securing Lambda environment variables").
+   * The account administers the key through IAM; the deploy role may use it only through Lambda
+   * (components/ci, the kms:ViaService condition). This closes that one path: a pull-request
+   * preview still sees every stack secret through the decrypted state (docs/ci.md).
    */
   private createEnvironmentKey(name: string, a: Resolved): kms.Key {
     return new kms.Key(
@@ -184,7 +184,7 @@ export class LogIntake extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    // Only its two log groups (the app's lines, own stream per instance; its own logs) and its dedupe table.
+    // Only its two log groups (the app's lines, own stream per instance; its own logs), its dedupe table and its environment key.
     const policy = new iam.RolePolicy(
       `${name}-role-policy`,
       {
@@ -194,6 +194,10 @@ export class LogIntake extends pulumi.ComponentResource {
           Statement: [
             { Sid: "WriteAppLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [pulumi.interpolate`${groups.app.arn}:log-stream:*`, pulumi.interpolate`${groups.fn.arn}:log-stream:*`] },
             { Sid: "DedupeClaims", Effect: "Allow", Action: ["dynamodb:PutItem", "dynamodb:DeleteItem"], Resource: table.arn },
+            // Lambda also decrypts through the grant it makes for the role when the function is
+            // saved; that grant names the role's principal id, so a role recreated under the same
+            // name would lose it silently (terraform-provider-aws#6352). This statement does not.
+            { Sid: "DecryptEnvironment", Effect: "Allow", Action: ["kms:Decrypt"], Resource: envKey.arn },
           ],
         }),
       },

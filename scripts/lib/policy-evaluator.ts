@@ -116,7 +116,8 @@ function loadConfig(options: EvaluateOptions): { source: string; raw: Record<str
     }
     return { source, raw: parsed as Record<string, unknown> };
   }
-  return { source: "options.config", raw: config };
+  // A copy: the policies' getConfig hands out shallow copies, so nested values must not be the caller's own.
+  return { source: "options.config", raw: structuredClone(config) };
 }
 
 /** `parsePolicyPackConfig` of the CLI: string → level; object → level + remaining properties. */

@@ -179,6 +179,14 @@ describe("the intake function's environment key", () => {
     expect(statements.map((s) => s.Principal)).toEqual([{ AWS: "arn:aws:iam::111122223333:root" }]);
     expect(statements[0]?.Action).toContain("kms:Decrypt");
   });
+
+  it("the function's role may decrypt with it by policy, not only through the grant Lambda makes", () => {
+    const key = one(resources, "aws:kms/key:Key", "log-intake-env-key");
+    const policy = one(resources, "aws:iam/rolePolicy:RolePolicy", "log-intake-role-policy");
+    expect(policy.propertyDependencies.policy).toContain(key.urn);
+    const statements = (JSON.parse(String(policy.inputs.policy)) as { Statement: Array<{ Sid: string; Action: string[]; Resource: string }> }).Statement;
+    expect(statements.find((s) => s.Sid === "DecryptEnvironment")).toMatchObject({ Effect: "Allow", Action: ["kms:Decrypt"], Resource: expect.stringMatching(/^arn:aws:kms:/) });
+  });
 });
 
 describe("access logs and threat detection", () => {

@@ -463,7 +463,9 @@ describe("the report comment (github-script body run with a fake GitHub client)"
     const dir = tempDir("comment");
     for (const [file, text] of Object.entries(reports)) writeFileSync(path.join(dir, file), text);
     // The step's environment (the workflow's `env:`), handed to the script as its `process`: the
-    // body reads only process.env, and the test process's own environment stays untouched.
+    // body reads only process.env, and the test process's own environment stays untouched. Only
+    // the step's own variables are here: a runner variable the body might read later would be
+    // undefined, so add it here too.
     const stepProcess = { env: { REPORT_DIR: dir, PLAN_RESULT: planResult, RUN_URL: "https://github.com/o/r/actions/runs/1", HEAD_SHA: "0123456789abcdef" } };
     const created: Call[] = [];
     const updated: Call[] = [];
