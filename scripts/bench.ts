@@ -4,8 +4,8 @@
  * Times the offline plan of each stack, and of prod at every scale preset, against a floor per
  * preset: a fresh Node process that loads every node_modules file that plan loads (the SDKs, AWS
  * included) and registers as many bare resources under the same mocks (scripts/bench-floor.ts).
- * Commands run round by round, each prod plan right after its preset's floor (staging last in the
- * round); a ratio is the median over rounds of the two runs' ratio in one round, and the peak
+ * Commands run round by round, each prod plan next to its preset's floor (floor first in even
+ * rounds, plan first in odd ones; staging last in the round); a ratio is the median over rounds of the two runs' ratio in one round, and the peak
  * resident memory of each command is measured. Goals: prod ≤ 1.5 × floor at every preset; prod at 100x ≤ 1.3 × prod at current.
  */
 import { spawnSync } from "node:child_process";
@@ -64,7 +64,7 @@ function median(values: readonly number[]): number {
 
 /**
  * `row` against `against`: the median over rounds of the ratio of the two runs of one round.
- * Each plan runs right after its floor, so a slow spell of this shared machine (which lasts
+ * Each plan runs next to its floor, so a slow spell of this shared machine (which lasts
  * seconds) mostly slows both runs of a pair and cancels out of their ratio; a ratio of medians
  * takes the two medians from different rounds and keeps the noise of both.
  */
@@ -93,17 +93,21 @@ function runOnce(cmd: Command, work: string, id: string): { ms: number; peakKb: 
  * Runs the commands round by round (A, B, C, A, B, C, …) rather than each N times in a row, so
  * that a slow spell of a shared machine weighs on every command alike and the ratios hold.
  */
-function measureInterleaved(commands: Command[], runs: number): Measurement[] {
+function measureInterleaved(commands: Command[], runs: number, pairs = 0): Measurement[] {
   const work = mkdtempSync(path.join(tmpdir(), "pp-bench-"));
   const samples = commands.map(() => ({ times: [] as number[], peakKb: 0 }));
   try {
     for (let round = 0; round < runs; round++) {
-      commands.forEach((cmd, i) => {
+      // The first `pairs` pairs of commands swap places every other round (A B, then B A), so
+      // neither run of a pair always goes first (a run can warm the page cache for the next).
+      const order = commands.map((_c, i) => (round % 2 === 1 && i < 2 * pairs ? i ^ 1 : i));
+      for (const i of order) {
+        const cmd = commands[i] as Command;
         const { ms, peakKb } = runOnce(cmd, work, `${round}-${i}`);
         const sample = samples[i] as { times: number[]; peakKb: number };
         sample.times.push(ms);
         sample.peakKb = Math.max(sample.peakKb, peakKb);
-      });
+      }
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -138,7 +142,7 @@ function main(): number {
     });
     // The first run after a source change rebuilds the bundle: measured once, apart from the rest.
     const [cold] = measureInterleaved([{ label: "plan prod, bundle rebuilt", command: node, args: ["-e", COLD_RUN, ...plan("prod")] }], 1);
-    // Each round runs every preset's floor and then, right after it, that preset's plan.
+    // Each round runs every preset's floor next to that preset's plan.
     const measured = measureInterleaved(
       [
         ...PRESETS.flatMap((preset, i) => [
@@ -148,6 +152,7 @@ function main(): number {
         { label: "plan staging", command: node, args: plan("staging") },
       ],
       runs,
+      PRESETS.length,
     );
     const floors = PRESETS.map((_p, i) => measured[2 * i] as Measurement);
     const prodPresets = PRESETS.map((_p, i) => measured[2 * i + 1] as Measurement);
