@@ -100,6 +100,16 @@ describe("cache-encryption", () => {
     ["TLS only preferred", (i) => (i.transitEncryptionMode = "preferred"), 'Replication group "cache-group" must set transitEncryptionMode to "required" (got "preferred"): "preferred" still accepts unencrypted connections.'],
     ["at-rest encryption off", (i) => (i.atRestEncryptionEnabled = false), 'Replication group "cache-group" must set atRestEncryptionEnabled to true (got false).'],
     ["the AWS-owned key", (i) => delete i.kmsKeyId, 'Replication group "cache-group" must set kmsKeyId to a customer-managed KMS key (with rotation) for data at rest and snapshots.'],
+    [
+      "the AWS-managed key by alias",
+      (i) => (i.kmsKeyId = "alias/aws/elasticache"),
+      'Replication group "cache-group" sets kmsKeyId to "alias/aws/elasticache", which is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>); an alias can point at another key, and alias/aws/elasticache is the AWS-managed key. Name the customer-managed key\'s ARN.',
+    ],
+    [
+      "an alias ARN",
+      (i) => (i.kmsKeyId = "arn:aws:kms:eu-west-2:111111111111:alias/cache"),
+      'Replication group "cache-group" sets kmsKeyId to "arn:aws:kms:eu-west-2:111111111111:alias/cache", which is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>); an alias can point at another key, and alias/aws/elasticache is the AWS-managed key. Name the customer-managed key\'s ARN.',
+    ],
     ["no AUTH", (i) => delete i.authToken, 'Replication group "cache-group" has no authentication: set authToken (a RandomPassword, secret) or userGroupIds (RBAC).'],
   ])("%s", async (_t, change, message) => {
     const { resources, urn } = mutate(GROUP, "cache-group", change);
@@ -120,8 +130,10 @@ describe("cache-encryption", () => {
       violation("cache-encryption", 'Serverless cache "serverless" must set kmsKeyId to a customer-managed KMS key (with rotation) for data at rest and snapshots.', serverless.urn),
       violation("cache-encryption", 'Serverless cache "serverless" has no authentication: set userGroupId (RBAC); without it any client that reaches the endpoint is let in.', serverless.urn),
     ]);
-    const keyed = planned("aws:elasticache/serverlessCache:ServerlessCache", "serverless", { engine: "valkey", kmsKeyId: "arn:aws:kms:eu-west-2:111111111111:key/k", userGroupId: "ug-1" });
+    const keyed = planned("aws:elasticache/serverlessCache:ServerlessCache", "serverless", { engine: "valkey", kmsKeyId: "arn:aws:kms:eu-west-2:111111111111:key/0b5f7c8e-1111-2222-3333-444455556666", userGroupId: "ug-1" });
     expect(await violationsOf("cache-encryption", [...tier, keyed], CONFIG)).toEqual([]);
+    const aliased = planned("aws:elasticache/serverlessCache:ServerlessCache", "serverless", { engine: "valkey", kmsKeyId: "alias/aws/elasticache", userGroupId: "ug-1" });
+    expect((await violationsOf("cache-encryption", [...tier, aliased], CONFIG)).map((v) => v.message.split("\n")[1])).toEqual([expect.stringContaining('Serverless cache "serverless" sets kmsKeyId to "alias/aws/elasticache", which is not a KMS key ARN')]);
   });
 
   it("never puts the token into a message", async () => {
