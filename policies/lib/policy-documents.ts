@@ -11,6 +11,7 @@
  * unknown document makes the policy unable to run for that resource (the engine reports that).
  */
 import { UnknownValueError } from "@pulumi/policy";
+import { inputPath } from "./util";
 
 /** Inputs that carry a policy document, at any depth (`inlinePolicies[].policy` included). */
 const DOCUMENT_KEYS = new Set(["policy", "assumeRolePolicy", "accessPolicies", "accessPolicy", "policyDocument", "resourcePolicy"]);
@@ -56,11 +57,6 @@ const SKIP = Symbol("unknown input");
 
 type Segment = string | number;
 
-/** `inlinePolicies[0].policy` from its segments. */
-function pathText(at: readonly Segment[]): string {
-  return at.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join("");
-}
-
 /** A document object as the policies read it: through the engine's proxy when `root` is one, so an unknown inside it still throws. */
 function documentAt(root: unknown, at: readonly Segment[], raw: unknown): unknown {
   if (root === null || typeof root !== "object" || (root as Record<string, unknown>)[proxyModule.getSpecialProxyTarget] === undefined) return raw;
@@ -76,9 +72,9 @@ function documents(value: unknown, key: string | undefined, out: FoundDocument[]
     // handed on as text, for the policies to refuse.
     if (text.startsWith("{")) {
       try {
-        out.push({ path: pathText(at), doc: JSON.parse(text) });
+        out.push({ path: inputPath(at), doc: JSON.parse(text) });
       } catch {
-        out.push({ path: pathText(at), doc: text });
+        out.push({ path: inputPath(at), doc: text });
       }
     }
     return;
@@ -91,7 +87,7 @@ function documents(value: unknown, key: string | undefined, out: FoundDocument[]
     }
   } else if (value && typeof value === "object") {
     const record = value as Record<string, unknown>;
-    if (isDocumentKey && "Statement" in record) out.push({ path: pathText(at), doc: documentAt(root, at, value) });
+    if (isDocumentKey && "Statement" in record) out.push({ path: inputPath(at), doc: documentAt(root, at, value) });
     else {
       for (const k of Object.keys(record)) {
         at.push(k);

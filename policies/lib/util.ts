@@ -12,6 +12,11 @@ export function configWithDefaults<T extends object>(defaults: T, args: { getCon
   return { ...defaults, ...args.getConfig<Partial<T>>() };
 }
 
+/** An input path as plans and messages print it, e.g. `inlinePolicies[0].policy`, from its keys and indices. */
+export function inputPath(at: readonly (string | number)[]): string {
+  return at.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join("");
+}
+
 /** The `default` of every property of a config schema, as an object. */
 export function schemaDefaults<T extends object>(schema: { properties: Record<string, { default?: unknown }> }): T {
   const out: Record<string, unknown> = {};

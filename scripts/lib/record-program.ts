@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import { inputPath } from "../../policies/lib/util";
 import { PlatformMocks } from "./mocks";
 import { MASKED_SECRET, type PlannedResource } from "./plan-types";
 
@@ -227,11 +228,6 @@ function isSig(value: unknown, sig: string): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && (value as Record<string, unknown>)[rpc.specialSigKey] === sig;
 }
 
-/** `a.b[0].c` from the segments of an input path. */
-function pathText(at: readonly (string | number)[]): string {
-  return at.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join("");
-}
-
 /**
  * Serialized inputs → plain values (secrets unwrapped, unknowns undefined, resources as URNs).
  * `at` is the path walked so far (segments, joined only for a secret's path: most inputs have none).
@@ -239,7 +235,7 @@ function pathText(at: readonly (string | number)[]): string {
 function unwrapSerialized(value: unknown, at: (string | number)[], secretPaths: string[]): unknown {
   if (value === rpc.unknownValue) return undefined;
   if (isSig(value, rpc.specialSecretSig)) {
-    secretPaths.push(at.length ? pathText(at) : "(root)");
+    secretPaths.push(at.length ? inputPath(at) : "(root)");
     return unwrapSerialized(value.value, at, []);
   }
   if (isSig(value, rpc.specialResourceSig)) return value.urn;
