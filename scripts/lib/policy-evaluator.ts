@@ -78,9 +78,9 @@ export interface EvaluateOptions {
    */
   config?: Record<string, unknown> | string;
   /**
-   * Run only these policies (by name); every other one is evaluated as if the config set it to
-   * "disabled". The config is still read and checked in full. The server runs each policy on
-   * its own, so a policy's violations are the same with or without the others.
+   * Run only these policies (by name), as if the pack held no other. The config is still read
+   * and checked in full. The server runs each policy on its own, so a policy's violations are
+   * the same with or without the others.
    * @default every policy of the pack
    */
   only?: readonly string[];
@@ -405,13 +405,10 @@ export async function evaluatePolicyPack(resources: PlannedResource[], opts: Eva
   const metas = analyzerInfo();
   const { source, raw } = loadConfig(opts);
   const config = reconcile(source, metas, parseConfig(source, raw, new Set(metas.map((m) => m.name))));
-  const configured = configuredPolicies(config);
-  if (opts.only) {
-    const unknown = opts.only.filter((name) => !config.has(name));
-    if (unknown.length) throw new PolicyConfigError("options.only", unknown.map((name) => `${name}: no such policy in pack "${packName}"`));
-    const only = new Set(opts.only);
-    for (const p of configured) if (!only.has(p.name)) p.enforcementLevel = "disabled";
-  }
+  const unknown = (opts.only ?? []).filter((name) => !config.has(name));
+  if (unknown.length) throw new PolicyConfigError("options.only", unknown.map((name) => `${name}: no such policy in pack "${packName}"`));
+  const only = opts.only && new Set(opts.only);
+  const configured = configuredPolicies(config).filter((p) => !only || only.has(p.name));
   const analyze = policyServer.makeAnalyzeRpcFun(packName, packVersion, packEnforcementLevel, configured);
   const analyzeStack = policyServer.makeAnalyzeStackRpcFun(packName, packVersion, packEnforcementLevel, configured);
   const levelOf = (p: AnyPolicy) => p.enforcementLevel ?? packEnforcementLevel;
