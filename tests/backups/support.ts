@@ -7,7 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import S3rver from "@20minutes/s3rver";
-import { runEntry } from "../helpers/plan-cli";
+import { runEntry } from "../helpers/run-entry";
 
 export const REPO_ROOT = resolve(__dirname, "..", "..");
 
@@ -59,7 +59,7 @@ export interface ScriptRun {
   stderr: string;
 }
 
-/** Runs `node scripts/launch.cjs <script> …args` with exactly `env` (plus PATH and HOME); a killed run counts as exit 1. */
+/** Runs `node scripts/launch.cjs <script> …args` with exactly `env` (plus PATH, HOME and the colour switches runEntry sets); a killed run counts as exit 1. */
 export async function runScript(script: string, args: string[], env: Record<string, string>): Promise<ScriptRun> {
   const r = await runEntry(script, args, { env, cleanEnv: true });
   return { ...r, code: r.code ?? 1 };

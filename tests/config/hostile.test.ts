@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Document } from "yaml";
-import { runEntry } from "../helpers/plan-cli";
+import { runEntry } from "../helpers/run-entry";
 import { editedStackFile, runPlanInProcess, tempDir } from "../plan/support";
 import { readFileSync } from "node:fs";
 import { REPO_ROOT } from "../helpers/pulumi";

@@ -8,7 +8,7 @@ import { optionsFrom } from "../../scripts/lib/diagnose/cli";
 import { type DiagnoseOptions, runDiagnose } from "../../scripts/lib/diagnose/checks";
 import type { CheckResult } from "../../scripts/lib/diagnose/report";
 import { GUIDE } from "../../stacks/guide";
-import { runEntry } from "../helpers/plan-cli";
+import { runEntry } from "../helpers/run-entry";
 import { DOMAIN, GOOD, makeTestCa, removeTestCa, type Servers, startServers, type TestCa } from "./diagnose-servers";
 
 let ca: TestCa;
