@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Document } from "yaml";
 import { runEntry } from "../helpers/run-entry";
+import { type CappedPlanResult, RESULT_PREFIX } from "./capped-plans-result";
 import { editedStackFile, runPlanInProcess, tempDir } from "../plan/support";
 import { readFileSync } from "node:fs";
 import { REPO_ROOT } from "../helpers/pulumi";
@@ -177,7 +178,7 @@ describe("hostile stack files that used to crash the plan", () => {
     },
   ];
 
-  const results = new Map<string, { code: number; stderr: string; ms: number }>();
+  const results = new Map<string, CappedPlanResult>();
   let processExit: number | null = null;
   let processStderr = "";
   const fileOf = (name: string) => path.join(dir, `${name.replace(/\W+/g, "-")}.yaml`);
@@ -193,8 +194,8 @@ describe("hostile stack files that used to crash the plan", () => {
     });
     processExit = run.code;
     processStderr = run.stderr;
-    for (const line of run.stdout.split("\n").filter(Boolean)) {
-      const r = JSON.parse(line) as { file: string; code: number; stderr: string; ms: number };
+    for (const line of run.stdout.split("\n").filter((l) => l.startsWith(RESULT_PREFIX))) {
+      const r = JSON.parse(line.slice(RESULT_PREFIX.length)) as CappedPlanResult;
       results.set(r.file, r);
     }
   }, DEADLINE_MS * crash.length + 10_000);
