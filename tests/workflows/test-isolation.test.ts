@@ -23,10 +23,15 @@ const HAZARDS: [string, RegExp][] = [
   ["assigns a global", /\bglobalThis\.\w+\s*=[^=]/],
 ];
 
-/** Environment variables a source sets (`process.env.NAME = …`) and never deletes. */
+/**
+ * Environment variables a source sets (`process.env.NAME = …`) and never deletes, and every
+ * write in a form whose name this check cannot follow (`process.env[key] = …`,
+ * `Object.assign(process.env, …)`): those must be written `process.env.NAME = …`.
+ */
 function envVarsLeftSet(source: string): string[] {
   const set = new Set([...source.matchAll(/process\.env\.([A-Za-z_]\w*)\s*=[^=]/g)].map((m) => m[1] as string));
-  return [...set].filter((name) => !new RegExp(`delete\\s+process\\.env\\.${name}\\b`).test(source));
+  const untracked = [...source.matchAll(/process\.env\[[^\]]+\]\s*=[^=]|Object\.assign\(\s*process\.env\b/g)].map((m) => m[0].replace(/\s*=[^=]$/, " =").trim());
+  return [...[...set].filter((name) => !new RegExp(`delete\\s+process\\.env\\.${name}\\b`).test(source)), ...untracked];
 }
 
 function isolationHazards(source: string): string[] {
@@ -106,6 +111,8 @@ describe("envVarsLeftSet", () => {
     ["process.env.STRIPE_API_URL = url; afterAll(() => { delete process.env.STRIPE_API_URL; });", []],
     ["process.env.A = '1'; delete process.env.AB;", ["A"]],
     ["if (process.env.A === 'x') {}", []],
+    ['process.env["STRIPE_API_URL"] = url; delete process.env.STRIPE_API_URL;', ['process.env["STRIPE_API_URL"] =']],
+    ["Object.assign(process.env, { A: '1' });", ["Object.assign(process.env"]],
   ])("%s → %j", (source, expected) => {
     expect(envVarsLeftSet(source)).toEqual(expected);
   });
