@@ -37,9 +37,18 @@ export interface IngressPermission {
 
 const num = (v: unknown, fallback: number): number => (typeof v === "number" && Number.isFinite(v) ? v : typeof v === "string" && /^-?\d+$/.test(v) ? Number(v) : fallback);
 
-/** Protocol spellings EC2 accepts for "all traffic". */
+/**
+ * Protocol spellings EC2 accepts for "all traffic". The provider lower-cases a protocol before
+ * sending it (terraform-provider-aws `ProtocolForValue`), so "ALL" is all traffic too.
+ */
 export function isAllProtocols(protocol: unknown): boolean {
-  return protocol === "-1" || protocol === -1 || protocol === "all";
+  return protocol === -1 || (typeof protocol === "string" && (protocol === "-1" || protocol.toLowerCase() === "all"));
+}
+
+/** Whether a rule's protocol and port range (absent bounds: all ports) admit `port` over TCP. */
+export function reachesTcpPort(protocol: unknown, fromPort: unknown, toPort: unknown, port: number): boolean {
+  if (isAllProtocols(protocol)) return true;
+  return admitsPort({ protocol: String(protocol), fromPort: num(fromPort, 0), toPort: num(toPort, 65535) }, port);
 }
 
 /** Every security-group ingress permission in the stack: rule resources, SecurityGroupRule, inline blocks. */

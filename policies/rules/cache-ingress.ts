@@ -9,6 +9,7 @@
 import type { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { CACHE_PORT } from "../guide";
 import { CACHE_LAYER_TYPES as AWS_TYPES, type EcsServiceInputs, type IngressRuleInputs, type ReplicationGroupInputs, type SecurityGroupInputs, type SecurityGroupRuleInputs } from "../lib/aws-shapes";
+import { reachesTcpPort } from "../lib/aws";
 import { cidrContains, isWorldRange, parseCidr } from "../lib/cidr";
 import { configWithDefaults } from "../lib/util";
 
@@ -56,12 +57,6 @@ interface Source {
   groupText: string;
 }
 
-function reaches(protocol: string, from: number | undefined, to: number | undefined, port: number): boolean {
-  if (protocol === "-1" || protocol === "all") return true;
-  if (protocol !== "tcp" && protocol !== "6") return false;
-  return (from ?? 0) <= port && port <= (to ?? 65535);
-}
-
 /**
  * How a resource names a group in one property: the literal ids and the URNs of the resources the
  * property depends on. The plan sees inputs (ids of groups in the stack are resolved outputs of
@@ -90,7 +85,7 @@ function ingressSources(resources: PolicyResource[], port: number): Source[] {
         cidrs: [p.cidrIpv4, p.cidrIpv6].filter((c): c is string => typeof c === "string"),
         securityGroups: p.referencedSecurityGroupId ? [{ text: p.referencedSecurityGroupId, keys: keysOf(r, "referencedSecurityGroupId", [p.referencedSecurityGroupId]) }] : [],
         prefixLists: p.prefixListId ? [p.prefixListId] : [],
-        reachesPort: reaches(String(p.ipProtocol), p.fromPort, p.toPort, port),
+        reachesPort: reachesTcpPort(p.ipProtocol, p.fromPort, p.toPort, port),
         groupKeys: keysOf(r, "securityGroupId", [p.securityGroupId]),
         groupText: p.securityGroupId,
       });
@@ -104,7 +99,7 @@ function ingressSources(resources: PolicyResource[], port: number): Source[] {
         cidrs: [...(p.cidrBlocks ?? []), ...(p.ipv6CidrBlocks ?? [])],
         securityGroups: source ? [source] : [],
         prefixLists: p.prefixListIds ?? [],
-        reachesPort: reaches(String(p.protocol), p.fromPort, p.toPort, port),
+        reachesPort: reachesTcpPort(p.protocol, p.fromPort, p.toPort, port),
         groupKeys,
         groupText: p.securityGroupId,
       });
@@ -118,7 +113,7 @@ function ingressSources(resources: PolicyResource[], port: number): Source[] {
           cidrs: [...(rule.cidrBlocks ?? []), ...(rule.ipv6CidrBlocks ?? [])],
           securityGroups: [...(rule.securityGroups ?? []).map((sg) => ({ text: sg, keys: keysOf(r, "ingress", [sg]) })), ...(rule.self ? [{ text: r.name, keys: groupKeys }] : [])],
           prefixLists: rule.prefixListIds ?? [],
-          reachesPort: reaches(String(rule.protocol), rule.fromPort, rule.toPort, port),
+          reachesPort: reachesTcpPort(rule.protocol, rule.fromPort, rule.toPort, port),
           groupKeys,
           groupText: r.name,
         });
@@ -169,13 +164,15 @@ export function validateCacheIngress(args: StackValidationArgs, reportViolation:
   const peered = cfg.allowPeeredNetworks ? peeredCidrs(args.resources) : [];
   const allowedTexts = [...new Set([...cfg.allowedCidrs, ...peered])];
   const allowedCidrs = allowedTexts.map(parseCidr).filter((c) => c !== undefined);
-  // A rule that opens several cache ports is reported once, at the first port it opens.
+  // A rule that opens several cache ports is reported once, at the first port it opens. Keyed by
+  // label too: a group's inline rules share its URN and are reported one by one.
   const reported = new Set<string>();
   for (const port of ports) {
     for (const source of ingressSources(args.resources, port)) {
-      if (reported.has(source.urn) || !overlaps(source.groupKeys, cacheGroups) || !source.reachesPort) continue;
+      const key = `${source.urn} ${source.label}`;
+      if (reported.has(key) || !overlaps(source.groupKeys, cacheGroups) || !source.reachesPort) continue;
       const report = (message: string) => {
-        reported.add(source.urn);
+        reported.add(key);
         reportViolation(message, source.urn);
       };
       const where = `${source.label} opens the cache's security group ${source.groupText} on port ${port}`;

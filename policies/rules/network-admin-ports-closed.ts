@@ -35,6 +35,8 @@ export function validateAdminPorts(args: StackValidationArgs, reportViolation: R
     }
   }
 
+  // A rule's action in any letter case: refusing "ALLOW" too costs nothing if the API would reject it.
+  const isAllow = (action: unknown) => typeof action === "string" && action.toLowerCase() === "allow";
   // Allow rules from standalone NetworkAclRule resources and from the inline `ingress` blocks of
   // a NetworkAcl or DefaultNetworkAcl (the same fields, `action` in place of `ruleAction`).
   const acls = new Map<string, Array<{ cidr: string; protocol: unknown; from: number; to: number; urn: string }>>();
@@ -46,15 +48,15 @@ export function validateAdminPorts(args: StackValidationArgs, reportViolation: R
   };
   for (const r of args.resources) {
     if (r.type === AWS_TYPES.networkAclRule) {
-      if (r.props.egress !== true && r.props.ruleAction === "allow") admit(referenceKey(r, "networkAclId") ?? "unknown", r.props, r.urn);
+      if (r.props.egress !== true && isAllow(r.props.ruleAction)) admit(referenceKey(r, "networkAclId") ?? "unknown", r.props, r.urn);
     } else if (r.type === AWS_TYPES.networkAcl || r.type === AWS_TYPES.defaultNetworkAcl) {
       const inline = Array.isArray(r.props.ingress) ? (r.props.ingress as Array<Record<string, unknown>>) : [];
-      for (const rule of inline) if (rule.action === "allow") admit(r.urn, rule, r.urn);
+      for (const rule of inline) if (isAllow(rule.action)) admit(r.urn, rule, r.urn);
     }
   }
   for (const [acl, rules] of acls) {
     for (const port of adminPorts.filter((p) => p < EPHEMERAL_FROM)) {
-      const admitting = rules.filter((rule) => (isAllProtocols(rule.protocol) || String(rule.protocol) === "tcp" || String(rule.protocol) === "6") && rule.from <= port && port <= rule.to);
+      const admitting = rules.filter((rule) => admitsPort({ protocol: String(rule.protocol), fromPort: rule.from, toPort: rule.to }, port));
       if (admitting.length > 0 && isWorldRange(admitting.map((a) => a.cidr))) {
         reportViolation(`Network ACL ${acl} allows port ${port} in from a world range (${admitting.map((a) => a.cidr).join(", ")}).`, admitting[0]?.urn);
       }

@@ -67,8 +67,9 @@ describe("network-admin-ports-closed and network-no-world-ingress", () => {
     expect(found.filter((v) => v.startsWith("network-admin-ports-closed"))).toEqual([expect.stringMatching(/admits port 22 from a world range/)]);
   });
 
-  it("an all-traffic rule from the world opens every admin port, and is refused for each", async () => {
-    const found = await violations([...base, sshFrom("all-world", { cidrIpv4: "0.0.0.0/0" }, "firewall-sg-application", { ipProtocol: "-1", fromPort: 0, toPort: 0 })]);
+  it.each(["-1", "all", "ALL"])("an all-traffic rule (protocol %s) from the world opens every admin port, and is refused for each", async (ipProtocol) => {
+    // The provider lower-cases the protocol before sending it (terraform-provider-aws ProtocolForValue): "ALL" is all traffic.
+    const found = await violations([...base, sshFrom("all-world", { cidrIpv4: "0.0.0.0/0" }, "firewall-sg-application", { ipProtocol, fromPort: 0, toPort: 0 })]);
     expect(found.filter((v) => v.startsWith("network-admin-ports-closed")).map((v) => /port (\d+)/.exec(v)?.[1])).toEqual(["22", "23", "3389", "5900"]);
   });
 
@@ -87,8 +88,12 @@ describe("network-admin-ports-closed and network-no-world-ingress", () => {
     expect(await violations([...base, range], { "network-no-world-ingress": { publicEntryPoints: [{ port: 443, protocol: "tcp" }] } })).toEqual([expect.stringMatching(/^network-no-world-ingress: .*tcp 400 \(in a range up to 500\)/)]);
   });
 
-  it("a network-ACL rule letting SSH in from the world is refused", async () => {
-    const rule = added(T.naclRule, "nacl-ssh-world", { egress: false, ruleNumber: 5, protocol: "tcp", fromPort: 22, toPort: 22, ruleAction: "allow", cidrBlock: "0.0.0.0/0" }, { networkAclId: [find("network-nacl-management").urn] });
+  it.each([
+    ["tcp", "allow"],
+    ["TCP", "ALLOW"],
+    ["6", "Allow"],
+  ])("a network-ACL rule letting SSH in from the world is refused (protocol %s, action %s)", async (protocol, ruleAction) => {
+    const rule = added(T.naclRule, "nacl-ssh-world", { egress: false, ruleNumber: 5, protocol, fromPort: 22, toPort: 22, ruleAction, cidrBlock: "0.0.0.0/0" }, { networkAclId: [find("network-nacl-management").urn] });
     expect(await violations([...base, rule])).toEqual([expect.stringMatching(/^network-admin-ports-closed: Network ACL .* allows port 22 in from a world range/)]);
   });
 

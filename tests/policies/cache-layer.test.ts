@@ -155,6 +155,9 @@ describe("cache-ingress", () => {
     ["an office range", { cidrIpv4: "203.0.113.0/24" }, (sg) => `Ingress rule "x" opens the cache's security group ${sg} on port 6379 to 203.0.113.0/24, outside the Secure Compute CIDRs (10.200.0.0/20). Add the Secure Compute CIDR to this policy's allowedCidrs, or remove the rule.`],
     ["another security group", { referencedSecurityGroupId: "sg-management" }, (sg) => `Ingress rule "x" opens the cache's security group ${sg} on port 6379 to security group sg-management, which is not the application segment's. Only the application segment and the Vercel Secure Compute network may reach the cache.`],
     ["all traffic from a world range", { ipProtocol: "-1", cidrIpv4: "0.0.0.0/0" }, (sg) => `Ingress rule "x" opens the cache's security group ${sg} on port 6379 to a world-sized range (0.0.0.0/0). Only the application segment and the Vercel Secure Compute network may reach the cache.`],
+    // The provider lower-cases the protocol before sending it (terraform-provider-aws ProtocolForValue).
+    ["TCP in capitals", { ipProtocol: "TCP", cidrIpv4: "0.0.0.0/0" }, (sg) => `Ingress rule "x" opens the cache's security group ${sg} on port 6379 to a world-sized range (0.0.0.0/0). Only the application segment and the Vercel Secure Compute network may reach the cache.`],
+    ["ALL in capitals, no ports", { ipProtocol: "ALL", cidrIpv4: "0.0.0.0/0", fromPort: 0, toPort: 0 }, (sg) => `Ingress rule "x" opens the cache's security group ${sg} on port 6379 to a world-sized range (0.0.0.0/0). Only the application segment and the Vercel Secure Compute network may reach the cache.`],
   ])("refuses %s", async (_t, inputs, message) => {
     const rule = extraRule("x", inputs);
     expect(await violationsOf("cache-ingress", [...tier, rule], CONFIG)).toEqual([violation("cache-ingress", message(dbSgId()), rule.urn)]);
@@ -174,6 +177,18 @@ describe("cache-ingress", () => {
     expect(await violationsOf("cache-ingress", [...tier, serverless, rule], CONFIG)).toEqual([
       violation("cache-ingress", 'Ingress rule "all-world" opens the cache\'s security group sg-serverless on port 6379 to a world-sized range (0.0.0.0/0). Only the application segment and the Vercel Secure Compute network may reach the cache.', rule.urn),
     ]);
+  });
+
+  it("reports each bad inline rule of one security group (they share the group's URN)", async () => {
+    const group = planned("aws:ec2/securityGroup:SecurityGroup", "inline", {
+      ingress: [
+        { protocol: "tcp", fromPort: 6379, toPort: 6379, cidrBlocks: ["0.0.0.0/0"] },
+        { protocol: "tcp", fromPort: 6379, toPort: 6379, cidrBlocks: ["203.0.113.0/24"] },
+      ],
+    });
+    const serverless = planned("aws:elasticache/serverlessCache:ServerlessCache", "serverless", { engine: "valkey", securityGroupIds: ["sg-inline"] }, { propertyDependencies: { securityGroupIds: [group.urn] } });
+    const found = await violationsOf("cache-ingress", [...tier, serverless, group], CONFIG);
+    expect(found.map((v) => v.message.split("\n")[1]?.split(" opens")[0])).toEqual(['Inline ingress #0 of security group "inline"', 'Inline ingress #1 of security group "inline"']);
   });
 
   it("ignores other ports of the shared database group", async () => {
