@@ -263,7 +263,6 @@ export const AWS_TYPES = {
   egressRule: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
   networkAclRule: "aws:ec2/networkAclRule:NetworkAclRule",
   networkAcl: "aws:ec2/networkAcl:NetworkAcl",
-  rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
   role: "aws:iam/role:Role",
   vpnConnection: "aws:ec2/vpnConnection:VpnConnection",
   defaultNetworkAcl: "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl",

@@ -7,7 +7,6 @@
  * Deny statements may use wildcards (denying everything without TLS is the point of them).
  */
 import type { ResourceValidationArgs, ResourceValidationPolicy, ReportViolation } from "@pulumi/policy";
-import { AWS_TYPES } from "../guide";
 import { arr } from "../lib/aws";
 import { hasWildcard, policyDocuments } from "../lib/policy-documents";
 import { configWithDefaults } from "../lib/util";
@@ -42,6 +41,18 @@ export function wildcardProblems(doc: unknown): string[] {
   return problems;
 }
 
+/**
+ * Inputs that attach managed policies, by name (the @pulumi/aws 7 inputs): `policyArn` of
+ * iam.PolicyAttachment and the role, user and group PolicyAttachments; `policyArns` of the
+ * *PolicyAttachmentsExclusive types; `managedPolicyArns` of iam.Role; `managedPolicyArn` of
+ * ssoadmin.ManagedPolicyAttachment. Read by key, like the documents, so a new attaching type is
+ * covered too.
+ */
+const MANAGED_POLICY_KEYS = ["policyArn", "policyArns", "managedPolicyArns", "managedPolicyArn"] as const;
+/** An AWS-managed policy in any partition (`arn:aws:`, `arn:aws-us-gov:`, `arn:aws-cn:`). */
+const AWS_MANAGED_POLICY = /^arn:aws[a-z-]*:iam::aws:policy\//;
+const inAwsPartition = (arn: string) => arn.replace(/^arn:aws[a-z-]*:/, "arn:aws:");
+
 export function validateNoWildcardActions(args: ResourceValidationArgs, reportViolation: ReportViolation): void {
   if (!args.type.startsWith("aws:")) {
     args.notApplicable("Policy only applies to AWS resources.");
@@ -50,11 +61,12 @@ export function validateNoWildcardActions(args: ResourceValidationArgs, reportVi
   for (const { path, doc } of policyDocuments(args.props)) {
     for (const problem of wildcardProblems(doc)) reportViolation(`${args.name}: ${path} has ${problem}. List the actions the workload needs by name.`);
   }
-  const managed = args.type === AWS_TYPES.rolePolicyAttachment ? [args.props.policyArn] : args.type === AWS_TYPES.role ? arr(args.props.managedPolicyArns) : [];
+  const managed = MANAGED_POLICY_KEYS.flatMap((key) => [args.props[key] ?? []].flat()).filter((arn): arn is string => typeof arn === "string" && AWS_MANAGED_POLICY.test(arn));
   if (managed.length === 0) return;
   const { allowedManagedPolicies } = configWithDefaults({ allowedManagedPolicies: [...REVIEWED_MANAGED_POLICIES] as string[] }, args);
+  const reviewed = new Set(allowedManagedPolicies.map(inAwsPartition));
   for (const arn of managed) {
-    if (typeof arn === "string" && arn.startsWith("arn:aws:iam::aws:policy/") && !allowedManagedPolicies.includes(arn)) {
+    if (!reviewed.has(inAwsPartition(arn))) {
       reportViolation(`${args.name} attaches the AWS-managed policy ${arn}, which is not reviewed to be free of wildcard actions. Write a policy with the needed actions, or review it and add it to allowedManagedPolicies.`);
     }
   }

@@ -169,8 +169,21 @@ describe("iam-no-wildcard-actions", () => {
     expect(await violations([...base, added("aws:iam/rolePolicy:RolePolicy", "deny", { role: "r", policy: doc({ Effect: "Deny", Action: "*", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } }) })])).toEqual([]);
   });
 
-  it("attaching an AWS-managed policy that is not reviewed (AdministratorAccess) is refused", async () => {
-    const attach = added("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "admin", { role: "r", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });
-    expect(await violations([...base, attach])).toEqual([expect.stringMatching(/attaches the AWS-managed policy arn:aws:iam::aws:policy\/AdministratorAccess/)]);
+  it.each<[string, Record<string, unknown>]>([
+    ["aws:iam/rolePolicyAttachment:RolePolicyAttachment", { role: "r", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }],
+    ["aws:iam/policyAttachment:PolicyAttachment", { name: "admins", roles: ["r"], policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }],
+    ["aws:iam/userPolicyAttachment:UserPolicyAttachment", { user: "u", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }],
+    ["aws:iam/groupPolicyAttachment:GroupPolicyAttachment", { group: "g", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }],
+    ["aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive", { roleName: "r", policyArns: ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore", "arn:aws:iam::aws:policy/AdministratorAccess"] }],
+    ["aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment", { instanceArn: "arn:aws:sso:::instance/i", permissionSetArn: "arn:aws:sso:::permissionSet/p", managedPolicyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }],
+    ["aws:iam/role:Role", { assumeRolePolicy: doc({ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }), managedPolicyArns: ["arn:aws-us-gov:iam::aws:policy/AdministratorAccess"] }],
+  ])("attaching an AWS-managed policy that is not reviewed (AdministratorAccess) through %s is refused", async (type, inputs) => {
+    const attach = added(type, "admin", inputs);
+    expect(await violations([...base, attach])).toEqual([expect.stringMatching(/attaches the AWS-managed policy arn:aws(-us-gov)?:iam::aws:policy\/AdministratorAccess,/)]);
+  });
+
+  it("a reviewed AWS-managed policy passes in any partition", async () => {
+    const attach = added("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "ssm", { role: "r", policyArn: "arn:aws-cn:iam::aws:policy/AmazonSSMManagedInstanceCore" });
+    expect(await violations([...base, attach])).toEqual([]);
   });
 });
