@@ -51,7 +51,8 @@ const MATCHING_OPERATORS = new Set(["stringequals", "stringequalsignorecase", "s
 /**
  * Whether a condition block limits the caller: an operator that matches (not `…IfExists`, which
  * holds when the key is absent, as it is on a direct call; not `ForAllValues:`, which holds for
- * an empty set) over a caller key, with values and no wildcard in them.
+ * an empty set) over a caller key, with literal values: no wildcard, and no policy variable
+ * (`${aws:PrincipalArn}` is filled in from the request, so it matches every caller).
  */
 export function narrowsCaller(condition: unknown): boolean {
   if (!condition || typeof condition !== "object") return false;
@@ -60,7 +61,7 @@ export function narrowsCaller(condition: unknown): boolean {
     if (!MATCHING_OPERATORS.has(op) || !keys || typeof keys !== "object") return false;
     return Object.entries(keys as Record<string, unknown>).some(([key, values]) => {
       const all = (Array.isArray(values) ? values : [values]).map(String);
-      return CALLER_KEYS.has(key.toLowerCase()) && all.length > 0 && all.every((v) => v.length > 0 && !hasWildcard(v));
+      return CALLER_KEYS.has(key.toLowerCase()) && all.length > 0 && all.every((v) => v.length > 0 && !hasWildcard(v) && !v.includes("${"));
     });
   });
 }

@@ -360,6 +360,7 @@ describe("iam-least-privilege", () => {
     ["a wildcard value", { StringLike: { "aws:SourceArn": "arn:aws:sns:*" } }],
     ["an empty operator block", { StringEquals: {} }],
     ["a caller key with no value", { StringEquals: { "aws:SourceAccount": [] } }],
+    ["a policy variable (IAM fills it in from the request, so it matches every caller)", { ArnEquals: { "aws:PrincipalArn": "${aws:PrincipalArn}" } }],
   ])("refuses Principal \"*\" whose condition narrows nothing: %s", async (_label, condition) => {
     const open = queuePolicy({ Principal: "*", Condition: condition });
     expect(await violationsOf("iam-least-privilege", [...tier, open], CONFIG)).toEqual([violation("iam-least-privilege", `IAM QueuePolicy "open" policy: statement "Open" ${OPEN_TO_ANYONE}`, open.urn)]);
