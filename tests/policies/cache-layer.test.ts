@@ -360,6 +360,7 @@ describe("iam-least-privilege", () => {
     ["a wildcard value", { StringLike: { "aws:SourceArn": "arn:aws:sns:*" } }],
     ["an empty operator block", { StringEquals: {} }],
     ["a caller key with no value", { StringEquals: { "aws:SourceAccount": [] } }],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, written as IAM takes it
     ["a policy variable (IAM fills it in from the request, so it matches every caller)", { ArnEquals: { "aws:PrincipalArn": "${aws:PrincipalArn}" } }],
   ])("refuses Principal \"*\" whose condition narrows nothing: %s", async (_label, condition) => {
     const open = queuePolicy({ Principal: "*", Condition: condition });
