@@ -44,6 +44,14 @@ export function composeCache(ctx: LayerContext, shared: AwsSharedOutputs, networ
     opts,
   );
 
+  if (config.cache.authTokenUpdateStrategy === "SET") {
+    // SET is the one-off revocation step; left in place, the next routine token change would cut
+    // every client still on the old token at once.
+    pulumi.log.warn(
+      'Cache: promptandpause:cache.authTokenUpdateStrategy is SET, so this apply leaves only the current AUTH token valid (clients on the old one are refused). Once it is applied, set it back to ROTATE: with SET, the next token change would refuse every client on the old token at once (docs/cache.md, "AUTH token rotation").',
+    );
+  }
+
   const secureCompute = config.app.secureCompute;
   let appRedisUrl: pulumi.Output<string>;
   if (secureCompute) {

@@ -68,6 +68,11 @@ describe.each(["prod"] as const)("the %s stack", (stack) => {
     const { document } = plans[stack] as Extract<PlanOutcome, { kind: "planned" }>;
     expect(document.warnings.filter((w) => w.startsWith("Cache: the Vercel app uses the serverless Redis in promptandpause:redisUrl"))).toHaveLength(1);
   });
+
+  it("does not warn about the AUTH token strategy while it is ROTATE", () => {
+    const { document } = plans[stack] as Extract<PlanOutcome, { kind: "planned" }>;
+    expect(document.warnings.filter((w) => w.includes("authTokenUpdateStrategy"))).toEqual([]);
+  });
 });
 
 describe.each(["10x", "100x"] as const)("prod at %s", (preset) => {
@@ -153,6 +158,15 @@ describe("REDIS_URL and the AUTH token never reach the plan output", () => {
     expect(leakedSecrets(secrets, { json: JSON.stringify(document), markdown: markdownReport(document) })).toEqual([]);
     expect(JSON.stringify(document)).not.toContain(token);
     expect(document.outputs.aws).toMatchObject({ cacheUrl: "[secret]" });
+  });
+});
+
+describe("revoking the old AUTH token (authTokenUpdateStrategy SET)", () => {
+  it("sends SET and warns to set it back to ROTATE once applied", async () => {
+    const file = stackFileWith(path.join(REPO_ROOT, "Pulumi.staging.yaml"), "auth-set", { cache: { snapshotRetentionDays: 1, authTokenUpdateStrategy: "SET" } });
+    const outcome = planned(await planStack({ file, stack: "staging" }));
+    expect(one(outcome.resources, T.group).inputs.authTokenUpdateStrategy).toBe("SET");
+    expect(outcome.document.warnings.filter((w) => w.includes("authTokenUpdateStrategy"))).toEqual([expect.stringContaining("set it back to ROTATE")]);
   });
 });
 
