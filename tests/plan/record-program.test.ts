@@ -7,6 +7,7 @@ import program from "../../index";
 import { PROJECT } from "../../scripts/lib/run-plan";
 import { readStackFile } from "../../scripts/lib/stack-file";
 import { type PlannedResource, REPO_ROOT, recordProgram } from "../helpers/pulumi";
+import { runEntry } from "../helpers/run-entry";
 
 /**
  * The recorder behind the offline plan and the tests: what it records is what the engine would
@@ -157,6 +158,14 @@ describe("the SDK's promise-leak tracking under skipEngineExtras", () => {
       { skipEngineExtras: true },
     );
     expect(seen.result).toEqual({ pendingTracked: true, resolvedTracked: false, rejectedTracked: false, rejectionPromise: true });
+  });
+
+  it("keeps the SDK's check at process exit: a program that leaves a wrapped promise pending fails with the SDK's message", async () => {
+    // In a process of its own: in this worker the SDK scheduled its exit check long ago. (That a
+    // plan with nothing pending exits 0 is what every CLI run of tests/plan/plan-cli-stacks shows.)
+    const leaky = await runEntry(path.join("tests", "plan", "leak-check.ts"), ["leave-pending"]);
+    expect(leaky.code, leaky.stderr).toBe(1);
+    expect(leaky.stderr).toContain("The Pulumi runtime detected that 1 promise was still active");
   });
 
   it("lists the staging stack's resources in the order the SDK's own function gives (PULUMI_DEBUG_PROMISE_LEAKS runs it), and that run keeps its tags", async () => {
