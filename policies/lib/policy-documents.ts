@@ -3,18 +3,39 @@
  * policies (`inlinePolicies[].policy` included), trust policies (`assumeRolePolicy`), KMS key
  * policies, bucket, topic, queue, repository and secret policies, OpenSearch and Glacier access
  * policies, CloudWatch Logs, X-Ray and other resource policies (`policyDocument`,
- * `resourcePolicy`, `accessPolicy`: the input names in @pulumi/aws 7.x). Read by key, not by
- * resource type, so a new resource type with one of these inputs cannot slip past the IAM policies.
+ * `resourcePolicy`, `accessPolicy`: the input names in @pulumi/aws 7.x), and any other input whose
+ * value is a policy document. Read by key and content, not by resource type, so a new resource
+ * type cannot slip past the IAM policies.
  *
  * During a preview an input can be unknown (the engine's proxy throws on reading it). An unknown
- * input that is not a document is skipped, so the documents that are known are still checked; an
+ * input that is not a document (or a list of them, `inlinePolicies`) is skipped, so the documents that are known are still checked; an
  * unknown document makes the policy unable to run for that resource (the engine reports that).
  */
 import { UnknownValueError } from "@pulumi/policy";
 import { inputPath } from "./util";
 
-/** Inputs that carry a policy document, at any depth (`inlinePolicies[].policy` included). */
-const DOCUMENT_KEYS = new Set(["policy", "assumeRolePolicy", "accessPolicies", "accessPolicy", "policyDocument", "resourcePolicy"]);
+/**
+ * Inputs that carry a policy document, at any depth (`inlinePolicies[].policy` included), by their
+ * @pulumi/aws 7 names: besides the common ones, ssoadmin's `inlinePolicy`, ECR creation
+ * templates' `repositoryPolicy`, CloudWatch Logs' `deliveryDestinationPolicy`, ODB networks'
+ * `kmsPolicyDocument` and `stsPolicyDocument`. A document under any other name is still found by
+ * its content (JSON text or an object with a `Statement`); the names decide what an unknown
+ * (preview) value may hide.
+ */
+const DOCUMENT_KEYS = new Set(["policy", "assumeRolePolicy", "accessPolicies", "accessPolicy", "policyDocument", "resourcePolicy", "inlinePolicy", "repositoryPolicy", "deliveryDestinationPolicy", "kmsPolicyDocument", "stsPolicyDocument"]);
+/** Inputs that hold documents inside them: unknown in a preview, they may hide one, like a document key. */
+const DOCUMENT_CONTAINER_KEYS = new Set(["inlinePolicies"]);
+
+/** A JSON text that parses to a policy document (an object with a `Statement`), parsed; else undefined. */
+function documentText(text: string): object | undefined {
+  if (!text.trimStart().startsWith("{") || !text.includes('"Statement"')) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return parsed !== null && typeof parsed === "object" && "Statement" in parsed ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** IAM action names and condition values take `*` and `?` as wildcards (IAM User Guide, "Action" and "String condition operators"). */
 export const hasWildcard = (text: string): boolean => /[*?]/.test(text);
@@ -79,19 +100,24 @@ function documents(value: unknown, key: string | undefined, out: FoundDocument[]
     }
     return;
   }
+  if (typeof value === "string") {
+    const doc = documentText(value);
+    if (doc) out.push({ path: inputPath(at), doc });
+    return;
+  }
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       at.push(i);
-      documents(read(value as unknown as Record<number, unknown>, i, isDocumentKey, at), key, out, at, root);
+      documents(read(value as unknown as Record<number, unknown>, i, isDocumentKey || (key !== undefined && DOCUMENT_CONTAINER_KEYS.has(key)), at), key, out, at, root);
       at.pop();
     }
   } else if (value && typeof value === "object") {
     const record = value as Record<string, unknown>;
-    if (isDocumentKey && "Statement" in record) out.push({ path: inputPath(at), doc: documentAt(root, at, value) });
+    if ("Statement" in record && (isDocumentKey || "Version" in record)) out.push({ path: inputPath(at), doc: documentAt(root, at, value) });
     else {
       for (const k of Object.keys(record)) {
         at.push(k);
-        documents(read(record, k, DOCUMENT_KEYS.has(k), at), k, out, at, root);
+        documents(read(record, k, DOCUMENT_KEYS.has(k) || DOCUMENT_CONTAINER_KEYS.has(k), at), k, out, at, root);
         at.pop();
       }
     }

@@ -421,6 +421,29 @@ describe("iam-least-privilege", () => {
     }
   });
 
+  it("in a preview, unknown inline policies make the IAM check report that it cannot run, not that there is no document", async () => {
+    const { resources, urn } = mutate(ROLE, "workers-task-role", (i) => {
+      i.inlinePolicies = undefined; // unknown: a list of documents built from other resources' outputs
+    });
+    expect(await violationsOf("iam-no-wildcard-actions", resources, CONFIG)).toEqual([
+      {
+        policy: "iam-no-wildcard-actions",
+        level: "advisory",
+        urn,
+        message: "can't run policy 'iam-no-wildcard-actions' from policy pack 'promptandpause-guide@v0.1.0' during preview: string value at .inlinePolicies can't be known during preview",
+      },
+    ]);
+  });
+
+  it("finds a policy document by its content under an input name it does not list", async () => {
+    const doc = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] });
+    const novel = planned("aws:newservice/thing:Thing", "novel", { accessControlDocument: doc, settings: { nested: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sqs:*", Resource: "*" }] } } });
+    expect((await violationsOf("iam-no-wildcard-actions", [...tier, novel], CONFIG)).map((v) => v.message.split("\n")[1])).toEqual([
+      'novel: accessControlDocument has Allow of "s3:*". List the actions the workload needs by name.',
+      'novel: settings.nested has Allow of "sqs:*". List the actions the workload needs by name.',
+    ]);
+  });
+
   it("in a preview, a document given as an object still stops the check at an unknown it reads", async () => {
     // A document object (not JSON text) whose action is unknown: the policy reads the action
     // through the engine's proxy, which throws, so the check is reported as unable to run.
