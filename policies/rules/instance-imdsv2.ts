@@ -17,8 +17,10 @@ export const configSchema = {
     maxPutResponseHopLimit: {
       type: "integer",
       minimum: 1,
-      maximum: 64,
-      description: "Largest metadataOptions.httpPutResponseHopLimit: 1 keeps tokens from being fetched through anything the instance forwards (2 is needed only for containers on the host).",
+      // EC2 accepts up to 64 hops; more than 2 lets a token travel past the containers on the
+      // host (which need 2), so the config cannot loosen the floor beyond that.
+      maximum: 2,
+      description: "Largest metadataOptions.httpPutResponseHopLimit: 1 keeps tokens from being fetched through anything the instance forwards (2 is needed only for containers on the host; higher is refused).",
       default: 1,
     },
   },

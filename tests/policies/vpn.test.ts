@@ -134,6 +134,12 @@ describe("instance-imdsv2", () => {
     expect(await violationsOf("instance-imdsv2", [resource])).toEqual([violation("instance-imdsv2", message, resource.urn)]);
   });
 
+  it("a config may allow the containers' two hops, and no more", async () => {
+    const twoHops = template({ httpTokens: "required", httpPutResponseHopLimit: 2 });
+    expect(await violationsOf("instance-imdsv2", [twoHops], { "instance-imdsv2": { maxPutResponseHopLimit: 2 } })).toEqual([]);
+    await expect(violationsOf("instance-imdsv2", [twoHops], { "instance-imdsv2": { maxPutResponseHopLimit: 64 } })).rejects.toThrow(/instance-imdsv2: maxPutResponseHopLimit must be <= 2/);
+  });
+
   it("accepts account defaults that require tokens, and a spot fleet on launch templates", async () => {
     const defaults = planned("aws:ec2/instanceMetadataDefaults:InstanceMetadataDefaults", "imds-defaults", { httpTokens: "required", httpPutResponseHopLimit: 1 });
     const fleet = planned("aws:ec2/spotFleetRequest:SpotFleetRequest", "fleet", { iamFleetRole: "arn:aws:iam::1:role/f", targetCapacity: 1, launchTemplateConfigs: [{ launchTemplateSpecification: { id: "lt-1", version: "1" } }] });
