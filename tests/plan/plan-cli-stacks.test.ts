@@ -137,8 +137,8 @@ describe.each(["default", "prod"] as const)("npm run plan (%s)", (label) => {
 });
 
 describe("stacks differ only by configuration", () => {
-  it("the default stack is staging (its document equals staging's in-process plan: checked above)", () => {
-    expect(JSON.parse(runs.default.jsonText)).toMatchObject({ stack: "staging" });
+  it("the default stack is staging: the no-argument run's document is staging's in-process plan", () => {
+    expect(JSON.parse(runs.default.jsonText)).toEqual(inProcess.staging.documentJson);
   });
 
   it("prod protects its stateful resources; staging protects nothing", () => {
