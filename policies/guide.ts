@@ -273,6 +273,7 @@ export const AWS_TYPES = {
   spotFleetRequest: "aws:ec2/spotFleetRequest:SpotFleetRequest",
   instanceMetadataDefaults: "aws:ec2/instanceMetadataDefaults:InstanceMetadataDefaults",
   imageBuilderInfrastructure: "aws:imagebuilder/infrastructureConfiguration:InfrastructureConfiguration",
+  sagemakerNotebookInstance: "aws:sagemaker/notebookInstance:NotebookInstance",
 } as const;
 
 /** The guide's "Firewall Rules" as the pack enforces them. */

@@ -44,14 +44,21 @@ const KINDS: Record<string, { kind: string; field: string; options: (p: Props) =
   [AWS_TYPES.instanceMetadataDefaults]: { kind: "Account instance metadata defaults", field: "", options: (p) => p as InstanceMetadataInputs["metadataOptions"] },
 };
 
-const NOT_APPLICABLE = `Policy only applies to resources of type ${[...Object.keys(KINDS), AWS_TYPES.spotFleetRequest].map((t) => `'${t}'`).join(", ")}`;
+const NOT_APPLICABLE = `Policy only applies to resources of type ${[...Object.keys(KINDS), AWS_TYPES.spotFleetRequest, AWS_TYPES.sagemakerNotebookInstance].map((t) => `'${t}'`).join(", ")}`;
 
 export const imdsv2Required: ResourceValidationPolicy = {
   name: "instance-imdsv2",
-  description: "Every EC2 instance, launch template, launch configuration, spot request, Image Builder build instance and the account's metadata defaults require IMDSv2 (httpTokens \"required\").",
+  description: "Every EC2 instance, launch template, launch configuration, spot request, Image Builder build instance, SageMaker notebook instance and the account's metadata defaults require IMDSv2 (httpTokens \"required\").",
   enforcementLevel: "mandatory",
   configSchema: configSchema as unknown as ResourceValidationPolicy["configSchema"],
   validateResource: (args, reportViolation) => {
+    if (args.type === AWS_TYPES.sagemakerNotebookInstance) {
+      // Its own field (@pulumi/aws 7: valid values "1", both versions, and "2"). Without the block
+      // the service's default applies, so the floor asks for "2" explicitly, like httpTokens.
+      const version = ((args.props as Props).instanceMetadataServiceConfiguration as { minimumInstanceMetadataServiceVersion?: unknown } | undefined)?.minimumInstanceMetadataServiceVersion;
+      if (version !== "2") reportViolation(`SageMaker notebook instance "${args.name}" sets instanceMetadataServiceConfiguration.minimumInstanceMetadataServiceVersion to ${JSON.stringify(version ?? null)} (IMDSv1 allowed); set it to "2".`);
+      return;
+    }
     if (args.type === AWS_TYPES.spotFleetRequest) {
       // launchSpecifications take no metadata options at all; launch templates do.
       const specs = (args.props as Props).launchSpecifications;

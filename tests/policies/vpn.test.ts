@@ -129,6 +129,8 @@ describe("instance-imdsv2", () => {
     ["a spot instance request without options", planned("aws:ec2/spotInstanceRequest:SpotInstanceRequest", "spot", { ami: "ami-1", instanceType: "t4g.nano" }), `Spot instance request "spot" sets metadataOptions.httpTokens to null (IMDSv1 allowed unless it is "required"); set it to "required".`],
     ["an Image Builder build instance with optional tokens", planned("aws:imagebuilder/infrastructureConfiguration:InfrastructureConfiguration", "builder", { instanceProfileName: "p", instanceMetadataOptions: { httpTokens: "optional" } }), `Image Builder infrastructure configuration "builder" sets instanceMetadataOptions.httpTokens to "optional" (IMDSv1 allowed unless it is "required"); set it to "required".`],
     ["account defaults left to each AMI", planned("aws:ec2/instanceMetadataDefaults:InstanceMetadataDefaults", "imds-defaults", { httpTokens: "no-preference" }), `Account instance metadata defaults "imds-defaults" sets httpTokens to "no-preference" (IMDSv1 allowed unless it is "required"); set it to "required".`],
+    ["a SageMaker notebook instance allowing IMDSv1", planned("aws:sagemaker/notebookInstance:NotebookInstance", "notebook", { roleArn: "arn:aws:iam::1:role/n", instanceType: "ml.t3.medium", instanceMetadataServiceConfiguration: { minimumInstanceMetadataServiceVersion: "1" } }), `SageMaker notebook instance "notebook" sets instanceMetadataServiceConfiguration.minimumInstanceMetadataServiceVersion to "1" (IMDSv1 allowed); set it to "2".`],
+    ["a SageMaker notebook instance without the setting", planned("aws:sagemaker/notebookInstance:NotebookInstance", "notebook", { roleArn: "arn:aws:iam::1:role/n", instanceType: "ml.t3.medium" }), `SageMaker notebook instance "notebook" sets instanceMetadataServiceConfiguration.minimumInstanceMetadataServiceVersion to null (IMDSv1 allowed); set it to "2".`],
     ["a spot fleet on launch specifications", planned("aws:ec2/spotFleetRequest:SpotFleetRequest", "fleet", { iamFleetRole: "arn:aws:iam::1:role/f", targetCapacity: 1, launchSpecifications: [{ ami: "ami-1", instanceType: "t4g.nano" }] }), `Spot fleet request "fleet" uses launchSpecifications, which cannot require IMDSv2; use launchTemplateConfigs with a launch template that sets metadataOptions.httpTokens "required".`],
   ])("%s", async (_case, resource, message) => {
     expect(await violationsOf("instance-imdsv2", [resource])).toEqual([violation("instance-imdsv2", message, resource.urn)]);
@@ -138,6 +140,11 @@ describe("instance-imdsv2", () => {
     const twoHops = template({ httpTokens: "required", httpPutResponseHopLimit: 2 });
     expect(await violationsOf("instance-imdsv2", [twoHops], { "instance-imdsv2": { maxPutResponseHopLimit: 2 } })).toEqual([]);
     await expect(violationsOf("instance-imdsv2", [twoHops], { "instance-imdsv2": { maxPutResponseHopLimit: 64 } })).rejects.toThrow(/instance-imdsv2: maxPutResponseHopLimit must be <= 2/);
+  });
+
+  it("accepts a SageMaker notebook instance that requires IMDSv2", async () => {
+    const notebook = planned("aws:sagemaker/notebookInstance:NotebookInstance", "notebook", { roleArn: "arn:aws:iam::1:role/n", instanceType: "ml.t3.medium", instanceMetadataServiceConfiguration: { minimumInstanceMetadataServiceVersion: "2" } });
+    expect(await violationsOf("instance-imdsv2", [notebook])).toEqual([]);
   });
 
   it("accepts account defaults that require tokens, and a spot fleet on launch templates", async () => {
