@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
+import DurationSequencer from "./tests/sequencing/duration-sequencer.mjs";
 
 /**
  * Files that change process-wide state, each in a process of its own (vitest's default isolation):
@@ -36,6 +37,8 @@ export default defineConfig({
     // One worker per core. Vitest's default outside watch mode is one fewer than the cores, which
     // on the 2-core machines this runs on (and GitHub's runners) is a single worker for the suite.
     maxWorkers: availableParallelism(),
+    // Longest files first, from this machine's last run or, on a fresh checkout, the committed durations.
+    sequence: { sequencer: DurationSequencer },
     testTimeout: 60_000,
     hookTimeout: 180_000,
     projects: [
