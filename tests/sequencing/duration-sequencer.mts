@@ -15,7 +15,7 @@
  */
 import * as path from "node:path";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
-import { committedDurations, compareTimings, DURATIONS_FILE, type FileTiming, fileKey } from "./durations.js";
+import { committedDurations, compareTimings, DURATIONS_FILE, type FileTiming, fileKey } from "./durations.mjs";
 
 export default class DurationSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {

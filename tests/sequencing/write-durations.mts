@@ -7,8 +7,8 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { DURATIONS_FILE } from "./durations";
-import { findRepoRoot } from "../../scripts/lib/repo-root";
+import { DURATIONS_FILE } from "./durations.mjs";
+import { findRepoRoot } from "../../scripts/lib/repo-root.js";
 
 const root = findRepoRoot();
 const cacheDir = path.join(root, "node_modules", ".vite", "vitest");

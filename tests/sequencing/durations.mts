@@ -1,6 +1,6 @@
 /**
  * The durations test files are ordered by (tests/sequencing/duration-sequencer.mts), and how two
- * files compare. No vitest import here: tests/sequencing/write-durations.ts runs under plain tsx.
+ * files compare. No vitest import here: tests/sequencing/write-durations.mts runs under plain tsx.
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
