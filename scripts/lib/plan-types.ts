@@ -7,6 +7,9 @@
 /** What the plan shows in place of every secret value (`maskedInputs`, the `--json` document, outputs). */
 export const MASKED_SECRET = "[secret]";
 
+/** The Pulumi project (Pulumi.yaml's `name`) every plan records under. */
+export const PROJECT = "promptandpause";
+
 /** One resource registration, as the engine would see it. */
 export interface PlannedResource {
   urn: string;

@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { isConfigError } from "../../components/shared/errors";
-import type { PlannedResource, PolicyReport } from "./plan-types";
+import { PROJECT, type PlannedResource, type PolicyReport } from "./plan-types";
 import { evaluatePolicyPack } from "./policy-evaluator";
 import { findRepoRoot } from "./repo-root";
 import { recordProgram } from "./record-program";
@@ -13,7 +13,7 @@ import { readStackFile } from "./stack-file";
  * the stack tests all call this.
  */
 
-export const PROJECT = "promptandpause";
+export { PROJECT };
 export const REPO_ROOT = findRepoRoot();
 
 export interface PlanRequest {

@@ -2,7 +2,6 @@ import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { decodeConfigValue, type PlatformConfig, parseStackConfig, type RawStackConfig } from "../../stacks/config";
 import type { PlannedResource } from "../../scripts/lib/plan-types";
-import { type RecordedRun, type RecordOptions, recordProgram as record } from "../../scripts/lib/record-program";
 import { PROJECT, REPO_ROOT, runPlan, type PlanOutcome } from "../../scripts/lib/run-plan";
 import { readStackFile } from "../../scripts/lib/stack-file";
 
@@ -15,10 +14,7 @@ import { readStackFile } from "../../scripts/lib/stack-file";
 export { REPO_ROOT };
 export type { PlannedResource };
 
-/** Runs `program` under mocks and returns every registration (see scripts/lib/record-program.ts). */
-export function recordProgram<T>(program: () => T | Promise<T>, options: Partial<RecordOptions> = {}): Promise<RecordedRun<T>> {
-  return record(program, { project: PROJECT, stack: "test", ...options });
-}
+export { recordProgram } from "./record";
 
 /** Resolves an Output's value. Rejects if it never resolves (unknown during preview). */
 export function unwrap<T>(output: pulumi.Output<T>): Promise<T> {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { recordProgram } from "../helpers/pulumi";
+import { recordProgram } from "../helpers/record";
 
 /**
  * A program that fails must fail the recording cleanly: the error reaches the caller and nothing
