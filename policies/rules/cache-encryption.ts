@@ -1,73 +1,114 @@
 /**
  * cache-encryption: every ElastiCache replication group is encrypted in transit with TLS
  * REQUIRED (not "preferred", which still accepts plaintext), encrypted at rest with a
- * customer-managed KMS key, and authenticates clients (an AUTH token or RBAC user groups). The
- * token's value is never read beyond "is it set". The other ways to run a Redis-protocol cache are
- * held to the same floor: a standalone cache cluster (not a replication group member) can neither
- * encrypt at rest nor take an AUTH token, so it is refused; a serverless cache (always TLS and
- * encrypted) must name the customer-managed key and an RBAC user group.
+ * customer-managed KMS key with rotation, and authenticates clients (an AUTH token or RBAC user
+ * groups). The token's value is never read beyond "is it set". The other ways to run a
+ * Redis-protocol cache are held to the same floor: a standalone cache cluster (not a replication
+ * group member) can neither encrypt at rest nor take an AUTH token, so it is refused; a serverless
+ * cache (always TLS and encrypted) must name the customer-managed key and an RBAC user group.
+ *
+ * A stack policy, because a key ARN alone cannot tell a customer-managed key from the AWS-managed
+ * `aws/elasticache` key (both are `arn:aws:kms:<region>:<account>:key/<id>`). The key counts as
+ * customer-managed when `kmsKeyId` comes from an `aws.kms.Key` of this stack (its property
+ * dependency, known in a real preview even before the key exists) that rotates, or when the
+ * policy config lists the ARN as an external customer-managed key.
  */
-import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { CacheClusterType, ReplicationGroupType, ServerlessCacheType } from "../lib/aws-shapes";
+import type { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { CACHE_LAYER_TYPES, type CacheClusterInputs, type ReplicationGroupInputs, type ServerlessCacheInputs } from "../lib/aws-shapes";
 import { configWithDefaults } from "../lib/util";
 
 export const configSchema = {
   properties: {
     requireCustomerManagedKey: {
       type: "boolean",
-      description: "At-rest encryption must name a customer-managed KMS key (kmsKeyId), not the AWS-owned default key.",
+      description: "At-rest encryption must name a customer-managed KMS key (kmsKeyId), not the AWS-owned or AWS-managed key.",
       default: true,
+    },
+    externalKeyArns: {
+      type: "array",
+      items: { type: "string", pattern: "^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$" },
+      description: "Customer-managed KMS keys with rotation that live outside this stack (e.g. a security account's key), by key ARN, that a cache may name literally. Every other key must be an aws.kms.Key of this stack.",
+      default: [],
     },
   },
 } as const;
 
+interface Config {
+  requireCustomerManagedKey: boolean;
+  externalKeyArns: string[];
+}
+
+const KMS_KEY_TYPE = "aws:kms/key:Key";
+
 /**
  * ElastiCache takes `kmsKeyId` as "the ARN of the key" (@pulumi/aws 7 elasticache docs). A key
  * ARN (`arn:<partition>:kms:<region>:<account>:key/<id>`) names one key; an alias can be repointed
- * later, and `alias/aws/elasticache` is the AWS-managed key this floor excludes. So only a key ARN
- * counts as the customer-managed key.
+ * later, and `alias/aws/elasticache` is the AWS-managed key this floor excludes.
  */
 const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 
-/** Why `kmsKeyId` is not a customer-managed key, or undefined when it is one. */
-function keyProblem(name: string, kmsKeyId: unknown): string | undefined {
+/**
+ * Why the resource's `kmsKeyId` is not a customer-managed key with rotation, or undefined when it
+ * is one. `name` starts the message ("Replication group \"cache-group\"").
+ */
+function keyProblem(name: string, resource: PolicyResource, cfg: Config): string | undefined {
+  const key = resource.propertyDependencies?.kmsKeyId?.find((d) => d.type === KMS_KEY_TYPE);
+  if (key) {
+    // From a key of this stack: the ARN is not known yet in a real preview (so it is not read),
+    // the key's inputs are.
+    if (key.props.enableKeyRotation !== true) return `${name} encrypts with the KMS key "${key.name}", which does not rotate: set enableKeyRotation to true on it.`;
+    return undefined;
+  }
+  const kmsKeyId = (resource.props as { kmsKeyId?: unknown }).kmsKeyId;
   if (!kmsKeyId) return `${name} must set kmsKeyId to a customer-managed KMS key (with rotation) for data at rest and snapshots.`;
-  if (typeof kmsKeyId !== "string" || !KEY_ARN.test(kmsKeyId)) return `${name} sets kmsKeyId to ${JSON.stringify(kmsKeyId)}, which is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>); an alias can point at another key, and alias/aws/elasticache is the AWS-managed key. Name the customer-managed key's ARN.`;
-  return undefined;
+  if (typeof kmsKeyId !== "string" || !KEY_ARN.test(kmsKeyId)) {
+    return `${name} sets kmsKeyId to ${JSON.stringify(kmsKeyId)}, which is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>); an alias can point at another key, and alias/aws/elasticache is the AWS-managed key. Name the customer-managed key's ARN.`;
+  }
+  if (cfg.externalKeyArns.includes(kmsKeyId)) return undefined;
+  return `${name} sets kmsKeyId to ${kmsKeyId}, a key this stack does not manage: an ARN cannot tell a customer-managed key from the AWS-managed aws/elasticache key. Use an aws.kms.Key of this stack with enableKeyRotation, or list the ARN under this policy's externalKeyArns once you have checked it is customer-managed and rotates.`;
 }
 
-export const cacheEncryption: ResourceValidationPolicy = {
+export function validateCacheEncryption(args: StackValidationArgs, reportViolation: ReportViolation): void {
+  const cfg = configWithDefaults<Config>({ requireCustomerManagedKey: true, externalKeyArns: [] }, args);
+  for (const r of args.resources) {
+    if (r.type === CACHE_LAYER_TYPES.cacheCluster) {
+      const cluster = r.props as CacheClusterInputs;
+      if (cluster.replicationGroupId !== undefined) continue;
+      reportViolation(`Cache cluster "${r.name}" is a standalone ${String(cluster.engine)} node: it cannot encrypt at rest or require an AUTH token. Run the cache as a replication group (components/cache).`, r.urn);
+    } else if (r.type === CACHE_LAYER_TYPES.serverlessCache) {
+      const cache = r.props as ServerlessCacheInputs;
+      const name = `Serverless cache "${r.name}"`;
+      const keyIssue = cfg.requireCustomerManagedKey ? keyProblem(name, r, cfg) : undefined;
+      if (keyIssue) reportViolation(keyIssue, r.urn);
+      if (!cache.userGroupId) reportViolation(`${name} has no authentication: set userGroupId (RBAC); without it any client that reaches the endpoint is let in.`, r.urn);
+    } else if (r.type === CACHE_LAYER_TYPES.replicationGroup) {
+      validateReplicationGroup(r, cfg, reportViolation);
+    }
+  }
+}
+
+function validateReplicationGroup(r: PolicyResource, cfg: Config, reportViolation: ReportViolation): void {
+  const group = r.props as ReplicationGroupInputs;
+  const name = `Replication group "${r.name}"`;
+  if (group.transitEncryptionEnabled !== true) reportViolation(`${name} must set transitEncryptionEnabled to true (got ${String(group.transitEncryptionEnabled)}): without TLS the AUTH token and every cached value cross the network in clear text.`, r.urn);
+  else if (group.transitEncryptionMode !== undefined && group.transitEncryptionMode !== "required") {
+    reportViolation(`${name} must set transitEncryptionMode to "required" (got "${group.transitEncryptionMode}"): "preferred" still accepts unencrypted connections.`, r.urn);
+  }
+  if (group.atRestEncryptionEnabled !== true) reportViolation(`${name} must set atRestEncryptionEnabled to true (got ${String(group.atRestEncryptionEnabled)}).`, r.urn);
+  else if (cfg.requireCustomerManagedKey) {
+    const keyIssue = keyProblem(name, r, cfg);
+    if (keyIssue) reportViolation(keyIssue, r.urn);
+  }
+  const hasToken = typeof group.authToken === "string" && group.authToken.length > 0;
+  const hasRbac = (group.userGroupIds ?? []).length > 0;
+  if (!hasToken && !hasRbac) reportViolation(`${name} has no authentication: set authToken (a RandomPassword, secret) or userGroupIds (RBAC).`, r.urn);
+}
+
+export const cacheEncryption: StackValidationPolicy = {
   name: "cache-encryption",
-  description: "ElastiCache replication groups require TLS in transit, encrypt at rest with a customer-managed KMS key, and require AUTH (token or RBAC); serverless caches name the key and a user group; standalone cache nodes are refused.",
+  description:
+    "ElastiCache replication groups require TLS in transit, encrypt at rest with a customer-managed KMS key that rotates (a key of this stack, or one the config lists), and require AUTH (token or RBAC); serverless caches name the key and a user group; standalone cache nodes are refused.",
   enforcementLevel: "mandatory",
-  configSchema: configSchema as unknown as ResourceValidationPolicy["configSchema"],
-  validateResource: [
-    validateResourceOfType(CacheClusterType, (cluster, args, reportViolation) => {
-      if (cluster.replicationGroupId !== undefined) return;
-      reportViolation(`Cache cluster "${args.name}" is a standalone ${String(cluster.engine)} node: it cannot encrypt at rest or require an AUTH token. Run the cache as a replication group (components/cache).`);
-    }),
-    validateResourceOfType(ServerlessCacheType, (cache, args, reportViolation) => {
-      const cfg = configWithDefaults({ requireCustomerManagedKey: true }, args);
-      const name = `Serverless cache "${args.name}"`;
-      const keyIssue = cfg.requireCustomerManagedKey ? keyProblem(name, cache.kmsKeyId) : undefined;
-      if (keyIssue) reportViolation(keyIssue);
-      if (!cache.userGroupId) reportViolation(`${name} has no authentication: set userGroupId (RBAC); without it any client that reaches the endpoint is let in.`);
-    }),
-    validateResourceOfType(ReplicationGroupType, (group, args, reportViolation) => {
-    const cfg = configWithDefaults({ requireCustomerManagedKey: true }, args);
-    const name = `Replication group "${args.name}"`;
-    if (group.transitEncryptionEnabled !== true) reportViolation(`${name} must set transitEncryptionEnabled to true (got ${String(group.transitEncryptionEnabled)}): without TLS the AUTH token and every cached value cross the network in clear text.`);
-    else if (group.transitEncryptionMode !== undefined && group.transitEncryptionMode !== "required") {
-      reportViolation(`${name} must set transitEncryptionMode to "required" (got "${group.transitEncryptionMode}"): "preferred" still accepts unencrypted connections.`);
-    }
-    if (group.atRestEncryptionEnabled !== true) reportViolation(`${name} must set atRestEncryptionEnabled to true (got ${String(group.atRestEncryptionEnabled)}).`);
-    else if (cfg.requireCustomerManagedKey) {
-      const keyIssue = keyProblem(name, group.kmsKeyId);
-      if (keyIssue) reportViolation(keyIssue);
-    }
-    const hasToken = typeof group.authToken === "string" && group.authToken.length > 0;
-    const hasRbac = (group.userGroupIds ?? []).length > 0;
-    if (!hasToken && !hasRbac) reportViolation(`${name} has no authentication: set authToken (a RandomPassword, secret) or userGroupIds (RBAC).`);
-    }),
-  ],
+  configSchema: configSchema as unknown as StackValidationPolicy["configSchema"],
+  validateStack: validateCacheEncryption,
 };

@@ -19,6 +19,7 @@ import { SecureComputePeering } from "../../components/cache/secure-compute";
 import { WORKER_SCALING } from "../../policies/guide";
 import type { EcsServiceInputs, IngressRuleInputs, ReplicationGroupInputs, ScalingPolicyInputs, ScalingTargetInputs, SecurityGroupInputs, TaskDefinitionInputs } from "../../policies/lib/aws-shapes";
 import type { PlannedResource } from "../../scripts/lib/plan-types";
+import { evaluatePolicyPack } from "../../scripts/lib/policy-evaluator";
 import { GUIDE } from "../../stacks/guide";
 import { SCALE_PRESETS } from "../../stacks/presets";
 import { one, recordProgram } from "../helpers/pulumi";
@@ -35,6 +36,9 @@ expectTypeOf<pulumi.Unwrap<appautoscaling.TargetArgs>>().toExtend<ScalingTargetI
 expectTypeOf<pulumi.Unwrap<appautoscaling.PolicyArgs>>().toExtend<ScalingPolicyInputs>();
 
 const TOPIC = "arn:aws:sns:eu-west-2:123456789012:alerts";
+/** A key ARN of the shape the AWS-managed aws/elasticache key has: nothing in it says who manages the key. */
+const AWS_MANAGED_KEY_ARN = "arn:aws:kms:eu-west-2:123456789012:key/7e3f1a2b-0c4d-4e5f-8a9b-0c1d2e3f4a5b";
+const EXTERNAL_KEY_ARN = "arn:aws:kms:eu-west-2:111111111111:key/0b5f7c8e-1111-2222-3333-444455556666";
 const SECURE_COMPUTE = "10.200.0.0/20";
 const CONFIG = { "cache-ingress": { allowedCidrs: [SECURE_COMPUTE] }, "stateful-resources-protected": { requireProtection: true } };
 const MINE = ["cache-encryption", "cache-ingress", "worker-tasks", "worker-scaling", "iam-least-privilege", "iam-no-wildcard-actions", "stateful-resources-protected"];
@@ -71,12 +75,17 @@ beforeAll(async () => {
   ).resources;
 });
 
-/** The tier with one resource's inputs changed. */
+/**
+ * The tier with one resource's inputs changed. An input the change sets or deletes no longer comes
+ * from another resource, so its property dependency goes too (as when a program writes a literal).
+ */
 function mutate(type: string, suffix: string, change: (inputs: Record<string, unknown>) => void): { resources: PlannedResource[]; urn: string } {
   const target = one(tier, type, suffix);
   const inputs = structuredClone(target.inputs);
   change(inputs);
-  return { resources: tier.map((r) => (r === target ? { ...r, inputs } : r)), urn: target.urn };
+  const changed = new Set([...Object.keys(target.inputs), ...Object.keys(inputs)].filter((k) => JSON.stringify(target.inputs[k]) !== JSON.stringify(inputs[k]) || !(k in inputs)));
+  const propertyDependencies = Object.fromEntries(Object.entries(target.propertyDependencies).filter(([k]) => !changed.has(k)));
+  return { resources: tier.map((r) => (r === target ? { ...r, inputs, propertyDependencies } : r)), urn: target.urn };
 }
 
 async function mine(resources: PlannedResource[], config: Record<string, unknown> = CONFIG) {
@@ -110,6 +119,12 @@ describe("cache-encryption", () => {
       (i) => (i.kmsKeyId = "arn:aws:kms:eu-west-2:111111111111:alias/cache"),
       'Replication group "cache-group" sets kmsKeyId to "arn:aws:kms:eu-west-2:111111111111:alias/cache", which is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>); an alias can point at another key, and alias/aws/elasticache is the AWS-managed key. Name the customer-managed key\'s ARN.',
     ],
+    [
+      // The AWS-managed aws/elasticache key has a key ARN like any other: only a key of this stack (or a listed one) counts.
+      "a key ARN this stack does not manage",
+      (i) => (i.kmsKeyId = AWS_MANAGED_KEY_ARN),
+      `Replication group "cache-group" sets kmsKeyId to ${AWS_MANAGED_KEY_ARN}, a key this stack does not manage: an ARN cannot tell a customer-managed key from the AWS-managed aws/elasticache key. Use an aws.kms.Key of this stack with enableKeyRotation, or list the ARN under this policy's externalKeyArns once you have checked it is customer-managed and rotates.`,
+    ],
     ["no AUTH", (i) => delete i.authToken, 'Replication group "cache-group" has no authentication: set authToken (a RandomPassword, secret) or userGroupIds (RBAC).'],
   ])("%s", async (_t, change, message) => {
     const { resources, urn } = mutate(GROUP, "cache-group", change);
@@ -130,10 +145,31 @@ describe("cache-encryption", () => {
       violation("cache-encryption", 'Serverless cache "serverless" must set kmsKeyId to a customer-managed KMS key (with rotation) for data at rest and snapshots.', serverless.urn),
       violation("cache-encryption", 'Serverless cache "serverless" has no authentication: set userGroupId (RBAC); without it any client that reaches the endpoint is let in.', serverless.urn),
     ]);
-    const keyed = planned("aws:elasticache/serverlessCache:ServerlessCache", "serverless", { engine: "valkey", kmsKeyId: "arn:aws:kms:eu-west-2:111111111111:key/0b5f7c8e-1111-2222-3333-444455556666", userGroupId: "ug-1" });
-    expect(await violationsOf("cache-encryption", [...tier, keyed], CONFIG)).toEqual([]);
+    const keyed = planned("aws:elasticache/serverlessCache:ServerlessCache", "serverless", { engine: "valkey", kmsKeyId: EXTERNAL_KEY_ARN, userGroupId: "ug-1" });
+    expect(await violationsOf("cache-encryption", [...tier, keyed], { ...CONFIG, "cache-encryption": { externalKeyArns: [EXTERNAL_KEY_ARN] } })).toEqual([]);
+    expect((await violationsOf("cache-encryption", [...tier, keyed], CONFIG)).map((v) => v.message.split("\n")[1])).toEqual([expect.stringContaining(`sets kmsKeyId to ${EXTERNAL_KEY_ARN}, a key this stack does not manage`)]);
     const aliased = planned("aws:elasticache/serverlessCache:ServerlessCache", "serverless", { engine: "valkey", kmsKeyId: "alias/aws/elasticache", userGroupId: "ug-1" });
     expect((await violationsOf("cache-encryption", [...tier, aliased], CONFIG)).map((v) => v.message.split("\n")[1])).toEqual([expect.stringContaining('Serverless cache "serverless" sets kmsKeyId to "alias/aws/elasticache", which is not a KMS key ARN')]);
+  });
+
+  it("takes the stack's own key only when it rotates", async () => {
+    const key = one(tier, "aws:kms/key:Key", "cache-key");
+    expect(one(tier, GROUP, "cache-group").propertyDependencies.kmsKeyId).toEqual([key.urn]);
+    const resources = tier.map((r) => (r === key ? { ...r, inputs: { ...r.inputs, enableKeyRotation: false } } : r));
+    expect(await violationsOf("cache-encryption", resources, CONFIG)).toEqual([
+      violation("cache-encryption", 'Replication group "cache-group" encrypts with the KMS key "cache-key", which does not rotate: set enableKeyRotation to true on it.', one(tier, GROUP, "cache-group").urn),
+    ]);
+  });
+
+  it("in a real preview, proves the key from its dependency without reading the ARN (not known yet)", async () => {
+    const group = one(tier, GROUP, "cache-group");
+    const resources = tier.map((r) => (r === group ? { ...r, inputs: { ...r.inputs, kmsKeyId: undefined } } : r));
+    const report = await evaluatePolicyPack(resources, { project: "promptandpause", stack: "prod", only: ["cache-encryption"], config: CONFIG });
+    expect(report.violations).toEqual([]);
+  });
+
+  it("lists only key ARNs as external keys: an alias in the config is refused before anything runs", async () => {
+    await expect(violationsOf("cache-encryption", tier, { ...CONFIG, "cache-encryption": { externalKeyArns: ["alias/aws/elasticache"] } })).rejects.toThrow(/cache-encryption: externalKeyArns/);
   });
 
   it("never puts the token into a message", async () => {
