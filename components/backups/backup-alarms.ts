@@ -5,9 +5,12 @@ import { mergeTags, type Tags } from "../shared/tags";
 
 /**
  * Alarms on the backup jobs' own metrics (published by .github/workflows/backup.yml):
- * - heartbeat: `DatabaseDumpSucceeded` (1 per successful dump). No data point in 26 consecutive
- *   hours (a daily job plus two hours' slack) alarms; missing data is breaching, so a job that
- *   stops running at all (a disabled schedule, a lost secret) alarms too.
+ * - a heartbeat per step of the daily job ({@link BACKUP_HEARTBEATS}: the database dump, the
+ *   Storage copy, the configuration backup), each on its own `…Succeeded` metric (1 per success).
+ *   No data point in 26 consecutive hours (a daily job plus two hours' slack) alarms; missing data
+ *   is breaching, so a step that stops running at all (a disabled schedule, a lost secret, an
+ *   earlier step failing) alarms too. One alarm per step: a dump that succeeds does not hide a
+ *   Storage copy that fails every night.
  * - drill failed: `RestoreDrillSucceeded` 0 in a day.
  * - drill slow: `RestoreDrillRestoreSeconds` above the threshold that keeps the 4 h RTO safe.
  * Every alarm notifies the alert topic on ALARM and on OK.
@@ -16,6 +19,13 @@ import { mergeTags, type Tags } from "../shared/tags";
  * evaluationPeriods ≤ 604,800 s (7 days) for periods of an hour or more. 26 × 3600 s is within it.
  */
 
+/** The daily backup job's steps, each with the metric it publishes on success and its alarm. */
+export const BACKUP_HEARTBEATS = [
+  { step: "database dump", metricName: "DatabaseDumpSucceeded", alarm: "backup-heartbeat", logicalSuffix: "heartbeat" },
+  { step: "Storage objects copy", metricName: "StorageCopySucceeded", alarm: "storage-copy-heartbeat", logicalSuffix: "storage-copy-heartbeat" },
+  { step: "configuration backup", metricName: "ConfigBackupSucceeded", alarm: "config-backup-heartbeat", logicalSuffix: "config-backup-heartbeat" },
+] as const;
+
 export interface BackupAlarmsArgs {
   /** SNS topic every alarm notifies (the foundation's encrypted alert topic). */
   alertTopicArn: pulumi.Input<string>;
@@ -23,7 +33,7 @@ export interface BackupAlarmsArgs {
   metricNamespace: string;
   /** Value of the `Stack` dimension the jobs publish (the stack name). */
   stack: string;
-  /** Hours without a successful dump before the heartbeat alarms (1–168). @default 26 */
+  /** Hours without a success of a step before its heartbeat alarms (1–168). @default 26 */
   heartbeatHours?: number;
   /** Restore duration, minutes, above which the drill alarms (the RTO's restore budget with margin). */
   drillRestoreAlarmMinutes: number;
@@ -34,7 +44,10 @@ export interface BackupAlarmsArgs {
 }
 
 export class BackupAlarms extends pulumi.ComponentResource {
+  /** The database dump's heartbeat. */
   public readonly heartbeatAlarmArn: pulumi.Output<string>;
+  /** Every step's heartbeat, by metric name. */
+  public readonly heartbeatAlarmArns: Record<(typeof BACKUP_HEARTBEATS)[number]["metricName"], pulumi.Output<string>>;
   public readonly drillFailedAlarmArn: pulumi.Output<string>;
   public readonly drillSlowAlarmArn: pulumi.Output<string>;
 
@@ -53,23 +66,26 @@ export class BackupAlarms extends pulumi.ComponentResource {
     };
     const alarmName = (what: string) => physicalName("aws-cloudwatch-alarm", [args.namePrefix, what]);
 
-    this.heartbeatAlarmArn = new cloudwatch.MetricAlarm(
-      `${name}-heartbeat`,
-      {
-        ...common,
-        name: alarmName("backup-heartbeat"),
-        alarmDescription: `No database dump has succeeded in ${hours} h (daily job; missing data counts as breaching). Runbook: docs/runbooks/backups.md`,
-        metricName: "DatabaseDumpSucceeded",
-        statistic: "Sum",
-        period: 3600,
-        evaluationPeriods: hours,
-        datapointsToAlarm: hours,
-        threshold: 1,
-        comparisonOperator: "LessThanThreshold",
-        treatMissingData: "breaching",
-      },
-      { parent: this },
-    ).arn;
+    const heartbeat = (h: (typeof BACKUP_HEARTBEATS)[number]) =>
+      new cloudwatch.MetricAlarm(
+        `${name}-${h.logicalSuffix}`,
+        {
+          ...common,
+          name: alarmName(h.alarm),
+          alarmDescription: `No ${h.step} has succeeded in ${hours} h (a step of the daily backup job; missing data counts as breaching). Runbook: docs/runbooks/backups.md`,
+          metricName: h.metricName,
+          statistic: "Sum",
+          period: 3600,
+          evaluationPeriods: hours,
+          datapointsToAlarm: hours,
+          threshold: 1,
+          comparisonOperator: "LessThanThreshold",
+          treatMissingData: "breaching",
+        },
+        { parent: this },
+      ).arn;
+    this.heartbeatAlarmArns = Object.fromEntries(BACKUP_HEARTBEATS.map((h) => [h.metricName, heartbeat(h)])) as BackupAlarms["heartbeatAlarmArns"];
+    this.heartbeatAlarmArn = this.heartbeatAlarmArns.DatabaseDumpSucceeded;
 
     this.drillFailedAlarmArn = new cloudwatch.MetricAlarm(
       `${name}-drill-failed`,
@@ -106,6 +122,6 @@ export class BackupAlarms extends pulumi.ComponentResource {
       { parent: this },
     ).arn;
 
-    this.registerOutputs({ heartbeatAlarmArn: this.heartbeatAlarmArn, drillFailedAlarmArn: this.drillFailedAlarmArn, drillSlowAlarmArn: this.drillSlowAlarmArn });
+    this.registerOutputs({ heartbeatAlarmArns: this.heartbeatAlarmArns, drillFailedAlarmArn: this.drillFailedAlarmArn, drillSlowAlarmArn: this.drillSlowAlarmArn });
   }
 }

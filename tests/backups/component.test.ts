@@ -5,6 +5,7 @@
  * and least privilege, and the alarms. Retention limits and cost are pure functions (table tests).
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { BACKUP_HEARTBEATS } from "../../components/backups/backup-alarms";
 import { Backups, type BackupsArgs } from "../../components/backups/backups";
 import { type BackupRetention, monthlyCost, retentionIssues } from "../../components/backups/retention";
 import { formatIssue } from "../../components/shared/errors";
@@ -163,10 +164,11 @@ describe("job roles", () => {
 describe("alarms", () => {
   const alarm = (suffix: string) => inputs(one(resources, "aws:cloudwatch/metricAlarm:MetricAlarm", suffix));
 
-  it("heartbeat: no successful dump in 26 hourly periods alarms, missing data breaching, to the alert topic", () => {
-    expect(alarm("-heartbeat")).toMatchObject({
+  it.each(BACKUP_HEARTBEATS.map((h) => [h.step, h] as const))("heartbeat of the %s: no success in 26 hourly periods alarms, missing data breaching, to the alert topic", (_step, h) => {
+    expect(alarm(`-alarms-${h.logicalSuffix}`)).toMatchObject({
+      name: `promptandpause-prod-${h.alarm}`,
       namespace: "PromptAndPause/Backups",
-      metricName: "DatabaseDumpSucceeded",
+      metricName: h.metricName,
       dimensions: { Stack: "prod" },
       statistic: "Sum",
       period: 3600,

@@ -9,6 +9,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { BACKUP_HEARTBEATS } from "../../components/backups/backup-alarms";
 import { ghExpr, type Job, parseWorkflow } from "../workflows/checks";
 import { REPO_ROOT } from "./support";
 
@@ -37,6 +38,11 @@ describe("jobs", () => {
     expect(heartbeat).toBe(dump + 1);
     expect(j.steps?.[heartbeat]?.if).toBeUndefined();
     expect(String(j.steps?.[heartbeat]?.run)).toContain("--metric-name DatabaseDumpSucceeded --value 1");
+  });
+
+  it("backup: every success metric a step publishes has a heartbeat alarm, and every heartbeat's metric is published", () => {
+    const published = (job("backup").steps ?? []).flatMap((s) => [...String(s.run ?? "").matchAll(/--metric-name (\w+Succeeded) --value 1\b/g)].map((m) => m[1]));
+    expect(new Set(published)).toEqual(new Set(BACKUP_HEARTBEATS.map((h) => h.metricName)));
   });
 });
 
