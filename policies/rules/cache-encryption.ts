@@ -13,7 +13,7 @@
  * dependency, known in a real preview even before the key exists) that rotates, or when the
  * policy config lists the ARN as an external customer-managed key.
  */
-import type { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { type PolicyResource, type ReportViolation, type StackValidationArgs, type StackValidationPolicy, UnknownValueError } from "@pulumi/policy";
 import { CACHE_LAYER_TYPES, type CacheClusterInputs, type ReplicationGroupInputs, type ServerlessCacheInputs } from "../lib/aws-shapes";
 import { configWithDefaults } from "../lib/util";
 
@@ -47,19 +47,43 @@ const KMS_KEY_TYPE = "aws:kms/key:Key";
  */
 const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 
+/** A read that may meet a value unknown during a preview: the value, or UNKNOWN. */
+const UNKNOWN = Symbol("unknown");
+function read<T>(get: () => T): T | typeof UNKNOWN {
+  try {
+    return get();
+  } catch (err) {
+    if (err instanceof UnknownValueError) return UNKNOWN;
+    throw err;
+  }
+}
+
 /**
  * Why the resource's `kmsKeyId` is not a customer-managed key with rotation, or undefined when it
  * is one. `name` starts the message ("Replication group \"cache-group\"").
  */
 function keyProblem(name: string, resource: PolicyResource, cfg: Config): string | undefined {
-  const key = resource.propertyDependencies?.kmsKeyId?.find((d) => d.type === KMS_KEY_TYPE);
-  if (key) {
-    // From a key of this stack: the ARN is not known yet in a real preview (so it is not read),
-    // the key's inputs are.
+  const deps = resource.propertyDependencies?.kmsKeyId ?? [];
+  const kmsKeyId = read(() => (resource.props as { kmsKeyId?: unknown }).kmsKeyId);
+  if (deps.length > 0) {
+    // From resources of this stack: the value is not known yet in a real preview of a new key,
+    // the key's inputs are. It must come from one key alone, so a value computed from the key
+    // and something else (another key, an alias) does not count as the key.
+    const [key, ...others] = deps;
+    if (!key || others.length > 0 || key.type !== KMS_KEY_TYPE) {
+      return `${name} computes kmsKeyId from ${deps.map((d) => `${d.type} "${d.name}"`).join(", ")}: it must be the ARN of one aws.kms.Key of this stack (key.arn), with enableKeyRotation.`;
+    }
     if (key.props.enableKeyRotation !== true) return `${name} encrypts with the KMS key "${key.name}", which does not rotate: set enableKeyRotation to true on it.`;
+    if (kmsKeyId === UNKNOWN) return undefined;
+    // Once the key exists (pulumi up, a preview of an existing stack) the engine hands policies its
+    // outputs: the value must be that key's own ARN or id, not another key's ARN computed from it.
+    const own = [read(() => key.props.arn), read(() => key.props.keyId)].filter((v): v is string => typeof v === "string");
+    if (typeof kmsKeyId !== "string" || !KEY_ARN.test(kmsKeyId) || (own.length > 0 && !own.includes(kmsKeyId))) {
+      return `${name} sets kmsKeyId to ${JSON.stringify(kmsKeyId)}, which is not the ARN of the KMS key "${key.name}" it is computed from: pass key.arn itself.`;
+    }
     return undefined;
   }
-  const kmsKeyId = (resource.props as { kmsKeyId?: unknown }).kmsKeyId;
+  if (kmsKeyId === UNKNOWN) return `${name} takes kmsKeyId from outside this stack, and its value is not known yet: name the key's ARN, or an aws.kms.Key of this stack.`;
   if (!kmsKeyId) return `${name} must set kmsKeyId to a customer-managed KMS key (with rotation) for data at rest and snapshots.`;
   if (typeof kmsKeyId !== "string" || !KEY_ARN.test(kmsKeyId)) {
     return `${name} sets kmsKeyId to ${JSON.stringify(kmsKeyId)}, which is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>); an alias can point at another key, and alias/aws/elasticache is the AWS-managed key. Name the customer-managed key's ARN.`;
@@ -70,20 +94,34 @@ function keyProblem(name: string, resource: PolicyResource, cfg: Config): string
 
 export function validateCacheEncryption(args: StackValidationArgs, reportViolation: ReportViolation): void {
   const cfg = configWithDefaults<Config>({ requireCustomerManagedKey: true, externalKeyArns: [] }, args);
+  // A value unknown during a preview stops the check of that resource only: the others are still
+  // checked, and the first unknown is rethrown at the end, which the server reports as "can't run".
+  let unknown: UnknownValueError | undefined;
   for (const r of args.resources) {
-    if (r.type === CACHE_LAYER_TYPES.cacheCluster) {
-      const cluster = r.props as CacheClusterInputs;
-      if (cluster.replicationGroupId !== undefined) continue;
-      reportViolation(`Cache cluster "${r.name}" is a standalone ${String(cluster.engine)} node: it cannot encrypt at rest or require an AUTH token. Run the cache as a replication group (components/cache).`, r.urn);
-    } else if (r.type === CACHE_LAYER_TYPES.serverlessCache) {
-      const cache = r.props as ServerlessCacheInputs;
-      const name = `Serverless cache "${r.name}"`;
-      const keyIssue = cfg.requireCustomerManagedKey ? keyProblem(name, r, cfg) : undefined;
-      if (keyIssue) reportViolation(keyIssue, r.urn);
-      if (!cache.userGroupId) reportViolation(`${name} has no authentication: set userGroupId (RBAC); without it any client that reaches the endpoint is let in.`, r.urn);
-    } else if (r.type === CACHE_LAYER_TYPES.replicationGroup) {
-      validateReplicationGroup(r, cfg, reportViolation);
+    try {
+      validateCache(r, cfg, reportViolation);
+    } catch (err) {
+      if (!(err instanceof UnknownValueError)) throw err;
+      unknown ??= err;
     }
+  }
+  if (unknown) throw unknown;
+}
+
+function validateCache(r: PolicyResource, cfg: Config, reportViolation: ReportViolation): void {
+  if (r.type === CACHE_LAYER_TYPES.cacheCluster) {
+    const cluster = r.props as CacheClusterInputs;
+    if (cluster.replicationGroupId !== undefined) return;
+    reportViolation(`Cache cluster "${r.name}" is a standalone ${String(cluster.engine)} node: it cannot encrypt at rest or require an AUTH token. Run the cache as a replication group (components/cache).`, r.urn);
+  } else if (r.type === CACHE_LAYER_TYPES.serverlessCache) {
+    const cache = r.props as ServerlessCacheInputs;
+    const name = `Serverless cache "${r.name}"`;
+    const keyIssue = cfg.requireCustomerManagedKey ? keyProblem(name, r, cfg) : undefined;
+    if (keyIssue) reportViolation(keyIssue, r.urn);
+    // An id not known yet (a user group created in this preview) is set.
+    if (!read(() => cache.userGroupId)) reportViolation(`${name} has no authentication: set userGroupId (RBAC); without it any client that reaches the endpoint is let in.`, r.urn);
+  } else if (r.type === CACHE_LAYER_TYPES.replicationGroup) {
+    validateReplicationGroup(r, cfg, reportViolation);
   }
 }
 
@@ -99,7 +137,9 @@ function validateReplicationGroup(r: PolicyResource, cfg: Config, reportViolatio
     const keyIssue = keyProblem(name, r, cfg);
     if (keyIssue) reportViolation(keyIssue, r.urn);
   }
-  const hasToken = typeof group.authToken === "string" && group.authToken.length > 0;
+  // A token not known yet (a RandomPassword created in this preview) is set; its value is never read further.
+  const token = read(() => group.authToken);
+  const hasToken = token === UNKNOWN || (typeof token === "string" && token.length > 0);
   const hasRbac = (group.userGroupIds ?? []).length > 0;
   if (!hasToken && !hasRbac) reportViolation(`${name} has no authentication: set authToken (a RandomPassword, secret) or userGroupIds (RBAC).`, r.urn);
 }

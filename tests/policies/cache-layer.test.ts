@@ -161,11 +161,47 @@ describe("cache-encryption", () => {
     ]);
   });
 
-  it("in a real preview, proves the key from its dependency without reading the ARN (not known yet)", async () => {
+  it("in a real preview of a new stack (key ARN and AUTH token not known yet), proves the key from its dependency and counts the token as set", async () => {
     const group = one(tier, GROUP, "cache-group");
-    const resources = tier.map((r) => (r === group ? { ...r, inputs: { ...r.inputs, kmsKeyId: undefined } } : r));
+    const resources = tier.map((r) => (r === group ? { ...r, inputs: { ...r.inputs, kmsKeyId: undefined, authToken: undefined } } : r));
     const report = await evaluatePolicyPack(resources, { project: "promptandpause", stack: "prod", only: ["cache-encryption"], config: CONFIG });
     expect(report.violations).toEqual([]);
+  });
+
+  it("once the key exists, takes only that key's own ARN: not another key's ARN computed from it", async () => {
+    // The engine hands stack policies the key's outputs once it exists; the offline plan records inputs only.
+    const key = one(tier, "aws:kms/key:Key", "cache-key");
+    const group = one(tier, GROUP, "cache-group");
+    const ownArn = String(group.inputs.kmsKeyId);
+    const withOutputs = (kmsKeyId: string) => tier.map((r) => (r === key ? { ...r, inputs: { ...r.inputs, arn: ownArn, keyId: ownArn.split("/")[1] } } : r === group ? { ...r, inputs: { ...r.inputs, kmsKeyId } } : r));
+    expect(await violationsOf("cache-encryption", withOutputs(ownArn), CONFIG)).toEqual([]);
+    expect(await violationsOf("cache-encryption", withOutputs(AWS_MANAGED_KEY_ARN), CONFIG)).toEqual([
+      violation("cache-encryption", `Replication group "cache-group" sets kmsKeyId to "${AWS_MANAGED_KEY_ARN}", which is not the ARN of the KMS key "cache-key" it is computed from: pass key.arn itself.`, group.urn),
+    ]);
+    // Without the key's outputs (a plan of inputs) an alias ARN computed from the key is still no key ARN.
+    const aliasArn = "arn:aws:kms:eu-west-2:123456789012:alias/aws/elasticache";
+    const resources = tier.map((r) => (r === group ? { ...r, inputs: { ...r.inputs, kmsKeyId: aliasArn } } : r));
+    expect((await violationsOf("cache-encryption", resources, CONFIG)).map((v) => v.message.split("\n")[1])).toEqual([expect.stringContaining("which is not the ARN of the KMS key \"cache-key\"")]);
+  });
+
+  it("refuses a key id computed from the key and something else (an alias, another key)", async () => {
+    const group = one(tier, GROUP, "cache-group");
+    const alias = planned("aws:kms/alias:Alias", "aws-managed", { name: "alias/aws/elasticache" });
+    const resources = [...tier.map((r) => (r === group ? { ...r, propertyDependencies: { ...r.propertyDependencies, kmsKeyId: [...(r.propertyDependencies.kmsKeyId ?? []), alias.urn] } } : r)), alias];
+    expect(await violationsOf("cache-encryption", resources, CONFIG)).toEqual([
+      violation("cache-encryption", 'Replication group "cache-group" computes kmsKeyId from aws:kms/key:Key "cache-key", aws:kms/alias:Alias "aws-managed": it must be the ARN of one aws.kms.Key of this stack (key.arn), with enableKeyRotation.', group.urn),
+    ]);
+  });
+
+  it("a value unknown in one cache stops only that cache's check: the others are still checked, and the policy says it could not run", async () => {
+    const group = one(tier, GROUP, "cache-group");
+    const standalone = planned("aws:elasticache/cluster:Cluster", "side-cache", { engine: "valkey", nodeType: "cache.t4g.micro", numCacheNodes: 1 });
+    const resources = [...tier.map((r) => (r === group ? { ...r, inputs: { ...r.inputs, transitEncryptionEnabled: undefined } } : r)), standalone];
+    const report = await evaluatePolicyPack(resources, { project: "promptandpause", stack: "prod", only: ["cache-encryption"], config: CONFIG });
+    expect(report.violations).toEqual([
+      violation("cache-encryption", 'Cache cluster "side-cache" is a standalone valkey node: it cannot encrypt at rest or require an AUTH token. Run the cache as a replication group (components/cache).', standalone.urn),
+      expect.objectContaining({ policy: "cache-encryption", level: "advisory", urn: null, message: expect.stringContaining("can't run policy 'cache-encryption'") }),
+    ]);
   });
 
   it("lists only key ARNs as external keys: an alias in the config is refused before anything runs", async () => {
