@@ -4,13 +4,16 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { SECRET_PLACEHOLDER } from "../../scripts/lib/stack-file";
 import { leakedSecrets, type PlanSecret, planSecrets } from "../helpers/plan-secrets";
 import { planStack } from "../helpers/pulumi";
-import { type CliResult, type PlanJson, planDocumentSchema, runPlanCli, tempDir } from "./support";
+import { type CliResult, type PlanJson, planDocumentSchema, runPlanCli, runPlanInProcess, tempDir } from "./support";
 
 /**
  * The full offline plan of the real stacks, as `npm run plan` runs it: exit 0, the `--json`
  * document in DESIGN.md's shape, a consistent resource graph, a Markdown report with a Mermaid
- * diagram, and no secret anywhere. Two child processes, shared by every assertion: the README's
- * `npm run plan` with no arguments (the default stack, staging) and `--stack prod`.
+ * diagram, and no secret anywhere. Shared by every assertion: the README's `npm run plan` with no
+ * arguments (the default stack, staging) as a child process, exactly as the README runs it, and
+ * `--stack prod` through the CLI's own entry in this process (`planMain`: the same flags, files,
+ * output and exit code, without a second process loading every SDK; .ci/run also runs
+ * `npm run plan -- --stack prod` as a process after the tests).
  */
 
 interface StackRun {
@@ -37,16 +40,19 @@ beforeAll(async () => {
   const start = async (label: keyof typeof runs, stackArgs: string[]) => {
     const json = path.join(dir, `${label}.json`);
     const md = path.join(dir, `${label}.md`);
-    const cli = await runPlanCli([...stackArgs, "--json", json, "--markdown", md]);
+    const args = [...stackArgs, "--json", json, "--markdown", md];
+    const cli = await (label === "default" ? runPlanCli(args) : runPlanInProcess(args));
     runs[label] = { cli, jsonText: existsSync(json) ? readFileSync(json, "utf8") : "", markdown: existsSync(md) ? readFileSync(md, "utf8") : "" };
   };
-  const cliRuns = Promise.all([start("prod", ["--stack", "prod"]), start("default", [])]);
+  // The child process runs while this one plans; in-process plans run one after another.
+  const child = start("default", []);
   for (const stack of ["staging", "prod"] as const) {
     const outcome = await planStack(stack);
     if (outcome.kind !== "planned") throw new Error(`${stack} did not plan in-process:\n${outcome.problems.join("\n")}`);
     inProcess[stack] = { documentJson: JSON.parse(JSON.stringify(outcome.document)), secrets: planSecrets(outcome.resources) };
   }
-  await cliRuns;
+  await start("prod", ["--stack", "prod"]);
+  await child;
 });
 
 describe.each(["default", "prod"] as const)("npm run plan (%s)", (label) => {
