@@ -14,17 +14,18 @@ const ISOLATED = [
 ];
 
 /**
- * Files that set Pulumi mocks themselves, or point a provider at a local API server through the
- * environment variable it reads (set in beforeAll, removed in afterAll). They share worker
- * processes with the rest: files in one worker run one after another, and recordProgram, which
- * every other file plans through, sets config and mocks afresh on each run. tests/workflows/test-isolation.test.ts
- * allows these files exactly those two things.
+ * Files that set Pulumi mocks or config themselves, or point a provider at a local API server
+ * through the environment variable it reads (set in beforeAll, removed in afterAll). They share
+ * worker processes with the rest: files in one worker run one after another, and recordProgram,
+ * which every other file plans through, sets config and mocks afresh on each run.
+ * tests/workflows/test-isolation.test.ts allows these files exactly those things.
  */
 // Exported so the list is not unused here: only tests/workflows/test-isolation.test.ts reads it (from this file's text).
 export const OWN_MOCKS = [
   "tests/app/stripe-provider.test.ts", // STRIPE_API_URL
   "tests/database/provider/**/*.test.ts", // SUPABASE_API_URL (tests/helpers/supabase-api-server.ts), pulumi.runtime.setMocks
   "tests/policies/shapes.test.ts", // pulumi.runtime.setMocks
+  "tests/config/raw-bounds.test.ts", // pulumi.runtime.setAllConfig (reset to {} after each case)
 ];
 
 /** Files that attach to the run's shared PostgreSQL clusters (tests/helpers/postgres.ts `sharedPostgres`). */

@@ -18,6 +18,9 @@ const HAZARDS: [string, RegExp][] = [
   ["vi.stubGlobal / vi.stubEnv", /\bvi\.stub(Global|Env)\(/],
   ["assigns process.env", /process\.env(\.[A-Za-z_]\w*|\[[^\]]+\])\s*=[^=]|delete\s+process\.env|Object\.assign\(\s*process\.env/],
   ["sets Pulumi mocks directly", /\bsetMocks\(/],
+  // recordProgram sets the whole config for each run; code that reads it outside a run sees whatever was set last.
+  ["sets Pulumi config directly", /\b(setAllConfig|setConfig)\(/],
+  ["patches console", /\bconsole\.\w+\s*=[^=]|\bvi\.spyOn\(\s*console\b/],
   ["adds a process listener", /\bprocess\.(on|once|addListener)\(/],
   ["fake timers", /\bvi\.useFakeTimers\(/],
   ["assigns a global", /\bglobalThis\.\w+\s*=[^=]/],
@@ -80,7 +83,7 @@ const isolated = ISOLATED.map(globToRegExp);
 /** Files that set their own Pulumi mocks or provider URL, and may do exactly these two things. */
 const OWN_MOCKS = configList("OWN_MOCKS");
 const ownMocks = OWN_MOCKS.map(globToRegExp);
-const OWN_MOCK_HAZARDS = ["assigns process.env", "sets Pulumi mocks directly"];
+const OWN_MOCK_HAZARDS = ["assigns process.env", "sets Pulumi mocks directly", "sets Pulumi config directly"];
 
 describe("test files that share worker processes leave global state alone", () => {
   // This file names the hazards in strings (its own table) and changes none of them.
@@ -125,6 +128,10 @@ describe("isolationHazards", () => {
     ["delete process.env.STRIPE_API_URL;", ["assigns process.env"]],
     ["Object.assign(process.env, { A: '1' });", ["assigns process.env"]],
     ["await pulumi.runtime.setMocks(mocks);", ["sets Pulumi mocks directly"]],
+    ["pulumi.runtime.setAllConfig({ a: '1' }, []);", ["sets Pulumi config directly"]],
+    ["console.warn = (m) => seen.push(m);", ["patches console"]],
+    ['vi.spyOn(console, "error");', ["patches console"]],
+    ["if (console.warn === original) {}", []],
     ['process.on("unhandledRejection", f);', ["adds a process listener"]],
     ["globalThis.fetch = fake;", ["assigns a global"]],
     ["const url = process.env.SUPABASE_API_URL; if (process.env.X === 'a') {}", []],
