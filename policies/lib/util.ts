@@ -4,12 +4,24 @@ import { TYPES } from "../guide";
 import type { RulesetInputs, RulesetRuleInputs, ZoneSettingInputs } from "./shapes";
 
 /**
- * A policy's effective config: the configSchema defaults (the guide's numbers) overlaid with what
- * the engine passes. The Pulumi CLI already fills in defaults; this keeps the policy correct when
- * it is called without them (older CLIs, direct calls).
+ * A policy's config: its schema's defaults, under what the analyzer hands it (`getConfig()`, which
+ * after the CLI's reconciliation already holds the defaults). The defaults live once, in the
+ * schema the CLI validates against; this fills them in for callers that give no config at all.
  */
-export function configWithDefaults<T extends object>(defaults: T, args: { getConfig<C extends object>(): C }): T {
-  return { ...defaults, ...args.getConfig<Partial<T>>() };
+export function configFrom<T extends object>(schema: ConfigSchema, args: { getConfig<C extends object>(): C }): T {
+  return { ...(defaultsOf(schema) as T), ...args.getConfig<Partial<T>>() };
+}
+
+type ConfigSchema = { properties: Record<string, { default?: unknown }> };
+const DEFAULTS = new WeakMap<ConfigSchema, Record<string, unknown>>();
+/** {@link schemaDefaults}, once per schema: policies read their config for every resource. */
+function defaultsOf(schema: ConfigSchema): Record<string, unknown> {
+  let d = DEFAULTS.get(schema);
+  if (!d) {
+    d = schemaDefaults<Record<string, unknown>>(schema);
+    DEFAULTS.set(schema, d);
+  }
+  return d;
 }
 
 /** An input path as plans and messages print it, e.g. `inlinePolicies[0].policy`, from its keys and indices. */
@@ -18,7 +30,7 @@ export function inputPath(at: readonly (string | number)[]): string {
 }
 
 /** The `default` of every property of a config schema, as an object. */
-export function schemaDefaults<T extends object>(schema: { properties: Record<string, { default?: unknown }> }): T {
+export function schemaDefaults<T extends object>(schema: ConfigSchema): T {
   const out: Record<string, unknown> = {};
   for (const [key, prop] of Object.entries(schema.properties)) {
     if (prop.default !== undefined) out[key] = prop.default;

@@ -8,7 +8,7 @@
  * backup bucket in another region. Where the stack requires it (prod), the buckets are protected.
  */
 import type { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { configWithDefaults } from "../lib/util";
+import { configFrom } from "../lib/util";
 
 export const BACKUP_TYPES = {
   bucket: "aws:s3/bucket:Bucket",
@@ -58,7 +58,7 @@ export function validateBackupBuckets(args: StackValidationArgs, reportViolation
     args.notApplicable("The stack has no backup bucket.");
     return;
   }
-  const cfg = configWithDefaults<Config>({ allowedObjectLockModes: ["GOVERNANCE", "COMPLIANCE"], minObjectLockDays: 1, minExpireAfterDays: 1, requireProtection: true }, args);
+  const cfg = configFrom<Config>(configSchema, args);
   const sideOf = (type: string, bucketName: string) => args.resources.filter((r) => r.type === type && props(r).bucket === bucketName);
   const arnOf = (b: PolicyResource) => `arn:aws:s3:::${String(props(b).bucket)}`;
 

@@ -15,7 +15,7 @@
  */
 import { type PolicyResource, type ReportViolation, type StackValidationArgs, type StackValidationPolicy, UnknownValueError } from "@pulumi/policy";
 import { CACHE_LAYER_TYPES, type CacheClusterInputs, type ReplicationGroupInputs, type ServerlessCacheInputs } from "../lib/aws-shapes";
-import { configWithDefaults } from "../lib/util";
+import { configFrom } from "../lib/util";
 
 export const configSchema = {
   properties: {
@@ -93,7 +93,7 @@ function keyProblem(name: string, resource: PolicyResource, cfg: Config): string
 }
 
 export function validateCacheEncryption(args: StackValidationArgs, reportViolation: ReportViolation): void {
-  const cfg = configWithDefaults<Config>({ requireCustomerManagedKey: true, externalKeyArns: [] }, args);
+  const cfg = configFrom<Config>(configSchema, args);
   // A value unknown during a preview stops the check of that resource only: the others are still
   // checked, and the first unknown is rethrown at the end, which the server reports as "can't run".
   let unknown: UnknownValueError | undefined;

@@ -11,7 +11,7 @@ import { CACHE_PORT } from "../guide";
 import { CACHE_LAYER_TYPES as AWS_TYPES, type EcsServiceInputs, type IngressRuleInputs, type ReplicationGroupInputs, type SecurityGroupInputs, type SecurityGroupRuleInputs } from "../lib/aws-shapes";
 import { reachesTcpPort } from "../lib/aws";
 import { cidrContains, isWorldRange, parseCidr } from "../lib/cidr";
-import { configWithDefaults } from "../lib/util";
+import { configFrom } from "../lib/util";
 
 export const configSchema = {
   properties: {
@@ -151,7 +151,7 @@ export function validateCacheIngress(args: StackValidationArgs, reportViolation:
     return;
   }
   const ports = new Set(groups.flatMap((g) => (g.type === AWS_TYPES.serverlessCache ? [CACHE_PORT, CACHE_PORT + 1] : [(g.props as { port?: number }).port ?? CACHE_PORT])));
-  const cfg = configWithDefaults<Config>({ allowedCidrs: [], allowPeeredNetworks: true, applicationSecurityGroupTag: { key: "segment", value: "application" } }, args);
+  const cfg = configFrom<Config>(configSchema, args);
   const cacheGroups = new Set<string>();
   for (const g of groups) for (const k of keysOf(g, "securityGroupIds", (g.props as ReplicationGroupInputs).securityGroupIds ?? [])) cacheGroups.add(k);
   const allowedGroups = new Set<string>();

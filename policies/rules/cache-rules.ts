@@ -8,7 +8,7 @@ import type { ReportViolation, StackValidationArgs, StackValidationPolicy } from
 import { CACHE_BYPASS_REF, CACHE_RULES, type CacheRuleLimit, NO_EDGE_CACHE_PATHS, PHASES, TYPES } from "../guide";
 import type { RulesetRuleInputs } from "../lib/shapes";
 import { matchesProbe, samplePaths } from "../lib/expression";
-import { configWithDefaults, enabledRules, hasType, pathStem, ruleLabel, rulesetsInPhase } from "../lib/util";
+import { configFrom, enabledRules, hasType, pathStem, ruleLabel, rulesetsInPhase } from "../lib/util";
 
 export const configSchema = {
   properties: {
@@ -55,20 +55,13 @@ interface Config {
   bypassRef: string;
 }
 
-const defaults: Config = {
-  rules: { ...CACHE_RULES },
-  requiredRefs: Object.keys(CACHE_RULES),
-  noEdgeCachePaths: [...NO_EDGE_CACHE_PATHS],
-  bypassRef: CACHE_BYPASS_REF,
-};
-
 function isCacheSettings(rule: RulesetRuleInputs): boolean {
   return rule.action === "set_cache_settings";
 }
 
 export function validateCacheRules(args: StackValidationArgs, reportViolation: ReportViolation): void {
   if (!hasType(args.resources, TYPES.zone)) args.notApplicable("The stack has no Cloudflare zone.");
-  const cfg = configWithDefaults(defaults, args);
+  const cfg = configFrom<Config>(configSchema, args);
   const rules = enabledRules(rulesetsInPhase(args.resources, PHASES.cache)).filter((r) => isCacheSettings(r.rule));
   const stems = cfg.noEdgeCachePaths.map(pathStem);
   let lastCachingIndex = -1;

@@ -5,7 +5,7 @@
  */
 import type { ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { PHASES, TLS, TYPES } from "../guide";
-import { configWithDefaults, enabledRules, hasType, ruleLabel, rulesetsInPhase, zoneSettings } from "../lib/util";
+import { configFrom, enabledRules, hasType, ruleLabel, rulesetsInPhase, zoneSettings } from "../lib/util";
 
 export const configSchema = {
   properties: {
@@ -32,7 +32,7 @@ interface Config {
 
 export function validateEdgeTlsBaseline(args: StackValidationArgs, reportViolation: ReportViolation): void {
   if (!hasType(args.resources, TYPES.zone)) args.notApplicable("The stack has no Cloudflare zone.");
-  const cfg = configWithDefaults<Config>({ allowedSslModes: [...TLS.sslModes], minTlsVersion: TLS.minTlsVersion }, args);
+  const cfg = configFrom<Config>(configSchema, args);
   const settings = zoneSettings(args.resources);
   const missing = (id: string, value: string) =>
     reportViolation(`The zone setting "${id}" is not managed by this stack. Add a cloudflare.ZoneSetting with settingId "${id}" and value "${value}".`);

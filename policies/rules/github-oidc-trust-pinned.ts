@@ -7,7 +7,7 @@
 import type { ResourceValidationArgs, ResourceValidationPolicy, ReportViolation } from "@pulumi/policy";
 import { AWS_TYPES } from "../guide";
 import { federatesToGithub, STS_AUDIENCE, trustPinningProblems } from "../lib/github-oidc";
-import { configWithDefaults } from "../lib/util";
+import { configFrom } from "../lib/util";
 
 export const configSchema = {
   properties: {
@@ -33,7 +33,7 @@ export function validateGithubTrust(args: ResourceValidationArgs, reportViolatio
     args.notApplicable("Policy only applies to IAM roles that trust GitHub's OIDC provider.");
     return;
   }
-  const { audience } = configWithDefaults({ audience: STS_AUDIENCE as string }, args);
+  const { audience } = configFrom<{ audience: string }>(configSchema, args);
   for (const problem of trustPinningProblems(doc, undefined, audience)) {
     reportViolation(`${args.name}: the trust policy's ${problem}. Pin aud = ${audience} and sub = repo:<owner>/<repo>:environment:<name> (or :pull_request) with StringEquals.`);
   }

@@ -11,7 +11,7 @@
  */
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { hasWildcard, policyDocuments } from "../lib/policy-documents";
-import { configWithDefaults } from "../lib/util";
+import { configFrom } from "../lib/util";
 
 interface Statement {
   Sid?: string;
@@ -100,7 +100,7 @@ function check(args: ResourceValidationArgs, reportViolation: ReportViolation): 
     args.notApplicable("No policy document.");
     return;
   }
-  const cfg = configWithDefaults({ refuseNotResource: true }, args);
+  const cfg = configFrom<{ refuseNotResource: boolean }>(configSchema, args);
   for (const d of documents) {
     for (const problem of documentProblems(d.doc as object, d.path === "assumeRolePolicy", cfg.refuseNotResource)) reportViolation(`IAM ${args.type.split(":").pop()} "${args.name}" ${d.path}: ${problem}. Name the resources and principals it needs.`);
   }

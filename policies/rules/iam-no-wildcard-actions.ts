@@ -9,7 +9,7 @@
 import type { ResourceValidationArgs, ResourceValidationPolicy, ReportViolation } from "@pulumi/policy";
 import { arr } from "../lib/aws";
 import { hasWildcard, policyDocuments } from "../lib/policy-documents";
-import { configWithDefaults } from "../lib/util";
+import { configFrom } from "../lib/util";
 
 /**
  * AWS-managed policies whose documents list their actions by name (read from the IAM console's
@@ -63,7 +63,7 @@ export function validateNoWildcardActions(args: ResourceValidationArgs, reportVi
   }
   const managed = MANAGED_POLICY_KEYS.flatMap((key) => [args.props[key] ?? []].flat()).filter((arn): arn is string => typeof arn === "string" && AWS_MANAGED_POLICY.test(arn));
   if (managed.length === 0) return;
-  const { allowedManagedPolicies } = configWithDefaults({ allowedManagedPolicies: [...REVIEWED_MANAGED_POLICIES] as string[] }, args);
+  const { allowedManagedPolicies } = configFrom<{ allowedManagedPolicies: string[] }>(configSchema, args);
   const reviewed = new Set(allowedManagedPolicies.map(inAwsPartition));
   for (const arn of managed) {
     if (!reviewed.has(inAwsPartition(arn))) {

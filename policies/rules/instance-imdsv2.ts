@@ -10,7 +10,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { AWS_TYPES } from "../guide";
 import type { InstanceMetadataInputs } from "../lib/shapes";
-import { configWithDefaults } from "../lib/util";
+import { configFrom } from "../lib/util";
 
 export const configSchema = {
   properties: {
@@ -70,7 +70,7 @@ export const imdsv2Required: ResourceValidationPolicy = {
       args.notApplicable(NOT_APPLICABLE);
       return;
     }
-    const { maxPutResponseHopLimit } = configWithDefaults({ maxPutResponseHopLimit: 1 }, args);
+    const { maxPutResponseHopLimit } = configFrom<{ maxPutResponseHopLimit: number }>(configSchema, args);
     const { kind, field } = entry;
     const at = (name: string) => (field ? `${field}.${name}` : name);
     const options = entry.options(args.props as Props);

@@ -5,7 +5,7 @@
  */
 import type { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { referenceKey } from "../lib/aws";
-import { configWithDefaults } from "../lib/util";
+import { configFrom } from "../lib/util";
 
 export const configSchema = {
   properties: {
@@ -30,7 +30,7 @@ const inWindow = (r: PolicyResource, window: PolicyResource) => {
 export function validateMaintenanceWork(args: StackValidationArgs, reportViolation: ReportViolation): void {
   const windows = args.resources.filter((r) => r.type === MAINTENANCE_TYPES.window);
   if (windows.length === 0) args.notApplicable("The stack has no maintenance window.");
-  const { minTargets, minTasks } = configWithDefaults({ minTargets: 1, minTasks: 1 }, args);
+  const { minTargets, minTasks } = configFrom<{ minTargets: number; minTasks: number }>(configSchema, args);
   for (const window of windows) {
     const targets = args.resources.filter((r) => r.type === MAINTENANCE_TYPES.target && inWindow(r, window));
     const tasks = args.resources.filter((r) => r.type === MAINTENANCE_TYPES.task && inWindow(r, window));

@@ -5,7 +5,7 @@
  * and actions are not disabled. An alarm without actions only changes colour in a console.
  */
 import type { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { configWithDefaults } from "../lib/util";
+import { configFrom } from "../lib/util";
 
 /** Type tokens read here (@pulumi/aws 7). */
 export const MONITORING_TYPES = {
@@ -31,7 +31,7 @@ function notifies(alarm: PolicyResource, field: string, topic: PolicyResource): 
 export function validateAlarmActions(args: StackValidationArgs, reportViolation: ReportViolation): void {
   const alarms = args.resources.filter((r) => r.type === MONITORING_TYPES.metricAlarm);
   if (alarms.length === 0) args.notApplicable("The stack has no CloudWatch alarms.");
-  const { alertTopicNameSuffix } = configWithDefaults({ alertTopicNameSuffix: "-alerts" }, args);
+  const { alertTopicNameSuffix } = configFrom<{ alertTopicNameSuffix: string }>(configSchema, args);
   const topics = args.resources.filter((r) => r.type === MONITORING_TYPES.snsTopic && typeof r.props.name === "string" && r.props.name.endsWith(alertTopicNameSuffix));
   if (topics.length === 0) {
     reportViolation(`The stack has ${alarms.length} CloudWatch alarm(s) but no SNS topic named *${alertTopicNameSuffix} for them to notify. Build the AWS foundation's AlertTopics (stacks/compose/network.ts).`);

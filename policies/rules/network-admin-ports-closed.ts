@@ -10,7 +10,7 @@ import type { ReportViolation, StackValidationArgs, StackValidationPolicy } from
 import { AWS_TYPES, FIREWALL } from "../guide";
 import { admitsPort, ingressPermissions, isAllProtocols, referenceKey } from "../lib/aws";
 import { isWorldRange } from "../lib/cidr";
-import { configWithDefaults } from "../lib/util";
+import { configFrom } from "../lib/util";
 
 export const configSchema = {
   properties: {
@@ -22,7 +22,7 @@ export const configSchema = {
 const EPHEMERAL_FROM = 1024;
 
 export function validateAdminPorts(args: StackValidationArgs, reportViolation: ReportViolation): void {
-  const { adminPorts } = configWithDefaults({ adminPorts: [...FIREWALL.adminPorts] as number[] }, args);
+  const { adminPorts } = configFrom<{ adminPorts: number[] }>(configSchema, args);
   const perms = ingressPermissions(args.resources);
   const groups = new Map<string, typeof perms>();
   for (const perm of perms) groups.set(perm.group, [...(groups.get(perm.group) ?? []), perm]);

@@ -8,7 +8,7 @@
 import type { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { AWS_TYPES, FIREWALL } from "../guide";
 import { arr, referenced, referenceKey, tagOf } from "../lib/aws";
-import { configWithDefaults } from "../lib/util";
+import { configFrom } from "../lib/util";
 
 export const configSchema = {
   properties: {
@@ -26,7 +26,7 @@ function internetTarget(route: Record<string, unknown>, gateway: PolicyResource 
 }
 
 export function validateDatabaseIsolated(args: StackValidationArgs, reportViolation: ReportViolation): void {
-  const { isolatedSegments } = configWithDefaults({ isolatedSegments: [...FIREWALL.isolatedSegments] as string[] }, args);
+  const { isolatedSegments } = configFrom<{ isolatedSegments: string[] }>(configSchema, args);
   const isolated = (r: PolicyResource | undefined) => isolatedSegments.includes(tagOf(r, FIREWALL.segmentTag) ?? "");
   const tables = new Set<string>();
   for (const r of args.resources) {

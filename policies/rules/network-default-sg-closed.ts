@@ -6,7 +6,7 @@
 import type { ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { AWS_TYPES } from "../guide";
 import { arr, referenced, referenceKey } from "../lib/aws";
-import { configWithDefaults } from "../lib/util";
+import { configFrom } from "../lib/util";
 
 export const configSchema = {
   properties: {
@@ -17,7 +17,7 @@ export const configSchema = {
 export function validateDefaultSecurityGroup(args: StackValidationArgs, reportViolation: ReportViolation): void {
   const vpcs = args.resources.filter((r) => r.type === AWS_TYPES.vpc);
   if (vpcs.length === 0) args.notApplicable("The stack has no VPC.");
-  const { requireAdoption } = configWithDefaults({ requireAdoption: true }, args);
+  const { requireAdoption } = configFrom<{ requireAdoption: boolean }>(configSchema, args);
   const defaults = args.resources.filter((r) => r.type === AWS_TYPES.defaultSecurityGroup);
   for (const vpc of requireAdoption ? vpcs : []) {
     const adopted = defaults.filter((d) => referenceKey(d, "vpcId") === vpc.urn);

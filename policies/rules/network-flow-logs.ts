@@ -5,7 +5,7 @@
 import type { ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { AWS_TYPES } from "../guide";
 import { referenceKey } from "../lib/aws";
-import { configWithDefaults } from "../lib/util";
+import { configFrom } from "../lib/util";
 
 export const configSchema = {
   properties: {
@@ -16,7 +16,7 @@ export const configSchema = {
 export function validateFlowLogs(args: StackValidationArgs, reportViolation: ReportViolation): void {
   const vpcs = args.resources.filter((r) => r.type === AWS_TYPES.vpc);
   if (vpcs.length === 0) args.notApplicable("The stack has no VPC.");
-  const { trafficType } = configWithDefaults({ trafficType: "ALL" }, args);
+  const { trafficType } = configFrom<{ trafficType: string }>(configSchema, args);
   const logs = args.resources.filter((r) => r.type === AWS_TYPES.flowLog);
   for (const vpc of vpcs) {
     const attached = logs.filter((l) => referenceKey(l, "vpcId") === vpc.urn || (typeof vpc.props.id === "string" && l.props.vpcId === vpc.props.id));

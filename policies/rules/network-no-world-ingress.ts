@@ -7,7 +7,7 @@
 import type { ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { admitsPort, ingressPermissions } from "../lib/aws";
 import { isWorldRange } from "../lib/cidr";
-import { configWithDefaults } from "../lib/util";
+import { configFrom } from "../lib/util";
 
 export const configSchema = {
   properties: {
@@ -21,7 +21,7 @@ export const configSchema = {
 } as const;
 
 export function validateWorldIngress(args: StackValidationArgs, reportViolation: ReportViolation): void {
-  const { publicEntryPoints } = configWithDefaults({ publicEntryPoints: [] as Array<{ port: number; protocol: "tcp" | "udp" }> }, args);
+  const { publicEntryPoints } = configFrom<{ publicEntryPoints: Array<{ port: number; protocol: "tcp" | "udp" }> }>(configSchema, args);
   const perms = ingressPermissions(args.resources);
   const groups = new Map<string, typeof perms>();
   for (const perm of perms) groups.set(perm.group, [...(groups.get(perm.group) ?? []), perm]);

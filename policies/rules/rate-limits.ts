@@ -21,7 +21,7 @@ import type { ReportViolation, StackValidationArgs, StackValidationPolicy } from
 import { BLOCKING_ACTIONS, PHASES, RATE_LIMIT_CHARACTERISTICS, RATE_LIMIT_REF_PREFIX, RATE_LIMITS, type RateLimitClass, TYPES, WEBHOOK_EXEMPTION } from "../guide";
 import { type ExemptionScope, exemptionExample, exemptionScopeProblem, splitTopLevel, unwrapParens } from "../lib/exemption";
 import { matchesProbe, samplePaths } from "../lib/expression";
-import { configWithDefaults, enabledRules, hasType, ruleLabel, rulesetsInPhase } from "../lib/util";
+import { configFrom, enabledRules, hasType, ruleLabel, rulesetsInPhase } from "../lib/util";
 
 /** One limit: the most a client may send per minute, and at once. */
 const limitSchema = {
@@ -101,10 +101,7 @@ function fmt(n: number): string {
 
 export function validateRateLimits(args: StackValidationArgs, reportViolation: ReportViolation): void {
   if (!hasType(args.resources, TYPES.zone)) args.notApplicable("The stack has no Cloudflare zone.");
-  const { classes, webhookPaths, webhookLimit } = configWithDefaults<Config>(
-    { classes: { ...RATE_LIMITS }, webhookPaths: [...WEBHOOK_EXEMPTION.paths], webhookLimit: { ...WEBHOOK_EXEMPTION.rateLimit } },
-    args,
-  );
+  const { classes, webhookPaths, webhookLimit } = configFrom<Config>(configSchema, args);
   const webhookClass = WEBHOOK_EXEMPTION.rateLimitClass;
   const names = Object.keys(classes);
   const refNames = names.includes(webhookClass) ? names : [...names, webhookClass];

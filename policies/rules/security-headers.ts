@@ -12,7 +12,7 @@ import type { PolicyResource, ReportViolation, StackValidationArgs, StackValidat
 import { PHASES, SECURITY_HEADERS, TYPES } from "../guide";
 import type { VercelRouteInputs } from "../lib/shapes";
 import { matchesProbe } from "../lib/expression";
-import { configWithDefaults, enabledRules, getLoose, hasType, parseHsts, ruleLabel, rulesetsInPhase, zoneSettings } from "../lib/util";
+import { configFrom, enabledRules, getLoose, hasType, parseHsts, ruleLabel, rulesetsInPhase, zoneSettings } from "../lib/util";
 
 export const configSchema = {
   properties: {
@@ -237,7 +237,7 @@ export function validateSecurityHeaders(args: StackValidationArgs, reportViolati
   if (!hasType(resources, TYPES.zone) && !hasType(resources, TYPES.vercelProject)) {
     args.notApplicable("The stack has neither a Cloudflare zone nor a Vercel project.");
   }
-  const cfg = configWithDefaults<Config>(defaults, args);
+  const cfg = configFrom<Config>(configSchema, args);
   const settings = collect(resources, cfg);
   for (const header of HEADERS) {
     const forHeader = settings.filter((s) => s.header === header);
@@ -254,13 +254,6 @@ export function validateSecurityHeaders(args: StackValidationArgs, reportViolati
     }
   }
 }
-
-const defaults: Config = {
-  hstsMinMaxAgeSeconds: configSchema.properties.hstsMinMaxAgeSeconds.default,
-  requireIncludeSubDomains: configSchema.properties.requireIncludeSubDomains.default,
-  frameOptions: configSchema.properties.frameOptions.default,
-  probePath: configSchema.properties.probePath.default,
-};
 
 export const securityHeaders: StackValidationPolicy = {
   name: "security-headers",

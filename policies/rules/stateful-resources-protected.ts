@@ -6,7 +6,7 @@
 import type { ResourceValidationArgs, ResourceValidationPolicy, ReportViolation } from "@pulumi/policy";
 import { TYPES } from "../guide";
 import { CACHE_LAYER_TYPES as AWS_TYPES } from "../lib/aws-shapes";
-import { configWithDefaults } from "../lib/util";
+import { configFrom } from "../lib/util";
 
 export const configSchema = {
   properties: {
@@ -32,7 +32,7 @@ export function validateProtection(args: ResourceValidationArgs, reportViolation
     args.notApplicable(`Policy only applies to resources of type '${TYPES.zone}', '${TYPES.supabaseProject}' and '${AWS_TYPES.replicationGroup}'`);
     return;
   }
-  const { requireProtection } = configWithDefaults({ requireProtection: true }, args);
+  const { requireProtection } = configFrom<{ requireProtection: boolean }>(configSchema, args);
   if (requireProtection && !args.opts.protect) {
     reportViolation(`${kind} "${args.name}" is not protected. Register it with protect: true (the stack's protection setting) so \`pulumi destroy\` or a replacement cannot delete it.`);
   }

@@ -15,7 +15,7 @@
 import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { DATABASE } from "../guide";
 import { SupabaseSettingsType } from "../lib/shapes";
-import { configWithDefaults, parseUrl } from "../lib/util";
+import { configFrom, parseUrl } from "../lib/util";
 
 export const configSchema = {
   properties: {
@@ -61,10 +61,7 @@ export const supabaseAuth: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   configSchema: configSchema as unknown as ResourceValidationPolicy["configSchema"],
   validateResource: validateResourceOfType(SupabaseSettingsType, (settings, args, reportViolation) => {
-    const cfg = configWithDefaults<Config>(
-      { maxJwtExpirySeconds: DATABASE.jwtExpirySeconds, maxSessionSeconds: DATABASE.refreshTokenExpirySeconds, allowedRedirectHosts: [], allowHttpLocalhost: false },
-      args,
-    );
+    const cfg = configFrom<Config>(configSchema, args);
     const auth = settings.auth;
     if (!auth) {
       reportViolation(`Supabase settings "${args.name}" has no auth block; set auth.siteUrl, auth.redirectUrls, auth.jwtExpirySeconds and auth.sessionTimeboxHours.`);

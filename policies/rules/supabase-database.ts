@@ -10,7 +10,7 @@
 import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { DATABASE } from "../guide";
 import { SupabaseSettingsType } from "../lib/shapes";
-import { configWithDefaults } from "../lib/util";
+import { configFrom } from "../lib/util";
 
 export const configSchema = {
   properties: {
@@ -61,15 +61,7 @@ export const supabaseDatabase: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   configSchema: configSchema as unknown as ResourceValidationPolicy["configSchema"],
   validateResource: validateResourceOfType(SupabaseSettingsType, (settings, args, reportViolation) => {
-    const cfg = configWithDefaults<Config>(
-      {
-        maxPoolSize: DATABASE.poolSize,
-        maxConnections: DATABASE.maxConnections,
-        maxFileSizeBytes: DATABASE.fileSizeLimitBytes,
-        requirePointInTimeRecovery: true,
-      },
-      args,
-    );
+    const cfg = configFrom<Config>(configSchema, args);
     const name = `Supabase settings "${args.name}"`;
     if (settings.sslEnforcement !== true) {
       reportViolation(`${name} must set sslEnforcement to true so the database rejects unencrypted connections (got ${String(settings.sslEnforcement)}).`);

@@ -17,7 +17,7 @@
 import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { RECOMMENDED_POOL_MODE } from "../guide";
 import { SupabaseSettingsType } from "../lib/shapes";
-import { configWithDefaults } from "../lib/util";
+import { configFrom } from "../lib/util";
 
 export const configSchema = {
   properties: {
@@ -37,7 +37,7 @@ export const supabaseHardening: ResourceValidationPolicy = {
   enforcementLevel: "advisory",
   configSchema: configSchema as unknown as ResourceValidationPolicy["configSchema"],
   validateResource: validateResourceOfType(SupabaseSettingsType, (settings, args, reportViolation) => {
-    const { poolMode } = configWithDefaults({ poolMode: RECOMMENDED_POOL_MODE as string }, args);
+    const { poolMode } = configFrom<{ poolMode: string }>(configSchema, args);
     const name = `Supabase settings "${args.name}"`;
     if (settings.auth && settings.auth.refreshTokenRotation !== true) {
       const got = settings.auth.refreshTokenRotation === undefined ? "does not set auth.refreshTokenRotation" : `sets auth.refreshTokenRotation to ${String(settings.auth.refreshTokenRotation)}`;

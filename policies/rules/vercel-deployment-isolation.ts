@@ -10,7 +10,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { TYPES } from "../guide";
 import type { VercelEnvVarInputs } from "../lib/shapes";
-import { configWithDefaults } from "../lib/util";
+import { configFrom } from "../lib/util";
 
 export const configSchema = {
   properties: {
@@ -38,8 +38,6 @@ interface VercelProjectGitInputs {
   gitRepository?: { repo?: string; productionBranch?: string };
 }
 
-const DEFAULTS: Config = { productionBranch: "main", allowSecretsOnPreview: false };
-
 export const vercelDeploymentIsolation: ResourceValidationPolicy = {
   name: "vercel-deployment-isolation",
   description:
@@ -48,7 +46,7 @@ export const vercelDeploymentIsolation: ResourceValidationPolicy = {
   configSchema: configSchema as unknown as ResourceValidationPolicy["configSchema"],
   // One function for both resource types (the evaluator counts one applicability per policy).
   validateResource: (args, reportViolation) => {
-    const cfg = configWithDefaults<Config>({ ...DEFAULTS }, args);
+    const cfg = configFrom<Config>(configSchema, args);
     if (args.type === TYPES.vercelProject) {
       const project = args.props as VercelProjectGitInputs;
       const branch = project.gitRepository?.productionBranch;

@@ -8,7 +8,7 @@ import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/p
 import { PUBLIC_ENV_PREFIX, PUBLIC_FORBIDDEN_NAME_PATTERNS, SECRET_NAME_PATTERNS, TYPES } from "../guide";
 import { matchingPattern, secretKind, withArticle } from "../lib/secrets";
 import { resourceType, type VercelEnvVarInputs } from "../lib/shapes";
-import { configWithDefaults } from "../lib/util";
+import { configFrom } from "../lib/util";
 
 export const configSchema = {
   properties: {
@@ -48,14 +48,7 @@ export const vercelEnvSecrets: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   configSchema: configSchema as unknown as ResourceValidationPolicy["configSchema"],
   validateResource: validateResourceOfType(VercelEnvVar, (envVar, args, reportViolation) => {
-    const cfg = configWithDefaults<Config>(
-      {
-        publicPrefix: PUBLIC_ENV_PREFIX,
-        secretNamePatterns: [...SECRET_NAME_PATTERNS],
-        publicForbiddenNamePatterns: [...PUBLIC_FORBIDDEN_NAME_PATTERNS],
-      },
-      args,
-    );
+    const cfg = configFrom<Config>(configSchema, args);
     const key = envVar.key;
     if (key.startsWith(cfg.publicPrefix)) {
       const kind = typeof envVar.value === "string" ? secretKind(envVar.value) : undefined;

@@ -6,7 +6,7 @@
 import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { FUNCTION_MAX_DURATION_SECONDS, TYPES } from "../guide";
 import { resourceType, type VercelProjectInputs } from "../lib/shapes";
-import { configWithDefaults } from "../lib/util";
+import { configFrom } from "../lib/util";
 
 export const configSchema = {
   properties: {
@@ -27,7 +27,7 @@ export const vercelFunctionTimeout: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   configSchema: configSchema as unknown as ResourceValidationPolicy["configSchema"],
   validateResource: validateResourceOfType(VercelProject, (project, args, reportViolation) => {
-    const { maxTimeoutSeconds } = configWithDefaults({ maxTimeoutSeconds: FUNCTION_MAX_DURATION_SECONDS }, args);
+    const { maxTimeoutSeconds } = configFrom<{ maxTimeoutSeconds: number }>(configSchema, args);
     const timeout = project.resourceConfig?.functionDefaultTimeout;
     if (timeout === undefined) {
       reportViolation(`Vercel project "${args.name}" does not set resourceConfig.functionDefaultTimeout; set it to at most ${maxTimeoutSeconds} seconds.`);

@@ -4,7 +4,7 @@
  * Manager (`presharedKeyStorage: "SecretsManager"`). Messages never contain a key.
  */
 import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { configWithDefaults } from "../lib/util";
+import { configFrom } from "../lib/util";
 import { VpnConnection } from "../lib/vpn-connection";
 
 export const configSchema = {
@@ -19,7 +19,7 @@ export const vpnPresharedKeys: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   configSchema: configSchema as unknown as ResourceValidationPolicy["configSchema"],
   validateResource: validateResourceOfType(VpnConnection, (connection, args, reportViolation) => {
-    const { presharedKeyStorage } = configWithDefaults({ presharedKeyStorage: "SecretsManager" }, args);
+    const { presharedKeyStorage } = configFrom<{ presharedKeyStorage: string }>(configSchema, args);
     for (const key of ["tunnel1PresharedKey", "tunnel2PresharedKey"] as const) {
       if (connection[key] !== undefined) {
         reportViolation(`VPN connection "${args.name}" sets ${key} in its inputs, so the key lives in the program and the state. Remove it: AWS generates the key, and presharedKeyStorage "SecretsManager" keeps it in Secrets Manager.`);

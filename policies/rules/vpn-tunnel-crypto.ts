@@ -6,7 +6,7 @@
  * a stack may narrow them, never widen them beyond what the pack's defaults allow.
  */
 import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { configWithDefaults } from "../lib/util";
+import { configFrom } from "../lib/util";
 import { ALLOWED_TUNNEL_VALUES, TUNNEL_VALUE_REASONS, type TunnelSetting } from "../lib/vpn";
 import { VpnConnection } from "../lib/vpn-connection";
 
@@ -38,10 +38,7 @@ export const vpnTunnelCrypto: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   configSchema: configSchema as unknown as ResourceValidationPolicy["configSchema"],
   validateResource: validateResourceOfType(VpnConnection, (connection, args, reportViolation) => {
-    const cfg = configWithDefaults<Config>(
-      { ikeVersions: [...ALLOWED_TUNNEL_VALUES.ikeVersions], encryption: [...ALLOWED_TUNNEL_VALUES.encryption], integrity: [...ALLOWED_TUNNEL_VALUES.integrity], dhGroups: [...ALLOWED_TUNNEL_VALUES.dhGroups] },
-      args,
-    );
+    const cfg = configFrom<Config>(configSchema, args);
     const props = connection as unknown as Record<string, unknown>;
     for (const tunnel of [1, 2]) {
       for (const { suffix, setting } of TUNNEL_OPTIONS) {

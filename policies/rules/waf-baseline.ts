@@ -16,7 +16,7 @@ import { BLOCKING_ACTIONS, MANAGED_RULESETS, OWASP_FLOOR, PHASES, TYPES, WAF_PRO
 import { exemptionExample, exemptionScopeProblem } from "../lib/exemption";
 import { matchesProbe } from "../lib/expression";
 import type { RulesetRuleInputs } from "../lib/shapes";
-import { configWithDefaults, enabledRules, hasType, ruleLabel, rulesetsInPhase, type StackRuleset } from "../lib/util";
+import { configFrom, enabledRules, hasType, ruleLabel, rulesetsInPhase, type StackRuleset } from "../lib/util";
 
 export const configSchema = {
   properties: {
@@ -96,10 +96,7 @@ function checkSkipRules(rulesets: StackRuleset[], phase: string, cfg: Config, re
 
 export function validateWafBaseline(args: StackValidationArgs, reportViolation: ReportViolation): void {
   if (!hasType(args.resources, TYPES.zone)) args.notApplicable("The stack has no Cloudflare zone.");
-  const cfg = configWithDefaults<Config>(
-    { managedRulesets: { ...MANAGED_RULESETS }, customRuleRefs: [...WAF_RULE_REFS], webhookPaths: [...WEBHOOK_EXEMPTION.paths], skippableRulesets: [...WEBHOOK_EXEMPTION.skippableRulesets] },
-    args,
-  );
+  const cfg = configFrom<Config>(configSchema, args);
 
   const executes = enabledRules(rulesetsInPhase(args.resources, PHASES.managedWaf)).filter((r) => r.rule.action === "execute");
   for (const [title, id] of Object.entries(cfg.managedRulesets)) {

@@ -9,7 +9,7 @@ import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { AWS_TYPES } from "../guide";
 import { isWorldRange } from "../lib/cidr";
 import type { SecurityGroupIngressRuleInputs } from "../lib/shapes";
-import { configWithDefaults } from "../lib/util";
+import { configFrom } from "../lib/util";
 import { WIREGUARD_PORT, WIREGUARD_ROLE_TAG } from "../lib/vpn";
 
 export const configSchema = {
@@ -37,7 +37,7 @@ export const wireguardIngress: StackValidationPolicy = {
   enforcementLevel: "mandatory",
   configSchema: configSchema as unknown as StackValidationPolicy["configSchema"],
   validateStack: (args, reportViolation) => {
-    const cfg = configWithDefaults<Config>({ allowedSources: [] }, args);
+    const cfg = configFrom<Config>(configSchema, args);
     const rules = args.resources.filter(isWireGuardRule);
     const sources: string[] = [];
     for (const r of rules) {

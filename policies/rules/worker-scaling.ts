@@ -12,7 +12,7 @@
 import type { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { WORKER_SCALING } from "../guide";
 import { CACHE_LAYER_TYPES as AWS_TYPES, type ScalingPolicyInputs, type ScalingTargetInputs, type ScheduledActionInputs } from "../lib/aws-shapes";
-import { configWithDefaults } from "../lib/util";
+import { configFrom } from "../lib/util";
 
 export const configSchema = {
   properties: {
@@ -61,7 +61,7 @@ export function validateWorkerScaling(args: StackValidationArgs, reportViolation
     args.notApplicable("The stack has no ECS auto-scaling target.");
     return;
   }
-  const cfg = configWithDefaults<Config>({ ...WORKER_SCALING, presets: { ...WORKER_SCALING.presets } }, args);
+  const cfg = configFrom<Config>(configSchema, args);
   const policies = args.resources.filter((r) => r.type === AWS_TYPES.scalingPolicy);
   const scheduled = args.resources.filter((r) => r.type === AWS_TYPES.scheduledAction);
   for (const target of targets) {

@@ -9,7 +9,7 @@ import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy 
 import { SECRET_NAME_PATTERNS } from "../guide";
 import { CACHE_LAYER_TYPES as AWS_TYPES, type EcsServiceInputs, type TaskDefinitionInputs } from "../lib/aws-shapes";
 import { matchingPattern, secretKind, withArticle } from "../lib/secrets";
-import { configWithDefaults } from "../lib/util";
+import { configFrom } from "../lib/util";
 
 export const configSchema = {
   properties: {
@@ -44,7 +44,7 @@ export function validateWorkerTasks(args: ResourceValidationArgs, reportViolatio
     return;
   }
   const task = args.props as TaskDefinitionInputs;
-  const cfg = configWithDefaults({ secretNamePatterns: [...SECRET_NAME_PATTERNS, "REDIS_URL"] }, args);
+  const cfg = configFrom<{ secretNamePatterns: string[] }>(configSchema, args);
   let containers: Container[];
   try {
     containers = JSON.parse(task.containerDefinitions) as Container[];

@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CACHE_RULES, DATABASE, FUNCTION_MAX_DURATION_SECONDS, MANAGED_RULESETS, NO_EDGE_CACHE_PATHS, RATE_LIMITS, SECURITY_HEADERS, TLS, WAF_RULE_REFS } from "../../policies/guide";
+import { configFrom } from "../../policies/lib/util";
 import { packArgs, packEnforcementLevel, packName, packVersion, policies } from "../../policies/pack";
 import { evaluatePolicyPack } from "../../scripts/lib/policy-evaluator";
 import { compliantStack, replace, supabaseProject, supabaseSettings, zone } from "./fixtures";
@@ -32,6 +33,17 @@ describe("pack", () => {
     expect(p.enforcementLevel).toBe(ADVISORY.includes(name) ? "advisory" : "mandatory");
     expect(Object.keys(p.configSchema?.properties ?? {}).length).toBeGreaterThan(0);
     expect(p.configSchema?.properties).not.toHaveProperty("enforcementLevel");
+  });
+
+  it.each(policies.map((p) => [p.name, p] as const))("%s: every config property has a default, the one place a policy's defaults live", (_name, p) => {
+    const missing = Object.entries(p.configSchema?.properties ?? {}).filter(([, v]) => (v as { default?: unknown }).default === undefined).map(([k]) => k);
+    expect(missing).toEqual([]);
+  });
+
+  it("configFrom: the schema's defaults, under what the analyzer passes (which wins, key by key)", () => {
+    const schema = { properties: { a: { type: "integer", default: 1 }, b: { type: "array", default: ["x"] } } };
+    expect(configFrom(schema, { getConfig: <C extends object>() => ({}) as C })).toEqual({ a: 1, b: ["x"] });
+    expect(configFrom(schema, { getConfig: <C extends object>() => ({ b: [] }) as C })).toEqual({ a: 1, b: [] });
   });
 
   it("has one file per policy under policies/rules, named after the policy", () => {
