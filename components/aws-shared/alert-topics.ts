@@ -1,9 +1,10 @@
 import * as kms from "@pulumi/aws/kms";
 import * as sns from "@pulumi/aws/sns";
 import * as pulumi from "@pulumi/pulumi";
-import { type KmsServiceGrant, kmsKeyPolicy, PUBLISH_TO_ENCRYPTED } from "../shared/kms-policy";
+import { type KmsServiceGrant, PUBLISH_TO_ENCRYPTED } from "../shared/kms-policy";
 import { physicalName } from "../shared/naming";
 import { mergeTags, type Tags } from "../shared/tags";
+import { platformKey } from "../shared/kms-key";
 
 export interface AlertTopicsArgs {
   /** Physical-name prefix, e.g. `promptandpause-prod`. */
@@ -39,19 +40,17 @@ export class AlertTopics extends pulumi.ComponentResource {
     super("promptandpause:aws-shared:AlertTopics", name, {}, opts);
     const tags = args.tags ?? {};
     const grants: KmsServiceGrant[] = ALERT_PUBLISHERS.map((service) => ({ service, actions: PUBLISH_TO_ENCRYPTED }));
-    const key = new kms.Key(
+    const key = platformKey(
       `${name}-key`,
       {
         description: `${args.namePrefix} alert topics`,
-        enableKeyRotation: true,
-        // Days; 7–30 (KMS ScheduleKeyDeletion PendingWindowInDays): the longest, so a mistaken delete can be undone.
-        deletionWindowInDays: 30,
-        policy: kmsKeyPolicy(args.accountId, grants),
+        accountId: args.accountId,
+        services: grants,
+        alias: [args.namePrefix, "alerts"],
         tags: mergeTags(tags, { Name: physicalName("aws-name-tag", [args.namePrefix, "alerts"]) }),
       },
       { parent: this },
     );
-    new kms.Alias(`${name}-key-alias`, { name: `alias/${physicalName("aws-kms-alias", [args.namePrefix, "alerts"])}`, targetKeyId: key.keyId }, { parent: this });
     this.kmsKeyArn = key.arn;
 
     const alerts = this.createTopic(name, "alerts", args, key, args.operationsEmail, tags);

@@ -7,6 +7,8 @@ import { physicalName } from "../shared/naming";
 import { statefulOptions } from "../shared/stateful";
 import { mergeTags, type Tags } from "../shared/tags";
 import { type BackupRetention, retentionIssues, STORAGE_BLOB_EXTRA_DAYS } from "./retention";
+import { platformKey } from "../shared/kms-key";
+import { kmsKeyPolicy } from "../shared/kms-policy";
 
 /**
  * Where the backups live: an S3 bucket in the primary region and its replica in the DR region,
@@ -95,24 +97,26 @@ export class BackupStorage extends pulumi.ComponentResource {
   /** A multi-Region key (rotated yearly) and its replica in the DR region; the default key policy leaves access to IAM. */
   private createKeys(name: string, args: BackupStorageArgs, protect: boolean): { key: kms.Key; replicaKey: kms.ReplicaKey } {
     const deletionWindowInDays = args.keyDeletionWindowDays ?? 30;
-    const key = new kms.Key(
+    const key = platformKey(
       `${name}-key`,
       {
         description: `${args.namePrefix} backups (S3 SSE-KMS)`,
+        accountId: args.accountId,
         multiRegion: true,
-        enableKeyRotation: true,
         deletionWindowInDays,
+        alias: [args.namePrefix, "backups"],
         tags: mergeTags(args.tags, { Name: `${args.namePrefix}-backups` }),
       },
       { parent: this, ...statefulOptions(protect) },
     );
-    new kms.Alias(`${name}-key-alias`, { name: `alias/${physicalName("aws-kms-alias", [args.namePrefix, "backups"])}`, targetKeyId: key.keyId }, { parent: this });
     const replicaKey = new kms.ReplicaKey(
       `${name}-replica-key`,
       {
         region: args.drRegion,
         primaryKeyArn: key.arn,
         description: `${args.namePrefix} backups, DR replica (S3 SSE-KMS)`,
+        // A replica keeps a key policy of its own; without one AWS gives the account root kms:*.
+        policy: kmsKeyPolicy(args.accountId),
         deletionWindowInDays,
         tags: mergeTags(args.tags, { Name: `${args.namePrefix}-backups-dr` }),
       },

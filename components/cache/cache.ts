@@ -5,12 +5,12 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { alarmTargets, LOG_RETENTION_DAYS } from "../shared/aws";
 import { type ConfigIssue, throwIfIssues } from "../shared/errors";
-import { kmsKeyPolicy } from "../shared/kms-policy";
 import { physicalName } from "../shared/naming";
 import { stripUndefined } from "../shared/objects";
 import { statefulOptions } from "../shared/stateful";
 import { mergeTags, type Tags } from "../shared/tags";
 import { AUTH_TOKEN_LENGTH, AUTH_TOKEN_SPECIALS } from "./auth-token";
+import { platformKey } from "../shared/kms-key";
 
 /** Engines ElastiCache runs with the Redis protocol. */
 export const CACHE_ENGINES = ["valkey", "redis"] as const;
@@ -295,22 +295,20 @@ export class Cache extends pulumi.ComponentResource {
 
   /** Customer-managed key for data at rest and snapshots, rotated yearly by KMS. */
   private createKey(name: string, a: Resolved): kms.Key {
-    const key = new kms.Key(
+    return platformKey(
       `${name}-key`,
       {
         description: `${a.namePrefix} cache: data at rest and snapshots`,
-        enableKeyRotation: true,
-        deletionWindowInDays: a.kmsDeletionWindowDays,
         // ElastiCache uses the key through grants made with the caller's permissions (ElastiCache
         // "At-rest encryption": kms:CreateGrant, kms:DescribeKey), which the account statement allows.
-        policy: kmsKeyPolicy(a.accountId),
+        accountId: a.accountId,
+        deletionWindowInDays: a.kmsDeletionWindowDays,
+        alias: [a.namePrefix, "cache"],
         tags: this.tags(a, `${a.namePrefix}-cache`),
       },
       // Deleting the key makes every snapshot unreadable: protected with the group.
       { parent: this, ...statefulOptions(a.protect) },
     );
-    new kms.Alias(`${name}-key-alias`, { name: `alias/${physicalName("aws-kms-alias", [a.namePrefix, "cache"])}`, targetKeyId: key.keyId }, { parent: this });
-    return key;
   }
 
   /** Custom parameter group: cluster mode on (the default groups cannot be changed). */

@@ -9,6 +9,7 @@ import { physicalName } from "../shared/naming";
 import { statefulOptions } from "../shared/stateful";
 import { mergeTags, type Tags } from "../shared/tags";
 import { ALARM_DEFAULTS, logCountAlarm } from "./alarms";
+import { platformKey } from "../shared/kms-key";
 
 export interface AuditTrailArgs {
   /** Physical-name prefix, e.g. `promptandpause-prod`. */
@@ -169,19 +170,16 @@ export class AuditTrail extends pulumi.ComponentResource {
       },
       { Sid: "CloudTrailDescribesKey", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "kms:DescribeKey", Resource: "*", Condition: { StringEquals: { "aws:SourceArn": trailArn } } },
     );
-    const key = new kms.Key(
+    return platformKey(
       `${name}-key`,
       {
         description: `${a.namePrefix} CloudTrail logs`,
-        enableKeyRotation: true,
-        // Days, 7–30 (KMS ScheduleKeyDeletion PendingWindowInDays): the longest, so a mistaken delete can be undone.
-        deletionWindowInDays: 30,
+        accountId: a.accountId,
         policy: JSON.stringify(base),
         tags: mergeTags(a.tags, { Name: physicalName("aws-cloudtrail", [a.namePrefix, "audit"]) }),
       },
       { parent: this },
     );
-    return key;
   }
 
   private createBucket(name: string, a: Required<Omit<AuditTrailArgs, "securityTopicArn">>, key: kms.Key, trailArn: string) {

@@ -7,11 +7,11 @@ import * as kms from "@pulumi/aws/kms";
 import * as lambda from "@pulumi/aws/lambda";
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
-import { kmsKeyPolicy } from "../shared/kms-policy";
 import { physicalName } from "../shared/naming";
 import { mergeTags, type Tags } from "../shared/tags";
 import { ALARM_DEFAULTS, type AlarmThresholds, countAlarm, logCountAlarm } from "./alarms";
 import { AUTH_SIGN_IN_FAILED_EVENT } from "./log-intake/log-entry";
+import { platformKey } from "../shared/kms-key";
 
 export interface LogIntakeArgs {
   /** Physical-name prefix, e.g. `promptandpause-prod`. */
@@ -160,14 +160,11 @@ export class LogIntake extends pulumi.ComponentResource {
    * preview still sees every stack secret through the decrypted state (docs/ci.md).
    */
   private createEnvironmentKey(name: string, a: Resolved): kms.Key {
-    return new kms.Key(
+    return platformKey(
       `${name}-env-key`,
       {
         description: `${a.namePrefix} log intake function environment (drain secret)`,
-        enableKeyRotation: true,
-        // Days; 7–30 (KMS ScheduleKeyDeletion PendingWindowInDays): the longest, so a mistaken delete can be undone.
-        deletionWindowInDays: 30,
-        policy: kmsKeyPolicy(a.accountId),
+        accountId: a.accountId,
         tags: mergeTags(a.tags, { Name: physicalName("aws-name-tag", [a.namePrefix, "log-intake-env"]) }),
       },
       { parent: this },

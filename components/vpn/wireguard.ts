@@ -17,6 +17,7 @@ import { mergeTags, type Tags } from "../shared/tags";
 import { renderClientConfig, renderServerConfig, validatePeers, type WireGuardPeer } from "./wireguard-config";
 import { wireGuardPublicKey } from "./wireguard-keys";
 import { HOST_PATHS, renderRoutingScript, renderUserData } from "./wireguard-user-data";
+import { platformKey } from "../shared/kms-key";
 
 /**
  * Arguments of {@link WireGuardGateway}. The stack composition passes the validated
@@ -149,11 +150,7 @@ export class WireGuardGateway extends pulumi.ComponentResource {
   private createPrivateKey(name: string, a: Resolved, tags: Tags) {
     const bytes = new random.RandomBytes(`${name}-private-key`, { length: 32 }, { parent: this });
     const privateKey = pulumi.secret(bytes.base64);
-    const key = new kms.Key(
-      `${name}-key`,
-      { description: `WireGuard gateway ${a.namePrefix}-${name}: encrypts its private key in SSM Parameter Store`, enableKeyRotation: true, deletionWindowInDays: 30, tags },
-      { parent: this },
-    );
+    const key = platformKey(`${name}-key`, { description: `WireGuard gateway ${a.namePrefix}-${name}: encrypts its private key in SSM Parameter Store`, accountId: a.accountId, tags }, { parent: this });
     const parameter = new ssm.Parameter(
       `${name}-private-key-parameter`,
       {

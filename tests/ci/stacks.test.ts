@@ -79,12 +79,20 @@ describe.each(STACKS)("stack %s", (stack) => {
     const docs: [string, unknown][] = [];
     for (const r of rs()) {
       if (r.type === "aws:iam/role:Role") docs.push([`${r.name} trust`, r.inputs.assumeRolePolicy]);
-      if (["aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy", "aws:kms/key:Key", "aws:s3/bucketPolicy:BucketPolicy", "aws:sns/topicPolicy:TopicPolicy", "aws:sqs/queuePolicy:QueuePolicy"].includes(r.type) && typeof r.inputs.policy === "string") {
+      if (["aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy", "aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey", "aws:s3/bucketPolicy:BucketPolicy", "aws:sns/topicPolicy:TopicPolicy", "aws:sqs/queuePolicy:QueuePolicy"].includes(r.type) && typeof r.inputs.policy === "string") {
         docs.push([r.name, r.inputs.policy]);
       }
     }
     expect(docs.length).toBeGreaterThan(10);
     expect(docs.flatMap(([name, text]) => wildcardActionProblems(json(text), name))).toEqual([]);
+  });
+
+  it("every KMS key has a key policy of its own (without one AWS gives the account root kms:*) and rotates", () => {
+    const keys = rs().filter((r) => r.type === "aws:kms/key:Key" || r.type === "aws:kms/replicaKey:ReplicaKey");
+    expect(keys.length).toBeGreaterThan(3);
+    expect(keys.filter((k) => typeof k.inputs.policy !== "string").map((k) => k.name)).toEqual([]);
+    // A replica rotates with its primary key (KMS multi-Region keys).
+    expect(keys.filter((k) => k.type === "aws:kms/key:Key" && k.inputs.enableKeyRotation !== true).map((k) => k.name)).toEqual([]);
   });
 
   it("every AWS resource module the stack registers has the deploy role's actions (components/ci/aws-actions.ts)", () => {
