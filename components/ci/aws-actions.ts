@@ -196,7 +196,9 @@ export const SERVICE_ACTIONS: readonly ServiceActions[] = [
     read: ["DescribeKey", "GetKeyPolicy", "GetKeyRotationStatus", "ListAliases", "ListResourceTags"],
     write: [
       "CreateAlias", "CreateGrant", "CreateKey", "DeleteAlias", "DisableKeyRotation", "EnableKeyRotation", "PutKeyPolicy",
-      "ScheduleKeyDeletion", "TagResource", "UntagResource", "UpdateAlias", "UpdateKeyDescription",
+      // kms.ReplicaKey (the backup key's DR replica): ReplicateKey on the primary, then CreateKey in the
+      // replica's region (KMS API Reference, ReplicateKey "Required permissions").
+      "ReplicateKey", "ScheduleKeyDeletion", "TagResource", "UntagResource", "UpdateAlias", "UpdateKeyDescription",
     ],
   },
   {
