@@ -2,6 +2,7 @@ import * as kms from "@pulumi/aws/kms";
 import * as s3 from "@pulumi/aws/s3";
 import * as pulumi from "@pulumi/pulumi";
 import { SECRETS_KEY_ALIAS } from "../components/ci/state-access";
+import { hardenBucket } from "../components/shared/s3-bucket";
 import { statefulOptions } from "../components/shared/stateful";
 import { mergeTags, type Tags } from "../components/shared/tags";
 import { type StackRef, secretsKeyPolicy, stateBucketPolicy } from "./policies";
@@ -77,18 +78,7 @@ export class StateBackend extends pulumi.ComponentResource {
 
     const bucket = new s3.Bucket(`${name}-bucket`, { bucket: args.bucketName, forceDestroy: false, tags: mergeTags(args.tags, { Name: args.bucketName }) }, { parent: this, ...keep });
     const child = { parent: this, dependsOn: [bucket] };
-    new s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
-    new s3.BucketPublicAccessBlock(
-      `${name}-public-access`,
-      { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-      child,
-    );
-    new s3.BucketVersioning(`${name}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, child);
-    new s3.BucketServerSideEncryptionConfiguration(
-      `${name}-encryption`,
-      { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }] },
-      child,
-    );
+    hardenBucket(name, { bucket: bucket.id, kmsKeyArn: key.arn }, child);
     new s3.BucketLifecycleConfiguration(
       `${name}-lifecycle`,
       {

@@ -8,6 +8,7 @@ import { statefulOptions } from "../shared/stateful";
 import { mergeTags, type Tags } from "../shared/tags";
 import { type BackupRetention, retentionIssues, STORAGE_BLOB_EXTRA_DAYS } from "./retention";
 import { platformKey } from "../shared/kms-key";
+import { hardenBucket } from "../shared/s3-bucket";
 import { kmsKeyPolicy } from "../shared/kms-policy";
 
 /**
@@ -134,23 +135,12 @@ export class BackupStorage extends pulumi.ComponentResource {
       { parent: this, ...statefulOptions(protect) },
     );
     const child = { parent: this };
-    const versioning = new s3.BucketVersioning(`${id}-versioning`, { bucket: bucket.bucket, region, versioningConfiguration: { status: "Enabled" } }, child);
+    const { versioning, publicAccess } = hardenBucket(id, { bucket: bucket.bucket, kmsKeyArn: keyArn, region }, child);
     new s3.BucketObjectLockConfiguration(
       `${id}-object-lock`,
       { bucket: bucket.bucket, region, rule: { defaultRetention: { mode: args.retention.objectLockMode, days: args.retention.objectLockDays } } },
       { ...child, dependsOn: [versioning] },
     );
-    new s3.BucketServerSideEncryptionConfiguration(
-      `${id}-encryption`,
-      { bucket: bucket.bucket, region, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: keyArn }, bucketKeyEnabled: true }] },
-      child,
-    );
-    const publicAccess = new s3.BucketPublicAccessBlock(
-      `${id}-public-access`,
-      { bucket: bucket.bucket, region, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-      child,
-    );
-    new s3.BucketOwnershipControls(`${id}-ownership`, { bucket: bucket.bucket, region, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
     new s3.BucketPolicy(`${id}-policy`, { bucket: bucket.bucket, region, policy: tlsOnlyPolicy(bucket.arn) }, { ...child, dependsOn: [publicAccess] });
     new s3.BucketLifecycleConfiguration(`${id}-lifecycle`, { bucket: bucket.bucket, region, rules: lifecycleRules(args.retention) }, { ...child, dependsOn: [versioning] });
     return { bucket, versioning };

@@ -10,6 +10,7 @@ import { statefulOptions } from "../shared/stateful";
 import { mergeTags, type Tags } from "../shared/tags";
 import { ALARM_DEFAULTS, logCountAlarm } from "./alarms";
 import { platformKey } from "../shared/kms-key";
+import { hardenBucket } from "../shared/s3-bucket";
 
 export interface AuditTrailArgs {
   /** Physical-name prefix, e.g. `promptandpause-prod`. */
@@ -190,14 +191,7 @@ export class AuditTrail extends pulumi.ComponentResource {
       { parent: this, ...stateful },
     );
     const opts = { parent: this };
-    new s3.BucketPublicAccessBlock(`${name}-bucket-public-access`, { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, opts);
-    new s3.BucketOwnershipControls(`${name}-bucket-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, opts);
-    new s3.BucketVersioning(`${name}-bucket-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, opts);
-    new s3.BucketServerSideEncryptionConfiguration(
-      `${name}-bucket-encryption`,
-      { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }] },
-      opts,
-    );
+    hardenBucket(`${name}-bucket`, { bucket: bucket.id, kmsKeyArn: key.arn }, opts);
     new s3.BucketLifecycleConfiguration(
       `${name}-bucket-lifecycle`,
       {
