@@ -245,21 +245,37 @@ function resolvePhase(p: IpsecPhaseProposals | undefined): Required<IpsecPhasePr
  * `dpdTimeoutAction` `restart` (clear|none|restart) re-initiates IKE after dead-peer detection
  * instead of leaving the tunnel down until the office retries.
  */
-function tunnelOptions(
-  n: 1 | 2,
+function tunnelOptions<N extends 1 | 2>(
+  n: N,
   a: { ikeVersions: string[]; phase1: Required<IpsecPhaseProposals>; phase2: Required<IpsecPhaseProposals> },
   logGroupArn: pulumi.Output<string>,
-): Partial<ec2.VpnConnectionArgs> {
-  const t = `tunnel${n}`;
-  return {
-    [`${t}IkeVersions`]: a.ikeVersions,
-    [`${t}Phase1EncryptionAlgorithms`]: a.phase1.encryption,
-    [`${t}Phase1IntegrityAlgorithms`]: a.phase1.integrity,
-    [`${t}Phase1DhGroupNumbers`]: a.phase1.dhGroups,
-    [`${t}Phase2EncryptionAlgorithms`]: a.phase2.encryption,
-    [`${t}Phase2IntegrityAlgorithms`]: a.phase2.integrity,
-    [`${t}Phase2DhGroupNumbers`]: a.phase2.dhGroups,
-    [`${t}DpdTimeoutAction`]: "restart",
-    [`${t}LogOptions`]: { cloudwatchLogOptions: { logEnabled: true, logGroupArn, logOutputFormat: "json" } },
-  } as Partial<ec2.VpnConnectionArgs>;
+): TunnelArgs<N> {
+  // Typed against the provider's tunnel1* inputs (tunnel2* are the same), so a misspelt field does not compile.
+  const fields: { [K in TunnelField]: TunnelArgs<1>[`tunnel1${K}`] } = {
+    IkeVersions: a.ikeVersions,
+    Phase1EncryptionAlgorithms: a.phase1.encryption,
+    Phase1IntegrityAlgorithms: a.phase1.integrity,
+    Phase1DhGroupNumbers: a.phase1.dhGroups,
+    Phase2EncryptionAlgorithms: a.phase2.encryption,
+    Phase2IntegrityAlgorithms: a.phase2.integrity,
+    Phase2DhGroupNumbers: a.phase2.dhGroups,
+    DpdTimeoutAction: "restart",
+    LogOptions: { cloudwatchLogOptions: { logEnabled: true, logGroupArn, logOutputFormat: "json" } },
+  };
+  return Object.fromEntries(Object.entries(fields).map(([field, value]) => [`tunnel${n}${field}`, value])) as TunnelArgs<N>;
 }
+
+/** The per-tunnel inputs this component sets, without the `tunnel1`/`tunnel2` prefix. */
+type TunnelField =
+  | "IkeVersions"
+  | "Phase1EncryptionAlgorithms"
+  | "Phase1IntegrityAlgorithms"
+  | "Phase1DhGroupNumbers"
+  | "Phase2EncryptionAlgorithms"
+  | "Phase2IntegrityAlgorithms"
+  | "Phase2DhGroupNumbers"
+  | "DpdTimeoutAction"
+  | "LogOptions";
+
+/** `ec2.VpnConnectionArgs`' inputs for tunnel `N`; a field the provider does not have is `never`. */
+type TunnelArgs<N extends 1 | 2> = { [K in TunnelField as `tunnel${N}${K}`]: ec2.VpnConnectionArgs[`tunnel${N}${K}` & keyof ec2.VpnConnectionArgs] };

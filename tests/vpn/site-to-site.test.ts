@@ -48,6 +48,8 @@ describe("static routing with defaults", () => {
     const inputs = one(resources, T.connection).inputs;
     for (const n of [1, 2]) {
       expect(inputs[`tunnel${n}IkeVersions`]).toEqual(["ikev2"]);
+      // After dead-peer detection AWS re-initiates IKE instead of leaving the tunnel down.
+      expect(inputs[`tunnel${n}DpdTimeoutAction`]).toBe("restart");
       for (const phase of ["Phase1", "Phase2"]) {
         expect(inputs[`tunnel${n}${phase}EncryptionAlgorithms`]).toEqual(["AES256", "AES256-GCM-16"]);
         expect(inputs[`tunnel${n}${phase}IntegrityAlgorithms`]).toEqual(["SHA2-256", "SHA2-384", "SHA2-512"]);
