@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { PlannedResource } from "../../scripts/lib/plan-types";
 import { compliantStack, envVar, fakeStripeSecret, replace, SUPABASE_PROJECT_TYPE, SUPABASE_SETTINGS_TYPE, supabaseAuth, supabaseProject, supabaseSettings, urnOf, vercelProject, zone } from "./fixtures";
-import { violation, violationsOf } from "./helpers";
+import { cannotRun, violation, violationsOf } from "./helpers";
 
 const PROJECT_URN = urnOf("vercel:index/project:Project", "app-project");
 const ENV = "vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable";
@@ -124,14 +124,7 @@ describe("supabase-auth", () => {
   it("an unknown JWT expiry (preview) becomes an advisory 'can't run' diagnostic, not a pass", async () => {
     // jwtExpirySeconds: undefined is an unknown preview value (plan-types contract).
     const found = await violationsOf("supabase-auth", replace(compliantStack(), supabaseAuth({ jwtExpirySeconds: undefined })));
-    expect(found).toEqual([
-      {
-        policy: "supabase-auth",
-        level: "advisory",
-        urn: SETTINGS_URN,
-        message: "can't run policy 'supabase-auth' from policy pack 'promptandpause-guide@v0.1.0' during preview: string value at .auth.jwtExpirySeconds can't be known during preview",
-      },
-    ]);
+    expect(found).toEqual([cannotRun("supabase-auth", SETTINGS_URN, "auth.jwtExpirySeconds")]);
   });
 
   it("staging config accepts the guide's localhost callback", async () => {
