@@ -17,16 +17,22 @@ import { type PolicyResource, type ReportViolation, type StackValidationArgs, ty
 import { CACHE_LAYER_TYPES, type CacheClusterInputs, type ReplicationGroupInputs, type ServerlessCacheInputs } from "../lib/aws-shapes";
 import { configFrom } from "../lib/util";
 
+/**
+ * ElastiCache takes `kmsKeyId` as "the ARN of the key" (@pulumi/aws 7 elasticache docs). A key
+ * ARN (`arn:<partition>:kms:<region>:<account>:key/<id>`) names one key; an alias can be repointed
+ * later, and `alias/aws/elasticache` is the AWS-managed key this floor excludes.
+ */
+const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+
+/**
+ * No switch turns the customer-managed key off: the floor holds whatever the stack's policy config
+ * says. A key that lives elsewhere is named, after review, in `externalKeyArns`.
+ */
 export const configSchema = {
   properties: {
-    requireCustomerManagedKey: {
-      type: "boolean",
-      description: "At-rest encryption must name a customer-managed KMS key (kmsKeyId), not the AWS-owned or AWS-managed key.",
-      default: true,
-    },
     externalKeyArns: {
       type: "array",
-      items: { type: "string", pattern: "^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$" },
+      items: { type: "string", pattern: KEY_ARN.source },
       description: "Customer-managed KMS keys with rotation that live outside this stack (e.g. a security account's key), by key ARN, that a cache may name literally. Every other key must be an aws.kms.Key of this stack.",
       default: [],
     },
@@ -34,18 +40,10 @@ export const configSchema = {
 } as const;
 
 interface Config {
-  requireCustomerManagedKey: boolean;
   externalKeyArns: string[];
 }
 
 const KMS_KEY_TYPE = "aws:kms/key:Key";
-
-/**
- * ElastiCache takes `kmsKeyId` as "the ARN of the key" (@pulumi/aws 7 elasticache docs). A key
- * ARN (`arn:<partition>:kms:<region>:<account>:key/<id>`) names one key; an alias can be repointed
- * later, and `alias/aws/elasticache` is the AWS-managed key this floor excludes.
- */
-const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 
 /** A read that may meet a value unknown during a preview: the value, or UNKNOWN. */
 const UNKNOWN = Symbol("unknown");
@@ -116,7 +114,7 @@ function validateCache(r: PolicyResource, cfg: Config, reportViolation: ReportVi
   } else if (r.type === CACHE_LAYER_TYPES.serverlessCache) {
     const cache = r.props as ServerlessCacheInputs;
     const name = `Serverless cache "${r.name}"`;
-    const keyIssue = cfg.requireCustomerManagedKey ? keyProblem(name, r, cfg) : undefined;
+    const keyIssue = keyProblem(name, r, cfg);
     if (keyIssue) reportViolation(keyIssue, r.urn);
     // An id not known yet (a user group created in this preview) is set.
     if (!read(() => cache.userGroupId)) reportViolation(`${name} has no authentication: set userGroupId (RBAC); without it any client that reaches the endpoint is let in.`, r.urn);
@@ -133,7 +131,7 @@ function validateReplicationGroup(r: PolicyResource, cfg: Config, reportViolatio
     reportViolation(`${name} must set transitEncryptionMode to "required" (got "${group.transitEncryptionMode}"): "preferred" still accepts unencrypted connections.`, r.urn);
   }
   if (group.atRestEncryptionEnabled !== true) reportViolation(`${name} must set atRestEncryptionEnabled to true (got ${String(group.atRestEncryptionEnabled)}).`, r.urn);
-  else if (cfg.requireCustomerManagedKey) {
+  else {
     const keyIssue = keyProblem(name, r, cfg);
     if (keyIssue) reportViolation(keyIssue, r.urn);
   }

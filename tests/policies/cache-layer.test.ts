@@ -201,6 +201,14 @@ describe("cache-encryption", () => {
     ]);
   });
 
+  it("has no config switch that turns the customer-managed key off", async () => {
+    const { resources, urn } = mutate(GROUP, "cache-group", (i) => (i.kmsKeyId = AWS_MANAGED_KEY_ARN));
+    const loosened = { ...CONFIG, "cache-encryption": { requireCustomerManagedKey: false } };
+    // The CLI accepts properties a policy's schema does not name (no additionalProperties: false), and the policy reads none.
+    const found = await violationsOf("cache-encryption", resources, loosened);
+    expect(found.map((v) => [v.urn, v.message.split("\n")[1]])).toEqual([[urn, expect.stringContaining("a key this stack does not manage")]]);
+  });
+
   it("lists only key ARNs as external keys: an alias in the config is refused before anything runs", async () => {
     await expect(violationsOf("cache-encryption", tier, { ...CONFIG, "cache-encryption": { externalKeyArns: ["alias/aws/elasticache"] } })).rejects.toThrow(/cache-encryption: externalKeyArns/);
   });
