@@ -21,6 +21,7 @@ import { mergeTags, type Tags } from "../shared/tags";
 
 /** The daily backup job's steps, each with the metric it publishes on success and its alarm. */
 export const BACKUP_HEARTBEATS = [
+  // The dump's alarm keeps the names it had before the other steps got theirs, so it is not replaced.
   { step: "database dump", metricName: "DatabaseDumpSucceeded", alarm: "backup-heartbeat", logicalSuffix: "heartbeat" },
   { step: "Storage objects copy", metricName: "StorageCopySucceeded", alarm: "storage-copy-heartbeat", logicalSuffix: "storage-copy-heartbeat" },
   { step: "configuration backup", metricName: "ConfigBackupSucceeded", alarm: "config-backup-heartbeat", logicalSuffix: "config-backup-heartbeat" },
@@ -44,8 +45,6 @@ export interface BackupAlarmsArgs {
 }
 
 export class BackupAlarms extends pulumi.ComponentResource {
-  /** The database dump's heartbeat. */
-  public readonly heartbeatAlarmArn: pulumi.Output<string>;
   /** Every step's heartbeat, by metric name. */
   public readonly heartbeatAlarmArns: Record<(typeof BACKUP_HEARTBEATS)[number]["metricName"], pulumi.Output<string>>;
   public readonly drillFailedAlarmArn: pulumi.Output<string>;
@@ -85,7 +84,6 @@ export class BackupAlarms extends pulumi.ComponentResource {
         { parent: this },
       ).arn;
     this.heartbeatAlarmArns = Object.fromEntries(BACKUP_HEARTBEATS.map((h) => [h.metricName, heartbeat(h)])) as BackupAlarms["heartbeatAlarmArns"];
-    this.heartbeatAlarmArn = this.heartbeatAlarmArns.DatabaseDumpSucceeded;
 
     this.drillFailedAlarmArn = new cloudwatch.MetricAlarm(
       `${name}-drill-failed`,

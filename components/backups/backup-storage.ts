@@ -95,7 +95,7 @@ export class BackupStorage extends pulumi.ComponentResource {
     this.registerOutputs({ bucketName: this.bucketName, replicaBucketName: this.replicaBucketName, kmsKeyArn: this.kmsKeyArn, replicaKmsKeyArn: this.replicaKmsKeyArn });
   }
 
-  /** A multi-Region key (rotated yearly) and its replica in the DR region; the default key policy leaves access to IAM. */
+  /** A multi-Region key (rotated yearly) and its replica in the DR region, each with a key policy that leaves access to IAM (no `kms:*`). */
   private createKeys(name: string, args: BackupStorageArgs, protect: boolean): { key: kms.Key; replicaKey: kms.ReplicaKey } {
     const deletionWindowInDays = args.keyDeletionWindowDays ?? 30;
     const key = platformKey(

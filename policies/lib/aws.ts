@@ -45,7 +45,11 @@ export function isAllProtocols(protocol: unknown): boolean {
   return protocol === -1 || (typeof protocol === "string" && (protocol === "-1" || protocol.toLowerCase() === "all"));
 }
 
-/** Whether a rule's protocol and port range (absent bounds: all ports) admit `port` over TCP. */
+/**
+ * Whether a rule's protocol and port range (absent bounds: all ports) admit `port` over TCP. An
+ * all-traffic rule admits every port whatever its bounds say (EC2 ignores them; they are often
+ * -1 or 0), which admitsPort's range check alone would miss.
+ */
 export function reachesTcpPort(protocol: unknown, fromPort: unknown, toPort: unknown, port: number): boolean {
   if (isAllProtocols(protocol)) return true;
   return admitsPort({ protocol: String(protocol), fromPort: num(fromPort, 0), toPort: num(toPort, 65535) }, port);
