@@ -1,12 +1,17 @@
 /**
  * `npm run bench [-- --runs N]`
  *
- * Times the offline plan of each stack, and of prod at every scale preset, against a floor per
- * preset: a fresh Node process that loads every node_modules file that plan loads (the SDKs, AWS
- * included) and registers as many bare resources under the same mocks (scripts/bench-floor.ts).
- * Commands run round by round, each prod plan next to its preset's floor (floor first in even
- * rounds, plan first in odd ones; staging last in the round); a ratio is the median over rounds of the two runs' ratio in one round, and the peak
- * resident memory of each command is measured. Goals: prod ≤ 1.5 × floor at every preset; prod at 100x ≤ 1.3 × prod at current.
+ * Times the offline plan of each stack, and of prod at every scale preset, against two floors
+ * per preset, each a fresh Node process that loads every node_modules file that plan loads (the
+ * SDKs, AWS included) under the same mocks (scripts/bench-floor.ts):
+ *   - the bare floor (issue 9's): as many resources as the plan, with no properties;
+ *   - the SDK floor: the plan's own resources with their own properties, and the policy server
+ *     over them with stand-ins of the pack's policies that check nothing (lib/sdk-floor.ts):
+ *     the work the SDKs must do for these resources, with no code of ours.
+ * Commands run round by round, each preset's floors and plan side by side (their order rotating
+ * every round; staging last in the round); a ratio is the median over rounds of the two runs'
+ * ratio in one round, and the peak resident memory of each command is measured. Goals: prod ≤
+ * 1.5 × floor at every preset; prod at 100x ≤ 1.3 × prod at current.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -90,17 +95,20 @@ function runOnce(cmd: Command, work: string, id: string): { ms: number; peakKb: 
 }
 
 /**
- * Runs the commands round by round (A, B, C, A, B, C, …) rather than each N times in a row, so
- * that a slow spell of a shared machine weighs on every command alike and the ratios hold.
+ * Runs the groups of commands round by round (A B C, D E, …, then again) rather than each
+ * command N times in a row, so that a slow spell of a shared machine weighs on the commands of a
+ * group alike and their ratios hold. Within a group the order rotates every round (A B C, B C A,
+ * C A B), so no command always goes first (a run can warm the page cache for the next).
+ * Measurements come back in the groups' order, flattened.
  */
-function measureInterleaved(commands: Command[], runs: number, pairs = 0): Measurement[] {
+function measureInterleaved(groups: Command[][], runs: number): Measurement[] {
+  const commands = groups.flat();
   const work = mkdtempSync(path.join(tmpdir(), "pp-bench-"));
   const samples = commands.map(() => ({ times: [] as number[], peakKb: 0 }));
+  const starts = groups.map((_g, i) => groups.slice(0, i).reduce((n, g) => n + g.length, 0));
   try {
     for (let round = 0; round < runs; round++) {
-      // The first `pairs` pairs of commands swap places every other round (A B, then B A), so
-      // neither run of a pair always goes first (a run can warm the page cache for the next).
-      const order = commands.map((_c, i) => (round % 2 === 1 && i < 2 * pairs ? i ^ 1 : i));
+      const order = groups.flatMap((g, gi) => g.map((_c, i) => (starts[gi] ?? 0) + ((i + round) % g.length)));
       for (const i of order) {
         const cmd = commands[i] as Command;
         const { ms, peakKb } = runOnce(cmd, work, `${round}-${i}`);
@@ -141,32 +149,40 @@ function main(): number {
       return spec;
     });
     // The first run after a source change rebuilds the bundle: measured once, apart from the rest.
-    const [cold] = measureInterleaved([{ label: "plan prod, bundle rebuilt", command: node, args: ["-e", COLD_RUN, ...plan("prod")] }], 1);
-    // Each round runs every preset's floor next to that preset's plan.
+    const [cold] = measureInterleaved([[{ label: "plan prod, bundle rebuilt", command: node, args: ["-e", COLD_RUN, ...plan("prod")] }]], 1);
+    // Each round runs every preset's two floors next to that preset's plan.
     const measured = measureInterleaved(
       [
-        ...PRESETS.flatMap((preset, i) => [
+        ...PRESETS.map((preset, i) => [
           { label: `floor @ ${preset}`, command: node, args: launch("bench-floor.ts", "floor", floorSpecs[i] as string) },
+          { label: `sdk floor @ ${preset}`, command: node, args: launch("bench-floor.ts", "sdk", floorSpecs[i] as string) },
           { label: `plan prod @ ${preset}`, command: node, args: plan("prod", presetConfigs[i]) },
         ]),
-        { label: "plan staging", command: node, args: plan("staging") },
+        [{ label: "plan staging", command: node, args: plan("staging") }],
       ],
       runs,
-      PRESETS.length,
     );
-    const floors = PRESETS.map((_p, i) => measured[2 * i] as Measurement);
-    const prodPresets = PRESETS.map((_p, i) => measured[2 * i + 1] as Measurement);
-    const staging = measured[2 * PRESETS.length] as Measurement;
+    const floors = PRESETS.map((_p, i) => measured[3 * i] as Measurement);
+    const sdkFloors = PRESETS.map((_p, i) => measured[3 * i + 1] as Measurement);
+    const prodPresets = PRESETS.map((_p, i) => measured[3 * i + 2] as Measurement);
+    const staging = measured[3 * PRESETS.length] as Measurement;
     const floor = floors[0] as Measurement;
 
     // Each row with the floor it is compared with.
-    const rows: Array<[Measurement, Measurement]> = [...floors.map((f) => [f, f] as [Measurement, Measurement]), [staging, floor], ...prodPresets.map((row, i) => [row, floors[i] as Measurement] as [Measurement, Measurement]), [cold as Measurement, floor]];
+    const rows: Array<[Measurement, Measurement]> = [
+      ...floors.map((f) => [f, f] as [Measurement, Measurement]),
+      ...sdkFloors.map((row, i) => [row, floors[i] as Measurement] as [Measurement, Measurement]),
+      [staging, floor],
+      ...prodPresets.map((row, i) => [row, floors[i] as Measurement] as [Measurement, Measurement]),
+      [cold as Measurement, floor],
+    ];
     console.log(`Offline plan benchmark (${runs} interleaved rounds, median; node ${process.version})`);
     for (const [i, preset] of PRESETS.entries()) {
-      const spec = JSON.parse(readFileSync(floorSpecs[i] as string, "utf8")) as { modules: string[]; resources: number };
+      const spec = JSON.parse(readFileSync(floorSpecs[i] as string, "utf8")) as { modules: string[]; resources: number; sdk: { properties: Record<string, string[]> } };
       console.log(`floor @ ${preset} = the ${spec.modules.length} node_modules files that plan loads + ${spec.resources} bare resources under the same mocks`);
+      console.log(`sdk floor @ ${preset} = the same files + those ${spec.resources} resources with their own inputs and the ${Object.values(spec.sdk.properties).reduce((n, names) => n + names.length, 0)} property names of their ${Object.keys(spec.sdk.properties).length} classes, then the policy server with stand-ins that check nothing`);
     }
-    console.log("× floor: the median over rounds of each run's time over its floor's in the same round (the floor of the same preset; staging and the rebuild: the floor @ current)\n");
+    console.log("× floor: the median over rounds of each run's time over its bare floor's in the same round (the floor of the same preset; staging and the rebuild: the floor @ current)\n");
     console.log(["command".padEnd(30), "median ms".padStart(10), "min".padStart(8), "max".padStart(8), "× floor".padStart(8), "peak RSS MB".padStart(12)].join(" "));
     for (const [row, against] of rows) {
       console.log([row.label.padEnd(30), row.medianMs.toFixed(0).padStart(10), row.minMs.toFixed(0).padStart(8), row.maxMs.toFixed(0).padStart(8), (row.timesMs.length === against.timesMs.length ? pairedRatio(row, against) : row.medianMs / against.medianMs).toFixed(2).padStart(8), row.peakRssMb.toFixed(0).padStart(12)].join(" "));
@@ -175,6 +191,11 @@ function main(): number {
     for (const [i, row] of prodPresets.entries()) {
       const ratio = pairedRatio(row, floors[i] as Measurement);
       console.log(`${row.label} / floor @ ${PRESETS[i]} = ${ratio.toFixed(2)} — ${ratio <= TARGET_RATIO ? "meets" : "MISSES"} the target of ≤ ${TARGET_RATIO}`);
+    }
+    for (const [i, row] of prodPresets.entries()) {
+      const sdk = sdkFloors[i] as Measurement;
+      const ofSdk = pairedRatio(sdk, floors[i] as Measurement);
+      console.log(`${sdk.label} / floor @ ${PRESETS[i]} = ${ofSdk.toFixed(2)}: the SDKs and the policy server alone, before any code of ours${ofSdk > TARGET_RATIO ? ` (over ${TARGET_RATIO}: no plan of these resources through the real SDKs and policy server can meet the target)` : ""}; ${row.label} / ${sdk.label} = ${pairedRatio(row, sdk).toFixed(2)}: what our program and policies add`);
     }
     const current = prodPresets[0] as Measurement;
     const top = prodPresets[prodPresets.length - 1] as Measurement;

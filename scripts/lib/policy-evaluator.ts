@@ -84,6 +84,13 @@ export interface EvaluateOptions {
    * @default every policy of the pack
    */
   only?: readonly string[];
+  /**
+   * Policies to run in place of the pack's own, under the pack's names (the config and levels
+   * are still the pack's). The benchmark's SDK floor passes stand-ins that check nothing
+   * (scripts/lib/sdk-floor.ts).
+   * @default the pack's policies
+   */
+  policies?: readonly object[];
 }
 
 const DEFAULT_CONFIG_DIR = path.join(findRepoRoot(), "policies", "config");
@@ -241,8 +248,8 @@ function withPulumiType<F extends object>(wrapper: F, original: unknown): F {
  * a new `args` object for every validation call, so setting the two members on it changes
  * nothing another call sees.
  */
-function configuredPolicies(config: Map<string, Required<PolicyConfigEntry>>): AnyPolicy[] {
-  return (policies as AnyPolicy[]).map((p) => {
+function configuredPolicies(config: Map<string, Required<PolicyConfigEntry>>, from: readonly object[]): AnyPolicy[] {
+  return (from as AnyPolicy[]).map((p) => {
     const entry = config.get(p.name);
     const props = entry?.properties ?? {};
     const getConfig = () => ({ ...props });
@@ -408,7 +415,7 @@ export async function evaluatePolicyPack(resources: PlannedResource[], opts: Eva
   const unknown = (opts.only ?? []).filter((name) => !config.has(name));
   if (unknown.length) throw new PolicyConfigError("options.only", unknown.map((name) => `${name}: no such policy in pack "${packName}"`));
   const only = opts.only && new Set(opts.only);
-  const configured = configuredPolicies(config).filter((p) => !only || only.has(p.name));
+  const configured = configuredPolicies(config, opts.policies ?? policies).filter((p) => !only || only.has(p.name));
   const analyze = policyServer.makeAnalyzeRpcFun(packName, packVersion, packEnforcementLevel, configured);
   const analyzeStack = policyServer.makeAnalyzeStackRpcFun(packName, packVersion, packEnforcementLevel, configured);
   const levelOf = (p: AnyPolicy) => p.enforcementLevel ?? packEnforcementLevel;

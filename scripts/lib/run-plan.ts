@@ -45,9 +45,14 @@ function problemLines(err: Error): string[] {
     .map((line) => line.replace(/^\s+-\s/, ""));
 }
 
-export async function runPlan(request: PlanRequest = {}): Promise<PlanOutcome> {
+/** The stack a request plans, and the settings file it reads. */
+export function planTarget(request: PlanRequest): { stack: string; file: string } {
   const stack = request.stack ?? "staging";
-  const file = request.configFile ?? path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
+  return { stack, file: request.configFile ?? path.join(REPO_ROOT, `Pulumi.${stack}.yaml`) };
+}
+
+export async function runPlan(request: PlanRequest = {}): Promise<PlanOutcome> {
+  const { stack, file } = planTarget(request);
   let settings: ReturnType<typeof readStackFile>;
   try {
     settings = readStackFile(file, PROJECT);
