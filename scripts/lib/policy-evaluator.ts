@@ -12,7 +12,8 @@
  * What mirrors the CLI (Go code, not importable): reading the `--policy-pack-config` file and
  * reconciling it with each policy's configSchema (defaults first, then `all`, then per-policy
  * values, shallow merge), then JSON-schema validation of the result (draft-07 subset, ajv's
- * wording: json-schema-subset.ts).
+ * wording: json-schema-subset.ts). Beyond the CLI: a config that lowers a policy's level below
+ * the pack's is refused (the pack's levels are floors, like its config schemas' bounds).
  *
  * Requests are built as the engine builds them: properties as a protobuf Struct, resource options,
  * provider, parent, dependencies and property dependencies. `PlannedResource.inputs` (secrets
@@ -50,6 +51,12 @@ const analyzerpb: any = fromPolicy("@pulumi/pulumi/proto/analyzer_pb");
 const structpb: any = fromPolicy("google-protobuf/google/protobuf/struct_pb");
 
 const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
+
+/**
+ * How strictly a level holds a policy. "remediate" holds it like "mandatory": no policy of the
+ * pack remediates, and the server reports a remediate-level violation as mandatory.
+ */
+const STRICTNESS: Record<EnforcementLevel, number> = { disabled: 0, advisory: 1, mandatory: 2, remediate: 2 };
 
 /** Per-policy config as the CLI holds it after parsing: a level and/or properties. */
 interface PolicyConfigEntry {
@@ -181,8 +188,11 @@ function analyzerInfo(): PolicyMeta[] {
   });
 }
 
-/** `ReconcilePolicyPackConfig` of the CLI: defaults, then `all`, then per-policy values; then schema validation. */
-function reconcile(source: string, metas: PolicyMeta[], given: Map<string, PolicyConfigEntry>): Map<string, Required<PolicyConfigEntry>> {
+/**
+ * `ReconcilePolicyPackConfig` of the CLI: defaults, then `all`, then per-policy values; then
+ * schema validation. One check the CLI does not make: no level below the pack's own.
+ */
+function reconcile(source: string, metas: PolicyMeta[], given: Map<string, PolicyConfigEntry>, raw: Record<string, unknown>): Map<string, Required<PolicyConfigEntry>> {
   const result = new Map<string, Required<PolicyConfigEntry>>();
   for (const m of metas) {
     const defaults: Record<string, unknown> = {};
@@ -199,9 +209,21 @@ function reconcile(source: string, metas: PolicyMeta[], given: Map<string, Polic
     if (entry.enforcementLevel) target.enforcementLevel = entry.enforcementLevel;
     Object.assign(target.properties, entry.properties ?? {});
   }
+  const problems: string[] = [];
+  // The pack's levels are floors: a stack's config may raise one (advisory → mandatory), never
+  // lower one. The CLI would apply a lower level before any policy runs, so no policy could
+  // refuse it; the offline plan, which CI runs before every preview and deploy, does.
+  for (const m of metas) {
+    const level = result.get(m.name)?.enforcementLevel ?? m.enforcementLevel;
+    if (STRICTNESS[level] >= STRICTNESS[m.enforcementLevel]) continue;
+    const own = given.get(m.name)?.enforcementLevel;
+    const key = own ? (typeof raw[m.name] === "string" ? m.name : `${m.name}.enforcementLevel`) : "all";
+    problems.push(
+      `${key}: ${JSON.stringify(level)} lowers ${m.name}, which the pack makes ${m.enforcementLevel}; a stack's policy config may raise a policy's level, never lower it. Remove the setting${key === "all" ? ` (or give ${m.name} its own level of ${m.enforcementLevel} or stricter)` : ""}; a policy's level changes only in the pack (policies/rules/), reviewed with it.`,
+    );
+  }
   // Defaults satisfy their own schema by construction: only policies the config touches, or
   // whose schema requires a value, need checking.
-  const problems: string[] = [];
   for (const m of metas) {
     if (!m.schema || !(given.has(m.name) || m.schema.required.length > 0)) continue;
     const schema = { type: "object", properties: m.schema.properties, ...(m.schema.required.length ? { required: m.schema.required } : {}) };
@@ -411,7 +433,7 @@ function notApplicableCount(resp: ProtoMessage, validations: ReadonlyMap<string,
 export async function evaluatePolicyPack(resources: PlannedResource[], opts: EvaluateOptions): Promise<PolicyReport> {
   const metas = analyzerInfo();
   const { source, raw } = loadConfig(opts);
-  const config = reconcile(source, metas, parseConfig(source, raw, new Set(metas.map((m) => m.name))));
+  const config = reconcile(source, metas, parseConfig(source, raw, new Set(metas.map((m) => m.name))), raw);
   const unknown = (opts.only ?? []).filter((name) => !config.has(name));
   if (unknown.length) throw new PolicyConfigError("options.only", unknown.map((name) => `${name}: no such policy in pack "${packName}"`));
   const only = opts.only && new Set(opts.only);

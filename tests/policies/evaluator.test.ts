@@ -1,6 +1,6 @@
 /**
  * The offline evaluator's @pulumi/policy semantics, on a probe pack (vi.mock replaces the pack
- * definitions module): enforcement levels, "disabled", "all", config defaults/override/validation,
+ * definitions module): enforcement levels (raised, never lowered), "all", config defaults/override/validation,
  * type matching, and what stack policies see.
  */
 import * as fs from "node:fs";
@@ -81,18 +81,40 @@ describe("enforcement levels", () => {
     ]);
   });
 
-  it("a config level overrides the policy's; 'disabled' skips the policy", async () => {
-    const report = await run({ "bucket-named": "advisory", "advisory-by-default": "disabled", "stack-shape": { enforcementLevel: "mandatory" } });
+  it("a config level raises the policy's; remediate holds a policy like mandatory", async () => {
+    const report = await run({ "advisory-by-default": "mandatory", "stack-shape": { enforcementLevel: "remediate" }, "bucket-named": "remediate" });
     expect(report.violations.map((v) => [v.policy, v.level])).toEqual([
-      ["bucket-named", "advisory"],
+      ["bucket-named", "mandatory"],
+      ["advisory-by-default", "mandatory"],
       ["stack-shape", "mandatory"],
     ]);
   });
 
-  it("'all' sets every level, and a per-policy entry still wins", async () => {
-    const report = await run({ all: "disabled", "stack-shape": "mandatory" });
-    expect(report.violations.map((v) => [v.policy, v.level])).toEqual([["stack-shape", "mandatory"]]);
-    expect(seen.resourceCalls).toEqual([]);
+  it("refuses a level below the pack's, in either spelling, naming the key, the value and the fix", async () => {
+    const err = await run({ "bucket-named": "advisory", "advisory-by-default": "disabled", "stack-shape": { enforcementLevel: "disabled" } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PolicyConfigError);
+    const fix = "a stack's policy config may raise a policy's level, never lower it. Remove the setting; a policy's level changes only in the pack (policies/rules/), reviewed with it.";
+    expect((err as PolicyConfigError).problems).toEqual([
+      `bucket-named: "advisory" lowers bucket-named, which the pack makes mandatory; ${fix}`,
+      `advisory-by-default: "disabled" lowers advisory-by-default, which the pack makes advisory; ${fix}`,
+      `stack-shape.enforcementLevel: "disabled" lowers stack-shape, which the pack makes advisory; ${fix}`,
+    ]);
+    expect(seen.resourceCalls, "no policy ran").toEqual([]);
+    // The pack's own level is no lowering.
+    await expect(run({ "bucket-named": "mandatory", "stack-shape": "advisory" })).resolves.toMatchObject({ pack: "probe-pack" });
+  });
+
+  it("'all' sets every level, a per-policy entry still wins, and 'all' lowers nothing either", async () => {
+    const report = await run({ all: "mandatory", "stack-shape": "remediate" });
+    expect(report.violations.map((v) => [v.policy, v.level])).toEqual([
+      ["bucket-named", "mandatory"],
+      ["advisory-by-default", "mandatory"],
+      ["stack-shape", "mandatory"],
+    ]);
+    const err = await run({ all: "disabled", "bucket-named": "mandatory", "advisory-by-default": "advisory" }).catch((e: unknown) => e);
+    expect((err as PolicyConfigError).problems).toEqual([
+      `all: "disabled" lowers stack-shape, which the pack makes advisory; a stack's policy config may raise a policy's level, never lower it. Remove the setting (or give stack-shape its own level of advisory or stricter); a policy's level changes only in the pack (policies/rules/), reviewed with it.`,
+    ]);
   });
 });
 
@@ -100,14 +122,16 @@ describe("only: a subset of the pack", () => {
   const only = (names: string[], config?: Record<string, unknown>) => evaluatePolicyPack(resources, { project: "p", stack: "no-such-stack", only: names, ...(config === undefined ? {} : { config }) });
 
   it("runs the named policies at their configured levels and no other", async () => {
-    const all = await run({ "bucket-named": "advisory" });
+    const all = await run({ "advisory-by-default": "mandatory" });
     seen.stack = [];
-    const report = await only(["bucket-named"], { "bucket-named": "advisory" });
-    expect(report.violations).toEqual(all.violations.filter((v) => v.policy === "bucket-named"));
-    expect(report.violations.map((v) => v.level)).toEqual(["advisory"]);
+    seen.resourceCalls = [];
+    const report = await only(["advisory-by-default"], { "advisory-by-default": "mandatory" });
+    expect(report.violations).toEqual(all.violations.filter((v) => v.policy === "advisory-by-default"));
+    expect(report.violations.map((v) => v.level)).toEqual(["mandatory"]);
     expect(seen.stack).toEqual([]);
-    // One evaluation: bucket-named on the bucket (the queue and the component are not its type).
-    expect(report.evaluated).toBe(1);
+    expect(seen.resourceCalls, "bucket-named did not run").toEqual([]);
+    // Three evaluations: the policy has no type, so it runs on each of the three resources.
+    expect(report.evaluated).toBe(3);
   });
 
   it("refuses a policy name the pack does not have, and still checks the whole config", async () => {
