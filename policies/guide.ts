@@ -264,6 +264,7 @@ export const AWS_TYPES = {
   networkAclRule: "aws:ec2/networkAclRule:NetworkAclRule",
   networkAcl: "aws:ec2/networkAcl:NetworkAcl",
   role: "aws:iam/role:Role",
+  iamPolicy: "aws:iam/policy:Policy",
   vpnConnection: "aws:ec2/vpnConnection:VpnConnection",
   defaultNetworkAcl: "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl",
   launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",

@@ -19,6 +19,7 @@ import { networkDefaultSgClosed } from "./rules/network-default-sg-closed";
 import { networkFlowLogs } from "./rules/network-flow-logs";
 import { networkNoWorldIngress } from "./rules/network-no-world-ingress";
 import { iamLeastPrivilege } from "./rules/iam-least-privilege";
+import { iamRoleBoundary } from "./rules/iam-role-boundary";
 import { rateLimits } from "./rules/rate-limits";
 import { securityHeaders } from "./rules/security-headers";
 import { statefulResourcesProtected } from "./rules/stateful-resources-protected";
@@ -70,6 +71,7 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   monitoringAlarmActions,
   maintenanceWindowWork,
   iamNoWildcardActions,
+  iamRoleBoundary,
   vpnTunnelCrypto,
   vpnPresharedKeys,
   wireguardIngress,

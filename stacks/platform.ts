@@ -40,7 +40,7 @@ export function buildPlatform(config: PlatformConfig) {
   const edge = composeEdge(ctx, appEdgeFacts(config));
   const monitoring = composeMonitoring(ctx, aws.shared, edge.outputs);
   const app = composeApp(ctx, database.outputs, { cache: cache.outputs, queue: workers.queue }, monitoring.drain);
-  const ci = composeCi(ctx);
+  const ci = composeCi(ctx, aws.shared);
   const backups = composeBackups(ctx, aws.shared, ci.githubOidcProviderArn);
 
   return {

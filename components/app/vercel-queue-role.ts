@@ -23,6 +23,8 @@ export function vercelOidcSubject(teamSlug: string, projectName: string, environ
 
 /** Arguments of {@link VercelQueueRole}. */
 export interface VercelQueueRoleArgs {
+  /** ARN of the stack's role boundary (components/aws-shared/role-boundary.ts): every role this component creates carries it. */
+  permissionsBoundary: pulumi.Input<string>;
   /** Prefix of the physical names. */
   namePrefix: string;
   /** The Vercel team's slug (the `vercel.com/<slug>` URL segment; not the `team_…` id). */
@@ -83,6 +85,7 @@ export class VercelQueueRole extends pulumi.ComponentResource {
       `${name}-role`,
       {
         name: roleName,
+        permissionsBoundary: args.permissionsBoundary,
         description: "Assumed by the Vercel app through Vercel OIDC; may only send to the work queue",
         maxSessionDuration: args.maxSessionDurationSeconds ?? 3600,
         assumeRolePolicy: pulumi.jsonStringify({

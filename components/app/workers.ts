@@ -42,6 +42,8 @@ export interface WorkerScaling {
 
 /** Arguments of {@link Workers}. */
 export interface WorkersArgs {
+  /** ARN of the stack's role boundary (components/aws-shared/role-boundary.ts): every role this component creates carries it. */
+  permissionsBoundary: pulumi.Input<string>;
   /** Prefix of the physical names. */
   namePrefix: string;
   /** AWS account id (12 digits): the task roles trust ECS only for this account (confused-deputy guard). */
@@ -183,7 +185,7 @@ export class Workers extends pulumi.ComponentResource {
       Version: "2012-10-17",
       Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": args.accountId } } }],
     });
-    const executionRole = new iam.Role(`${name}-execution-role`, { name: physicalName("aws-iam-role", [args.namePrefix, "workers-execution"]), assumeRolePolicy: trust, tags: tags(`${baseName}-execution`) }, { parent: this });
+    const executionRole = new iam.Role(`${name}-execution-role`, { name: physicalName("aws-iam-role", [args.namePrefix, "workers-execution"]), permissionsBoundary: args.permissionsBoundary, assumeRolePolicy: trust, tags: tags(`${baseName}-execution`) }, { parent: this });
     new iam.RolePolicy(
       `${name}-execution-policy`,
       {
@@ -204,7 +206,7 @@ export class Workers extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const taskRole = new iam.Role(`${name}-task-role`, { name: physicalName("aws-iam-role", [args.namePrefix, "workers-task"]), assumeRolePolicy: trust, tags: tags(`${baseName}-task`) }, { parent: this });
+    const taskRole = new iam.Role(`${name}-task-role`, { name: physicalName("aws-iam-role", [args.namePrefix, "workers-task"]), permissionsBoundary: args.permissionsBoundary, assumeRolePolicy: trust, tags: tags(`${baseName}-task`) }, { parent: this });
     new iam.RolePolicy(
       `${name}-task-policy`,
       {

@@ -18,6 +18,8 @@ import { mergeTags, type Tags } from "../shared/tags";
  */
 
 export interface BackupJobRolesArgs {
+  /** ARN of the stack's role boundary (components/aws-shared/role-boundary.ts): every role this component creates carries it. */
+  permissionsBoundary: pulumi.Input<string>;
   /** ARN of the account's GitHub OIDC provider (token.actions.githubusercontent.com), from the CI roles. */
   githubOidcProviderArn: pulumi.Input<string>;
   /** `owner/repo` whose workflow may assume the roles. */
@@ -63,6 +65,7 @@ export class BackupJobRoles extends pulumi.ComponentResource {
       `${name}-${role}`,
       {
         name: physicalName("aws-iam-role", [args.namePrefix, `backup-${role}`]),
+        permissionsBoundary: args.permissionsBoundary,
         description: role === "writer" ? "Daily backup jobs (GitHub Actions): write-only to the backup bucket" : "Weekly restore drill (GitHub Actions): reads database dumps",
         // The platform's one GitHub trust document (components/ci/trust.ts): aud and one exact sub, StringEquals.
         assumeRolePolicy: pulumi.output(args.githubOidcProviderArn).apply((arn) => JSON.stringify(githubTrustPolicy(arn, { kind: "environment", repository: args.repository, environment: args.environment }))),

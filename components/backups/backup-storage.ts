@@ -28,6 +28,8 @@ import { kmsKeyPolicy } from "../shared/kms-policy";
  */
 
 export interface BackupStorageArgs {
+  /** ARN of the stack's role boundary (components/aws-shared/role-boundary.ts): every role this component creates carries it. */
+  permissionsBoundary: pulumi.Input<string>;
   /** AWS account id (12 digits): part of the globally unique bucket names. */
   accountId: string;
   /** Primary region (the provider's), e.g. `eu-west-2`. */
@@ -151,6 +153,7 @@ export class BackupStorage extends pulumi.ComponentResource {
       `${name}-replication-role`,
       {
         name: physicalName("aws-iam-role", [args.namePrefix, "backup-replication"]),
+        permissionsBoundary: args.permissionsBoundary,
         description: "S3 replication of the backup bucket to the DR region",
         assumeRolePolicy: JSON.stringify({
           Version: "2012-10-17",

@@ -20,6 +20,8 @@ import { type BackupPrices, type BackupRetention, type BackupVolume, DEFAULT_PRI
  */
 
 export interface BackupsArgs {
+  /** ARN of the stack's role boundary (components/aws-shared/role-boundary.ts): every role this component creates carries it. */
+  permissionsBoundary: pulumi.Input<string>;
   accountId: string;
   region: string;
   drRegion: string;
@@ -66,7 +68,7 @@ export class Backups extends pulumi.ComponentResource {
     const namespace = args.metricNamespace ?? DEFAULT_METRIC_NAMESPACE;
     const storage = new BackupStorage(
       `${name}-storage`,
-      { accountId: args.accountId, region: args.region, drRegion: args.drRegion, namePrefix: args.namePrefix, retention: args.retention, protect: args.protect, tags: args.tags },
+      { accountId: args.accountId, region: args.region, drRegion: args.drRegion, namePrefix: args.namePrefix, retention: args.retention, protect: args.protect, permissionsBoundary: args.permissionsBoundary, tags: args.tags },
       { parent: this },
     );
     const roles = new BackupJobRoles(
@@ -80,6 +82,7 @@ export class Backups extends pulumi.ComponentResource {
         region: args.region,
         metricNamespace: namespace,
         namePrefix: args.namePrefix,
+        permissionsBoundary: args.permissionsBoundary,
         tags: args.tags,
       },
       { parent: this },

@@ -262,9 +262,10 @@ export const SERVICE_ACTIONS: readonly ServiceActions[] = [
   },
   { prefix: "inspector2", group: "observability", read: ["BatchGetAccountStatus"], write: ["Disable", "Enable"] },
   {
-    // Granted on every resource: only the CI roles, their policies and the OIDC provider are
-    // guarded (role-policies.ts selfGuardPolicy). Scoping role writes to the stack's name prefix
-    // behind a permissions boundary is still to do (docs/ci.md, "What the deploy role can do").
+    // Role writes and PassRole are granted only on the stack's own roles and only while they
+    // carry the stack's role boundary (role-policies.ts roleRulesPolicy); the rest on every
+    // resource, with the CI roles, their policies, the OIDC provider and the boundary guarded
+    // (selfGuardPolicy). PutRolePermissionsBoundary sets the boundary on a role made before it.
     prefix: "iam",
     group: "identity",
     read: [
@@ -276,7 +277,7 @@ export const SERVICE_ACTIONS: readonly ServiceActions[] = [
       "AddClientIDToOpenIDConnectProvider", "AddRoleToInstanceProfile", "AttachRolePolicy", "CreateInstanceProfile",
       "CreateOpenIDConnectProvider", "CreatePolicy", "CreatePolicyVersion", "CreateRole", "CreateServiceLinkedRole",
       "DeleteInstanceProfile", "DeleteOpenIDConnectProvider", "DeletePolicy", "DeletePolicyVersion", "DeleteRole",
-      "DeleteRolePolicy", "DetachRolePolicy", "PassRole", "PutRolePolicy", "RemoveClientIDFromOpenIDConnectProvider",
+      "DeleteRolePolicy", "DetachRolePolicy", "PassRole", "PutRolePermissionsBoundary", "PutRolePolicy", "RemoveClientIDFromOpenIDConnectProvider",
       "RemoveRoleFromInstanceProfile", "TagInstanceProfile", "TagOpenIDConnectProvider", "TagPolicy", "TagRole",
       "UntagInstanceProfile", "UntagOpenIDConnectProvider", "UntagPolicy", "UntagRole", "UpdateAssumeRolePolicy",
       "UpdateOpenIDConnectProviderThumbprint", "UpdateRole",

@@ -5,7 +5,7 @@ import { type PolicyDocument, wildcardActionProblems } from "../shared/iam";
 import { physicalName } from "../shared/naming";
 import { mergeTags, type Tags } from "../shared/tags";
 import type { PolicyGroup } from "./aws-actions";
-import { groupPolicies, selfGuardPolicy, statePolicy } from "./role-policies";
+import { groupPolicies, roleRulesPolicy, selfGuardPolicy, statePolicy } from "./role-policies";
 import { type CiRoleKind, ciRoleName } from "./state-access";
 import { type GithubSubject, githubTrustPolicy, subjectProblems } from "./trust";
 
@@ -30,6 +30,11 @@ export interface CiRolesArgs {
   /** ARN of the stack-secrets KMS key (bootstrap/; the key ARN, not the alias: IAM matches key ARNs). */
   secretsKmsKeyArn: string;
   /**
+   * Physical name of the stack's role boundary policy (components/aws-shared/role-boundary.ts):
+   * the deploy role writes roles only while they carry it, and may never change it.
+   */
+  roleBoundaryName: string;
+  /**
    * Longest deploy session, seconds (IAM MaxSessionDuration: 3600-43200). The workflow asks for
    * 5400 s, the deploy job's timeout. @default 7200
    */
@@ -45,7 +50,9 @@ export interface CiRolesArgs {
  *   deploy job, bound to that GitHub environment and its protection rules). Reads and writes the
  *   services the platform uses (components/ci/aws-actions.ts, listed actions, no wildcards), the
  *   stack's keys in the state bucket, and decrypts/generates data keys with the secrets key. It
- *   may not change the CI roles, their policies or the OIDC provider (an explicit Deny).
+ *   may not change the CI roles, their policies, the OIDC provider or the role boundary (an
+ *   explicit Deny), and writes or passes only the stack's own roles, only while they carry the
+ *   role boundary.
  * - **preview** — trusted only by `repo:<owner>/<repo>:pull_request` (pull-request jobs without
  *   an environment). Metadata reads of the same services, read-only state, kms:Decrypt. A
  *   pull request's code runs with it, so it reads no data: no objects but the stack's state, no
@@ -90,7 +97,13 @@ export class CiRoles extends pulumi.ComponentResource {
       }
       roles[kind] = role;
     }
-    this.inlinePolicy(`${name}-deploy-guard`, roles.deploy, "no-self-change", selfGuardPolicy({ partition, accountId: args.accountId, roleNames, policyName }));
+    this.inlinePolicy(`${name}-deploy-guard`, roles.deploy, "no-self-change", selfGuardPolicy({ partition, accountId: args.accountId, roleNames, policyName, boundaryName: args.roleBoundaryName }));
+    this.inlinePolicy(
+      `${name}-deploy-roles`,
+      roles.deploy,
+      "role-rules",
+      roleRulesPolicy({ partition, accountId: args.accountId, rolePrefix: `${args.project}-${args.environment}`, boundaryName: args.roleBoundaryName }),
+    );
 
     this.deployRoleName = roleNames.deploy;
     this.previewRoleName = roleNames.preview;

@@ -8,8 +8,12 @@ import { GITHUB_OIDC_HOST } from "./trust";
  * - per group of services, one managed policy (each under IAM's 6,144-character limit):
  *   preview gets the services' metadata reads, deploy reads + writes;
  * - the state policy (bucket keys of this stack, the secrets key);
- * - for deploy, a guard that denies changing the CI roles, their policies and the OIDC
- *   provider: CI cannot widen its own permissions. Changing them takes a person's `pulumi up`.
+ * - for deploy, a guard that denies changing the CI roles, their policies, the OIDC provider and
+ *   the role boundary: CI cannot widen its own permissions. Changing them takes a person's
+ *   `pulumi up`;
+ * - for deploy, the role rules: it creates, changes and passes only the stack's own roles, and
+ *   only while they carry the stack's role boundary (components/aws-shared/role-boundary.ts), so
+ *   no role it makes can do more than the boundary allows.
  */
 
 /** Services whose roles the platform passes, by the principal that receives them (iam:PassedToService). */
@@ -33,6 +37,50 @@ export interface RolePolicyNames {
   roleNames: Record<CiRoleKind, string>;
   /** Physical name of each managed policy, by role and group. */
   policyName: (kind: CiRoleKind, group: PolicyGroup) => string;
+  /** Physical name of the stack's role boundary policy. */
+  boundaryName: string;
+}
+
+/**
+ * The role writes of the deploy role's table that IAM authorizes against the role's permissions
+ * boundary (`iam:PermissionsBoundary`: for CreateRole and PutRolePermissionsBoundary the boundary
+ * asked for, for the rest the role's own). Service Authorization Reference, "Actions defined by
+ * AWS Identity and Access Management"; tests/ci/role-boundary.test.ts checks the list against it.
+ * DeleteRolePermissionsBoundary is not granted at all.
+ */
+export const BOUNDED_ROLE_ACTIONS = [
+  "iam:AttachRolePolicy", "iam:CreateRole", "iam:DeleteRole", "iam:DeleteRolePolicy", "iam:DetachRolePolicy",
+  "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:UpdateRole",
+] as const;
+
+export interface RoleRuleNames {
+  partition: string;
+  accountId: string;
+  /** The stack's physical-name prefix: every role it creates is named `<prefix>-…`. */
+  rolePrefix: string;
+  boundaryName: string;
+}
+
+const policyArn = (n: { partition: string; accountId: string }, name: string) => `arn:${n.partition}:iam::${n.accountId}:policy/${name}`;
+
+/**
+ * The deploy role's role rules (inline): it writes and passes only roles named with the stack's
+ * prefix, writes them only while they carry the role boundary, passes them only to the services
+ * that take the platform's roles, and never removes a boundary.
+ */
+export function roleRulesPolicy(n: RoleRuleNames): PolicyDocument {
+  const ownRoles = [`arn:${n.partition}:iam::${n.accountId}:role/${n.rolePrefix}-*`];
+  return policyDocument([
+    {
+      Sid: "OwnRolesWithinBoundary",
+      Effect: "Allow",
+      Action: [...BOUNDED_ROLE_ACTIONS],
+      Resource: ownRoles,
+      Condition: { StringEquals: { "iam:PermissionsBoundary": policyArn(n, n.boundaryName) } },
+    },
+    { Sid: "PassOwnRoles", Effect: "Allow", Action: ["iam:PassRole"], Resource: ownRoles, Condition: { StringEquals: { "iam:PassedToService": [...PASSED_TO_SERVICES] } } },
+    { Sid: "NoBoundaryRemoval", Effect: "Deny", Action: ["iam:DeleteRolePermissionsBoundary"], Resource: ["*"] },
+  ]);
 }
 
 /** Service statements of one group for a role kind (empty groups have no policy). */
@@ -41,15 +89,9 @@ export function groupPolicy(kind: CiRoleKind, group: PolicyGroup): PolicyDocumen
   for (const service of SERVICE_ACTIONS.filter((s) => s.group === group)) {
     const actions = kind === "preview" ? qualified(service, "read") : [...qualified(service, "read"), ...qualified(service, "write")];
     if (service.prefix === "iam" && kind === "deploy") {
-      const passRole = "iam:PassRole";
-      statements.push({ Sid: "Iam", Effect: "Allow", Action: actions.filter((a) => a !== passRole).sort(), Resource: "*" });
-      statements.push({
-        Sid: "IamPassRole",
-        Effect: "Allow",
-        Action: [passRole],
-        Resource: "*",
-        Condition: { StringEquals: { "iam:PassedToService": [...PASSED_TO_SERVICES] } },
-      });
+      // Role writes and PassRole are the role rules' (roleRulesPolicy): scoped to the stack's roles and the boundary.
+      const ruled = new Set<string>(["iam:PassRole", ...BOUNDED_ROLE_ACTIONS]);
+      statements.push({ Sid: "Iam", Effect: "Allow", Action: actions.filter((a) => !ruled.has(a)).sort(), Resource: "*" });
       continue;
     }
     if (actions.length === 0) continue;
@@ -145,7 +187,7 @@ export const SELF_CHANGE_ACTIONS = {
   ],
 } as const;
 
-/** The deploy role's guard: Deny changing the CI roles, their managed policies and the GitHub OIDC provider. */
+/** The deploy role's guard: Deny changing the CI roles, their managed policies, the GitHub OIDC provider and the role boundary. */
 export function selfGuardPolicy(n: RolePolicyNames): PolicyDocument {
   const iam = `arn:${n.partition}:iam::${n.accountId}`;
   const kinds: CiRoleKind[] = ["deploy", "preview"];
@@ -158,6 +200,8 @@ export function selfGuardPolicy(n: RolePolicyNames): PolicyDocument {
       Resource: kinds.flatMap((k) => POLICY_GROUPS.map((g) => `${iam}:policy/${n.policyName(k, g)}`)),
     },
     { Sid: "NoChangeToGithubOidc", Effect: "Deny", Action: [...SELF_CHANGE_ACTIONS.provider], Resource: [`${iam}:oidc-provider/${GITHUB_OIDC_HOST}`] },
+    // Creating it too: the boundary is made by a person's `pulumi up`, never by CI.
+    { Sid: "NoChangeToRoleBoundary", Effect: "Deny", Action: ["iam:CreatePolicy", ...SELF_CHANGE_ACTIONS.policy], Resource: [policyArn(n, n.boundaryName)] },
   ]);
 }
 

@@ -6,6 +6,8 @@ import { physicalName } from "../shared/naming";
 import { mergeTags, type Tags } from "../shared/tags";
 
 export interface AdminHostArgs {
+  /** ARN of the stack's role boundary (components/aws-shared/role-boundary.ts): every role this component creates carries it. */
+  permissionsBoundary: pulumi.Input<string>;
   namePrefix: string;
   /** Management-segment subnets (one per AZ): the group may start the host in any of them. */
   subnetIds: pulumi.Input<string>[];
@@ -47,6 +49,7 @@ export class AdminHost extends pulumi.ComponentResource {
       `${name}-role`,
       {
         name: physicalName("aws-iam-role", [args.namePrefix, "admin-host"]),
+        permissionsBoundary: args.permissionsBoundary,
         assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
         tags,
       },

@@ -13,6 +13,8 @@ import { platformKey } from "../shared/kms-key";
 import { hardenBucket } from "../shared/s3-bucket";
 
 export interface AuditTrailArgs {
+  /** ARN of the stack's role boundary (components/aws-shared/role-boundary.ts): every role this component creates carries it. */
+  permissionsBoundary: pulumi.Input<string>;
   /** Physical-name prefix, e.g. `promptandpause-prod`. */
   namePrefix: string;
   accountId: string;
@@ -245,6 +247,7 @@ export class AuditTrail extends pulumi.ComponentResource {
       `${name}-logs-role`,
       {
         name: physicalName("aws-iam-role", [a.namePrefix, "cloudtrail-logs"]),
+        permissionsBoundary: a.permissionsBoundary,
         assumeRolePolicy: JSON.stringify({
           Version: "2012-10-17",
           Statement: [{ Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": a.accountId } } }],

@@ -14,6 +14,8 @@ import { AUTH_SIGN_IN_FAILED_EVENT } from "./log-intake/log-entry";
 import { platformKey } from "../shared/kms-key";
 
 export interface LogIntakeArgs {
+  /** ARN of the stack's role boundary (components/aws-shared/role-boundary.ts): every role this component creates carries it. */
+  permissionsBoundary: pulumi.Input<string>;
   /** Physical-name prefix, e.g. `promptandpause-prod`. */
   namePrefix: string;
   /** The stack's AWS account (the policy of the key that encrypts the function's environment). */
@@ -176,6 +178,7 @@ export class LogIntake extends pulumi.ComponentResource {
       `${name}-role`,
       {
         name: physicalName("aws-iam-role", [a.namePrefix, "log-intake"]),
+        permissionsBoundary: a.permissionsBoundary,
         assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
         tags: a.tags,
       },

@@ -22,6 +22,8 @@ export const MAINTENANCE_DEFAULTS = {
 } as const;
 
 export interface MaintenanceArgs {
+  /** ARN of the stack's role boundary (components/aws-shared/role-boundary.ts): every role this component creates carries it. */
+  permissionsBoundary: pulumi.Input<string>;
   namePrefix: string;
   accountId: string;
   /** Values of the `Patch Group` tag the platform's instances carry (admin host, WireGuard gateway). At least one. */
@@ -163,6 +165,7 @@ export class Maintenance extends pulumi.ComponentResource {
       `${name}-notice-role`,
       {
         name: physicalName("aws-iam-role", [a.namePrefix, "maintenance-notice"]),
+        permissionsBoundary: a.permissionsBoundary,
         assumeRolePolicy: JSON.stringify({
           Version: "2012-10-17",
           Statement: [{ Effect: "Allow", Principal: { Service: "scheduler.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": a.accountId } } }],

@@ -10,6 +10,8 @@ import { Maintenance } from "./maintenance";
 import { type AccountWide, ThreatDetection } from "./threat-detection";
 
 export interface MonitoringArgs {
+  /** ARN of the stack's role boundary (components/aws-shared/role-boundary.ts): every role this component creates carries it. */
+  permissionsBoundary: pulumi.Input<string>;
   /** Physical-name prefix, e.g. `promptandpause-prod`. */
   namePrefix: string;
   accountId: string;
@@ -74,24 +76,25 @@ export class Monitoring extends pulumi.ComponentResource {
     const metricNamespace = `PromptAndPause/${args.namePrefix}`;
     const tags = args.tags ?? {};
     const topics = { alertTopicArn: args.alertTopicArn, securityTopicArn: args.securityTopicArn };
+    const permissionsBoundary = args.permissionsBoundary;
 
     new CloudflareNotifications(`${name}-cloudflare`, { ...args.cloudflare, contacts: args.contacts, namePrefix: args.namePrefix }, child);
     const audit = new AuditTrail(
       `${name}-audit`,
-      { namePrefix: args.namePrefix, accountId: args.accountId, region: args.region, ...topics, metricNamespace, ...args.audit, thresholds, protect: args.protect ?? false, tags },
+      { namePrefix: args.namePrefix, accountId: args.accountId, region: args.region, ...topics, metricNamespace, ...args.audit, thresholds, protect: args.protect ?? false, permissionsBoundary, tags },
       child,
     );
     new ThreatDetection(`${name}-threats`, { namePrefix: args.namePrefix, accountId: args.accountId, securityTopicArn: args.securityTopicArn, ...args.threatDetection, tags }, child);
     this.logIntake = args.logIntake
       ? new LogIntake(
           `${name}-log-intake`,
-          { namePrefix: args.namePrefix, accountId: args.accountId, domain: args.domain, zoneId: args.cloudflare.zoneId, ...topics, metricNamespace, ...args.logIntake, thresholds, tags },
+          { namePrefix: args.namePrefix, accountId: args.accountId, domain: args.domain, zoneId: args.cloudflare.zoneId, ...topics, metricNamespace, ...args.logIntake, thresholds, permissionsBoundary, tags },
           child,
         )
       : undefined;
     const maintenance = new Maintenance(
       `${name}-maintenance`,
-      { namePrefix: args.namePrefix, accountId: args.accountId, patchGroups: args.maintenance.patchGroups, alertTopicArn: args.alertTopicArn, noticeTopicArn: args.alertTopicArn, noticeTopicKmsKeyArn: args.alertTopicKmsKeyArn, tags },
+      { namePrefix: args.namePrefix, accountId: args.accountId, patchGroups: args.maintenance.patchGroups, alertTopicArn: args.alertTopicArn, noticeTopicArn: args.alertTopicArn, noticeTopicKmsKeyArn: args.alertTopicKmsKeyArn, permissionsBoundary, tags },
       child,
     );
     this.alarmArns = [...audit.alarmArns, ...(this.logIntake?.alarmArns ?? [])];

@@ -10,6 +10,8 @@ import { azSubnetOf, type PlannedSubnet, planSubnets } from "./subnets";
 export type NatGatewayMode = "single" | "perAz";
 
 export interface NetworkArgs {
+  /** ARN of the stack's role boundary (components/aws-shared/role-boundary.ts): every role this component creates carries it. */
+  permissionsBoundary: pulumi.Input<string>;
   /** Physical-name prefix, e.g. `promptandpause-prod`. */
   namePrefix: string;
   /** The VPC's IPv4 block: a /16–/18 (components/network/subnets.ts). */
@@ -256,6 +258,7 @@ export class Network extends pulumi.ComponentResource {
       `${name}-flow-logs-role`,
       {
         name: physicalName("aws-iam-role", [this.args.namePrefix, "vpc-flow-logs"]),
+        permissionsBoundary: this.args.permissionsBoundary,
         // AWS VPC docs, "IAM role for publishing flow logs to CloudWatch Logs": trust
         // vpc-flow-logs.amazonaws.com, scoped with aws:SourceAccount against confused deputies.
         assumeRolePolicy: JSON.stringify({

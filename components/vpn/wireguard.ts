@@ -24,6 +24,8 @@ import { platformKey } from "../shared/kms-key";
  * `promptandpause:vpn.wireguard` and the network layer's ids.
  */
 export interface WireGuardGatewayArgs {
+  /** ARN of the stack's role boundary (components/aws-shared/role-boundary.ts): every role this component creates carries it. */
+  permissionsBoundary: pulumi.Input<string>;
   /** Prefix of physical names (`promptandpause-staging`). */
   namePrefix: string;
   /** Region and account (IAM resource ARNs; the instance calls EC2 and SSM there). */
@@ -214,6 +216,7 @@ export class WireGuardGateway extends pulumi.ComponentResource {
       `${name}-role`,
       {
         name: physicalName("aws-iam-role", [a.namePrefix, name]),
+        permissionsBoundary: a.permissionsBoundary,
         description: `WireGuard gateway ${gatewayTag}`,
         assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
         tags,

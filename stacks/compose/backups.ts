@@ -36,6 +36,7 @@ export function composeBackups(
       repository: b.github.repository ?? config.ci.repository,
       githubEnvironment: b.github.environment ?? `backup-${config.environment}`,
       alertTopicArn: shared.alertTopicArn,
+      permissionsBoundary: shared.roleBoundaryArn,
       drillRestoreAlarmMinutes: b.drillRestoreAlarmMinutes,
       protect: config.protectStatefulResources,
     },

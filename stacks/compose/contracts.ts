@@ -53,6 +53,10 @@ export interface AwsSharedOutputs {
   securityTopicArn: pulumi.Output<string>;
   /** The topics' KMS key (publishers that encrypt, e.g. EventBridge targets, need it). */
   alertTopicKmsKeyArn: pulumi.Output<string>;
+  /** The permissions boundary EVERY workload role carries (components/aws-shared/role-boundary.ts). */
+  roleBoundaryArn: pulumi.Output<string>;
+  /** Its physical name (the CI roles' conditions name it before it exists). */
+  roleBoundaryName: string;
 }
 
 /** Network layer → layers that place workloads in the VPC. */

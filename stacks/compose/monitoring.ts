@@ -56,6 +56,7 @@ export function composeMonitoring(
       alertTopicArn: aws.alertTopicArn,
       securityTopicArn: aws.securityTopicArn,
       alertTopicKmsKeyArn: aws.alertTopicKmsKeyArn,
+      permissionsBoundary: aws.roleBoundaryArn,
       cloudflare: { accountId: config.edge.accountId, zoneId: edge.zoneId, plan: config.edge.plan, healthCheckId: edge.healthCheckId },
       contacts: { operations: config.contacts.operations, security: config.contacts.security },
       ...(intake ? { logIntake: intake } : {}),

@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { AlertTopics } from "../../components/aws-shared/alert-topics";
+import { RoleBoundary } from "../../components/aws-shared/role-boundary";
 import { EgressFilter } from "../../components/firewall/egress-filter";
 import { Firewall } from "../../components/firewall/firewall";
 import { AdminHost } from "../../components/management/admin-host";
@@ -10,7 +11,8 @@ import type { AwsSharedOutputs, NetworkOutputs } from "./contracts";
 import type { LayerContext } from "./types";
 
 /**
- * The AWS foundation every AWS layer stands on: the alert topics, the VPC with the guide's five
+ * The AWS foundation every AWS layer stands on: the alert topics, the permissions boundary of
+ * every workload role (created first: a role can only be created with an existing boundary), the VPC with the guide's five
  * segments, the firewall from the guide's table, and the admin host in the management segment.
  * `workloadSegments` lists the segments whose workloads exist in this stack, so every security
  * group is attached to something real.
@@ -25,6 +27,8 @@ export function composeNetwork(
   const namePrefix = `${config.project}-${config.environment}`;
   const opts = { providers: [aws] };
 
+  const boundary = new RoleBoundary("role-boundary", { namePrefix }, opts);
+  const permissionsBoundary = boundary.arn;
   const alerts = new AlertTopics("alerts", { namePrefix, accountId: config.aws.accountId, operationsEmail: config.contacts.operations, securityEmail: config.contacts.security }, opts);
   const network = new Network(
     "network",
@@ -37,6 +41,7 @@ export function composeNetwork(
       region: config.aws.region,
       accountId: config.aws.accountId,
       egressInspection: config.network.egressFiltering.mode === "network-firewall",
+      permissionsBoundary,
     },
     opts,
   );
@@ -66,6 +71,7 @@ export function composeNetwork(
         instanceType: config.network.adminHost.instanceType,
         instanceTags: platformTags(config.project, config.environment),
         patchGroup: namePrefix,
+        permissionsBoundary,
       },
       opts,
     );
@@ -82,6 +88,8 @@ export function composeNetwork(
       alertTopicArn: alerts.alertTopicArn,
       securityTopicArn: alerts.securityTopicArn,
       alertTopicKmsKeyArn: alerts.kmsKeyArn,
+      roleBoundaryArn: permissionsBoundary,
+      roleBoundaryName: boundary.policyName,
     },
     network: {
       vpcId: network.vpcId,

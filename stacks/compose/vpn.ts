@@ -59,6 +59,7 @@ export function composeVpn(ctx: LayerContext, shared: AwsSharedOutputs, network:
       "wireguard",
       {
         namePrefix,
+        permissionsBoundary: shared.roleBoundaryArn,
         region: shared.region,
         accountId: shared.accountId,
         vpcId: network.vpcId,

@@ -37,7 +37,7 @@ export function composeWorkers(
   const queue = new WorkQueue("work", { namePrefix, alertTopicArn: shared.alertTopicArn }, opts);
   const role = new VercelQueueRole(
     "vercel-enqueue",
-    { namePrefix, teamSlug: config.app.team, projectName: vercelProjectName(config), environments: [...config.app.secretTargets], queueArn: queue.queueArn },
+    { namePrefix, teamSlug: config.app.team, projectName: vercelProjectName(config), environments: [...config.app.secretTargets], queueArn: queue.queueArn, permissionsBoundary: shared.roleBoundaryArn },
     opts,
   );
 
@@ -64,6 +64,7 @@ export function composeWorkers(
       subnetIds: Object.values(network.subnetIds.application),
       securityGroupIds: [appSg],
       queue: { url: queue.queueUrl, arn: queue.queueArn },
+      permissionsBoundary: shared.roleBoundaryArn,
       environment: { SUPABASE_URL: database.apiUrl, ...config.workers.environment },
       secrets,
       minTasks: config.scale.workers.minTasks,

@@ -27,6 +27,7 @@ const ARGS: BackupsArgs = {
   alertTopicArn: "arn:aws:sns:eu-west-2:123456789012:promptandpause-prod-alerts",
   drillRestoreAlarmMinutes: 120,
   protect: true,
+  permissionsBoundary: "arn:aws:iam::123456789012:policy/promptandpause-prod-role-boundary",
 };
 
 let run: RecordedRun<Backups>;

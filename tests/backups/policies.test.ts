@@ -26,6 +26,7 @@ beforeAll(async () => {
         region: "eu-west-2",
         drRegion: "eu-west-1",
         namePrefix: "promptandpause-prod",
+        permissionsBoundary: "arn:aws:iam::123456789012:policy/promptandpause-prod-role-boundary",
         stack: "prod",
         retention: { objectLockMode: "COMPLIANCE", objectLockDays: 35, coldAfterDays: 30, expireAfterDays: 400 },
         volume: { dumpGiB: 1, storageGiB: 10 },

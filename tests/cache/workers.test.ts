@@ -45,6 +45,7 @@ function workerArgs(repo: ImageRepository, queue: WorkQueue, overrides: Partial<
     maxTasks: 10,
     scaling: GUIDE_SCALING,
     scalePreset: "10x",
+    permissionsBoundary: "arn:aws:iam::123456789012:policy/promptandpause-prod-role-boundary",
     ...overrides,
   };
 }
@@ -61,7 +62,7 @@ describe("the application tier", () => {
         });
         const repo = new ImageRepository("workers-images", { namePrefix: "promptandpause-prod" });
         const queue = new WorkQueue("work", { namePrefix: "promptandpause-prod", alertTopicArn: TOPIC });
-        new VercelQueueRole("vercel-enqueue", { namePrefix: "promptandpause-prod", teamSlug: "promptandpause", projectName: "promptandpause-prod", environments: ["production", "preview"], queueArn: queue.queueArn });
+        new VercelQueueRole("vercel-enqueue", { namePrefix: "promptandpause-prod", teamSlug: "promptandpause", projectName: "promptandpause-prod", environments: ["production", "preview"], queueArn: queue.queueArn, permissionsBoundary: "arn:aws:iam::123456789012:policy/promptandpause-prod-role-boundary" });
         new Workers("workers", workerArgs(repo, queue));
       })
     ).resources;
@@ -178,7 +179,7 @@ describe("Workers argument checks", () => {
   });
 
   it("refuses a team id where Vercel's OIDC needs the slug", async () => {
-    const error = await recordProgram(() => new VercelQueueRole("v", { namePrefix: "p", teamSlug: "team_abc123", projectName: "p", environments: ["production"], queueArn: "arn" })).then(
+    const error = await recordProgram(() => new VercelQueueRole("v", { namePrefix: "p", teamSlug: "team_abc123", projectName: "p", environments: ["production"], queueArn: "arn", permissionsBoundary: "arn:aws:iam::123456789012:policy/promptandpause-prod-role-boundary" })).then(
       () => undefined,
       (e: unknown) => e,
     );

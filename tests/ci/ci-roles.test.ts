@@ -27,6 +27,7 @@ const baseArgs = (oidcProviderArn: CiRolesArgs["oidcProviderArn"]): CiRolesArgs 
   oidcProviderArn,
   stateBucket: "promptandpause-pulumi-state-123456789012",
   secretsKmsKeyArn: KEY_ARN,
+  roleBoundaryName: "promptandpause-prod-role-boundary",
 });
 
 /** The stack's AWS settings, which the AWS mocks take the account from (as the provider takes it from its credentials). */
@@ -173,11 +174,27 @@ describe("CiRoles with a created OIDC provider (recorded)", () => {
     expect(state("preview").filter((s) => s.Effect === "Deny")).toEqual([]);
   });
 
-  it("passes roles only to the services the platform hands roles to", () => {
-    const identity = doc(one(rs, "aws:iam/policy:Policy", "ci-deploy-identity"), "policy");
-    const pass = identity.Statement.find((s) => s.Sid === "IamPassRole");
-    expect(pass?.Condition?.StringEquals?.["iam:PassedToService"]).toContain("ecs-tasks.amazonaws.com");
-    expect(identity.Statement.filter((s) => ([] as string[]).concat(s.Action ?? []).includes("iam:PassRole"))).toHaveLength(1);
+  it("passes only the stack's own roles, and only to the services the platform hands roles to", () => {
+    const pass = permissionsOf(rs, "deploy").flatMap((d) => d.Statement).filter((s) => s.Effect === "Allow" && ([] as string[]).concat(s.Action ?? []).includes("iam:PassRole"));
+    expect(pass).toHaveLength(1);
+    expect(pass[0]?.Resource).toEqual([`arn:aws:iam::${ACCOUNT}:role/promptandpause-prod-*`]);
+    expect(pass[0]?.Condition?.StringEquals?.["iam:PassedToService"]).toContain("ecs-tasks.amazonaws.com");
+  });
+
+  it("writes roles only while they carry the stack's role boundary, never removes one, and may not change the boundary", () => {
+    const boundaryArn = `arn:aws:iam::${ACCOUNT}:policy/promptandpause-prod-role-boundary`;
+    const statements = permissionsOf(rs, "deploy").flatMap((d) => d.Statement);
+    const allowed = (action: string) => statements.filter((s) => s.Effect === "Allow" && ([] as string[]).concat(s.Action ?? []).includes(action));
+    for (const action of ["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:PutRolePermissionsBoundary", "iam:UpdateAssumeRolePolicy", "iam:DeleteRole"]) {
+      const grants = allowed(action);
+      expect(grants, action).toHaveLength(1);
+      expect(grants[0]?.Condition, action).toEqual({ StringEquals: { "iam:PermissionsBoundary": boundaryArn } });
+      expect(grants[0]?.Resource, action).toEqual([`arn:aws:iam::${ACCOUNT}:role/promptandpause-prod-*`]);
+    }
+    expect(allowed("iam:DeleteRolePermissionsBoundary")).toEqual([]);
+    const denied = (action: string, resource: string) => statements.some((s) => s.Effect === "Deny" && ([] as string[]).concat(s.Action ?? []).includes(action) && ([] as string[]).concat(s.Resource ?? []).includes(resource));
+    expect(denied("iam:DeleteRolePermissionsBoundary", "*")).toBe(true);
+    for (const action of ["iam:CreatePolicy", "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy"]) expect(denied(action, boundaryArn), action).toBe(true);
   });
 });
 

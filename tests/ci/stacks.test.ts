@@ -109,13 +109,18 @@ describe.each(STACKS)("stack %s", (stack) => {
       .flatMap((st) => [st.Principal?.Service ?? []].flat());
     expect(services.length).toBeGreaterThan(3);
     // What the recorded deploy policies allow, not the table they are built from.
-    const passRole = ofType(rs(), "aws:iam/policy:Policy")
+    const passRole = [...ofType(rs(), "aws:iam/policy:Policy"), ...ofType(rs(), "aws:iam/rolePolicy:RolePolicy")]
       .filter((r) => r.name.startsWith("ci-deploy-"))
       .flatMap((r) => json(r.inputs.policy).Statement)
       .filter((st) => st.Effect === "Allow" && ([] as string[]).concat(st.Action ?? []).includes("iam:PassRole"));
     expect(passRole).toHaveLength(1);
     const passable = [(passRole[0]?.Condition as { StringEquals?: Record<string, string | string[]> } | undefined)?.StringEquals?.["iam:PassedToService"] ?? []].flat();
     expect([...new Set(services)].filter((svc) => !passable.includes(svc))).toEqual([]);
+    // ...and its roles are the ones PassRole names (`<prefix>-*`): every role the stack creates is named with the prefix.
+    const patterns = [passRole[0]?.Resource ?? []].flat().map((p) => String(p));
+    expect(patterns).toHaveLength(1);
+    const prefix = (patterns[0] ?? "").replace(/\*$/, "");
+    expect(roles.map((r) => `${prefix.slice(0, prefix.indexOf(":role/") + 6)}${String(r.inputs.name)}`).filter((arn) => !arn.startsWith(prefix))).toEqual([]);
   });
 });
 

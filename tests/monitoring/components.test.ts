@@ -48,6 +48,7 @@ function args(over: Partial<MonitoringArgs> = {}): MonitoringArgs {
     domain: "promptandpause.com",
     alertTopicArn: ALERTS,
     securityTopicArn: SECURITY,
+    permissionsBoundary: "arn:aws:iam::111122223333:policy/promptandpause-prod-role-boundary",
     alertTopicKmsKeyArn: KEY,
     cloudflare: { accountId: "0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f", zoneId: "zone-1234", plan: "business", healthCheckId: "hc-1234" },
     contacts: { operations: "ops@promptandpause.com", security: "security@promptandpause.com" },
@@ -138,7 +139,7 @@ describe("maintenance window", () => {
 
   it("refuses a window without targets", async () => {
     await expect(
-      recordProgram(() => new Maintenance("m", { namePrefix: "p", accountId: "111122223333", patchGroups: [], alertTopicArn: ALERTS, noticeTopicArn: ALERTS, noticeTopicKmsKeyArn: KEY })),
+      recordProgram(() => new Maintenance("m", { namePrefix: "p", accountId: "111122223333", patchGroups: [], alertTopicArn: ALERTS, noticeTopicArn: ALERTS, noticeTopicKmsKeyArn: KEY, permissionsBoundary: "arn:aws:iam::111122223333:policy/p-role-boundary" })),
     ).rejects.toThrow('Maintenance "m": patchGroups is empty');
   });
 });

@@ -42,6 +42,13 @@ function changed(name: string, inputs: Record<string, unknown>): PlannedResource
   return base.map((r) => (r.name === name ? { ...r, inputs: { ...r.inputs, ...inputs }, maskedInputs: { ...r.maskedInputs, ...inputs } } : r));
 }
 
+/** A role's boundary inputs that name the recorded foundation's role boundary policy. */
+function withinBoundary(): { inputs: Record<string, unknown>; deps: Record<string, string[]> } {
+  const boundary = base.find((r) => r.type === "aws:iam/policy:Policy" && r.parent?.includes("RoleBoundary"));
+  if (!boundary) throw new Error("the recorded foundation has no role boundary policy");
+  return { inputs: { permissionsBoundary: `arn:aws:iam::123456789012:policy/${String(boundary.inputs.name)}` }, deps: { permissionsBoundary: [boundary.urn] } };
+}
+
 async function violations(resources: PlannedResource[], config?: Record<string, unknown>) {
   const report = await evaluatePolicyPack(resources, { project: "promptandpause", stack: "staging", ...(config ? { config } : {}) });
   return report.violations.map((v) => `${v.policy}: ${v.message.split("\n")[1] ?? ""}`);
@@ -161,7 +168,12 @@ describe("iam-no-wildcard-actions", () => {
   it("reads policy documents of any AWS resource (a KMS key policy, a role's inline policies)", async () => {
     const key = changed("alerts-key", { policy: doc({ Effect: "Allow", Principal: { AWS: "*" }, Action: "kms:*", Resource: "*" }) });
     expect(await violations(key)).toEqual([expect.stringMatching(/^iam-no-wildcard-actions: alerts-key: policy has Allow of "kms:\*"/)]);
-    const role = added("aws:iam/role:Role", "inline", { assumeRolePolicy: doc({ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }), inlinePolicies: [{ name: "x", policy: doc({ Effect: "Allow", Action: "sqs:*", Resource: "*" }) }] });
+    const role = added(
+      "aws:iam/role:Role",
+      "inline",
+      { ...withinBoundary().inputs, assumeRolePolicy: doc({ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }), inlinePolicies: [{ name: "x", policy: doc({ Effect: "Allow", Action: "sqs:*", Resource: "*" }) }] },
+      withinBoundary().deps,
+    );
     expect(await violations([...base, role])).toEqual([expect.stringMatching(/inlinePolicies\[0\]\.policy has Allow of "sqs:\*"/)]);
   });
 
@@ -178,7 +190,8 @@ describe("iam-no-wildcard-actions", () => {
     ["aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment", { instanceArn: "arn:aws:sso:::instance/i", permissionSetArn: "arn:aws:sso:::permissionSet/p", managedPolicyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }],
     ["aws:iam/role:Role", { assumeRolePolicy: doc({ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }), managedPolicyArns: ["arn:aws-us-gov:iam::aws:policy/AdministratorAccess"] }],
   ])("attaching an AWS-managed policy that is not reviewed (AdministratorAccess) through %s is refused", async (type, inputs) => {
-    const attach = added(type, "admin", inputs);
+    // A role carries the stack's boundary (iam-role-boundary), so this policy's is the one violation.
+    const attach = type === "aws:iam/role:Role" ? added(type, "admin", { ...inputs, ...withinBoundary().inputs }, withinBoundary().deps) : added(type, "admin", inputs);
     expect(await violations([...base, attach])).toEqual([expect.stringMatching(/attaches the AWS-managed policy arn:aws(-us-gov)?:iam::aws:policy\/AdministratorAccess,/)]);
   });
 

@@ -54,9 +54,10 @@ beforeAll(async () => {
       new SecureComputePeering("secure-compute", { peeringConnectionId: "pcx-0a1b2c3d4e5f67890", cidr: SECURE_COMPUTE, routeTables: { database: ["rtb-1"] }, cacheSecurityGroupId: dbSg.id, databaseNetworkAclId: "acl-db" });
       const repo = new ImageRepository("workers-images", { namePrefix: "pp-prod" });
       const queue = new WorkQueue("work", { namePrefix: "pp-prod", alertTopicArn: TOPIC });
-      new VercelQueueRole("vercel-enqueue", { namePrefix: "pp-prod", teamSlug: "promptandpause", projectName: "pp-prod", environments: ["production"], queueArn: queue.queueArn });
+      new VercelQueueRole("vercel-enqueue", { namePrefix: "pp-prod", teamSlug: "promptandpause", projectName: "pp-prod", environments: ["production"], queueArn: queue.queueArn, permissionsBoundary: "arn:aws:iam::123456789012:policy/promptandpause-prod-role-boundary" });
       new Workers("workers", {
         namePrefix: "pp-prod",
+        permissionsBoundary: "arn:aws:iam::123456789012:policy/promptandpause-prod-role-boundary",
         accountId: "123456789012",
         region: "eu-west-2",
         repository: { url: repo.repositoryUrl, arn: repo.repositoryArn },

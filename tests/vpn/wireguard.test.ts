@@ -36,6 +36,7 @@ const pub = (): string => execFileSync("wg", ["pubkey"], { input: execFileSync("
 
 const ARGS: WireGuardGatewayArgs = {
   namePrefix: "promptandpause-staging",
+  permissionsBoundary: "arn:aws:iam::111111111111:policy/promptandpause-staging-role-boundary",
   region: "eu-west-2",
   accountId: "111111111111",
   vpcId: "vpc-0123456789abcdef0",
