@@ -280,7 +280,7 @@ export const SERVICE_ACTIONS: readonly ServiceActions[] = [
       "DeleteRolePolicy", "DetachRolePolicy", "PassRole", "PutRolePermissionsBoundary", "PutRolePolicy", "RemoveClientIDFromOpenIDConnectProvider",
       "RemoveRoleFromInstanceProfile", "TagInstanceProfile", "TagOpenIDConnectProvider", "TagPolicy", "TagRole",
       "UntagInstanceProfile", "UntagOpenIDConnectProvider", "UntagPolicy", "UntagRole", "UpdateAssumeRolePolicy",
-      "UpdateOpenIDConnectProviderThumbprint", "UpdateRole",
+      "UpdateOpenIDConnectProviderThumbprint", "UpdateRole", "UpdateRoleDescription",
     ],
   },
 ];

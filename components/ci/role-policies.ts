@@ -50,8 +50,11 @@ export interface RolePolicyNames {
  */
 export const BOUNDED_ROLE_ACTIONS = [
   "iam:AttachRolePolicy", "iam:CreateRole", "iam:DeleteRole", "iam:DeleteRolePolicy", "iam:DetachRolePolicy",
-  "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:UpdateRole",
+  "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:UpdateRole", "iam:UpdateRoleDescription",
 ] as const;
+
+/** Role writes IAM cannot condition on the boundary: granted on the stack's own role names only. */
+export const NAMED_ROLE_ACTIONS = ["iam:TagRole", "iam:UntagRole"] as const;
 
 export interface RoleRuleNames {
   partition: string;
@@ -78,6 +81,7 @@ export function roleRulesPolicy(n: RoleRuleNames): PolicyDocument {
       Resource: ownRoles,
       Condition: { StringEquals: { "iam:PermissionsBoundary": policyArn(n, n.boundaryName) } },
     },
+    { Sid: "TagOwnRoles", Effect: "Allow", Action: [...NAMED_ROLE_ACTIONS], Resource: ownRoles },
     { Sid: "PassOwnRoles", Effect: "Allow", Action: ["iam:PassRole"], Resource: ownRoles, Condition: { StringEquals: { "iam:PassedToService": [...PASSED_TO_SERVICES] } } },
     { Sid: "NoBoundaryRemoval", Effect: "Deny", Action: ["iam:DeleteRolePermissionsBoundary"], Resource: ["*"] },
   ]);
@@ -90,7 +94,7 @@ export function groupPolicy(kind: CiRoleKind, group: PolicyGroup): PolicyDocumen
     const actions = kind === "preview" ? qualified(service, "read") : [...qualified(service, "read"), ...qualified(service, "write")];
     if (service.prefix === "iam" && kind === "deploy") {
       // Role writes and PassRole are the role rules' (roleRulesPolicy): scoped to the stack's roles and the boundary.
-      const ruled = new Set<string>(["iam:PassRole", ...BOUNDED_ROLE_ACTIONS]);
+      const ruled = new Set<string>(["iam:PassRole", ...BOUNDED_ROLE_ACTIONS, ...NAMED_ROLE_ACTIONS]);
       statements.push({ Sid: "Iam", Effect: "Allow", Action: actions.filter((a) => !ruled.has(a)).sort(), Resource: "*" });
       continue;
     }
@@ -177,8 +181,8 @@ export function statePolicy(kind: CiRoleKind, a: StatePolicyArgs): PolicyDocumen
 export const SELF_CHANGE_ACTIONS = {
   role: [
     "iam:AttachRolePolicy", "iam:DeleteRole", "iam:DeleteRolePermissionsBoundary", "iam:DeleteRolePolicy",
-    "iam:DetachRolePolicy", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy", "iam:TagRole", "iam:UntagRole",
-    "iam:UpdateAssumeRolePolicy", "iam:UpdateRole",
+    "iam:DetachRolePolicy", "iam:PassRole", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy", "iam:TagRole", "iam:UntagRole",
+    "iam:UpdateAssumeRolePolicy", "iam:UpdateRole", "iam:UpdateRoleDescription",
   ],
   policy: ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:TagPolicy", "iam:UntagPolicy"],
   provider: [

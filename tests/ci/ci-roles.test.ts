@@ -185,16 +185,20 @@ describe("CiRoles with a created OIDC provider (recorded)", () => {
     const boundaryArn = `arn:aws:iam::${ACCOUNT}:policy/promptandpause-prod-role-boundary`;
     const statements = permissionsOf(rs, "deploy").flatMap((d) => d.Statement);
     const allowed = (action: string) => statements.filter((s) => s.Effect === "Allow" && ([] as string[]).concat(s.Action ?? []).includes(action));
-    for (const action of ["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:PutRolePermissionsBoundary", "iam:UpdateAssumeRolePolicy", "iam:DeleteRole"]) {
+    for (const action of ["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:PutRolePermissionsBoundary", "iam:UpdateAssumeRolePolicy", "iam:UpdateRoleDescription", "iam:DeleteRole"]) {
       const grants = allowed(action);
       expect(grants, action).toHaveLength(1);
       expect(grants[0]?.Condition, action).toEqual({ StringEquals: { "iam:PermissionsBoundary": boundaryArn } });
       expect(grants[0]?.Resource, action).toEqual([`arn:aws:iam::${ACCOUNT}:role/promptandpause-prod-*`]);
     }
     expect(allowed("iam:DeleteRolePermissionsBoundary")).toEqual([]);
+    // Tagging takes no boundary condition: only the stack's own role names.
+    expect(allowed("iam:TagRole").map((s) => s.Resource)).toEqual([[`arn:aws:iam::${ACCOUNT}:role/promptandpause-prod-*`]]);
     const denied = (action: string, resource: string) => statements.some((s) => s.Effect === "Deny" && ([] as string[]).concat(s.Action ?? []).includes(action) && ([] as string[]).concat(s.Resource ?? []).includes(resource));
     expect(denied("iam:DeleteRolePermissionsBoundary", "*")).toBe(true);
     for (const action of ["iam:CreatePolicy", "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy"]) expect(denied(action, boundaryArn), action).toBe(true);
+    // The CI roles match the name prefix; passing them is denied outright.
+    expect(denied("iam:PassRole", `arn:aws:iam::${ACCOUNT}:role/promptandpause-prod-ci-deploy`)).toBe(true);
   });
 });
 

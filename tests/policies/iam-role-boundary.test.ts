@@ -13,10 +13,15 @@ const ACCOUNT = "123456789012";
 const POLICY = "aws:iam/policy:Policy";
 const ROLE = "aws:iam/role:Role";
 const CI_ROLES = "promptandpause:ci:CiRoles";
+const BOUNDARY_COMPONENT = planned("promptandpause:aws-shared:RoleBoundary", "role-boundary", {}, { custom: false });
 const TRUST = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }] });
 
-function boundary(doc: unknown = roleBoundaryDocument(), name = "promptandpause-prod-role-boundary"): PlannedResource {
-  return planned(POLICY, "role-boundary", { name, policy: typeof doc === "string" ? doc : JSON.stringify(doc) });
+/** The RoleBoundary component's policy (with `doc`), or, with `component: false`, some other policy of the stack. */
+function boundary(doc: unknown = roleBoundaryDocument(), name = "promptandpause-prod-role-boundary", component = true): PlannedResource {
+  const inputs = { name, policy: typeof doc === "string" ? doc : JSON.stringify(doc) };
+  return component
+    ? planned(POLICY, "role-boundary", inputs, { parent: BOUNDARY_COMPONENT.urn, urn: urnOf(POLICY, "role-boundary", BOUNDARY_COMPONENT.type) })
+    : planned(POLICY, name, inputs);
 }
 
 /** A workload role whose boundary is `from` (by dependency, as the program wires it), or a literal, or none. */
@@ -28,7 +33,7 @@ function role(name: string, from?: PlannedResource | string, extra: Partial<Plan
   return planned(ROLE, name, inputs, { ...deps, ...extra });
 }
 
-const run = (resources: PlannedResource[], config?: Record<string, unknown>) => violationsOf("iam-role-boundary", resources, config);
+const run = (resources: PlannedResource[], config?: Record<string, unknown>) => violationsOf("iam-role-boundary", [BOUNDARY_COMPONENT, ...resources], config);
 
 describe("iam-role-boundary", () => {
   it("passes workload roles that carry the stack's boundary, by dependency or by its ARN", async () => {
@@ -47,11 +52,20 @@ describe("iam-role-boundary", () => {
     ]);
   });
 
-  it("refuses a boundary from outside the stack, which the pack cannot read", async () => {
-    const r = role("workers-task", "arn:aws:iam::aws:policy/AdministratorAccess");
-    const [v] = await run([boundary(), r]);
-    expect(v?.urn).toBe(r.urn);
-    expect(v?.message).toContain("takes its permissions boundary from outside this stack");
+  it("refuses a boundary from outside the stack, which the pack cannot read, and any other policy of the stack", async () => {
+    const outside = role("workers-task", "arn:aws:iam::aws:policy/AdministratorAccess");
+    const other = boundary({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }] }, "promptandpause-prod-wide", false);
+    const byOther = role("flow-logs", other);
+    const found = await run([boundary(), other, outside, byOther]);
+    expect(found.map((v) => v.urn)).toEqual([outside.urn, byOther.urn]);
+    for (const v of found) expect(v.message).toContain("takes its permissions boundary from something other than the stack's role boundary");
+  });
+
+  it("is not stopped by another policy's name being unknown in a preview", async () => {
+    const unknownName = planned(POLICY, "later", { name: undefined, policy: "{}" });
+    const b = boundary();
+    expect(await run([unknownName, b, role("workers-task", b), role("flow-logs", `arn:aws:iam::${ACCOUNT}:policy/promptandpause-prod-role-boundary`)])).toEqual([]);
+    expect(await run([b, unknownName, role("bare")])).toHaveLength(1);
   });
 
   it.each<[string, unknown, string]>([
