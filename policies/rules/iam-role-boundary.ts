@@ -16,8 +16,13 @@ import { arr } from "../lib/aws";
 import { hasWildcard } from "../lib/policy-documents";
 import { configFrom } from "../lib/util";
 
-/** Service prefixes a boundary may never allow: role and identity administration, and leaving the account's control. */
-export const FORBIDDEN_PREFIXES = ["iam", "sts", "organizations", "account"] as const;
+/**
+ * Service prefixes a boundary may never allow: role and identity administration (IAM, STS, and
+ * IAM Identity Center's `sso` and `identitystore`, which grant people into the account), and
+ * leaving the account's control (`organizations`, `account`). Prefixes from the Service
+ * Authorization Reference (docs.aws.amazon.com/service-authorization/latest/reference).
+ */
+export const FORBIDDEN_PREFIXES = ["iam", "sts", "sso", "identitystore", "organizations", "account"] as const;
 
 /** The component whose roles are the CI roles (components/ci/ci-roles.ts), and their names' endings. */
 export const CI_ROLES_TYPE = "promptandpause:ci:CiRoles";

@@ -71,10 +71,11 @@ describe("iam-role-boundary", () => {
   it.each<[string, unknown, string]>([
     ["an IAM write", { Effect: "Allow", Action: ["sqs:SendMessage", "iam:CreateRole"], Resource: "*" }, '"iam:CreateRole"'],
     ["STS in any letter case", { Effect: "Allow", Action: "STS:AssumeRole", Resource: "*" }, '"STS:AssumeRole"'],
-    ["every action", { Effect: "Allow", Action: "*", Resource: "*" }, '"*", which includes iam, sts, organizations, account actions'],
+    ["every action", { Effect: "Allow", Action: "*", Resource: "*" }, '"*", which includes iam, sts, sso, identitystore, organizations, account actions'],
     ["a wildcard service", { Effect: "Allow", Action: "i*:Create*", Resource: "*" }, '"i*:Create*", which includes'],
     ["NotAction", { Effect: "Allow", NotAction: "s3:*", Resource: "*" }, "an Allow with NotAction, which allows every other action"],
     ["organizations", { Effect: "Allow", Action: ["organizations:LeaveOrganization"], Resource: "*" }, '"organizations:LeaveOrganization"'],
+    ["an Identity Center user", { Effect: "Allow", Action: ["identitystore:CreateUser", "sso:CreateAccountAssignment"], Resource: "*" }, '"identitystore:CreateUser"'],
   ])("refuses a boundary that allows %s", async (_label, statement, expected) => {
     const b = boundary({ Version: "2012-10-17", Statement: [statement] });
     const r = role("workers-task", b);
