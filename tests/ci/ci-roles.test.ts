@@ -197,8 +197,13 @@ describe("CiRoles with a created OIDC provider (recorded)", () => {
     const denied = (action: string, resource: string) => statements.some((s) => s.Effect === "Deny" && ([] as string[]).concat(s.Action ?? []).includes(action) && ([] as string[]).concat(s.Resource ?? []).includes(resource));
     expect(denied("iam:DeleteRolePermissionsBoundary", "*")).toBe(true);
     for (const action of ["iam:CreatePolicy", "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy"]) expect(denied(action, boundaryArn), action).toBe(true);
-    // The CI roles match the name prefix; passing them is denied outright.
-    expect(denied("iam:PassRole", `arn:aws:iam::${ACCOUNT}:role/promptandpause-prod-ci-deploy`)).toBe(true);
+    // The CI roles match the name prefix that TagOwnRoles and PassOwnRoles allow (and carry no
+    // boundary, so the bounded writes never match them): the writes those two allow are denied on them outright.
+    for (const kind of ["deploy", "preview"]) {
+      for (const action of ["iam:PassRole", "iam:TagRole", "iam:UntagRole"]) {
+        expect(denied(action, `arn:aws:iam::${ACCOUNT}:role/promptandpause-prod-ci-${kind}`), `${action} on ci-${kind}`).toBe(true);
+      }
+    }
   });
 });
 

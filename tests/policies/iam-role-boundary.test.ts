@@ -107,5 +107,8 @@ describe("iam-role-boundary", () => {
     // A role merely named like a CI role, outside the component, is a workload role.
     const lookalike = role("ci-deploy");
     expect(await run([boundary(), lookalike])).toHaveLength(1);
+    // And so is any other role the component might one day make: only the two CI roles are exempt.
+    const extra = role("ci-extra", undefined, { parent: ci.urn, urn: urnOf(ROLE, "ci-extra", CI_ROLES) });
+    expect((await run([ci, boundary(), extra])).map((v) => v.urn)).toEqual([extra.urn]);
   });
 });
